@@ -1,0 +1,104 @@
+/**
+ * Typed errors for every way a transfer can fail. Each carries a stable `code`, a `retryable`
+ * flag (whether running the same job again may succeed) and, where it applies, the `side`
+ * (source or destination) whose endpoint answered.
+ */
+
+/** Which endpoint an error came from. */
+export type Side = "source" | "destination";
+
+/** Options shared by every {@link MigrationError}. */
+export interface MigrationErrorOptions {
+  side?: Side;
+  cause?: unknown;
+}
+
+/** Base class of all errors raised by s3-migrate. */
+export class MigrationError extends Error {
+  /** Stable machine-readable code, e.g. `SourceMissing`. */
+  readonly code: string;
+  /** Whether a later attempt at the same job may succeed. */
+  readonly retryable: boolean;
+  /** The endpoint that answered, when known. */
+  readonly side: Side | undefined;
+
+  constructor(code: string, message: string, retryable: boolean, options: MigrationErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = "MigrationError";
+    this.code = code;
+    this.retryable = retryable;
+    this.side = options.side;
+  }
+}
+
+/** A network fault, throttling or 5xx answer: worth retrying after a pause. */
+export class TransientError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("Transient", message, true, options);
+    this.name = "TransientError";
+  }
+}
+
+/** Bytes did not arrive intact (checksum or ETag mismatch); retrying re-sends them. */
+export class IntegrityError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("IntegrityMismatch", message, true, options);
+    this.name = "IntegrityError";
+  }
+}
+
+/** The source object changed (or its pinned version vanished) while it was being copied. */
+export class SourceChangedError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("SourceChanged", message, false, { side: "source", ...options });
+    this.name = "SourceChangedError";
+  }
+}
+
+/** The source key does not exist. */
+export class SourceMissingError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("SourceMissing", message, false, { side: "source", ...options });
+    this.name = "SourceMissingError";
+  }
+}
+
+/** A bucket does not exist on the side that was asked. */
+export class BucketMissingError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("BucketMissing", message, false, options);
+    this.name = "BucketMissingError";
+  }
+}
+
+/** The credentials of one side may not do what was asked. */
+export class AccessDeniedError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("AccessDenied", message, false, options);
+    this.name = "AccessDeniedError";
+  }
+}
+
+/** The source object sits in Glacier Flexible Retrieval or Deep Archive and is not restored. */
+export class ArchivedObjectError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("ArchivedObject", message, false, { side: "source", ...options });
+    this.name = "ArchivedObjectError";
+  }
+}
+
+/** Configuration or input that can never work as given. */
+export class ConfigError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("InvalidConfiguration", message, false, options);
+    this.name = "ConfigError";
+  }
+}
+
+/** Any other answer an endpoint gave that retrying will not change. */
+export class UnexpectedResponseError extends MigrationError {
+  constructor(message: string, retryable: boolean, options: MigrationErrorOptions = {}) {
+    super("UnexpectedResponse", message, retryable, options);
+    this.name = "UnexpectedResponseError";
+  }
+}

@@ -1,0 +1,15 @@
+export { classifyError, type ErrorContext } from "./classifyError.js";
+export { type AccessKeys, applyStoredCredentials, type Direction, type EndpointConfig, parseDirection } from "./clients/endpoints.js";
+export { type ClientTuning, createS3Client } from "./clients/s3Client.js";
+export { loadStoredCredentials, parseStoredCredentials, type StoredCredentials } from "./config/credentials.js";
+export { globToRegExpSource, type IgnoreList, parseIgnoreList } from "./config/ignoreList.js";
+export * from "./errors.js";
+export { compositeEtag, isPlainMd5Etag, normalizeEtag, parseMultipartEtag } from "./integrity/md5.js";
+export { type ListedObject, type ListOptions, listObjects } from "./listing/listObjects.js";
+export * from "./observability.js";
+export * from "./plan/limits.js";
+export { inferPlanFromParts, type PartPlan, type PartRange, partRange, planParts, planWithPartSize } from "./plan/partPlan.js";
+export { copyObject } from "./transfer/copyObject.js";
+export { type ResolvedSettings, resolveSettings } from "./transfer/defaults.js";
+export type { RetryPolicy } from "./transfer/retry.js";
+export type * from "./transfer/types.js";
