@@ -6,8 +6,14 @@ import { parseStoredCredentials } from "../src/config/credentials.js";
 import { ConfigError } from "../src/errors.js";
 
 /** Sends a command through a client whose transport records the request instead of sending it. */
-async function capturedRequest(region: string, endpoint?: string): Promise<{ hostname: string; path: string; headers: Record<string, string> }> {
-  const client = createS3Client({ region, ...(endpoint === undefined ? {} : { endpoint }), credentials: { accessKeyId: "AKID", secretAccessKey: "secret" } }, { maxAttempts: 1 });
+async function capturedRequest(
+  region: string,
+  endpoint?: string,
+): Promise<{ hostname: string; path: string; headers: Record<string, string> }> {
+  const client = createS3Client(
+    { region, ...(endpoint === undefined ? {} : { endpoint }), credentials: { accessKeyId: "AKID", secretAccessKey: "secret" } },
+    { maxAttempts: 1 },
+  );
   let captured: { hostname: string; path: string; headers: Record<string, string> } | undefined;
   client.middlewareStack.add(
     () => async (args) => {
@@ -49,7 +55,9 @@ describe("stored credentials", () => {
 
   it("names the parameter and field, never the secret, when a field is wrong", () => {
     const bad = JSON.stringify({ aws_access_key_id: "AKIA", aws_secret_access_key: "", region: "cn-north-1" });
-    expect(() => parseStoredCredentials(bad, "s3_migration_credentials")).toThrow(/s3_migration_credentials: field "aws_secret_access_key"/);
+    expect(() => parseStoredCredentials(bad, "s3_migration_credentials")).toThrow(
+      /s3_migration_credentials: field "aws_secret_access_key"/,
+    );
     expect(() => parseStoredCredentials("{not json", "p")).toThrow(ConfigError);
     expect(() => parseStoredCredentials("[]", "p")).toThrow(/JSON object/);
     try {

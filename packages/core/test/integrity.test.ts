@@ -20,7 +20,10 @@ describe("ETag helpers", () => {
     expect(normalizeEtag('"ABC"')).toBe("abc");
     expect(isPlainMd5Etag('"d41d8cd98f00b204e9800998ecf8427e"')).toBe(true);
     expect(isPlainMd5Etag("2a837b2df74e1c867a4eb0dbf7ad03c0-3")).toBe(false);
-    expect(parseMultipartEtag('"2a837b2df74e1c867a4eb0dbf7ad03c0-3"')).toEqual({ digest: "2a837b2df74e1c867a4eb0dbf7ad03c0", partCount: 3 });
+    expect(parseMultipartEtag('"2a837b2df74e1c867a4eb0dbf7ad03c0-3"')).toEqual({
+      digest: "2a837b2df74e1c867a4eb0dbf7ad03c0",
+      partCount: 3,
+    });
     expect(parseMultipartEtag("d41d8cd98f00b204e9800998ecf8427e")).toBeUndefined();
   });
 });

@@ -94,7 +94,12 @@ describe("inferPlanFromParts", () => {
   });
 
   it("refuses parts that fit no single plan", () => {
-    expect(inferPlanFromParts(20 * MIB, [{ partNumber: 1, size: 6 * MIB }, { partNumber: 2, size: 7 * MIB }])).toBeUndefined();
+    expect(
+      inferPlanFromParts(20 * MIB, [
+        { partNumber: 1, size: 6 * MIB },
+        { partNumber: 2, size: 7 * MIB },
+      ]),
+    ).toBeUndefined();
     expect(inferPlanFromParts(20 * MIB, [])).toBeUndefined();
     expect(inferPlanFromParts(20 * MIB, [{ partNumber: 1, size: 1 * MIB }])).toBeUndefined();
   });

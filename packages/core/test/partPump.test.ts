@@ -4,7 +4,11 @@ import { splitIntoLanes } from "../src/transfer/multipart/partPump.js";
 
 describe("splitIntoLanes", () => {
   it("deals neighbouring parts into even lanes", () => {
-    expect(splitIntoLanes([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 2, 3], [4, 5], [6, 7]]);
+    expect(splitIntoLanes([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([
+      [1, 2, 3],
+      [4, 5],
+      [6, 7],
+    ]);
     expect(splitIntoLanes([2, 9], 4)).toEqual([[2], [9]]);
   });
 

@@ -93,7 +93,8 @@ export async function sourceFirstPartSize(client: S3Client, source: SourceObject
         Bucket: source.bucket,
         Key: source.key,
         PartNumber: 1,
-        IfMatch: quote(source.etag),
+        // No If-Match: some S3-compatible endpoints (moto) compare it with the part's own ETag.
+        // The data reads that follow are pinned, and the composite-ETag check catches a mismatch.
         ...(source.versionId === undefined ? {} : { VersionId: source.versionId }),
       }),
       signal === undefined ? {} : { abortSignal: signal },
