@@ -7,6 +7,7 @@ import { type PartPlan, partFits, planParts, planWithPartSize } from "../../plan
 import { hashBytes } from "../byteStreamReader.js";
 import type { ResolvedSettings } from "../defaults.js";
 import { etagIsMd5, writeParameters } from "../objectHeaders.js";
+import { withRetry } from "../retry.js";
 import { quote, readSourceTagging, type SourceObject, sourceFirstPartSize } from "../sourceObject.js";
 import type { CopyRequest, DoneOutcome, PausedOutcome, TransferContext } from "../types.js";
 import { chooseUpload, type UploadWithParts } from "./chooseUpload.js";
@@ -254,26 +255,24 @@ async function createUpload(
     throw new TransientError(`CreateMultipartUpload s3://${destination.bucket}/${destination.key}: no upload id`, { side: "destination" });
   if (hasManifestSlot(plan)) {
     const manifest = hashBytes(manifestFor(source, plan));
-    await context.destination
-      .send(
-        new UploadPartCommand({
-          Bucket: destination.bucket,
-          Key: destination.key,
-          UploadId: uploadId,
-          PartNumber: MANIFEST_PART_NUMBER,
-          Body: manifest.bytes,
-          ContentLength: manifest.bytes.length,
-          ContentMD5: manifest.md5Base64,
-        }),
-      )
-      .catch((error: unknown) => {
-        throw classifyError(error, {
-          side: "destination",
-          operation: "UploadPart(manifest)",
-          bucket: destination.bucket,
-          key: destination.key,
-        });
-      });
+    await withRetry(
+      () =>
+        context.destination.send(
+          new UploadPartCommand({
+            Bucket: destination.bucket,
+            Key: destination.key,
+            UploadId: uploadId,
+            PartNumber: MANIFEST_PART_NUMBER,
+            Body: manifest.bytes,
+            ContentLength: manifest.bytes.length,
+            ContentMD5: manifest.md5Base64,
+          }),
+        ),
+      (error) =>
+        classifyError(error, { side: "destination", operation: "UploadPart(manifest)", bucket: destination.bucket, key: destination.key }),
+      settings.retry,
+      context.signal,
+    );
   }
   context.logger?.debug("Created upload", { key: destination.key, uploadId, partSize: plan.partSize, partCount: plan.partCount });
   return uploadId;

@@ -1,0 +1,129 @@
+import { CreateMultipartUploadCommand, HeadObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import { copyObject, type CopyRequest, MIB, type TransferOutcome, type TransferSettings } from "@s3-migrate/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { putObject, readObject } from "../../support/endpoints.js";
+import { openTransferBed, openUploads, randomBody, type TransferBed } from "../../support/transferBed.js";
+
+const settings: TransferSettings = { smallObjectThreshold: 5 * MIB, partSize: 5 * MIB, partConcurrency: 2, readStreams: 1 };
+const MANIFEST = { method: "PUT", query: { partNumber: "10000" } } as const;
+
+describe("copyObject resume", () => {
+  let bed: TransferBed;
+  beforeAll(async () => {
+    bed = await openTransferBed("resume");
+  });
+  afterAll(async () => bed.close());
+
+  const request = (key: string, etag?: string): CopyRequest => ({
+    source: { bucket: bed.sourceBucket, key, ...(etag === undefined ? {} : { etag }) },
+    destination: { bucket: bed.destinationBucket, key },
+  });
+  const dataPartPuts = (key: string) =>
+    bed.destinationProxy.countRequests({ method: "PUT", query: "partNumber", path: pathOf(bed.destinationBucket, key) }) -
+    bed.destinationProxy.countRequests({ ...MANIFEST, path: pathOf(bed.destinationBucket, key) });
+
+  /** Runs a copy whose deadline fires once `parts` parts have landed. */
+  async function runUntilParts(key: string, parts: number, overrides: TransferSettings = {}, etag?: string): Promise<TransferOutcome> {
+    const deadline = new AbortController();
+    return copyObject(
+      bed.context({ signal: deadline.signal, onProgress: (event) => event.partsDone >= parts && deadline.abort() }),
+      request(key, etag),
+      { ...settings, ...overrides },
+    );
+  }
+
+  it("pauses at the deadline and the next run uploads only the missing parts", async () => {
+    // Prepare: 8 parts of 5 MiB
+    const key = "resume/forty.bin";
+    const body = randomBody(40 * MIB);
+    await putObject(bed.src, bed.sourceBucket, key, body);
+    // Act: first run stopped after 3 parts
+    const paused = await runUntilParts(key, 3);
+    const putsInFirstRun = dataPartPuts(key);
+    const second = await copyObject(bed.context(), request(key), settings);
+    // Assess
+    expect(paused).toMatchObject({ status: "paused", partCount: 8 });
+    if (paused.status !== "paused" || second.status !== "done") throw new Error("unexpected outcomes");
+    expect(paused.partsDone).toBeGreaterThanOrEqual(3);
+    expect(second.partsResumed).toBeGreaterThanOrEqual(paused.partsDone);
+    expect(second.partsResumed + second.partsUploaded).toBe(8);
+    expect(dataPartPuts(key) - putsInFirstRun).toBe(second.partsUploaded);
+    // no more bytes sent twice than the parts that were in flight at the deadline
+    expect(dataPartPuts(key)).toBeLessThanOrEqual(8 + (settings.partConcurrency ?? 0));
+    expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
+    expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
+  });
+
+  it("keeps the part size the upload started with when the configuration changes between runs", async () => {
+    // Prepare
+    const key = "resume/changed-part-size.bin";
+    const body = randomBody(33 * MIB + 3);
+    await putObject(bed.src, bed.sourceBucket, key, body);
+    const paused = await runUntilParts(key, 2);
+    // Act: the operator raised the part size to 8 MiB before the next run
+    const second = await copyObject(bed.context(), request(key), { ...settings, partSize: 8 * MIB });
+    // Assess
+    expect(paused.status).toBe("paused");
+    expect(second).toMatchObject({ status: "done", partCount: 7 });
+    if (second.status !== "done") return;
+    expect(second.partsResumed).toBeGreaterThanOrEqual(2);
+    expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
+  });
+
+  it("aborts an orphaned older upload for the same key", async () => {
+    // Prepare: an upload left by a crashed run of another tool, with one part
+    const key = "resume/orphaned.bin";
+    const body = randomBody(12 * MIB);
+    await putObject(bed.src, bed.sourceBucket, key, body);
+    const { UploadId } = await bed.dst.send(new CreateMultipartUploadCommand({ Bucket: bed.destinationBucket, Key: key }));
+    await bed.dst.send(new UploadPartCommand({ Bucket: bed.destinationBucket, Key: key, UploadId, PartNumber: 1, Body: randomBody(5 * MIB) }));
+    // Act
+    const outcome = await copyObject(bed.context(), request(key), settings);
+    // Assess
+    expect(outcome).toMatchObject({ status: "done", partsResumed: 0, abortedUploads: [UploadId] });
+    expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
+    expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
+  });
+
+  it("never mixes two versions: a source replaced between runs is SourceChanged, and a new job starts afresh", async () => {
+    // Prepare: version 1 partly copied
+    const key = "resume/replaced.bin";
+    const version1 = randomBody(20 * MIB);
+    const put1 = await putObject(bed.src, bed.sourceBucket, key, version1);
+    const paused = await runUntilParts(key, 2, {}, put1.ETag);
+    // the source is replaced by a same-size version 2
+    const version2 = randomBody(20 * MIB);
+    const put2 = await putObject(bed.src, bed.sourceBucket, key, version2);
+    // Act: the old job (pinned to version 1) runs again, then a new job for version 2
+    const stale = await copyObject(bed.context(), request(key, put1.ETag), settings);
+    const fresh = await copyObject(bed.context(), request(key, put2.ETag), settings);
+    // Assess
+    expect(paused.status).toBe("paused");
+    expect(stale).toMatchObject({ status: "source-changed", error: { code: "SourceChanged", retryable: false } });
+    expect(fresh).toMatchObject({ status: "done", partsResumed: 0, partCount: 4 });
+    if (fresh.status === "done") expect(fresh.abortedUploads).toHaveLength(1);
+    expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(version2)).toBe(true);
+    expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
+  });
+
+  it("stops with SourceChanged when the source changes mid-transfer, completing nothing", async () => {
+    // Prepare: the first ranged GET breaks after 7 MiB; the reopened GET finds the object replaced (412)
+    const key = "resume/changed-mid-run.bin";
+    await putObject(bed.src, bed.sourceBucket, key, randomBody(20 * MIB));
+    bed.sourceProxy.addRule({ match: { method: "GET", path: pathOf(bed.sourceBucket, key) }, action: { type: "resetConnection", afterBytes: 7 * MIB } });
+    bed.sourceProxy.addRule({
+      match: { method: "GET", path: pathOf(bed.sourceBucket, key) },
+      action: { type: "status", status: 412, code: "PreconditionFailed", message: "At least one of the pre-conditions you specified did not hold" },
+    });
+    // Act
+    const outcome = await copyObject(bed.context(), request(key), settings);
+    // Assess
+    expect(outcome).toMatchObject({ status: "source-changed", error: { code: "SourceChanged", side: "source" } });
+    await expect(bed.dst.send(new HeadObjectCommand({ Bucket: bed.destinationBucket, Key: key }))).rejects.toMatchObject({ name: "NotFound" });
+    expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
+  });
+});
+
+function pathOf(bucket: string, key: string): RegExp {
+  return new RegExp(`^/${bucket}/${encodeURIComponent(key).replaceAll("%2F", "/").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+}
