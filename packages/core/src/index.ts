@@ -6,10 +6,12 @@ export { globToRegExpSource, type IgnoreList, parseIgnoreList } from "./config/i
 export * from "./errors.js";
 export { compositeEtag, isPlainMd5Etag, normalizeEtag, parseMultipartEtag } from "./integrity/md5.js";
 export { type ListedObject, type ListOptions, listObjects } from "./listing/listObjects.js";
+export { destinationKey, listingPrefix } from "./mapping/destinationKey.js";
 export * from "./observability.js";
 export * from "./plan/limits.js";
 export { inferPlanFromParts, type PartPlan, type PartRange, partRange, planParts, planWithPartSize } from "./plan/partPlan.js";
 export { copyObject } from "./transfer/copyObject.js";
 export { type ResolvedSettings, resolveSettings } from "./transfer/defaults.js";
+export { mapConcurrent } from "./transfer/mapConcurrent.js";
 export type { RetryPolicy } from "./transfer/retry.js";
 export type * from "./transfer/types.js";

@@ -1,9 +1,15 @@
-import { copyObject, type CopyRequest, MIB, type TransferSettings } from "@s3-migrate/core";
+import { type CopyRequest, copyObject, MIB, type TransferSettings } from "@s3-migrate/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { putObject, readObject } from "../../support/endpoints.js";
 import { openTransferBed, openUploads, putMultipartObject, randomBody, type TransferBed } from "../../support/transferBed.js";
 
-const settings: TransferSettings = { smallObjectThreshold: 5 * MIB, partSize: 5 * MIB, partConcurrency: 2, readStreams: 1, retry: { baseDelayMs: 5 } };
+const settings: TransferSettings = {
+  smallObjectThreshold: 5 * MIB,
+  partSize: 5 * MIB,
+  partConcurrency: 2,
+  readStreams: 1,
+  retry: { baseDelayMs: 5 },
+};
 
 describe("copyObject integrity", () => {
   let bed: TransferBed;
@@ -16,14 +22,20 @@ describe("copyObject integrity", () => {
   });
   afterAll(async () => bed.close());
 
-  const request = (key: string): CopyRequest => ({ source: { bucket: bed.sourceBucket, key }, destination: { bucket: bed.destinationBucket, key } });
+  const request = (key: string): CopyRequest => ({
+    source: { bucket: bed.sourceBucket, key },
+    destination: { bucket: bed.destinationBucket, key },
+  });
 
   it("catches a part corrupted in flight that the endpoint stored anyway, and re-sends it", async () => {
     // Prepare: moto stores whatever arrives; the proxy flips a byte of the 2nd data part
     const key = "integrity/part-corrupted.bin";
     const body = randomBody(15 * MIB);
     await putObject(bed.src, bed.sourceBucket, key, body);
-    const rule = bed.destinationProxy.addRule({ match: { method: "PUT", query: { partNumber: "2" } }, action: { type: "corruptRequestBody" } });
+    const rule = bed.destinationProxy.addRule({
+      match: { method: "PUT", query: { partNumber: "2" } },
+      action: { type: "corruptRequestBody" },
+    });
     // Act
     const outcome = await copyObject(bed.context(), request(key), settings);
     // Assess
@@ -38,7 +50,11 @@ describe("copyObject integrity", () => {
     const body = randomBody(11 * MIB);
     await putObject(bed.src, bed.sourceBucket, key, body);
     bed.destinationProxy.addRule({ match: { method: "PUT", query: { partNumber: "1" } }, action: { type: "corruptRequestBody" } });
-    const validator = bed.destinationProxy.addRule({ match: { method: "PUT" }, action: { type: "validateContentMd5" }, times: Number.POSITIVE_INFINITY });
+    const validator = bed.destinationProxy.addRule({
+      match: { method: "PUT" },
+      action: { type: "validateContentMd5" },
+      times: Number.POSITIVE_INFINITY,
+    });
     const outcome = await copyObject(bed.context(), request(key), settings);
     expect(outcome.status).toBe("done");
     expect(bed.destinationProxy.countRequests({ method: "PUT", query: { partNumber: "1" }, status: 400 })).toBe(1);
@@ -81,11 +97,24 @@ describe("copyObject integrity", () => {
   it("retries throttling and server errors, and gives up with a retryable failure when they persist", async () => {
     const key = "integrity/throttled.bin";
     await putObject(bed.src, bed.sourceBucket, key, randomBody(6 * MIB));
-    bed.destinationProxy.addRule({ match: { method: "PUT", query: "partNumber" }, action: { type: "status", status: 503, code: "SlowDown" }, times: 3 });
+    bed.destinationProxy.addRule({
+      match: { method: "PUT", query: "partNumber" },
+      action: { type: "status", status: 503, code: "SlowDown" },
+      times: 3,
+    });
     const recovered = await copyObject(bed.context(), request(key), settings);
-    expect(recovered, JSON.stringify(recovered.status === "failed" ? recovered.error.message : recovered)).toMatchObject({ status: "done" });
-    bed.destinationProxy.addRule({ match: { method: "PUT" }, action: { type: "status", status: 500, code: "InternalError" }, times: Number.POSITIVE_INFINITY });
-    const outcome = await copyObject(bed.context(), request("integrity/throttled.bin"), { ...settings, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    expect(recovered, JSON.stringify(recovered.status === "failed" ? recovered.error.message : recovered)).toMatchObject({
+      status: "done",
+    });
+    bed.destinationProxy.addRule({
+      match: { method: "PUT" },
+      action: { type: "status", status: 500, code: "InternalError" },
+      times: Number.POSITIVE_INFINITY,
+    });
+    const outcome = await copyObject(bed.context(), request("integrity/throttled.bin"), {
+      ...settings,
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+    });
     expect(outcome).toMatchObject({ status: "failed", error: { code: "Transient", retryable: true, side: "destination" } });
   });
 });

@@ -34,7 +34,11 @@ describe("copyObject keys and metadata", () => {
     await putObject(bed.src, bed.sourceBucket, `big/${key}`, large);
     const settings = { smallObjectThreshold: 5 * MIB, partSize: 5 * MIB };
     // Act
-    const first = await copyObject(bed.context(), { source: { bucket: bed.sourceBucket, key }, destination: { bucket: bed.destinationBucket, key } }, settings);
+    const first = await copyObject(
+      bed.context(),
+      { source: { bucket: bed.sourceBucket, key }, destination: { bucket: bed.destinationBucket, key } },
+      settings,
+    );
     const second = await copyObject(
       bed.context(),
       { source: { bucket: bed.sourceBucket, key: `big/${key}` }, destination: { bucket: bed.destinationBucket, key: `big/${key}` } },
@@ -61,12 +65,18 @@ describe("copyObject keys and metadata", () => {
       Expires: expires,
       Metadata: { owner: "team-a", "x-custom": "value with spaces" },
     };
-    for (const [name, size] of [["small", 100], ["large", 6 * MIB]] as const) {
+    for (const [name, size] of [
+      ["small", 100],
+      ["large", 6 * MIB],
+    ] as const) {
       await putObject(bed.src, bed.sourceBucket, `${key}.${name}`, randomBody(size), { ...headers, Tagging: "project=migrate&tier=gold" });
       // Act
       const outcome = await copyObject(
         bed.context(),
-        { source: { bucket: bed.sourceBucket, key: `${key}.${name}` }, destination: { bucket: bed.destinationBucket, key: `${key}.${name}` } },
+        {
+          source: { bucket: bed.sourceBucket, key: `${key}.${name}` },
+          destination: { bucket: bed.destinationBucket, key: `${key}.${name}` },
+        },
         { smallObjectThreshold: 5 * MIB, partSize: 5 * MIB, copyTags: true, storageClass: "STANDARD_IA" },
       );
       // Assess
@@ -83,7 +93,12 @@ describe("copyObject keys and metadata", () => {
       });
       expect(head.Expires?.toISOString()).toBe(expires.toISOString());
       const tags = await bed.dst.send(new GetObjectTaggingCommand({ Bucket: bed.destinationBucket, Key: `${key}.${name}` }));
-      expect(tags.TagSet).toEqual(expect.arrayContaining([{ Key: "project", Value: "migrate" }, { Key: "tier", Value: "gold" }]));
+      expect(tags.TagSet).toEqual(
+        expect.arrayContaining([
+          { Key: "project", Value: "migrate" },
+          { Key: "tier", Value: "gold" },
+        ]),
+      );
     }
   });
 });

@@ -1,5 +1,5 @@
 import { CreateMultipartUploadCommand, HeadObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
-import { copyObject, type CopyRequest, MIB, type TransferOutcome, type TransferSettings } from "@s3-migrate/core";
+import { type CopyRequest, copyObject, MIB, type TransferOutcome, type TransferSettings } from "@s3-migrate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putObject, readObject } from "../../support/endpoints.js";
 import { openTransferBed, openUploads, randomBody, type TransferBed } from "../../support/transferBed.js";
@@ -76,7 +76,9 @@ describe("copyObject resume", () => {
     const body = randomBody(12 * MIB);
     await putObject(bed.src, bed.sourceBucket, key, body);
     const { UploadId } = await bed.dst.send(new CreateMultipartUploadCommand({ Bucket: bed.destinationBucket, Key: key }));
-    await bed.dst.send(new UploadPartCommand({ Bucket: bed.destinationBucket, Key: key, UploadId, PartNumber: 1, Body: randomBody(5 * MIB) }));
+    await bed.dst.send(
+      new UploadPartCommand({ Bucket: bed.destinationBucket, Key: key, UploadId, PartNumber: 1, Body: randomBody(5 * MIB) }),
+    );
     // Act
     const outcome = await copyObject(bed.context(), request(key), settings);
     // Assess
@@ -110,20 +112,34 @@ describe("copyObject resume", () => {
     // Prepare: the first ranged GET breaks after 7 MiB; the reopened GET finds the object replaced (412)
     const key = "resume/changed-mid-run.bin";
     await putObject(bed.src, bed.sourceBucket, key, randomBody(20 * MIB));
-    bed.sourceProxy.addRule({ match: { method: "GET", path: pathOf(bed.sourceBucket, key) }, action: { type: "resetConnection", afterBytes: 7 * MIB } });
     bed.sourceProxy.addRule({
       match: { method: "GET", path: pathOf(bed.sourceBucket, key) },
-      action: { type: "status", status: 412, code: "PreconditionFailed", message: "At least one of the pre-conditions you specified did not hold" },
+      action: { type: "resetConnection", afterBytes: 7 * MIB },
+    });
+    bed.sourceProxy.addRule({
+      match: { method: "GET", path: pathOf(bed.sourceBucket, key) },
+      action: {
+        type: "status",
+        status: 412,
+        code: "PreconditionFailed",
+        message: "At least one of the pre-conditions you specified did not hold",
+      },
     });
     // Act
     const outcome = await copyObject(bed.context(), request(key), settings);
     // Assess
     expect(outcome).toMatchObject({ status: "source-changed", error: { code: "SourceChanged", side: "source" } });
-    await expect(bed.dst.send(new HeadObjectCommand({ Bucket: bed.destinationBucket, Key: key }))).rejects.toMatchObject({ name: "NotFound" });
+    await expect(bed.dst.send(new HeadObjectCommand({ Bucket: bed.destinationBucket, Key: key }))).rejects.toMatchObject({
+      name: "NotFound",
+    });
     expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
   });
 });
 
 function pathOf(bucket: string, key: string): RegExp {
-  return new RegExp(`^/${bucket}/${encodeURIComponent(key).replaceAll("%2F", "/").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+  return new RegExp(
+    `^/${bucket}/${encodeURIComponent(key)
+      .replaceAll("%2F", "/")
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`,
+  );
 }

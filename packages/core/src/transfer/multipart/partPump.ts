@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { MigrationError } from "../../errors.js";
 import { type PartPlan, partRange } from "../../plan/partPlan.js";
 import { ByteStreamReader, type HashedBytes } from "../byteStreamReader.js";
@@ -40,6 +41,8 @@ export interface PartPumpOptions {
 export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promise<void> {
   const failure = new AbortController();
   const signal = options.signal === undefined ? failure.signal : AbortSignal.any([options.signal, failure.signal]);
+  // Every request in flight listens on this signal; thousands of parts are expected, not a leak.
+  setMaxListeners(0, signal);
   let firstError: unknown;
   const fail = (error: unknown) => {
     if (firstError === undefined) firstError = error;

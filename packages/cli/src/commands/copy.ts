@@ -1,0 +1,218 @@
+import { setMaxListeners } from "node:events";
+import { parseArgs } from "node:util";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import {
+  applyStoredCredentials,
+  ConfigError,
+  copyObject,
+  createS3Client,
+  destinationKey,
+  type EndpointConfig,
+  type ListedObject,
+  listingPrefix,
+  listObjects,
+  loadStoredCredentials,
+  MIB,
+  mapConcurrent,
+  parseDirection,
+  type TransferLogger,
+  type TransferSettings,
+} from "@s3-migrate/core";
+import { formatBytes } from "../format.js";
+import { formatSummary, type ObjectResult, summarize } from "../progress/copySummary.js";
+import { ProgressReporter } from "../progress/progressReporter.js";
+import { parseS3Url } from "../s3Url.js";
+
+/** Help text of `s3-migrate copy`. */
+export const COPY_USAGE = `Usage: s3-migrate copy --from s3://bucket[/prefix] --to s3://bucket[/prefix] [options]
+
+Copies every object under the source prefix to the destination (destination key = destination
+prefix + full source key, as the original tool did), verified, resuming unfinished multipart
+uploads. Objects already at the destination with the same size are skipped.
+
+Endpoints (each side has its own; credentials from the default chain unless stored keys apply):
+  --source-region R          region of the source (default: AWS_REGION or us-east-1)
+  --source-endpoint URL      custom S3 endpoint of the source (path-style)
+  --dest-region R            region of the destination (default: same as source)
+  --dest-endpoint URL        custom S3 endpoint of the destination (path-style)
+  --credentials-parameter N  SSM SecureString with the other side's keys
+                             {"aws_access_key_id","aws_secret_access_key","region"[,"endpoint"]}
+  --direction PUT|GET        PUT: stored keys write the destination (default); GET: they read the source
+  --ssm-region R, --ssm-endpoint URL   where that parameter lives (default: the source side)
+
+Transfer:
+  --concurrency N            objects at once (default 8)
+  --part-size-mib N          part size of new multipart uploads (default 8, min 5)
+  --threshold-mib N          objects up to this size go in one PUT (default 8)
+  --part-concurrency N       part buffers in memory per object (default 8)
+  --read-streams N           ranged GET streams per object (default 4)
+  --storage-class C          e.g. STANDARD_IA, INTELLIGENT_TIERING (default: bucket default)
+  --sse AES256|aws:kms       server-side encryption at the destination
+  --sse-kms-key-id ID        KMS key for --sse aws:kms
+  --copy-tags                copy object tags too
+  --no-skip-existing         copy even objects already present with the same size
+  --json                     print the summary as JSON
+  --verbose                  log retries and failures as they happen
+
+Exit status: 0 all copied and verified; 1 some failed; 2 bad usage or configuration; 3 interrupted.`;
+
+/** Runs `s3-migrate copy`; returns the exit status. */
+export async function runCopy(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      from: { type: "string" },
+      to: { type: "string" },
+      "source-region": { type: "string" },
+      "source-endpoint": { type: "string" },
+      "dest-region": { type: "string" },
+      "dest-endpoint": { type: "string" },
+      "credentials-parameter": { type: "string" },
+      direction: { type: "string" },
+      "ssm-region": { type: "string" },
+      "ssm-endpoint": { type: "string" },
+      concurrency: { type: "string" },
+      "part-size-mib": { type: "string" },
+      "threshold-mib": { type: "string" },
+      "part-concurrency": { type: "string" },
+      "read-streams": { type: "string" },
+      "storage-class": { type: "string" },
+      sse: { type: "string" },
+      "sse-kms-key-id": { type: "string" },
+      "copy-tags": { type: "boolean", default: false },
+      "no-skip-existing": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${COPY_USAGE}\n`);
+    return 0;
+  }
+  const from = parseS3Url(values.from, "--from");
+  const to = parseS3Url(values.to, "--to");
+  const concurrency = positiveInteger(values.concurrency, "--concurrency", 8);
+  const partConcurrency = positiveInteger(values["part-concurrency"], "--part-concurrency", 8);
+  const settings: TransferSettings = {
+    partSize: positiveInteger(values["part-size-mib"], "--part-size-mib", 8) * MIB,
+    smallObjectThreshold: positiveInteger(values["threshold-mib"], "--threshold-mib", 8) * MIB,
+    partConcurrency,
+    readStreams: positiveInteger(values["read-streams"], "--read-streams", 4),
+    copyTags: values["copy-tags"],
+    ...(values["storage-class"] === undefined ? {} : { storageClass: values["storage-class"] }),
+    ...encryption(values.sse, values["sse-kms-key-id"]),
+  };
+
+  const sourceRegion = values["source-region"] ?? process.env.AWS_REGION ?? "us-east-1";
+  let source: EndpointConfig = { region: sourceRegion, ...endpoint(values["source-endpoint"]) };
+  let destination: EndpointConfig = { region: values["dest-region"] ?? sourceRegion, ...endpoint(values["dest-endpoint"]) };
+  if (values["credentials-parameter"] !== undefined) {
+    const ssm = new SSMClient({
+      region: values["ssm-region"] ?? source.region,
+      ...(values["ssm-endpoint"] === undefined ? {} : { endpoint: values["ssm-endpoint"] }),
+    });
+    const stored = await loadStoredCredentials(ssm, values["credentials-parameter"]);
+    ({ source, destination } = applyStoredCredentials(parseDirection(values.direction), stored, source, destination));
+  }
+  const tuning = { maxSockets: Math.min(512, concurrency * (partConcurrency + 1)) };
+  const sourceClient = createS3Client(source, tuning);
+  const destinationClient = createS3Client(destination, tuning);
+  const logger = values.verbose ? stderrLogger : undefined;
+
+  const interrupt = new AbortController();
+  // Every request in flight listens on this signal; hundreds at once are expected, not a leak.
+  setMaxListeners(0, interrupt.signal);
+  const onSignal = () => interrupt.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const started = Date.now();
+
+  const listed: ListedObject[] = [];
+  for await (const object of listObjects(sourceClient, { bucket: from.bucket, prefix: listingPrefix(from.prefix), side: "source" }))
+    listed.push(object);
+  const existing = values["no-skip-existing"]
+    ? new Map<string, number>()
+    : await destinationSizes(destinationClient, to.bucket, destinationKey(to.prefix, listingPrefix(from.prefix)));
+  const present = (object: ListedObject) => existing.get(destinationKey(to.prefix, object.key)) === object.size;
+  const toCopy = listed.filter((object) => !present(object));
+  const bytesToCopy = toCopy.reduce((sum, object) => sum + object.size, 0);
+  process.stderr.write(
+    `Listed ${listed.length} objects under s3://${from.bucket}/${from.prefix}: ${listed.length - toCopy.length} already at the destination, copying ${toCopy.length} (${formatBytes(bytesToCopy)})\n`,
+  );
+
+  const progress = new ProgressReporter(process.stderr, { objects: toCopy.length, bytes: bytesToCopy });
+  const results: ObjectResult[] = listed
+    .filter(present)
+    .map((object) => ({ key: object.key, size: object.size, outcome: { status: "skipped" } }));
+  await mapConcurrent(toCopy, concurrency, async (object) => {
+    const target = destinationKey(to.prefix, object.key);
+    let reported = 0;
+    const outcome = await copyObject(
+      {
+        source: sourceClient,
+        destination: destinationClient,
+        signal: interrupt.signal,
+        onProgress: (event) => {
+          reported += event.bytes;
+          progress.onProgress(event);
+        },
+        ...(logger === undefined ? {} : { logger }),
+      },
+      {
+        source: { bucket: from.bucket, key: object.key, size: object.size, etag: object.etag },
+        destination: { bucket: to.bucket, key: target },
+      },
+      settings,
+    );
+    results.push({ key: object.key, size: object.size, outcome });
+    progress.objectFinished(
+      outcome.status !== "done" && outcome.status !== "paused",
+      outcome.status === "done" ? object.size - reported : 0,
+    );
+  });
+  progress.stop();
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+
+  const summary = summarize(results, Date.now() - started);
+  process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+  if (interrupt.signal.aborted) return 3;
+  return summary.objects.failed + summary.objects.sourceChanged > 0 ? 1 : 0;
+}
+
+/** Sizes of the destination's objects under the prefix the copy writes to. */
+async function destinationSizes(client: ReturnType<typeof createS3Client>, bucket: string, prefix: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for await (const object of listObjects(client, { bucket, prefix, side: "destination" })) sizes.set(object.key, object.size);
+  return sizes;
+}
+
+function positiveInteger(value: string | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new ConfigError(`${option} must be a whole number from 1 and up, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+function endpoint(url: string | undefined): Pick<EndpointConfig, "endpoint" | "forcePathStyle"> {
+  if (url === undefined) return {};
+  if (!/^https?:\/\/\S+$/.test(url)) throw new ConfigError(`Endpoint must be an http(s) URL, got ${JSON.stringify(url)}`);
+  return { endpoint: url, forcePathStyle: true };
+}
+
+function encryption(sse: string | undefined, kmsKeyId: string | undefined): Pick<TransferSettings, "encryption"> {
+  if (sse === undefined) return {};
+  if (sse === "AES256") return { encryption: { mode: "AES256" } };
+  if (sse === "aws:kms") return { encryption: { mode: "aws:kms", ...(kmsKeyId === undefined ? {} : { kmsKeyId }) } };
+  throw new ConfigError(`--sse must be AES256 or aws:kms, got ${JSON.stringify(sse)}`);
+}
+
+const stderrLogger: TransferLogger = {
+  debug: () => undefined,
+  info: (message, ...extra) => process.stderr.write(`\ninfo: ${message} ${JSON.stringify(Object.assign({}, ...extra))}\n`),
+  warn: (message, ...extra) => process.stderr.write(`\nwarn: ${message} ${JSON.stringify(Object.assign({}, ...extra))}\n`),
+  error: (message, ...extra) => process.stderr.write(`\nerror: ${message} ${JSON.stringify(Object.assign({}, ...extra))}\n`),
+};

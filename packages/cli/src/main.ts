@@ -1,0 +1,40 @@
+import { MigrationError } from "@s3-migrate/core";
+import { COPY_USAGE, runCopy } from "./commands/copy.js";
+
+const USAGE = `Usage: s3-migrate <command> [options]
+
+Commands:
+  copy     copy objects between two S3 endpoints, verified and resumable
+
+Run "s3-migrate <command> --help" for a command's options.
+
+${COPY_USAGE}`;
+
+/** Dispatches a command line; returns the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "copy":
+        return await runCopy(rest);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`Unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    const usage =
+      error instanceof MigrationError && !error.retryable
+        ? 2
+        : (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+          ? 2
+          : 1;
+    process.stderr.write(`s3-migrate: ${(error as Error).message}\n`);
+    return usage;
+  }
+}

@@ -1,0 +1,138 @@
+import { execFileSync, spawn } from "node:child_process";
+import { MIB } from "@s3-migrate/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  createBucket,
+  listAllKeys,
+  makeS3Client,
+  putObject,
+  readObject,
+  testEndpoints,
+  uniqueBucketName,
+} from "../../support/endpoints.js";
+import { putMultipartObject, randomBody } from "../../support/transferBed.js";
+
+const cli = "packages/cli/dist/s3-migrate.mjs";
+
+/** Runs the bundled CLI; resolves with its exit status and output. */
+function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_EC2_METADATA_DISABLED: "true" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe("s3-migrate copy (CLI)", () => {
+  const { source, destination } = testEndpoints();
+  const src = makeS3Client(source.endpoint, source.region);
+  const dst = makeS3Client(destination.endpoint, destination.region);
+  let sourceBucket: string;
+  let destinationBucket: string;
+  const endpoints = () => [
+    "--source-endpoint",
+    source.endpoint,
+    "--source-region",
+    source.region,
+    "--dest-endpoint",
+    destination.endpoint,
+    "--dest-region",
+    destination.region,
+  ];
+  const objects = new Map<string, Buffer>();
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, ["scripts/bundle.mjs", "cli"]);
+    sourceBucket = await createBucket(src, uniqueBucketName("cli-src"));
+    destinationBucket = await createBucket(dst, uniqueBucketName("cli-dst"));
+    for (const [key, size] of [
+      ["data/empty", 0],
+      ["data/a b+c%.txt", 300],
+      ["data/数据.bin", 70_000],
+      ["data/dir/", 0],
+      ["data/big.bin", 12 * MIB],
+    ] as const) {
+      const body = randomBody(size);
+      objects.set(key, body);
+      await putObject(src, sourceBucket, key, body);
+    }
+    const layout = randomBody(11 * MIB);
+    objects.set("data/layout.bin", layout);
+    await putMultipartObject(src, sourceBucket, "data/layout.bin", layout, 5 * MIB);
+    await putObject(src, sourceBucket, "other/not-copied.txt", "outside the prefix");
+  });
+
+  it("copies a prefix under the destination prefix, verified, and prints a JSON summary", async () => {
+    // Act
+    const run = await runCli([
+      "copy",
+      "--from",
+      `s3://${sourceBucket}/data/`,
+      "--to",
+      `s3://${destinationBucket}/backup/`,
+      ...endpoints(),
+      "--json",
+      "--part-size-mib",
+      "5",
+      "--threshold-mib",
+      "5",
+    ]);
+    // Assess
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.objects).toEqual({ total: 6, copied: 6, skipped: 0, failed: 0, sourceChanged: 0, paused: 0 });
+    expect(summary.verification).toEqual({ sourceEtag: 5, partChecksums: 1 });
+    expect((await listAllKeys(dst, destinationBucket)).sort()).toEqual([...objects.keys()].map((key) => `backup/${key}`).sort());
+    for (const [key, body] of objects) expect((await readObject(dst, destinationBucket, `backup/${key}`)).equals(body)).toBe(true);
+  });
+
+  it("skips what is already there on the next run", async () => {
+    const run = await runCli([
+      "copy",
+      "--from",
+      `s3://${sourceBucket}/data/`,
+      "--to",
+      `s3://${destinationBucket}/backup`,
+      ...endpoints(),
+      "--json",
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).objects).toMatchObject({ total: 6, copied: 0, skipped: 6 });
+  });
+
+  it("prints a human summary and exits 1 when an object fails", async () => {
+    // Prepare: a destination bucket that does not exist
+    const run = await runCli([
+      "copy",
+      "--from",
+      `s3://${sourceBucket}/data/empty`,
+      "--to",
+      "s3://no-such-destination-bucket",
+      ...endpoints(),
+      "--no-skip-existing",
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("1 failed");
+    expect(run.stdout).toMatch(/FAILED\s+data\/empty: BucketMissing/);
+    expect(run.stdout).toContain("INCOMPLETE");
+  });
+
+  it("rejects bad usage with exit status 2 and a clear message", async () => {
+    const badUrl = await runCli(["copy", "--from", "bucket-without-scheme", "--to", "s3://x"]);
+    const badNumber = await runCli(["copy", "--from", "s3://a", "--to", "s3://b", "--concurrency", "zero"]);
+    const unknown = await runCli(["frobnicate"]);
+    expect([badUrl.status, badNumber.status, unknown.status]).toEqual([2, 2, 2]);
+    expect(badUrl.stderr).toContain("--from must look like s3://bucket");
+    expect(badNumber.stderr).toContain("--concurrency must be a whole number");
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+  });
+});
