@@ -1,6 +1,6 @@
-import { execFileSync, spawn } from "node:child_process";
 import { MIB } from "@s3-migrate/core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildCli, runCli } from "../../support/cli.js";
 import {
   createBucket,
   listAllKeys,
@@ -11,26 +11,6 @@ import {
   uniqueBucketName,
 } from "../../support/endpoints.js";
 import { putMultipartObject, randomBody } from "../../support/transferBed.js";
-
-const cli = "packages/cli/dist/s3-migrate.mjs";
-
-/** Runs the bundled CLI; resolves with its exit status and output. */
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_EC2_METADATA_DISABLED: "true" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe("s3-migrate copy (CLI)", () => {
   const { source, destination } = testEndpoints();
@@ -51,7 +31,7 @@ describe("s3-migrate copy (CLI)", () => {
   const objects = new Map<string, Buffer>();
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["scripts/bundle.mjs", "cli"]);
+    buildCli();
     sourceBucket = await createBucket(src, uniqueBucketName("cli-src"));
     destinationBucket = await createBucket(dst, uniqueBucketName("cli-dst"));
     for (const [key, size] of [

@@ -1,7 +1,7 @@
 import { type CopyRequest, copyObject, MIB } from "@s3-migrate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putObject } from "../../support/endpoints.js";
-import { openTransferBed, randomBody, type TransferBed } from "../../support/transferBed.js";
+import { openTransferBed, openUploads, randomBody, type TransferBed } from "../../support/transferBed.js";
 
 describe("copyObject terminal errors", () => {
   let bed: TransferBed;
@@ -74,5 +74,19 @@ describe("copyObject terminal errors", () => {
         expect(outcome).toMatchObject({ status: "failed", error: { code: "ArchivedObject", retryable: false, side: "source" } });
       }
     }
+  });
+
+  it("refuses a part that does not fit the memory budget, writing nothing", async () => {
+    await putObject(bed.src, bed.sourceBucket, "budget/big.bin", randomBody(12 * MIB));
+    const outcome = await copyObject(
+      bed.context(),
+      {
+        source: { bucket: bed.sourceBucket, key: "budget/big.bin" },
+        destination: { bucket: bed.destinationBucket, key: "budget/big.bin" },
+      },
+      { smallObjectThreshold: 5 * MIB, partSize: 8 * MIB, memoryBudgetBytes: 4 * MIB },
+    );
+    expect(outcome).toMatchObject({ status: "failed", error: { code: "InsufficientMemory", retryable: false } });
+    expect(await openUploads(bed.dst, bed.destinationBucket, "budget/big.bin")).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { CreateMultipartUploadCommand, HeadObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
-import { type CopyRequest, copyObject, MIB, type TransferOutcome, type TransferSettings } from "@s3-migrate/core";
+import { type CopyRequest, copyObject, MIB, type TransferMetrics, type TransferOutcome, type TransferSettings } from "@s3-migrate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putObject, readObject } from "../../support/endpoints.js";
 import { openTransferBed, openUploads, randomBody, type TransferBed } from "../../support/transferBed.js";
@@ -40,7 +40,8 @@ describe("copyObject resume", () => {
     // Act: first run stopped after 3 parts
     const paused = await runUntilParts(key, 3);
     const putsInFirstRun = dataPartPuts(key);
-    const second = await copyObject(bed.context(), request(key), settings);
+    const metrics = recordingMetrics();
+    const second = await copyObject(bed.context({ metrics }), request(key), settings);
     // Assess
     expect(paused).toMatchObject({ status: "paused", partCount: 8 });
     if (paused.status !== "paused" || second.status !== "done") throw new Error("unexpected outcomes");
@@ -48,6 +49,9 @@ describe("copyObject resume", () => {
     expect(second.partsResumed).toBeGreaterThanOrEqual(paused.partsDone);
     expect(second.partsResumed + second.partsUploaded).toBe(8);
     expect(dataPartPuts(key) - putsInFirstRun).toBe(second.partsUploaded);
+    expect(metrics.sum("PartsResumed")).toBe(second.partsResumed);
+    expect(metrics.sum("BytesWritten")).toBe(second.partsUploaded * 5 * MIB);
+    expect(metrics.sum("BytesRead")).toBe(second.partsUploaded * 5 * MIB);
     // no more bytes sent twice than the parts that were in flight at the deadline
     expect(dataPartPuts(key)).toBeLessThanOrEqual(8 + (settings.partConcurrency ?? 0));
     expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
@@ -135,6 +139,14 @@ describe("copyObject resume", () => {
     expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
   });
 });
+
+function recordingMetrics(): TransferMetrics & { sum(name: string): number } {
+  const values: Array<{ name: string; value: number }> = [];
+  return {
+    addMetric: (name, _unit, value) => values.push({ name, value }),
+    sum: (name) => values.filter((entry) => entry.name === name).reduce((total, entry) => total + entry.value, 0),
+  };
+}
 
 function pathOf(bucket: string, key: string): RegExp {
   return new RegExp(

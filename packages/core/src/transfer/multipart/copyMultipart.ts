@@ -64,6 +64,7 @@ export async function copyMultipart(
   }
 
   const plan = choice.resume?.plan ?? freshPlan;
+  const buffers = bufferCount(settings, plan);
   const uploadId = choice.resume?.uploadId ?? (await createUpload(context, request, settings, source, plan));
   const stored = new Map((choice.resume?.parts ?? []).filter((part) => partFits(plan, part)).map((part) => [part.partNumber, part]));
   if (stored.size > 0) {
@@ -87,7 +88,7 @@ export async function copyMultipart(
       plan,
       missing,
       readStreams: settings.readStreams,
-      buffers: bufferCount(settings, plan),
+      buffers,
       retry: settings.retry,
       ...(signal === undefined ? {} : { signal }),
     },
