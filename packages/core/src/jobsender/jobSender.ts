@@ -1,0 +1,91 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
+import { jobBytes } from "../messages/jobMessage.js";
+
+/** One message to send, with a value handed back once it is sent (or has failed). */
+export interface OutgoingJob<T> {
+  readonly body: string;
+  readonly item: T;
+}
+
+/** What became of the jobs of one flush. */
+export interface SendResult<T> {
+  readonly sent: T[];
+  readonly failed: Array<{ item: T; reason: string }>;
+  /** Entries that needed more than one attempt. */
+  readonly retried: number;
+}
+
+const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_BYTES = 256 * 1024;
+
+/**
+ * Sends jobs with SendMessageBatch: up to 10 entries and 256 KiB a batch, failed entries retried
+ * alone with exponential backoff and jitter, entries that still fail reported with the reason.
+ */
+export async function sendJobs<T>(
+  sqs: SQSClient,
+  queueUrl: string,
+  jobs: readonly OutgoingJob<T>[],
+  maxAttempts = 5,
+): Promise<SendResult<T>> {
+  const result: { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] } = { sent: [], failed: [], retried: 0 };
+  for (const batch of batches(jobs)) {
+    let pending = batch.map((job, index) => ({ job, id: String(index) }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > 1) {
+        result.retried += pending.length;
+        await sleep(Math.random() * Math.min(5_000, 100 * 2 ** (attempt - 2)));
+      }
+      let failures: Array<{ Id?: string; Message?: string; Code?: string; SenderFault?: boolean }>;
+      try {
+        const answer = await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: pending.map(({ job, id }): SendMessageBatchRequestEntry => ({ Id: id, MessageBody: job.body })),
+          }),
+        );
+        failures = answer.Failed ?? [];
+      } catch (error) {
+        failures = pending.map(({ id }) => ({
+          Id: id,
+          Message: (error as Error).message,
+          Code: (error as Error).name,
+          SenderFault: false,
+        }));
+      }
+      const failedIds = new Map(failures.map((failure) => [failure.Id, failure]));
+      for (const entry of pending) if (!failedIds.has(entry.id)) result.sent.push(entry.job.item);
+      const retryable = pending.filter((entry) => {
+        const failure = failedIds.get(entry.id);
+        if (failure === undefined) return false;
+        if (failure.SenderFault || attempt >= maxAttempts) {
+          result.failed.push({ item: entry.job.item, reason: `${failure.Code ?? "Error"}: ${failure.Message ?? "send failed"}` });
+          return false;
+        }
+        return true;
+      });
+      pending = retryable;
+    }
+  }
+  return result;
+}
+
+/** Cuts jobs into batches of at most 10 entries and 256 KiB. */
+export function batches<T>(jobs: readonly OutgoingJob<T>[]): OutgoingJob<T>[][] {
+  const out: OutgoingJob<T>[][] = [];
+  let current: OutgoingJob<T>[] = [];
+  let bytes = 0;
+  for (const job of jobs) {
+    const size = jobBytes(job.body);
+    if (current.length > 0 && (current.length === MAX_BATCH_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(job);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
