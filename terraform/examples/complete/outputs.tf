@@ -1,0 +1,34 @@
+output "job_queue_url" {
+  description = "URL of the job queue."
+  value       = module.s3_migrate.job_queue_url
+}
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue."
+  value       = module.s3_migrate.dlq_url
+}
+
+output "ledger_table_name" {
+  description = "Name of the ledger table."
+  value       = module.s3_migrate.ledger_table_name
+}
+
+output "jobsender_function_name" {
+  description = "Name of the jobsender (invoke it to start at once instead of waiting for the hour)."
+  value       = module.s3_migrate.jobsender_function_name
+}
+
+output "worker_function_name" {
+  description = "Name of the worker."
+  value       = module.s3_migrate.worker_function_name
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard."
+  value       = module.s3_migrate.dashboard_name
+}
+
+output "nat_public_ip" {
+  description = "Elastic IP the China side sees (allow it in bucket policies if they filter on aws:SourceIp)."
+  value       = module.s3_migrate.nat_public_ip
+}

@@ -1,0 +1,14 @@
+output "job_queue_url" {
+  description = "URL of the job queue."
+  value       = module.s3_migrate.job_queue_url
+}
+
+output "jobsender_function_name" {
+  description = "Name of the jobsender (invoke it to start at once instead of waiting for the hour)."
+  value       = module.s3_migrate.jobsender_function_name
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard."
+  value       = module.s3_migrate.dashboard_name
+}

@@ -1,0 +1,14 @@
+output "job_queue_url" {
+  description = "URL of the job queue the bucket notifies."
+  value       = module.s3_migrate.job_queue_url
+}
+
+output "worker_function_name" {
+  description = "Name of the worker."
+  value       = module.s3_migrate.worker_function_name
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard."
+  value       = module.s3_migrate.dashboard_name
+}

@@ -1,0 +1,256 @@
+data "aws_region" "current" {}
+
+locals {
+  region        = data.aws_region.current.name
+  ns            = var.metrics_namespace
+  has_jobsender = var.jobsender_function_name != null
+
+  create_dashboard = var.create && var.create_dashboard
+  create_alarms    = var.create && var.create_alarms
+  create_topic     = var.create && var.create_sns_topic
+
+  topic_arn     = try(aws_sns_topic.this[0].arn, var.sns_topic_arn)
+  alarm_actions = local.topic_arn != null ? [local.topic_arn] : []
+}
+
+################################################################################
+# Notifications
+################################################################################
+
+resource "aws_sns_topic" "this" {
+  count = local.create_topic ? 1 : 0
+
+  name              = "${var.name}-alarms"
+  kms_master_key_id = var.sns_kms_master_key_id
+
+  tags = var.tags
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  count = local.create_topic && var.alarm_email != null ? 1 : 0
+
+  topic_arn = aws_sns_topic.this[0].arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+################################################################################
+# Dashboard
+################################################################################
+
+locals {
+  functions = concat(
+    [{ label = "worker", name = var.worker_function_name }],
+    local.has_jobsender ? [{ label = "jobsender", name = var.jobsender_function_name }] : [],
+  )
+  queues = [{ label = "jobs", name = var.queue_name }, { label = "dlq", name = var.dlq_name }]
+
+  # EMF metrics are read with the one dimension Powertools adds by default, `service`: the code
+  # must not add default dimensions, or these graphs stay empty.
+  graphs = [
+    {
+      title = "Transfer: bytes per period"
+      stat  = "Sum"
+      metrics = [for m in ["BytesRead", "BytesWritten", "BytesCompleted"] :
+        [local.ns, m, "service", var.worker_service_name, { label = m }]
+      ]
+    },
+    {
+      title = "Objects per period"
+      stat  = "Sum"
+      metrics = concat(
+        [for m in ["ObjectsDone", "ObjectsFailed", "ObjectsSkipped"] :
+          [local.ns, m, "service", var.worker_service_name, { label = m }]
+        ],
+        local.has_jobsender ? [[local.ns, "ObjectsQueued", "service", var.jobsender_service_name, { label = "ObjectsQueued" }]] : [],
+      )
+    },
+    {
+      title = "Resumes and continuations"
+      stat  = "Sum"
+      metrics = [for m in ["PartsResumed", "Continuations"] :
+        [local.ns, m, "service", var.worker_service_name, { label = m }]
+      ]
+    },
+    {
+      title = "Transfer duration per object"
+      stat  = "Average"
+      metrics = [for s in ["p50", "p90", "Maximum"] :
+        [local.ns, "TransferDuration", "service", var.worker_service_name, { stat = s, label = "TransferDuration ${s}" }]
+      ]
+    },
+    {
+      title = "Lambda invocations, errors, throttles"
+      stat  = "Sum"
+      metrics = flatten([for f in local.functions : [for m in ["Invocations", "Errors", "Throttles"] :
+        [["AWS/Lambda", m, "FunctionName", f.name, { label = "${f.label} ${m}" }]]
+      ]])
+    },
+    {
+      title   = "Lambda concurrent executions"
+      stat    = "Maximum"
+      metrics = [for f in local.functions : ["AWS/Lambda", "ConcurrentExecutions", "FunctionName", f.name, { label = f.label }]]
+    },
+    {
+      title = "Lambda duration (ms)"
+      stat  = "Average"
+      metrics = flatten([for f in local.functions : [for s in ["Average", "Maximum"] :
+        [["AWS/Lambda", "Duration", "FunctionName", f.name, { stat = s, label = "${f.label} ${s}" }]]
+      ]])
+    },
+    {
+      title = "Queue depth"
+      stat  = "Maximum"
+      metrics = flatten([for q in local.queues : [for m in ["ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesNotVisible"] :
+        [["AWS/SQS", m, "QueueName", q.name, { label = "${q.label} ${trimprefix(m, "ApproximateNumberOf")}" }]]
+      ]])
+    },
+    {
+      title   = "Age of oldest message (s)"
+      stat    = "Maximum"
+      metrics = [for q in local.queues : ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", q.name, { label = q.label }]]
+    },
+  ]
+
+  dashboard_body = jsonencode({
+    widgets = concat(
+      [{
+        type   = "text"
+        x      = 0
+        y      = 0
+        width  = 24
+        height = 2
+        properties = {
+          markdown = "## ${var.name}\nTransfer metrics come from the functions' EMF logs (namespace `${local.ns}`). Dead-letter messages need attention: see the `dlq` lines."
+        }
+      }],
+      [for i, g in local.graphs : {
+        type   = "metric"
+        x      = (i % 2) * 12
+        y      = 2 + floor(i / 2) * 6
+        width  = 12
+        height = 6
+        properties = {
+          title   = g.title
+          region  = local.region
+          view    = "timeSeries"
+          stacked = false
+          stat    = g.stat
+          period  = var.dashboard_period_seconds
+          metrics = g.metrics
+        }
+      }],
+    )
+  })
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  count = local.create_dashboard ? 1 : 0
+
+  dashboard_name = var.name
+  dashboard_body = local.dashboard_body
+}
+
+################################################################################
+# Alarms
+################################################################################
+
+resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
+  count = local.create_alarms ? 1 : 0
+
+  alarm_name          = "${var.name}-dlq-not-empty"
+  alarm_description   = "Jobs reached the dead-letter queue ${var.dlq_name}: they failed every receive. Inspect, fix, then redrive."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.dlq_name }
+  statistic           = "Maximum"
+  period              = var.alarm_period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "worker_errors" {
+  count = local.create_alarms ? 1 : 0
+
+  alarm_name          = "${var.name}-worker-errors"
+  alarm_description   = "The worker ${var.worker_function_name} failed more than ${var.worker_errors_threshold} invocations in ${var.alarm_period_seconds} s."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = var.worker_function_name }
+  statistic           = "Sum"
+  period              = var.alarm_period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.worker_errors_threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "worker_throttles" {
+  count = local.create_alarms ? 1 : 0
+
+  alarm_name          = "${var.name}-worker-throttles"
+  alarm_description   = "The worker ${var.worker_function_name} was throttled: the account or reserved concurrency is below the queue's maximum concurrency."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = var.worker_function_name }
+  statistic           = "Sum"
+  period              = var.alarm_period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "queue_oldest_message_age" {
+  count = local.create_alarms ? 1 : 0
+
+  alarm_name          = "${var.name}-queue-oldest-message-age"
+  alarm_description   = "The oldest job in ${var.queue_name} waited more than ${var.oldest_message_age_threshold_seconds} s: workers are stalled or too few."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = var.queue_name }
+  statistic           = "Maximum"
+  period              = var.alarm_period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.oldest_message_age_threshold_seconds
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "jobsender_errors" {
+  count = local.create_alarms && local.has_jobsender ? 1 : 0
+
+  alarm_name          = "${var.name}-jobsender-errors"
+  alarm_description   = "The jobsender ${coalesce(var.jobsender_function_name, "-")} failed: new objects are not being queued."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = coalesce(var.jobsender_function_name, "-") }
+  statistic           = "Sum"
+  period              = var.alarm_period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}

@@ -1,0 +1,66 @@
+################################################################################
+# Job queue
+################################################################################
+
+output "queue_id" {
+  description = "URL of the job queue (the provider's ID of a queue is its URL)."
+  value       = try(aws_sqs_queue.this[0].id, null)
+}
+
+output "queue_url" {
+  description = "URL of the job queue."
+  value       = try(aws_sqs_queue.this[0].url, null)
+}
+
+output "queue_arn" {
+  description = "ARN of the job queue."
+  value       = try(aws_sqs_queue.this[0].arn, null)
+}
+
+output "queue_name" {
+  description = "Name of the job queue."
+  value       = try(aws_sqs_queue.this[0].name, null)
+}
+
+output "visibility_timeout_seconds" {
+  description = "Visibility timeout of the job queue, in seconds."
+  value       = try(aws_sqs_queue.this[0].visibility_timeout_seconds, null)
+}
+
+output "max_receive_count" {
+  description = "Receives of one message before it moves to the dead-letter queue."
+  value       = try(jsondecode(aws_sqs_queue.this[0].redrive_policy).maxReceiveCount, null)
+}
+
+################################################################################
+# Dead-letter queue
+################################################################################
+
+output "dlq_id" {
+  description = "URL of the dead-letter queue."
+  value       = try(aws_sqs_queue.dlq[0].id, null)
+}
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue."
+  value       = try(aws_sqs_queue.dlq[0].url, null)
+}
+
+output "dlq_arn" {
+  description = "ARN of the dead-letter queue."
+  value       = try(aws_sqs_queue.dlq[0].arn, null)
+}
+
+output "dlq_name" {
+  description = "Name of the dead-letter queue."
+  value       = try(aws_sqs_queue.dlq[0].name, null)
+}
+
+################################################################################
+# Queue policy (S3 event notifications)
+################################################################################
+
+output "queue_policy_id" {
+  description = "ID of the queue policy allowing S3 event notifications, or null when it is not created."
+  value       = try(aws_sqs_queue_policy.this[0].id, null)
+}

@@ -1,0 +1,162 @@
+################################################################################
+# Queue
+################################################################################
+
+output "job_queue_url" {
+  description = "URL of the job queue."
+  value       = module.queue.queue_url
+}
+
+output "job_queue_arn" {
+  description = "ARN of the job queue."
+  value       = module.queue.queue_arn
+}
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue."
+  value       = module.queue.dlq_url
+}
+
+output "dlq_arn" {
+  description = "ARN of the dead-letter queue."
+  value       = module.queue.dlq_arn
+}
+
+################################################################################
+# Ledger
+################################################################################
+
+output "ledger_table_name" {
+  description = "Name of the ledger table."
+  value       = module.ledger.table_name
+}
+
+output "ledger_table_arn" {
+  description = "ARN of the ledger table."
+  value       = module.ledger.table_arn
+}
+
+################################################################################
+# Configuration parameters
+################################################################################
+
+output "bucket_pairs_parameter_name" {
+  description = "Name of the SSM parameter holding the bucket pairs."
+  value       = module.config.bucket_pairs_parameter_name
+}
+
+output "ignore_list_parameter_name" {
+  description = "Name of the SSM parameter holding the ignore list."
+  value       = module.config.ignore_list_parameter_name
+}
+
+output "credentials_parameter_name" {
+  description = "Name (or ARN) of the credentials SecureString the functions read."
+  value       = module.config.credentials_parameter_name
+}
+
+################################################################################
+# Worker
+################################################################################
+
+output "worker_function_name" {
+  description = "Name of the worker function."
+  value       = module.worker.function_name
+}
+
+output "worker_function_arn" {
+  description = "ARN of the worker function."
+  value       = module.worker.function_arn
+}
+
+output "worker_role_arn" {
+  description = "ARN of the worker's execution role (grant it in source bucket policies across accounts)."
+  value       = module.worker.role_arn
+}
+
+output "worker_log_group_name" {
+  description = "Log group of the worker."
+  value       = module.worker.log_group_name
+}
+
+output "worker_environment" {
+  description = "Environment variables of the worker: the configuration contract with its code."
+  value       = local.worker_environment
+}
+
+output "event_source_mapping_uuid" {
+  description = "UUID of the queue-to-worker event source mapping."
+  value       = aws_lambda_event_source_mapping.worker.uuid
+}
+
+################################################################################
+# Jobsender
+################################################################################
+
+output "jobsender_function_name" {
+  description = "Name of the jobsender function, or null without one."
+  value       = module.jobsender.function_name
+}
+
+output "jobsender_function_arn" {
+  description = "ARN of the jobsender function, or null without one."
+  value       = module.jobsender.function_arn
+}
+
+output "jobsender_role_arn" {
+  description = "ARN of the jobsender's execution role, or null without one."
+  value       = module.jobsender.role_arn
+}
+
+output "jobsender_log_group_name" {
+  description = "Log group of the jobsender, or null without one."
+  value       = module.jobsender.log_group_name
+}
+
+output "jobsender_environment" {
+  description = "Environment variables of the jobsender: the configuration contract with its code."
+  value       = var.create_jobsender ? local.jobsender_environment : null
+}
+
+output "jobsender_schedule_rule_name" {
+  description = "Name of the EventBridge rule running the jobsender, or null without one."
+  value       = try(aws_cloudwatch_event_rule.jobsender[0].name, null)
+}
+
+################################################################################
+# Monitoring
+################################################################################
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard."
+  value       = module.monitoring.dashboard_name
+}
+
+output "sns_topic_arn" {
+  description = "ARN of the alarm topic."
+  value       = module.monitoring.sns_topic_arn
+}
+
+output "alarm_names" {
+  description = "Names of the CloudWatch alarms."
+  value       = module.monitoring.alarm_names
+}
+
+################################################################################
+# Network
+################################################################################
+
+output "vpc_id" {
+  description = "ID of the VPC created with `enable_nat_instance`, or null."
+  value       = try(module.nat_instance[0].vpc_id, null)
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets of the functions with `enable_nat_instance`, or an empty list."
+  value       = try(module.nat_instance[0].private_subnet_ids, [])
+}
+
+output "nat_public_ip" {
+  description = "Elastic IP the other side sees with `enable_nat_instance`, or null."
+  value       = try(module.nat_instance[0].nat_public_ip, null)
+}

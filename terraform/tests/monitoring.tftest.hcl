@@ -1,0 +1,130 @@
+# The monitoring module alone: every alarm notifies the topic, the dashboard covers the metrics.
+
+mock_provider "aws" {
+  source          = "./tests/mocks"
+  override_during = plan
+}
+
+variables {
+  name                    = "t"
+  worker_function_name    = "t-worker"
+  jobsender_function_name = "t-jobsender"
+  queue_name              = "t-jobs"
+  dlq_name                = "t-jobs-dlq"
+  alarm_email             = "ops@example.com"
+}
+
+run "alarms_wired_to_topic" {
+  command = plan
+
+  module {
+    source = "./modules/monitoring"
+  }
+
+  assert {
+    condition = alltrue([for a in [
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0],
+      aws_cloudwatch_metric_alarm.worker_errors[0],
+      aws_cloudwatch_metric_alarm.worker_throttles[0],
+      aws_cloudwatch_metric_alarm.queue_oldest_message_age[0],
+      aws_cloudwatch_metric_alarm.jobsender_errors[0],
+    ] : a.alarm_actions == toset([aws_sns_topic.this[0].arn]) && a.ok_actions == toset([aws_sns_topic.this[0].arn])])
+    error_message = "Every alarm must notify the topic on alarm and on recovery."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0].dimensions.QueueName == "t-jobs-dlq" &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0].metric_name == "ApproximateNumberOfMessagesVisible" &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0].threshold == 0 &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0].comparison_operator == "GreaterThanThreshold"
+    )
+    error_message = "The DLQ alarm must fire on any visible message in the DLQ."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.worker_throttles[0].threshold == 0 && aws_cloudwatch_metric_alarm.worker_errors[0].threshold == 5
+    error_message = "Throttles alarm on any throttle; errors above the threshold."
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.email[0].protocol == "email" && aws_sns_topic_subscription.email[0].endpoint == "ops@example.com"
+    error_message = "The alarm email must be subscribed."
+  }
+
+  assert {
+    condition = alltrue([for m in ["BytesRead", "BytesWritten", "BytesCompleted", "ObjectsDone", "ObjectsFailed", "ObjectsSkipped", "PartsResumed", "Continuations", "TransferDuration", "ObjectsQueued", "ConcurrentExecutions", "Throttles", "ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesNotVisible"] :
+      strcontains(aws_cloudwatch_dashboard.this[0].dashboard_body, "\"${m}\"")
+    ])
+    error_message = "The dashboard must graph every EMF, Lambda and SQS metric."
+  }
+
+  assert {
+    condition = alltrue([for w in jsondecode(aws_cloudwatch_dashboard.this[0].dashboard_body).widgets :
+      w.properties.region == "us-east-1" if w.type == "metric"
+    ])
+    error_message = "Every metric widget needs a region."
+  }
+}
+
+run "encrypted_topic" {
+  command = plan
+
+  module {
+    source = "./modules/monitoring"
+  }
+
+  variables {
+    sns_kms_master_key_id = "arn:aws:kms:us-east-1:111122223333:key/topic"
+  }
+
+  assert {
+    condition     = aws_sns_topic.this[0].kms_master_key_id == "arn:aws:kms:us-east-1:111122223333:key/topic"
+    error_message = "The topic must use the given key."
+  }
+}
+
+run "no_jobsender" {
+  command = plan
+
+  module {
+    source = "./modules/monitoring"
+  }
+
+  variables {
+    jobsender_function_name = null
+    alarm_email             = null
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.jobsender_errors) == 0 && length(aws_sns_topic_subscription.email) == 0
+    error_message = "No jobsender alarm without a jobsender, no subscription without an email."
+  }
+
+  assert {
+    condition     = !strcontains(aws_cloudwatch_dashboard.this[0].dashboard_body, "ObjectsQueued")
+    error_message = "No jobsender graphs without a jobsender."
+  }
+}
+
+run "create_false_creates_nothing" {
+  command = plan
+
+  module {
+    source = "./modules/monitoring"
+  }
+
+  variables {
+    create = false
+  }
+
+  assert {
+    condition = (
+      length(aws_sns_topic.this) + length(aws_sns_topic_subscription.email) + length(aws_cloudwatch_dashboard.this) +
+      length(aws_cloudwatch_metric_alarm.dlq_not_empty) + length(aws_cloudwatch_metric_alarm.worker_errors) +
+      length(aws_cloudwatch_metric_alarm.worker_throttles) + length(aws_cloudwatch_metric_alarm.queue_oldest_message_age) +
+      length(aws_cloudwatch_metric_alarm.jobsender_errors) == 0
+    )
+    error_message = "create = false must create nothing."
+  }
+}

@@ -1,0 +1,261 @@
+# The root module: how the parts are wired, the environment contract, toggles and input checks.
+# Bundles: `scripts/terraform-check.sh` writes the dummy zip (only its hash is read in a plan).
+
+mock_provider "aws" {
+  source          = "./tests/mocks"
+  override_during = plan
+}
+
+variables {
+  worker_zip_path    = "../.tmp/dummy.zip"
+  jobsender_zip_path = "../.tmp/dummy.zip"
+  bucket_pairs = [
+    { src_bucket = "global-src", src_prefix = "media/", des_bucket = "china-dst", des_prefix = "mirror/" },
+  ]
+}
+
+run "defaults" {
+  command = plan
+
+  assert {
+    condition     = contains(aws_lambda_event_source_mapping.worker.function_response_types, "ReportBatchItemFailures")
+    error_message = "The worker must report partial batch failures."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.worker.batch_size == 1 && aws_lambda_event_source_mapping.worker.scaling_config[0].maximum_concurrency == 100
+    error_message = "Batch size 1 and maximum concurrency 100 by default."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.worker.event_source_arn == module.queue.queue_arn && aws_lambda_event_source_mapping.worker.function_name == module.worker.function_arn
+    error_message = "The job queue must drive the worker."
+  }
+
+  assert {
+    condition     = module.queue.visibility_timeout_seconds >= var.worker_timeout && module.queue.visibility_timeout_seconds <= 43200
+    error_message = "The visibility timeout must cover the worker timeout."
+  }
+
+  assert {
+    condition     = module.queue.max_receive_count == 60
+    error_message = "Jobs must reach the DLQ after 60 receives."
+  }
+
+  assert {
+    condition = toset(keys(output.worker_environment)) == toset([
+      "JOB_QUEUE_URL", "LEDGER_TABLE", "BUCKET_PAIRS_PARAMETER", "IGNORE_LIST_PARAMETER", "CREDENTIALS_PARAMETER",
+      "DIRECTION", "PART_SIZE_MIB", "SMALL_OBJECT_THRESHOLD_MIB", "PART_CONCURRENCY", "FILE_CONCURRENCY",
+      "MAX_ATTEMPTS", "STORAGE_CLASS", "SSE", "SSE_KMS_KEY_ID", "COPY_TAGS", "DEFAULT_DEST_BUCKET",
+      "DEFAULT_DEST_PREFIX", "PROPAGATE_DELETES", "DEADLINE_MARGIN_SECONDS", "COMPARE_VERSION_ID",
+      "UPDATE_VERSION_ID", "GET_OBJECT_WITH_VERSION_ID", "POWERTOOLS_SERVICE_NAME",
+      "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL",
+    ])
+    error_message = "The worker environment must be exactly the contract with the code."
+  }
+
+  assert {
+    condition = toset(keys(output.jobsender_environment)) == toset([
+      "JOB_QUEUE_URL", "LEDGER_TABLE", "BUCKET_PAIRS_PARAMETER", "IGNORE_LIST_PARAMETER", "CREDENTIALS_PARAMETER",
+      "DIRECTION", "MAX_ATTEMPTS", "PROPAGATE_DELETES", "DEADLINE_MARGIN_SECONDS", "COMPARE_VERSION_ID",
+      "WORKER_MEMORY_MIB", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL",
+    ])
+    error_message = "The jobsender environment must be exactly the contract with the code."
+  }
+
+  assert {
+    condition = (
+      output.worker_environment.DIRECTION == "PUT" &&
+      output.worker_environment.COPY_TAGS == "true" &&
+      output.worker_environment.PART_SIZE_MIB == "8" &&
+      output.worker_environment.POWERTOOLS_SERVICE_NAME == "worker" &&
+      output.worker_environment.POWERTOOLS_METRICS_NAMESPACE == "s3-migrate" &&
+      output.worker_environment.CREDENTIALS_PARAMETER == "s3_migration_credentials" &&
+      output.worker_environment.JOB_QUEUE_URL == module.queue.queue_url &&
+      output.jobsender_environment.WORKER_MEMORY_MIB == "1769" &&
+      output.jobsender_environment.POWERTOOLS_SERVICE_NAME == "jobsender"
+    )
+    error_message = "Environment values must follow the inputs."
+  }
+
+  # No S3 action in either function's policy may be granted on `*` or on every bucket.
+  assert {
+    condition = alltrue(flatten([for doc in [module.iam_policies.worker_policy_json, module.iam_policies.jobsender_policy_json] : [
+      for s in jsondecode(doc).Statement : [
+        for r in flatten([s.Resource]) : r != "*" && !can(regex("^arn:[^:]+:s3:::\\*", r))
+      ] if anytrue([for a in flatten([s.Action]) : startswith(a, "s3:")])
+    ]]))
+    error_message = "An S3 action is granted on a `*` resource."
+  }
+
+  assert {
+    condition     = module.iam_policies.role_object_arns == ["arn:aws:s3:::global-src/media/*"] && !strcontains(module.iam_policies.worker_policy_json, "china-dst")
+    error_message = "With PUT the role reaches the source prefix only."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.jobsender[0].schedule_expression == "rate(1 hour)" && aws_cloudwatch_event_rule.jobsender[0].state == "ENABLED"
+    error_message = "The jobsender runs hourly by default."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.jobsender[0].arn == module.jobsender.function_arn && aws_lambda_permission.jobsender_schedule[0].principal == "events.amazonaws.com"
+    error_message = "The schedule must be allowed to invoke the jobsender."
+  }
+
+  assert {
+    condition     = length(module.nat_instance) == 0 && output.vpc_id == null && length(local.vpc_subnet_ids) == 0
+    error_message = "enable_nat_instance = false must create no NAT resource and leave the functions outside any VPC."
+  }
+
+  assert {
+    condition     = length(module.bucket_events) == 0
+    error_message = "enable_bucket_events = false must create no bucket notification."
+  }
+
+  assert {
+    condition     = length(module.monitoring.alarm_names) == 5
+    error_message = "The DLQ, worker errors, worker throttles, queue age and jobsender errors alarms must exist."
+  }
+}
+
+run "nat_instance" {
+  command = plan
+
+  variables {
+    enable_nat_instance = true
+  }
+
+  assert {
+    condition     = length(module.nat_instance) == 1 && length(local.vpc_subnet_ids) == 2 && length(local.vpc_security_group_ids) == 1
+    error_message = "With the NAT instance the functions must run in its two private subnets."
+  }
+}
+
+run "bucket_events" {
+  command = plan
+
+  variables {
+    enable_bucket_events        = true
+    bucket_events_source_bucket = "events-src"
+    bucket_events_filter_prefix = "incoming/"
+    default_dest_bucket         = "china-events"
+    propagate_deletes           = true
+  }
+
+  assert {
+    condition     = length(module.bucket_events) == 1 && contains(module.bucket_events[0].events, "s3:ObjectRemoved:*")
+    error_message = "Bucket events must be sent to the queue, deletions included with delete propagation."
+  }
+
+  assert {
+    condition     = contains(module.iam_policies.role_object_arns, "arn:aws:s3:::events-src/incoming/*")
+    error_message = "The worker must be able to read the event bucket's prefix."
+  }
+
+  assert {
+    condition     = output.worker_environment.DEFAULT_DEST_BUCKET == "china-events" && output.worker_environment.PROPAGATE_DELETES == "true"
+    error_message = "Event jobs need their default destination."
+  }
+}
+
+run "get_direction" {
+  command = plan
+
+  variables {
+    direction = "GET"
+    sse       = "aws:kms"
+  }
+
+  assert {
+    condition     = module.iam_policies.role_object_arns == ["arn:aws:s3:::china-dst/mirror/*"] && !strcontains(module.iam_policies.worker_policy_json, "global-src")
+    error_message = "With GET the role reaches the destination prefix only."
+  }
+
+  assert {
+    condition     = output.worker_environment.DIRECTION == "GET" && output.worker_environment.SSE == "aws:kms"
+    error_message = "Environment values must follow the inputs."
+  }
+}
+
+run "event_only_without_jobsender" {
+  command = plan
+
+  variables {
+    bucket_pairs                = []
+    create_jobsender            = false
+    enable_bucket_events        = true
+    bucket_events_source_bucket = "events-src"
+    default_dest_bucket         = "china-events"
+    create_monitoring           = false
+  }
+
+  assert {
+    condition     = output.jobsender_function_name == null && length(aws_cloudwatch_event_rule.jobsender) == 0 && output.jobsender_environment == null
+    error_message = "create_jobsender = false must create no jobsender."
+  }
+
+  assert {
+    condition     = length(module.monitoring.alarm_names) == 0 && module.monitoring.sns_topic_arn == null
+    error_message = "create_monitoring = false must create no alarm or topic."
+  }
+}
+
+run "bad_inputs_are_refused" {
+  command = plan
+
+  variables {
+    direction                  = "BOTH"
+    worker_memory_size         = 64
+    worker_batch_size          = 11
+    worker_maximum_concurrency = 1
+    storage_class              = "COLD"
+    sse                        = "KMS"
+    log_retention_in_days      = 2
+    jobsender_schedule         = "every hour"
+  }
+
+  expect_failures = [
+    var.direction,
+    var.worker_memory_size,
+    var.worker_batch_size,
+    var.worker_maximum_concurrency,
+    var.storage_class,
+    var.sse,
+    var.log_retention_in_days,
+    var.jobsender_schedule,
+  ]
+}
+
+run "events_without_destination_are_refused" {
+  command = plan
+
+  variables {
+    enable_bucket_events        = true
+    bucket_events_source_bucket = "events-src"
+  }
+
+  expect_failures = [data.aws_caller_identity.current]
+}
+
+run "reserved_concurrency_below_queue_concurrency_is_refused" {
+  command = plan
+
+  variables {
+    worker_reserved_concurrency = 10
+  }
+
+  expect_failures = [data.aws_caller_identity.current]
+}
+
+run "parts_in_flight_beyond_memory_are_refused" {
+  command = plan
+
+  variables {
+    worker_memory_size = 512
+    part_size_mib      = 64
+    part_concurrency   = 16
+  }
+
+  expect_failures = [data.aws_caller_identity.current]
+}

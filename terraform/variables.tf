@@ -1,0 +1,645 @@
+################################################################################
+# General
+################################################################################
+
+variable "name_prefix" {
+  description = "Prefix of every resource name, 1 to 40 characters of letters, digits, `-` and `_` (names such as `<prefix>-jobsender-schedule` must fit AWS limits)."
+  type        = string
+  default     = "s3-migrate"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,40}$", var.name_prefix))
+    error_message = "Expected `name_prefix` to be 1 to 40 characters of letters, digits, `-` and `_`."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource that takes tags (at most 50 tags)."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Migration
+################################################################################
+
+variable "bucket_pairs" {
+  description = "Bucket pairs to migrate. A prefix of `\"\"` or `\"/\"` means the whole bucket; end prefixes with `/` to stop `logs` from also matching `logs-old/`. The destination key is `des_prefix` joined with the full source key. May be empty when S3 events are the only trigger."
+  type = list(object({
+    src_bucket = string
+    src_prefix = string
+    des_bucket = string
+    des_prefix = string
+  }))
+  default = []
+
+  validation {
+    condition = alltrue([for p in var.bucket_pairs : alltrue([
+      for b in [p.src_bucket, p.des_bucket] : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b))
+    ])])
+    error_message = "Expected every `src_bucket` and `des_bucket` to be an S3 bucket name: 3 to 63 characters of lowercase letters, digits, `.` and `-`."
+  }
+
+  validation {
+    condition = alltrue([for p in var.bucket_pairs : alltrue([
+      for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix)) && length(prefix) <= 1024
+    ])])
+    error_message = "Expected every `src_prefix` and `des_prefix` to have no `*` or `?` (IAM would read them as wildcards) and at most 1024 characters."
+  }
+}
+
+variable "ignore_list" {
+  description = "Globs of `bucket/key` the jobsender skips, matched case-sensitively (`*` also crosses `/`, `?` is one character), e.g. `*.jpg`, `*/readme.md`, `my-bucket/logs/*`. Elements must not start with `#`."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for g in var.ignore_list : length(trimspace(g)) > 0 && !can(regex("[\r\n]", g)) && !startswith(g, "#")])
+    error_message = "Expected every `ignore_list` element to be a non-blank glob without line breaks that does not start with `#`."
+  }
+}
+
+variable "direction" {
+  description = "`PUT` (default): the functions' role reads the sources in this account and the credentials parameter writes the destinations in the other one. `GET`: the credentials read the sources and the role writes the destinations."
+  type        = string
+  default     = "PUT"
+
+  validation {
+    condition     = contains(["PUT", "GET"], var.direction)
+    error_message = "Expected `direction` to be `PUT` or `GET`."
+  }
+}
+
+variable "propagate_deletes" {
+  description = "Whether objects deleted at the source are deleted at the destination (true or false, default). With S3 events it also subscribes to `s3:ObjectRemoved:*`."
+  type        = bool
+  default     = false
+}
+
+variable "compare_version_id" {
+  description = "Whether the jobsender compares source version IDs with those recorded in the ledger and pins them in jobs (true or false, default). Needs `s3:ListBucketVersions` on the sources."
+  type        = bool
+  default     = false
+}
+
+variable "update_version_id" {
+  description = "Whether the worker records the source's current version ID before a new transfer, so that a resumed transfer reads the same version (true or false, default)."
+  type        = bool
+  default     = false
+}
+
+variable "get_object_with_version_id" {
+  description = "Whether the worker reads the source with the job's version ID (true or false, default). Needs `s3:GetObjectVersion` on the sources."
+  type        = bool
+  default     = false
+}
+
+################################################################################
+# Credentials of the other account
+################################################################################
+
+variable "credentials_parameter_name" {
+  description = "Name or ARN of the SecureString holding `{\"aws_access_key_id\",\"aws_secret_access_key\",\"region\"}` for the other account, in this account and region. Create it out of band (recommended) before applying."
+  type        = string
+  default     = "s3_migration_credentials"
+
+  validation {
+    condition = (
+      can(regex("^arn:[a-z-]+:ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+$", var.credentials_parameter_name)) ||
+      (can(regex("^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.credentials_parameter_name)) && length(var.credentials_parameter_name) <= 1011)
+    )
+    error_message = "Expected `credentials_parameter_name` to be a parameter name (`name` or `/path/name`) or a parameter ARN."
+  }
+}
+
+variable "credentials_kms_key_arn" {
+  description = "ARN of the customer managed key encrypting the credentials SecureString; null (default) when it uses `alias/aws/ssm`, which needs no grant."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.credentials_kms_key_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.credentials_kms_key_arn))
+    error_message = "Expected `credentials_kms_key_arn` to be null or a KMS key ARN (not an alias)."
+  }
+}
+
+variable "create_credentials_parameter" {
+  description = "Whether Terraform creates the credentials SecureString from `credentials` (true or false, default). The access key then sits in the Terraform state in plain text."
+  type        = bool
+  default     = false
+}
+
+variable "credentials" {
+  description = "Access key of the other account, used only when `create_credentials_parameter` is true; `region` is the other side's region (e.g. `cn-northwest-1`)."
+  type = object({
+    aws_access_key_id     = string
+    aws_secret_access_key = string
+    region                = string
+  })
+  default   = null
+  sensitive = true
+}
+
+################################################################################
+# Transfer
+################################################################################
+
+variable "part_size_mib" {
+  description = "Multipart part size, 5 to 5120 MiB (default 8). Fixed per upload when it starts, so changing it never breaks a resume; the code raises it for objects that would need more than 10,000 parts."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.part_size_mib >= 5 && var.part_size_mib <= 5120 && floor(var.part_size_mib) == var.part_size_mib
+    error_message = "Expected `part_size_mib` to be a whole number from 5 to 5120."
+  }
+}
+
+variable "small_object_threshold_mib" {
+  description = "Objects up to this size go in one PUT instead of a multipart upload, 1 to 5120 MiB (default 8)."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.small_object_threshold_mib >= 1 && var.small_object_threshold_mib <= 5120
+    error_message = "Expected `small_object_threshold_mib` to be a number from 1 to 5120."
+  }
+}
+
+variable "part_concurrency" {
+  description = "Parts of one object transferred at once, 1 to 256 (default 16). Parts in flight are held in memory: `part_size_mib` x this must fit in three quarters of `worker_memory_size`."
+  type        = number
+  default     = 16
+
+  validation {
+    condition     = var.part_concurrency >= 1 && var.part_concurrency <= 256 && floor(var.part_concurrency) == var.part_concurrency
+    error_message = "Expected `part_concurrency` to be a whole number from 1 to 256."
+  }
+}
+
+variable "file_concurrency" {
+  description = "Objects one worker invocation transfers at once, 1 to 64 (default 4)."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.file_concurrency >= 1 && var.file_concurrency <= 64 && floor(var.file_concurrency) == var.file_concurrency
+    error_message = "Expected `file_concurrency` to be a whole number from 1 to 64."
+  }
+}
+
+variable "max_attempts" {
+  description = "Attempts per AWS request, the first included, 1 to 100 (default 10)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.max_attempts >= 1 && var.max_attempts <= 100 && floor(var.max_attempts) == var.max_attempts
+    error_message = "Expected `max_attempts` to be a whole number from 1 to 100."
+  }
+}
+
+variable "storage_class" {
+  description = "Storage class of destination objects: `STANDARD` (default), `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, `DEEP_ARCHIVE` or `REDUCED_REDUNDANCY`."
+  type        = string
+  default     = "STANDARD"
+
+  validation {
+    condition     = contains(["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY"], var.storage_class)
+    error_message = "Expected `storage_class` to be one of STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE, REDUCED_REDUNDANCY."
+  }
+}
+
+variable "sse" {
+  description = "Server-side encryption requested for destination objects: `AES256`, `aws:kms`, or null (default) for the destination bucket's default encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.sse == null || contains(["AES256", "aws:kms"], coalesce(var.sse, "-"))
+    error_message = "Expected `sse` to be null, `AES256` or `aws:kms`."
+  }
+}
+
+variable "sse_kms_key_id" {
+  description = "KMS key for `sse = \"aws:kms\"`, as the destination account sees it (ID, ARN or alias); null (default) for the AWS managed `aws/s3` key. With direction `GET` give a key ARN, so that the role can be granted it."
+  type        = string
+  default     = null
+}
+
+variable "copy_tags" {
+  description = "Whether object tags are copied to the destination (true, default, or false)."
+  type        = bool
+  default     = true
+}
+
+variable "source_kms_key_arns" {
+  description = "ARNs of customer managed keys encrypting source objects (SSE-KMS), granted to the role with direction `PUT`."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for k in var.source_kms_key_arns : can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", k))])
+    error_message = "Expected every `source_kms_key_arns` element to be a KMS key ARN."
+  }
+}
+
+variable "deadline_margin_seconds" {
+  description = "Seconds before the worker's timeout at which it stops starting new work and hands the rest on, 5 to 600 (default 60); must be below `worker_timeout`."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.deadline_margin_seconds >= 5 && var.deadline_margin_seconds <= 600
+    error_message = "Expected `deadline_margin_seconds` to be a number from 5 to 600."
+  }
+}
+
+################################################################################
+# Functions
+################################################################################
+
+variable "worker_zip_path" {
+  description = "Path of the worker bundle; null (default) means `functions/worker/dist/worker.zip` of this repository, built by `pnpm build`."
+  type        = string
+  default     = null
+}
+
+variable "jobsender_zip_path" {
+  description = "Path of the jobsender bundle; null (default) means `functions/jobsender/dist/jobsender.zip` of this repository, built by `pnpm build`."
+  type        = string
+  default     = null
+}
+
+variable "lambda_architecture" {
+  description = "Architecture of both functions: `arm64` (default) or `x86_64`. The bundles are plain JavaScript and run on either."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "Expected `lambda_architecture` to be `arm64` or `x86_64`."
+  }
+}
+
+variable "worker_memory_size" {
+  description = "Memory of the worker, 128 to 10240 MB (default 1769: one full vCPU)."
+  type        = number
+  default     = 1769
+
+  validation {
+    condition     = var.worker_memory_size >= 128 && var.worker_memory_size <= 10240 && floor(var.worker_memory_size) == var.worker_memory_size
+    error_message = "Expected `worker_memory_size` to be a whole number from 128 to 10240."
+  }
+}
+
+variable "worker_timeout" {
+  description = "Timeout of the worker, 60 to 900 seconds (default 900). The job queue's visibility timeout follows it."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.worker_timeout >= 60 && var.worker_timeout <= 900 && floor(var.worker_timeout) == var.worker_timeout
+    error_message = "Expected `worker_timeout` to be a whole number from 60 to 900."
+  }
+}
+
+variable "worker_reserved_concurrency" {
+  description = "Concurrency reserved for the worker: -1 (default) for none, 0 to pause it, or at least `worker_maximum_concurrency`."
+  type        = number
+  default     = -1
+
+  validation {
+    condition     = var.worker_reserved_concurrency >= -1 && floor(var.worker_reserved_concurrency) == var.worker_reserved_concurrency
+    error_message = "Expected `worker_reserved_concurrency` to be -1 or a whole number from 0 up."
+  }
+}
+
+variable "create_jobsender" {
+  description = "Whether to deploy the scheduled jobsender that compares the bucket pairs and queues the missing objects (true, default, or false for S3-event-only deployments)."
+  type        = bool
+  default     = true
+}
+
+variable "jobsender_memory_size" {
+  description = "Memory of the jobsender, 128 to 10240 MB (default 1024)."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.jobsender_memory_size >= 128 && var.jobsender_memory_size <= 10240 && floor(var.jobsender_memory_size) == var.jobsender_memory_size
+    error_message = "Expected `jobsender_memory_size` to be a whole number from 128 to 10240."
+  }
+}
+
+variable "jobsender_timeout" {
+  description = "Timeout of the jobsender, 60 to 900 seconds (default 900); a listing that needs longer continues from its checkpoint in the next run."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.jobsender_timeout >= 60 && var.jobsender_timeout <= 900 && floor(var.jobsender_timeout) == var.jobsender_timeout
+    error_message = "Expected `jobsender_timeout` to be a whole number from 60 to 900."
+  }
+}
+
+variable "jobsender_schedule" {
+  description = "EventBridge schedule of the jobsender, `rate(...)` or `cron(...)` (default `rate(1 hour)`)."
+  type        = string
+  default     = "rate(1 hour)"
+
+  validation {
+    condition     = can(regex("^(rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)|cron\\(.+\\))$", var.jobsender_schedule))
+    error_message = "Expected `jobsender_schedule` to be `rate(<n> minute(s)|hour(s)|day(s))` or `cron(...)`."
+  }
+}
+
+variable "jobsender_schedule_enabled" {
+  description = "Whether the schedule is on (true, default); false keeps the rule but only manual invocations run the jobsender."
+  type        = bool
+  default     = true
+}
+
+variable "log_level" {
+  description = "Log level of both functions (`POWERTOOLS_LOG_LEVEL`): `DEBUG`, `INFO` (default), `WARN` or `ERROR`."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "Expected `log_level` to be `DEBUG`, `INFO`, `WARN` or `ERROR`."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of both functions' log groups in days: 0 (never expire) or one of 1, 3, 5, 7, 14, 30 (default), 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "Expected `log_retention_in_days` to be 0 or one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the EMF metrics (`POWERTOOLS_METRICS_NAMESPACE`, default `s3-migrate`)."
+  type        = string
+  default     = "s3-migrate"
+
+  validation {
+    condition     = length(var.metrics_namespace) >= 1 && length(var.metrics_namespace) <= 255 && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "Expected `metrics_namespace` to be 1 to 255 characters, not in the reserved `AWS/` space."
+  }
+}
+
+################################################################################
+# Queue
+################################################################################
+
+variable "worker_batch_size" {
+  description = "Jobs per worker invocation, 1 (default) to 10. Failed jobs of a batch are retried alone (ReportBatchItemFailures)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.worker_batch_size >= 1 && var.worker_batch_size <= 10 && floor(var.worker_batch_size) == var.worker_batch_size
+    error_message = "Expected `worker_batch_size` to be a whole number from 1 to 10."
+  }
+}
+
+variable "worker_maximum_concurrency" {
+  description = "Most worker invocations the queue drives at once, 2 to 1000 (default 100). Also caps the load on the destination and the NAT instance."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.worker_maximum_concurrency >= 2 && var.worker_maximum_concurrency <= 1000 && floor(var.worker_maximum_concurrency) == var.worker_maximum_concurrency
+    error_message = "Expected `worker_maximum_concurrency` to be a whole number from 2 to 1000."
+  }
+}
+
+variable "queue_visibility_timeout_seconds" {
+  description = "Visibility timeout of the job queue, `worker_timeout` to 43200 seconds; null (default) means `worker_timeout` + 60."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.queue_visibility_timeout_seconds == null || try(var.queue_visibility_timeout_seconds >= 60 && var.queue_visibility_timeout_seconds <= 43200, false)
+    error_message = "Expected `queue_visibility_timeout_seconds` to be null or a number from 60 to 43200."
+  }
+}
+
+variable "max_receive_count" {
+  description = "Receives of a job before it moves to the dead-letter queue, 1 to 1000 (default 60)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000 && floor(var.max_receive_count) == var.max_receive_count
+    error_message = "Expected `max_receive_count` to be a whole number from 1 to 1000."
+  }
+}
+
+variable "queue_kms_key_arn" {
+  description = "ARN of a customer managed key for both queues; null (default) for SQS-managed encryption (SSE-SQS)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.queue_kms_key_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.queue_kms_key_arn))
+    error_message = "Expected `queue_kms_key_arn` to be null or a KMS key ARN."
+  }
+}
+
+################################################################################
+# Ledger
+################################################################################
+
+variable "ledger_kms_key_arn" {
+  description = "ARN of a customer managed key for the ledger table; null (default) for the AWS managed key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ledger_kms_key_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.ledger_kms_key_arn))
+    error_message = "Expected `ledger_kms_key_arn` to be null or a KMS key ARN."
+  }
+}
+
+variable "ledger_deletion_protection" {
+  description = "Whether the ledger table refuses deletion (true or false, default); `terraform destroy` fails while it is on."
+  type        = bool
+  default     = false
+}
+
+################################################################################
+# S3 event trigger
+################################################################################
+
+variable "enable_bucket_events" {
+  description = "Whether new objects in `bucket_events_source_bucket` are queued by S3 event notifications (true or false, default). Replaces that bucket's whole notification configuration."
+  type        = bool
+  default     = false
+}
+
+variable "bucket_events_source_bucket" {
+  description = "Existing bucket whose events trigger transfers; required when `enable_bucket_events` is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bucket_events_source_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", coalesce(var.bucket_events_source_bucket, "-")))
+    error_message = "Expected `bucket_events_source_bucket` to be null or an S3 bucket name."
+  }
+}
+
+variable "bucket_events_source_account_id" {
+  description = "Account owning `bucket_events_source_bucket`, checked as `aws:SourceAccount`; null (default) means this account."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bucket_events_source_account_id == null || can(regex("^[0-9]{12}$", coalesce(var.bucket_events_source_account_id, "-")))
+    error_message = "Expected `bucket_events_source_account_id` to be null or a 12-digit account ID."
+  }
+}
+
+variable "bucket_events_filter_prefix" {
+  description = "Only keys beginning with this prefix raise events; empty (default) for all. Also the prefix the role is granted on that bucket."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = !can(regex("[*?]", var.bucket_events_filter_prefix))
+    error_message = "Expected `bucket_events_filter_prefix` to have no `*` or `?`."
+  }
+}
+
+variable "bucket_events_filter_suffix" {
+  description = "Only keys ending with this suffix raise events; empty (default) for all."
+  type        = string
+  default     = ""
+}
+
+variable "default_dest_bucket" {
+  description = "Destination bucket of jobs that come from S3 event notifications (they name no destination); required when `enable_bucket_events` is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.default_dest_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", coalesce(var.default_dest_bucket, "-")))
+    error_message = "Expected `default_dest_bucket` to be null or an S3 bucket name."
+  }
+}
+
+variable "default_dest_prefix" {
+  description = "Destination prefix of jobs that come from S3 event notifications, joined with the source key; empty (default) for none."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = !can(regex("[*?]", var.default_dest_prefix))
+    error_message = "Expected `default_dest_prefix` to have no `*` or `?`."
+  }
+}
+
+################################################################################
+# Network
+################################################################################
+
+variable "enable_nat_instance" {
+  description = "Whether to run the functions in a new VPC whose traffic leaves through a NAT instance with TCP BBR and an Elastic IP (true or false, default). Rarely faster than no VPC; useful for a fixed source IP."
+  type        = bool
+  default     = false
+}
+
+variable "nat_instance_type" {
+  description = "Instance type of the NAT instance (default `t4g.small`); must match `nat_architecture`."
+  type        = string
+  default     = "t4g.small"
+}
+
+variable "nat_architecture" {
+  description = "Architecture of the NAT instance: `arm64` (default) or `x86_64`."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.nat_architecture)
+    error_message = "Expected `nat_architecture` to be `arm64` or `x86_64`."
+  }
+}
+
+variable "nat_azs" {
+  description = "Availability zones of the functions' private subnets; empty (default) picks the region's first two."
+  type        = list(string)
+  default     = []
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the VPC created with `enable_nat_instance`, a /16 to /20 (default `10.20.0.0/16`)."
+  type        = string
+  default     = "10.20.0.0/16"
+}
+
+variable "lambda_subnet_ids" {
+  description = "Existing subnets to run both functions in, with egress to the internet; empty (default) for none. Not with `enable_nat_instance`."
+  type        = list(string)
+  default     = []
+}
+
+variable "lambda_security_group_ids" {
+  description = "Security groups for `lambda_subnet_ids`."
+  type        = list(string)
+  default     = []
+}
+
+################################################################################
+# Monitoring
+################################################################################
+
+variable "create_monitoring" {
+  description = "Whether to create the dashboard, the alarms and their SNS topic (true, default, or false)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_email" {
+  description = "Email subscribed to the alarm topic (confirm the subscription from the email); null (default) for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", coalesce(var.alarm_email, "-")))
+    error_message = "Expected `alarm_email` to be null or an email address."
+  }
+}
+
+variable "sns_kms_key_id" {
+  description = "Customer managed key (ID, ARN or alias) for the alarm topic; null (default) leaves it unencrypted. Its policy must let `cloudwatch.amazonaws.com` use it."
+  type        = string
+  default     = null
+}
+
+variable "worker_errors_alarm_threshold" {
+  description = "Worker errors per 5 minutes above which the errors alarm fires, 0 up (default 5)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.worker_errors_alarm_threshold >= 0
+    error_message = "Expected `worker_errors_alarm_threshold` to be a number from 0 up."
+  }
+}
+
+variable "queue_age_alarm_seconds" {
+  description = "Age of the oldest job above which the queue-age alarm fires, 60 to 1209600 seconds (default 21600)."
+  type        = number
+  default     = 21600
+
+  validation {
+    condition     = var.queue_age_alarm_seconds >= 60 && var.queue_age_alarm_seconds <= 1209600
+    error_message = "Expected `queue_age_alarm_seconds` to be a number from 60 to 1209600."
+  }
+}
