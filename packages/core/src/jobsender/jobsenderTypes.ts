@@ -40,6 +40,8 @@ export interface JobsenderOptions {
   readonly deadline?: number;
   /** Parallel listings per pair (key-space segments). @default 4 */
   readonly segmentsPerPair?: number;
+  /** Keys per listing request (S3 allows at most 1,000). @default 1000 */
+  readonly pageSize?: number;
   /** Candidates checked against the ledger and sent per round. @default 100 */
   readonly roundSize?: number;
   /** A queued or in-progress record older than this is queued again. @default 24 hours */

@@ -79,6 +79,7 @@ export async function processPair(
                 ignore,
                 compareVersions: round.compareVersions,
                 roundSize: options.roundSize ?? 100,
+                ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
                 counts,
                 signal: pairSignal,
                 sendRound: (candidates) => sendRound(context, round, candidates),

@@ -18,6 +18,7 @@ export interface SegmentRun {
   readonly ignore: IgnoreList;
   readonly compareVersions: boolean;
   readonly roundSize: number;
+  readonly pageSize?: number;
   readonly counts: PairCounts;
   readonly signal: AbortSignal;
   /** Handles one round of candidates: ledger check, send, record. */
@@ -40,6 +41,7 @@ export async function processSegment(run: SegmentRun, segment: SegmentState): Pr
     prefix: sourcePrefix,
     side: "source",
     signal: run.signal,
+    ...(run.pageSize === undefined ? {} : { pageSize: run.pageSize }),
     ...(startAfter === undefined ? {} : { startAfter }),
   } as const;
   const source = run.compareVersions ? listLatestVersions(context.source, sourceOptions) : listObjects(context.source, sourceOptions);
@@ -48,6 +50,7 @@ export async function processSegment(run: SegmentRun, segment: SegmentState): Pr
     prefix: head + sourcePrefix,
     side: "destination",
     signal: run.signal,
+    ...(run.pageSize === undefined ? {} : { pageSize: run.pageSize }),
     ...(startAfter === undefined ? {} : { startAfter: head + startAfter }),
   });
   const joined = mergeJoin(takeUntil(source, segment.until), takeUntil(stripHead(destination, head), segment.until));

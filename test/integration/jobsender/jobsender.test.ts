@@ -1,0 +1,123 @@
+import { type BucketPair, createS3Client, ObjectLedger, PassStateStore, parseIgnoreList, runJobsender } from "@s3-migrate/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createLedgerTable, createQueue, drainQueue, localClients } from "../../support/awsResources.js";
+import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
+import { mapLimit } from "../../support/mapLimit.js";
+
+const ODD = ["sp ace.txt", "plus+key", "pct%41", "数据/文件", "emoji/😀", "fw/\uFF5E", "a//b", "dir/"];
+
+describe("jobsender against the local endpoints", () => {
+  const { source, destination } = testEndpoints();
+  const src = makeS3Client(source.endpoint, source.region);
+  const dst = makeS3Client(destination.endpoint, destination.region);
+  const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
+  const sourceClient = createS3Client({ region: source.region, endpoint: source.endpoint, credentials });
+  const destinationClient = createS3Client({ region: destination.region, endpoint: destination.endpoint, credentials });
+  const { sqs, dynamo, documents } = localClients(source.endpoint);
+  let sourceBucket: string;
+  let destinationBucket: string;
+  const expected = new Set<string>();
+
+  beforeAll(async () => {
+    sourceBucket = await createBucket(src, uniqueBucketName("js-src"));
+    destinationBucket = await createBucket(dst, uniqueBucketName("js-dst"));
+    // 2,000 objects in 20 folders plus odd keys. The destination (under "mirror/") already has
+    // 7 of every 8 objects, a different size for every 9th of those, and *.log files are ignored.
+    // (moto's SQS slows down linearly with queue depth, so the queued set is kept to a few hundred.)
+    const keys = [
+      ...Array.from({ length: 2000 }, (_, i) => `d${String(i % 20).padStart(2, "0")}/obj-${i}${i % 50 === 0 ? ".log" : ".bin"}`),
+      ...ODD.map((key) => `odd/${key}`),
+    ];
+    await mapLimit(keys, 16, async (key, index) => {
+      const size = index % 5;
+      await putObject(src, sourceBucket, key, Buffer.alloc(size));
+      const ignored = key.endsWith(".log");
+      const present = index % 8 !== 0 && !key.startsWith("odd/");
+      const differentSize = present && index % 9 === 0;
+      if (present) await putObject(dst, destinationBucket, `mirror/${key}`, Buffer.alloc(differentSize ? 9 : size));
+      if (!ignored && (!present || differentSize)) expected.add(key);
+    });
+  });
+
+  const pairs = (): BucketPair[] => [{ srcBucket: sourceBucket, srcPrefix: "", desBucket: destinationBucket, desPrefix: "mirror" }];
+  const ignore = parseIgnoreList("*.log");
+
+  it("queues exactly the missing and resized objects, odd keys included", async () => {
+    // Prepare
+    const queueUrl = await createQueue(sqs, `js-exact-${process.pid}`);
+    // Act
+    const report = await runJobsender(
+      { source: sourceClient, destination: destinationClient, sqs, queueUrl },
+      { pairs: pairs(), ignore, segmentsPerPair: 4 },
+    );
+    const queued = (await drainQueue(sqs, queueUrl)).map((body) => JSON.parse(body));
+    // Assess
+    expect(report.pairs[0]).toMatchObject({
+      status: "complete",
+      counts: { listed: 2008, ignored: 40, present: 2008 - 40 - expected.size, queued: expected.size, failed: 0 },
+    });
+    expect(new Set(queued.map((job) => job.source.key))).toEqual(expected);
+    expect(queued).toHaveLength(expected.size);
+    const job = queued.find((candidate) => candidate.source.key === "odd/emoji/😀");
+    expect(job).toMatchObject({
+      schema: "s3-migrate/job",
+      version: 1,
+      source: { bucket: sourceBucket, size: expect.any(Number) },
+      destination: { bucket: destinationBucket, key: "mirror/odd/emoji/😀" },
+    });
+  });
+
+  it("stopped at a tiny deadline and resumed, sends every expected object exactly once", async () => {
+    // Prepare: a ledger table holds the checkpoints and the lease
+    const queueUrl = await createQueue(sqs, `js-resume-${process.pid}`);
+    const table = await createLedgerTable(dynamo, `js-ledger-${process.pid}`);
+    const context = {
+      source: sourceClient,
+      destination: destinationClient,
+      sqs,
+      queueUrl,
+      state: new PassStateStore(documents, table),
+      ledger: new ObjectLedger(documents, table),
+    };
+    // Act: runs of 1 s (moto answers a listing page in ~0.1-0.3 s) until the pass completes
+    const statuses: string[] = [];
+    for (let run = 0; run < 200; run++) {
+      const report = await runJobsender(context, { pairs: pairs(), ignore, deadline: Date.now() + 1000, roundSize: 20, pageSize: 100 });
+      statuses.push(report.pairs[0]?.status ?? "none");
+      if (report.pairs[0]?.status === "complete") break;
+    }
+    const keys = (await drainQueue(sqs, queueUrl)).map((body) => JSON.parse(body).source.key);
+    // Assess
+    expect(statuses.length).toBeGreaterThan(1);
+    expect(statuses.at(-1)).toBe("complete");
+    expect(keys.length).toBe(expected.size);
+    expect(new Set(keys)).toEqual(expected);
+    // a new pass right after sends nothing: everything is recorded as queued in the ledger
+    const again = await runJobsender(context, { pairs: pairs(), ignore });
+    expect(again.pairs[0]?.counts).toMatchObject({ queued: 0, alreadyQueued: expected.size });
+  });
+
+  it("reports a missing bucket on one pair and still processes the others", async () => {
+    const queueUrl = await createQueue(sqs, `js-pairs-${process.pid}`);
+    const report = await runJobsender(
+      { source: sourceClient, destination: destinationClient, sqs, queueUrl },
+      { pairs: [{ srcBucket: "no-such-source-bucket", srcPrefix: "", desBucket: destinationBucket, desPrefix: "" }, ...pairs()], ignore },
+    );
+    expect(report.pairs[0]).toMatchObject({ status: "failed", error: { code: "BucketMissing" } });
+    expect(report.pairs[1]).toMatchObject({ status: "complete", counts: { queued: expected.size } });
+    expect(await drainQueue(sqs, queueUrl)).toHaveLength(expected.size);
+  });
+
+  it("a second run while the lease is held sends nothing", async () => {
+    const queueUrl = await createQueue(sqs, `js-lease-${process.pid}`);
+    const table = await createLedgerTable(dynamo, `js-lease-${process.pid}`);
+    const state = new PassStateStore(documents, table);
+    expect(await state.acquireLease("other-run", new Date(), 60_000)).toBe(true);
+    const report = await runJobsender(
+      { source: sourceClient, destination: destinationClient, sqs, queueUrl, state },
+      { pairs: pairs(), ignore },
+    );
+    expect(report).toEqual({ skipped: "lease-held", pairs: [] });
+    expect(await drainQueue(sqs, queueUrl)).toEqual([]);
+  });
+});

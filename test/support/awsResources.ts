@@ -1,0 +1,78 @@
+/**
+ * SQS queues and the DynamoDB ledger table on the local endpoints, created the way the
+ * Terraform modules create them, plus small readers for assertions.
+ */
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
+
+/** SQS and DynamoDB clients for a local endpoint. */
+export function localClients(
+  endpoint: string,
+  region = "us-east-1",
+): { sqs: SQSClient; dynamo: DynamoDBClient; documents: DynamoDBDocumentClient } {
+  const sqs = new SQSClient({ endpoint, region, credentials });
+  const dynamo = new DynamoDBClient({ endpoint, region, credentials });
+  return { sqs, dynamo, documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) };
+}
+
+/** Creates a queue; returns its URL. */
+export async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string> = {}): Promise<string> {
+  const answer = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (answer.QueueUrl === undefined) throw new Error(`CreateQueue ${name} returned no URL`);
+  return answer.QueueUrl;
+}
+
+/** Creates the ledger table with the key schema and index of terraform/modules/ledger. */
+export async function createLedgerTable(dynamo: DynamoDBClient, name: string): Promise<string> {
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+        { AttributeName: "status", AttributeType: "S" },
+        { AttributeName: "updated_at", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: "by_status",
+          KeySchema: [
+            { AttributeName: "status", KeyType: "HASH" },
+            { AttributeName: "updated_at", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        },
+      ],
+    }),
+  );
+  return name;
+}
+
+/** Receives (and deletes) every message currently in the queue; returns the bodies. */
+export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  const bodies: string[] = [];
+  for (let empty = 0; empty < 2; ) {
+    const answer = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const messages = answer.Messages ?? [];
+    if (messages.length === 0) {
+      empty++;
+      continue;
+    }
+    bodies.push(...messages.map((message) => message.Body ?? ""));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
+  }
+  return bodies;
+}
