@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["test/integration/**/*.test.ts", "packages/**/test/**/*.int.test.ts"],
+          include: ["test/integration/**/*.test.ts", "packages/**/test/**/*.int.test.ts", "functions/**/test/**/*.int.test.ts"],
           globalSetup: ["test/setup/motoServers.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -224,7 +224,8 @@ resource "aws_lambda_event_source_mapping" "worker" {
 ################################################################################
 
 locals {
-  # The contract with functions/jobsender: the worker's, minus the transfer knobs.
+  # The contract with functions/jobsender: the worker's, minus the transfer knobs, plus what it
+  # needs to warn when the largest object would not fit the worker's memory.
   jobsender_environment = {
     JOB_QUEUE_URL                = module.queue.queue_url
     LEDGER_TABLE                 = module.ledger.table_name
@@ -237,6 +238,9 @@ locals {
     DEADLINE_MARGIN_SECONDS      = tostring(var.deadline_margin_seconds)
     COMPARE_VERSION_ID           = tostring(var.compare_version_id)
     WORKER_MEMORY_MIB            = tostring(var.worker_memory_size)
+    PART_SIZE_MIB                = tostring(var.part_size_mib)
+    PART_CONCURRENCY             = tostring(var.part_concurrency)
+    FILE_CONCURRENCY             = tostring(var.file_concurrency)
     POWERTOOLS_SERVICE_NAME      = "jobsender"
     POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level

@@ -5,10 +5,10 @@
 
 /** Structured logger; compatible with `Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>`. */
 export interface TransferLogger {
-  debug(message: string, ...extra: object[]): void;
-  info(message: string, ...extra: object[]): void;
-  warn(message: string, ...extra: object[]): void;
-  error(message: string, ...extra: object[]): void;
+  debug(message: string, ...extra: Array<Record<string, unknown>>): void;
+  info(message: string, ...extra: Array<Record<string, unknown>>): void;
+  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
+  error(message: string, ...extra: Array<Record<string, unknown>>): void;
 }
 
 /** Metric sink; compatible with Powertools `Metrics.addMetric`. */

@@ -1,0 +1,30 @@
+/**
+ * The jobsender Lambda: on its EventBridge schedule, compares every bucket pair and queues one
+ * job per missing object. All logic is in @s3-migrate/core; this file wires Powertools in.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { type JobsenderReport, runJobsenderFromEnvironment } from "@s3-migrate/core";
+import type { Context, ScheduledEvent } from "aws-lambda";
+
+const logger = new Logger({ serviceName: "jobsender" });
+const metrics = new Metrics({ serviceName: "jobsender", namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "s3-migrate" });
+
+/** Runs one jobsender pass (or its continuation) and returns its report. */
+export async function handler(event: ScheduledEvent, context: Context): Promise<JobsenderReport> {
+  logger.addContext(context);
+  metrics.captureColdStartMetric();
+  logger.info("Jobsender run", { scheduledAt: event.time });
+  try {
+    const report = await runJobsenderFromEnvironment(process.env, {
+      logger,
+      metrics,
+      remainingMs: context.getRemainingTimeInMillis(),
+      runId: context.awsRequestId,
+    });
+    logger.info("Jobsender report", { report });
+    return report;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

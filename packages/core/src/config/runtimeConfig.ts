@@ -1,0 +1,48 @@
+import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { applyStoredCredentials, type EndpointConfig } from "../clients/endpoints.js";
+import { ConfigError } from "../errors.js";
+import { type BucketPair, parseBucketPairs } from "./bucketPairs.js";
+import { loadStoredCredentials } from "./credentials.js";
+import type { FunctionEnvironment } from "./environment.js";
+import { type IgnoreList, parseIgnoreList } from "./ignoreList.js";
+
+/** What the functions load from SSM at the start of a run. */
+export interface RuntimeConfig {
+  readonly pairs: readonly BucketPair[];
+  readonly ignore: IgnoreList;
+  readonly source: EndpointConfig;
+  readonly destination: EndpointConfig;
+}
+
+/**
+ * Loads the bucket pairs, the ignore list and the other side's credentials from SSM, and works
+ * out each side's endpoint: our own side uses the role (and the own-side endpoint override), the
+ * other the stored keys, as the direction says.
+ *
+ * @throws ConfigError naming the parameter and field that is wrong; nothing has been sent then.
+ */
+export async function loadRuntimeConfig(ssm: SSMClient, environment: FunctionEnvironment): Promise<RuntimeConfig> {
+  const [pairsText, ignoreText] = await Promise.all([
+    readParameter(ssm, environment.bucketPairsParameter, true),
+    environment.ignoreListParameter === undefined ? Promise.resolve(undefined) : readParameter(ssm, environment.ignoreListParameter, false),
+  ]);
+  const own: EndpointConfig = {
+    region: environment.region,
+    ...(environment.ownS3Endpoint === undefined ? {} : { endpoint: environment.ownS3Endpoint, forcePathStyle: true }),
+  };
+  const sides =
+    environment.credentialsParameter === undefined
+      ? { source: own, destination: own }
+      : applyStoredCredentials(environment.direction, await loadStoredCredentials(ssm, environment.credentialsParameter), own, own);
+  return { pairs: parseBucketPairs(pairsText ?? "", environment.bucketPairsParameter), ignore: parseIgnoreList(ignoreText), ...sides };
+}
+
+async function readParameter(ssm: SSMClient, name: string, required: boolean): Promise<string | undefined> {
+  try {
+    const answer = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    return answer.Parameter?.Value;
+  } catch (error) {
+    if (!required && (error as { name?: string }).name === "ParameterNotFound") return undefined;
+    throw new ConfigError(`Cannot read SSM parameter ${name}: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+  }
+}

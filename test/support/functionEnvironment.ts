@@ -1,0 +1,77 @@
+/**
+ * Deploys what the functions need onto the local endpoints (SSM parameters, a queue, the ledger
+ * table) and returns the environment the Terraform module would give them, pointed at moto.
+ */
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { createLedgerTable, createQueue, localClients } from "./awsResources.js";
+import { testEndpoints } from "./endpoints.js";
+
+/** A deployment on the local endpoints; `env` is what the functions read. */
+export interface LocalDeployment {
+  readonly env: Record<string, string>;
+  readonly queueUrl: string;
+  readonly dlqUrl: string;
+  readonly table: string;
+}
+
+/** Creates the parameters, queues and table under a unique name. */
+export async function deployLocally(
+  name: string,
+  pairs: unknown,
+  ignoreList = "#",
+  extraEnv: Record<string, string> = {},
+): Promise<LocalDeployment> {
+  const { source, destination } = testEndpoints();
+  const { sqs, dynamo } = localClients(source.endpoint);
+  const ssm = new SSMClient({
+    region: source.region,
+    endpoint: source.endpoint,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+  });
+  const unique = `${name}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+  const put = (Name: string, Value: string, Type: "String" | "SecureString" = "String") =>
+    ssm.send(new PutParameterCommand({ Name, Value, Type, Overwrite: true }));
+  await put(`/${unique}/bucket-pairs`, typeof pairs === "string" ? pairs : JSON.stringify(pairs));
+  await put(`/${unique}/ignore-list`, ignoreList);
+  await put(
+    `/${unique}/credentials`,
+    JSON.stringify({
+      aws_access_key_id: "china",
+      aws_secret_access_key: "china-secret",
+      region: destination.region,
+      endpoint: destination.endpoint,
+    }),
+    "SecureString",
+  );
+  const dlqUrl = await createQueue(sqs, `${unique}-dlq`);
+  const queueUrl = await createQueue(sqs, `${unique}-jobs`, {
+    VisibilityTimeout: "960",
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:123456789012:${unique}-dlq`, maxReceiveCount: "3" }),
+  });
+  const table = await createLedgerTable(dynamo, `${unique}-ledger`);
+  return {
+    queueUrl,
+    dlqUrl,
+    table,
+    env: {
+      AWS_REGION: source.region,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_ENDPOINT_URL_S3: source.endpoint,
+      AWS_ENDPOINT_URL_SQS: source.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: source.endpoint,
+      AWS_ENDPOINT_URL_SSM: source.endpoint,
+      JOB_QUEUE_URL: queueUrl,
+      LEDGER_TABLE: table,
+      BUCKET_PAIRS_PARAMETER: `/${unique}/bucket-pairs`,
+      IGNORE_LIST_PARAMETER: `/${unique}/ignore-list`,
+      CREDENTIALS_PARAMETER: `/${unique}/credentials`,
+      DIRECTION: "PUT",
+      MAX_ATTEMPTS: "3",
+      DEADLINE_MARGIN_SECONDS: "5",
+      POWERTOOLS_METRICS_NAMESPACE: "s3-migrate-test",
+      POWERTOOLS_LOG_LEVEL: "WARN",
+      ...extraEnv,
+    },
+  };
+}
