@@ -1,14 +1,19 @@
 import { MigrationError } from "@s3-migrate/core";
 import { COPY_USAGE, runCopy } from "./commands/copy.js";
+import { JOBS_USAGE, runJobs } from "./commands/jobs.js";
 
 const USAGE = `Usage: s3-migrate <command> [options]
 
 Commands:
   copy     copy objects between two S3 endpoints, verified and resumable
+  plan     compare bucket pairs and print the jobs the jobsender would queue
+  send     compare bucket pairs and queue the jobs (what the jobsender Lambda does)
 
 Run "s3-migrate <command> --help" for a command's options.
 
-${COPY_USAGE}`;
+${COPY_USAGE}
+
+${JOBS_USAGE}`;
 
 /** Dispatches a command line; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -17,6 +22,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case "copy":
         return await runCopy(rest);
+      case "plan":
+      case "send":
+        return await runJobs(command, rest);
       case undefined:
       case "help":
       case "--help":

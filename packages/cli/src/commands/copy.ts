@@ -1,23 +1,19 @@
 import { setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
-import { SSMClient } from "@aws-sdk/client-ssm";
 import {
-  applyStoredCredentials,
   ConfigError,
   copyObject,
   createS3Client,
   destinationKey,
-  type EndpointConfig,
   type ListedObject,
   listingPrefix,
   listObjects,
-  loadStoredCredentials,
   MIB,
   mapConcurrent,
-  parseDirection,
   type TransferLogger,
   type TransferSettings,
 } from "@s3-migrate/core";
+import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, positiveInteger, resolveEndpoints } from "../endpointOptions.js";
 import { formatBytes } from "../format.js";
 import { formatSummary, type ObjectResult, summarize } from "../progress/copySummary.js";
 import { ProgressReporter } from "../progress/progressReporter.js";
@@ -30,15 +26,7 @@ Copies every object under the source prefix to the destination (destination key 
 prefix + full source key, as the original tool did), verified, resuming unfinished multipart
 uploads. Objects already at the destination with the same size are skipped.
 
-Endpoints (each side has its own; credentials from the default chain unless stored keys apply):
-  --source-region R          region of the source (default: AWS_REGION or us-east-1)
-  --source-endpoint URL      custom S3 endpoint of the source (path-style)
-  --dest-region R            region of the destination (default: same as source)
-  --dest-endpoint URL        custom S3 endpoint of the destination (path-style)
-  --credentials-parameter N  SSM SecureString with the other side's keys
-                             {"aws_access_key_id","aws_secret_access_key","region"[,"endpoint"]}
-  --direction PUT|GET        PUT: stored keys write the destination (default); GET: they read the source
-  --ssm-region R, --ssm-endpoint URL   where that parameter lives (default: the source side)
+${ENDPOINT_USAGE}
 
 Transfer:
   --concurrency N            objects at once (default 8)
@@ -63,14 +51,7 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
     options: {
       from: { type: "string" },
       to: { type: "string" },
-      "source-region": { type: "string" },
-      "source-endpoint": { type: "string" },
-      "dest-region": { type: "string" },
-      "dest-endpoint": { type: "string" },
-      "credentials-parameter": { type: "string" },
-      direction: { type: "string" },
-      "ssm-region": { type: "string" },
-      "ssm-endpoint": { type: "string" },
+      ...ENDPOINT_OPTIONS,
       concurrency: { type: "string" },
       "part-size-mib": { type: "string" },
       "threshold-mib": { type: "string" },
@@ -105,17 +86,7 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
     ...encryption(values.sse, values["sse-kms-key-id"]),
   };
 
-  const sourceRegion = values["source-region"] ?? process.env.AWS_REGION ?? "us-east-1";
-  let source: EndpointConfig = { region: sourceRegion, ...endpoint(values["source-endpoint"]) };
-  let destination: EndpointConfig = { region: values["dest-region"] ?? sourceRegion, ...endpoint(values["dest-endpoint"]) };
-  if (values["credentials-parameter"] !== undefined) {
-    const ssm = new SSMClient({
-      region: values["ssm-region"] ?? source.region,
-      ...(values["ssm-endpoint"] === undefined ? {} : { endpoint: values["ssm-endpoint"] }),
-    });
-    const stored = await loadStoredCredentials(ssm, values["credentials-parameter"]);
-    ({ source, destination } = applyStoredCredentials(parseDirection(values.direction), stored, source, destination));
-  }
+  const { source, destination } = await resolveEndpoints(values);
   const tuning = { maxSockets: Math.min(512, concurrency * (partConcurrency + 1)) };
   const sourceClient = createS3Client(source, tuning);
   const destinationClient = createS3Client(destination, tuning);
@@ -187,20 +158,6 @@ async function destinationSizes(client: ReturnType<typeof createS3Client>, bucke
   const sizes = new Map<string, number>();
   for await (const object of listObjects(client, { bucket, prefix, side: "destination" })) sizes.set(object.key, object.size);
   return sizes;
-}
-
-function positiveInteger(value: string | undefined, option: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new ConfigError(`${option} must be a whole number from 1 and up, got ${JSON.stringify(value)}`);
-  return parsed;
-}
-
-function endpoint(url: string | undefined): Pick<EndpointConfig, "endpoint" | "forcePathStyle"> {
-  if (url === undefined) return {};
-  if (!/^https?:\/\/\S+$/.test(url)) throw new ConfigError(`Endpoint must be an http(s) URL, got ${JSON.stringify(url)}`);
-  return { endpoint: url, forcePathStyle: true };
 }
 
 function encryption(sse: string | undefined, kmsKeyId: string | undefined): Pick<TransferSettings, "encryption"> {

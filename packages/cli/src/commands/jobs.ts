@@ -1,0 +1,138 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  ConfigError,
+  createS3Client,
+  type JobMessage,
+  type JobsenderReport,
+  ObjectLedger,
+  PassStateStore,
+  parseBucketPairs,
+  parseIgnoreList,
+  runJobsender,
+  serializeJob,
+} from "@s3-migrate/core";
+import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, positiveInteger, resolveEndpoints } from "../endpointOptions.js";
+
+/** Help text of `s3-migrate plan` and `s3-migrate send`. */
+export const JOBS_USAGE = `Usage: s3-migrate plan|send --pairs JSON|@file [options]
+
+Compares each bucket pair's source and destination listings (streaming merge-join) and finds the
+objects that are missing at the destination or differ in size. "plan" prints one job per line
+(the message the jobsender would queue) and sends nothing; "send" queues them.
+
+Pairs and ignore list (the SSM formats):
+  --pairs JSON|@file         [{"src_bucket","src_prefix","des_bucket","des_prefix"}]
+  --pairs-parameter NAME     ... or read them from this SSM parameter
+  --ignore TEXT|@file        globs, one a line, matched against bucket/key
+  --ignore-parameter NAME    ... or read them from this SSM parameter
+  --compare-versions         also queue objects whose latest source version differs from the ledger's
+
+${ENDPOINT_USAGE}
+
+Sending (send only; SQS and DynamoDB endpoints follow AWS_ENDPOINT_URL_SQS / _DYNAMODB):
+  --queue-url URL            the job queue
+  --ledger-table NAME        record queued objects and checkpoints here (recommended)
+  --segments N               parallel listings per pair (default 4)
+  --json                     print the report as JSON`;
+
+/** Runs `plan` (dry run) or `send`; returns the exit status. */
+export async function runJobs(command: "plan" | "send", argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      pairs: { type: "string" },
+      "pairs-parameter": { type: "string" },
+      ignore: { type: "string" },
+      "ignore-parameter": { type: "string" },
+      "compare-versions": { type: "boolean", default: false },
+      "queue-url": { type: "string" },
+      "ledger-table": { type: "string" },
+      segments: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+      ...ENDPOINT_OPTIONS,
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${JOBS_USAGE}\n`);
+    return 0;
+  }
+  const { source, destination } = await resolveEndpoints(values);
+  const ssm = new SSMClient({
+    region: values["ssm-region"] ?? source.region,
+    ...(values["ssm-endpoint"] === undefined ? {} : { endpoint: values["ssm-endpoint"] }),
+  });
+  const pairsText = await textOption(values.pairs, values["pairs-parameter"], ssm, "--pairs");
+  if (pairsText === undefined) throw new ConfigError("Give the bucket pairs with --pairs or --pairs-parameter");
+  const pairs = parseBucketPairs(pairsText, values["pairs-parameter"] ?? "--pairs");
+  const ignore = parseIgnoreList(await textOption(values.ignore, values["ignore-parameter"], ssm, "--ignore"));
+  if (command === "send" && values["queue-url"] === undefined) throw new ConfigError("send needs --queue-url");
+
+  const region = source.region;
+  const table = values["ledger-table"];
+  const documents =
+    table === undefined
+      ? undefined
+      : DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } });
+  const planned: JobMessage[] = [];
+  const report: JobsenderReport = await runJobsender(
+    {
+      source: createS3Client(source),
+      destination: createS3Client(destination),
+      ...(command === "send" ? { sqs: new SQSClient({ region }), queueUrl: values["queue-url"] as string } : {}),
+      ...(documents === undefined || table === undefined
+        ? {}
+        : { ledger: new ObjectLedger(documents, table), ...(command === "send" ? { state: new PassStateStore(documents, table) } : {}) }),
+    },
+    {
+      pairs,
+      ignore,
+      compareVersions: values["compare-versions"],
+      segmentsPerPair: positiveInteger(values.segments, "--segments", 4),
+      onPlanned: (job) => {
+        planned.push(job);
+        process.stdout.write(`${serializeJob(job)}\n`);
+      },
+    },
+  );
+  const out = command === "plan" ? process.stderr : process.stdout;
+  if (values.json) out.write(`${JSON.stringify(report)}\n`);
+  else out.write(`${formatReport(command, report)}\n`);
+  return report.pairs.some((pair) => pair.status === "failed" || pair.counts.failed > 0) ? 1 : 0;
+}
+
+/** The report as lines a person reads. */
+export function formatReport(command: "plan" | "send", report: JobsenderReport): string {
+  if (report.skipped !== undefined) return `s3-migrate ${command}: skipped (${report.skipped})`;
+  const lines = [`s3-migrate ${command} report`];
+  for (const { pair, status, counts, error } of report.pairs) {
+    lines.push(
+      `  s3://${pair.srcBucket}/${pair.srcPrefix} -> s3://${pair.desBucket}/${pair.desPrefix}: ${status}; ${counts.listed} listed, ${counts.ignored} ignored, ${counts.present} present, ${counts.queued} ${command === "plan" ? "to queue" : "queued"}, ${counts.alreadyQueued} already queued, ${counts.failed} failed`,
+    );
+    if (counts.largest !== undefined) lines.push(`    largest object: ${counts.largest.key} (${counts.largest.size} bytes)`);
+    if (error !== undefined) lines.push(`    FAILED: ${error.code}: ${error.message}`);
+  }
+  if (report.memoryWarning !== undefined) lines.push(`  WARNING: ${report.memoryWarning}`);
+  return lines.join("\n");
+}
+
+async function textOption(
+  value: string | undefined,
+  parameter: string | undefined,
+  ssm: SSMClient,
+  option: string,
+): Promise<string | undefined> {
+  if (value !== undefined && parameter !== undefined) throw new ConfigError(`Give ${option} or ${option}-parameter, not both`);
+  if (value !== undefined) return value.startsWith("@") ? readFileSync(value.slice(1), "utf8") : value;
+  if (parameter === undefined) return undefined;
+  const answer = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true })).catch((error: unknown) => {
+    throw new ConfigError(`Cannot read SSM parameter ${parameter}: ${(error as Error).name}`);
+  });
+  return answer.Parameter?.Value;
+}
