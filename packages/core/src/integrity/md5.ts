@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 
 /** Strips the quotes S3 puts around ETags, so two spellings of one ETag compare equal. */
 export function normalizeEtag(etag: string | undefined): string | undefined {
-  return etag?.replace(/^W\//, "").replaceAll('"', "").toLowerCase();
+  if (etag === undefined) return undefined;
+  // Hot path of every listing: S3 sends `"<lowercase hex>"`, so avoid regexes where we can.
+  let bare = etag.startsWith("W/") ? etag.slice(2) : etag;
+  if (bare.length >= 2 && bare.charCodeAt(0) === 34 && bare.charCodeAt(bare.length - 1) === 34 && bare.indexOf('"', 1) === bare.length - 1)
+    bare = bare.slice(1, -1);
+  else if (bare.includes('"')) bare = bare.replaceAll('"', "");
+  return /[A-Z]/.test(bare) ? bare.toLowerCase() : bare;
 }
 
 /**

@@ -3,7 +3,6 @@ import type { BucketPair } from "../config/bucketPairs.js";
 import type { IgnoreList } from "../config/ignoreList.js";
 import { listLatestVersions } from "../listing/listLatestVersions.js";
 import { type ListedObject, listObjects } from "../listing/listObjects.js";
-import { stripHead, takeUntil } from "../listing/takeUntil.js";
 import { destinationKey, listingPrefix } from "../mapping/destinationKey.js";
 import type { JobsenderContext, PairCounts } from "./jobsenderTypes.js";
 import type { SegmentState } from "./passState.js";
@@ -43,6 +42,7 @@ export async function processSegment(run: SegmentRun, segment: SegmentState): Pr
     signal: run.signal,
     ...(run.pageSize === undefined ? {} : { pageSize: run.pageSize }),
     ...(startAfter === undefined ? {} : { startAfter }),
+    ...(segment.until === undefined ? {} : { until: segment.until }),
   } as const;
   const source = run.compareVersions ? listLatestVersions(context.source, sourceOptions) : listObjects(context.source, sourceOptions);
   const destination = listObjects(context.destination, {
@@ -52,8 +52,10 @@ export async function processSegment(run: SegmentRun, segment: SegmentState): Pr
     signal: run.signal,
     ...(run.pageSize === undefined ? {} : { pageSize: run.pageSize }),
     ...(startAfter === undefined ? {} : { startAfter: head + startAfter }),
+    ...(segment.until === undefined ? {} : { until: segment.until }),
+    stripPrefix: head,
   });
-  const joined = mergeJoin(takeUntil(source, segment.until), takeUntil(stripHead(destination, head), segment.until));
+  const joined = mergeJoin(source, destination);
 
   let current: SegmentState = segment;
   let round: Candidate[] = [];

@@ -2,7 +2,7 @@ import { ListObjectVersionsCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
 import { compareKeys } from "../compare/keyOrder.js";
 import { normalizeEtag } from "../integrity/md5.js";
-import type { ListedObject, ListOptions } from "./listObjects.js";
+import { type ListedObject, type ListOptions, STOP, trimKey } from "./listObjects.js";
 
 /** A listed object with the id of its latest version. */
 export interface ListedVersion extends ListedObject {
@@ -55,7 +55,12 @@ export async function* listLatestVersions(client: S3Client, options: ListOptions
       });
     }
     latest.sort((a, b) => compareKeys(a.key, b.key));
-    for (const item of latest) if (item.entry !== undefined) yield item.entry;
+    for (const item of latest) {
+      if (item.entry === undefined) continue;
+      const key = trimKey(item.key, options);
+      if (key === STOP) return;
+      if (key !== undefined) yield { ...item.entry, key };
+    }
     if (!page.IsTruncated) return;
     keyMarker = page.NextKeyMarker;
     versionIdMarker = page.NextVersionIdMarker;

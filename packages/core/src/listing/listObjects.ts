@@ -1,5 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
+import { compareKeys } from "../compare/keyOrder.js";
 import type { Side } from "../errors.js";
 import { normalizeEtag } from "../integrity/md5.js";
 
@@ -21,6 +22,10 @@ export interface ListOptions {
   readonly side: Side;
   readonly pageSize?: number;
   readonly signal?: AbortSignal;
+  /** Stop after this key (inclusive, S3 key order): the upper bound of a key-space segment. */
+  readonly until?: string;
+  /** Remove this head from every key (and skip keys without it), e.g. the destination prefix. */
+  readonly stripPrefix?: string;
 }
 
 /**
@@ -51,9 +56,11 @@ export async function* listObjects(client: S3Client, options: ListOptions): Asyn
         });
       });
     for (const item of page.Contents ?? []) {
-      if (item.Key === undefined) continue;
+      const key = trimKey(item.Key, options);
+      if (key === undefined) continue;
+      if (key === STOP) return;
       yield {
-        key: item.Key,
+        key,
         size: item.Size ?? 0,
         etag: normalizeEtag(item.ETag) ?? "",
         ...(item.LastModified === undefined ? {} : { lastModified: item.LastModified }),
@@ -62,4 +69,22 @@ export async function* listObjects(client: S3Client, options: ListOptions): Asyn
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
+}
+
+/** Returned by {@link trimKey} once a key is past the segment's upper bound. */
+export const STOP = Symbol("stop");
+
+/**
+ * Applies a listing's `stripPrefix` and `until` to one key: the key to yield, `undefined` to
+ * skip it, or {@link STOP} when the listing is past its bound. Done inline (not as extra async
+ * generators) because it runs for every key of every listing.
+ */
+export function trimKey(key: string | undefined, options: Pick<ListOptions, "until" | "stripPrefix">): string | typeof STOP | undefined {
+  if (key === undefined) return undefined;
+  let trimmed = key;
+  if (options.stripPrefix) {
+    if (!key.startsWith(options.stripPrefix)) return undefined;
+    trimmed = key.slice(options.stripPrefix.length);
+  }
+  return options.until !== undefined && compareKeys(trimmed, options.until) > 0 ? STOP : trimmed;
 }
