@@ -17,11 +17,20 @@ export { type JobsenderInvocation, runJobsenderFromEnvironment } from "./jobsend
 export { checkWorkerMemory, runJobsender } from "./jobsender/runJobsender.js";
 export { ObjectLedger, type QueuedObject } from "./ledger/objectLedger.js";
 export { OBJECT_STATUS, type ObjectRecord, type ObjectStatus, objectPk } from "./ledger/objectRecord.js";
+export { type Finish, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
 export { type KeySegment, planSegments, segmentsAt } from "./listing/keySegments.js";
 export { type ListedVersion, listLatestVersions } from "./listing/listLatestVersions.js";
 export { type ListedObject, type ListOptions, listObjects } from "./listing/listObjects.js";
 export { destinationKey, listingPrefix } from "./mapping/destinationKey.js";
 export { JOB_SCHEMA, JOB_SCHEMA_VERSION, type JobMessage, parseJobMessage, serializeJob } from "./messages/jobMessage.js";
+export {
+  type CopyWork,
+  type DeleteWork,
+  decodeEventKey,
+  type EventDefaults,
+  parseQueueMessage,
+  type Work,
+} from "./messages/queueMessage.js";
 export * from "./observability.js";
 export * from "./plan/limits.js";
 export { inferPlanFromParts, type PartPlan, type PartRange, partRange, planParts, planWithPartSize } from "./plan/partPlan.js";
@@ -31,3 +40,8 @@ export { type ResolvedSettings, resolveSettings } from "./transfer/defaults.js";
 export { mapConcurrent } from "./transfer/mapConcurrent.js";
 export type { RetryPolicy } from "./transfer/retry.js";
 export type * from "./transfer/types.js";
+export { decideMessage } from "./worker/decideMessage.js";
+export { type BatchResponse, type BatchSettings, handleSqsBatch, type SqsEventRecord } from "./worker/handleSqsBatch.js";
+export { processWork, type WorkerContext, type WorkOutcome } from "./worker/processWork.js";
+export { type MessageAction, type QueueMessage, retryDelaySeconds, settleMessage, type WorkerQueues } from "./worker/settleMessage.js";
+export { setUpWorker, type WorkerSetup } from "./worker/workerFromEnvironment.js";

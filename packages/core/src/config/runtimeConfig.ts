@@ -15,16 +15,23 @@ export interface RuntimeConfig {
 }
 
 /**
- * Loads the bucket pairs, the ignore list and the other side's credentials from SSM, and works
+ * Loads the bucket pairs and the ignore list (when `needs.pairs`: the jobsender, not the worker)
+ * and the other side's credentials from SSM, and works
  * out each side's endpoint: our own side uses the role (and the own-side endpoint override), the
  * other the stored keys, as the direction says.
  *
  * @throws ConfigError naming the parameter and field that is wrong; nothing has been sent then.
  */
-export async function loadRuntimeConfig(ssm: SSMClient, environment: FunctionEnvironment): Promise<RuntimeConfig> {
+export async function loadRuntimeConfig(
+  ssm: SSMClient,
+  environment: FunctionEnvironment,
+  needs: { pairs: boolean } = { pairs: true },
+): Promise<RuntimeConfig> {
   const [pairsText, ignoreText] = await Promise.all([
-    readParameter(ssm, environment.bucketPairsParameter, true),
-    environment.ignoreListParameter === undefined ? Promise.resolve(undefined) : readParameter(ssm, environment.ignoreListParameter, false),
+    needs.pairs ? readParameter(ssm, environment.bucketPairsParameter, true) : Promise.resolve(undefined),
+    !needs.pairs || environment.ignoreListParameter === undefined
+      ? Promise.resolve(undefined)
+      : readParameter(ssm, environment.ignoreListParameter, false),
   ]);
   const own: EndpointConfig = {
     region: environment.region,
@@ -34,7 +41,11 @@ export async function loadRuntimeConfig(ssm: SSMClient, environment: FunctionEnv
     environment.credentialsParameter === undefined
       ? { source: own, destination: own }
       : applyStoredCredentials(environment.direction, await loadStoredCredentials(ssm, environment.credentialsParameter), own, own);
-  return { pairs: parseBucketPairs(pairsText ?? "", environment.bucketPairsParameter), ignore: parseIgnoreList(ignoreText), ...sides };
+  return {
+    pairs: needs.pairs ? parseBucketPairs(pairsText ?? "", environment.bucketPairsParameter) : [],
+    ignore: parseIgnoreList(ignoreText),
+    ...sides,
+  };
 }
 
 async function readParameter(ssm: SSMClient, name: string, required: boolean): Promise<string | undefined> {

@@ -27,6 +27,8 @@ export interface JobMessage {
   readonly queuedAt: string;
   /** The jobsender pass that queued it, for tracing. */
   readonly passId?: string;
+  /** Set on a worker's continuation of a transfer paused at its deadline: how many so far. */
+  readonly continuation?: number;
 }
 
 /** The JSON body of a job message. */

@@ -1,0 +1,39 @@
+/**
+ * The worker Lambda: copies the objects of an SQS batch, verified and resumable, and answers
+ * with a partial batch response. All logic is in @s3-migrate/core; this file wires Powertools in.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { type BatchResponse, handleSqsBatch, setUpWorker, type WorkerSetup } from "@s3-migrate/core";
+import type { Context, SQSEvent } from "aws-lambda";
+
+const logger = new Logger({ serviceName: "worker" });
+const metrics = new Metrics({ serviceName: "worker", namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "s3-migrate" });
+let setup: Promise<WorkerSetup> | undefined;
+
+/** Handles one SQS batch. */
+export async function handler(event: SQSEvent, context: Context): Promise<BatchResponse> {
+  logger.addContext(context);
+  metrics.captureColdStartMetric();
+  try {
+    setup ??= setUpWorker(process.env, { logger, metrics }).catch((error: unknown) => {
+      setup = undefined;
+      throw error;
+    });
+    const ready = await setup;
+    return await handleSqsBatch(event.Records, {
+      worker: ready.worker,
+      queues: ready.queues,
+      defaults: ready.defaults,
+      fileConcurrency: ready.environment.fileConcurrency,
+      pauseAt: Date.now() + context.getRemainingTimeInMillis() - ready.environment.deadlineMarginMs,
+    });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+/** For tests: forget the cached setup so a new environment takes effect. */
+export function resetWorkerForTests(): void {
+  setup = undefined;
+}
