@@ -134,6 +134,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   });
   // Uploads of hundreds of MiB to a slow moto can exceed Node's 300 s default.
   server.requestTimeout = 0;
+  // Clients keep sockets alive; if the proxy closed an idle one as a client reused it, the
+  // client would see a reset mid-upload and moto would get half a part (which moto mishandles:
+  // it then loses the whole multipart upload). Outlive any client's idle time instead.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://proxy");

@@ -20,6 +20,7 @@ export async function deployLocally(
   pairs: unknown,
   ignoreList = "#",
   extraEnv: Record<string, string> = {},
+  destinationEndpoint = testEndpoints().destination.endpoint,
 ): Promise<LocalDeployment> {
   const { source, destination } = testEndpoints();
   const { sqs, dynamo } = localClients(source.endpoint);
@@ -39,7 +40,7 @@ export async function deployLocally(
       aws_access_key_id: "china",
       aws_secret_access_key: "china-secret",
       region: destination.region,
-      endpoint: destination.endpoint,
+      endpoint: destinationEndpoint,
     }),
     "SecureString",
   );

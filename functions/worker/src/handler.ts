@@ -26,7 +26,10 @@ export async function handler(event: SQSEvent, context: Context): Promise<BatchR
       queues: ready.queues,
       defaults: ready.defaults,
       fileConcurrency: ready.environment.fileConcurrency,
+      // Stop starting parts one margin before the end, let parts in flight finish for two thirds
+      // of it, and keep the last third to send continuations and write the ledger.
       pauseAt: Date.now() + context.getRemainingTimeInMillis() - ready.environment.deadlineMarginMs,
+      abortAt: Date.now() + context.getRemainingTimeInMillis() - ready.environment.deadlineMarginMs / 3,
     });
   } finally {
     metrics.publishStoredMetrics();

@@ -56,8 +56,13 @@ export interface TransferContext {
   readonly logger?: TransferLogger;
   readonly metrics?: TransferMetrics;
   readonly onProgress?: ProgressListener;
-  /** When it fires, no new part starts, parts in flight are cancelled, and the outcome is `paused`. */
+  /**
+   * When it fires, no new part starts and the outcome is `paused`; parts already uploading finish
+   * (so nothing is lost) unless `abortSignal` fires too.
+   */
   readonly signal?: AbortSignal;
+  /** Cancels requests in flight at once; absent, `signal` does. */
+  readonly abortSignal?: AbortSignal;
 }
 
 /**

@@ -16,6 +16,7 @@ export async function decideMessage(
   message: QueueMessage,
   defaults: EventDefaults,
   signal?: AbortSignal,
+  abortSignal?: AbortSignal,
 ): Promise<MessageAction> {
   let work: Work[];
   try {
@@ -28,7 +29,7 @@ export async function decideMessage(
   }
   if (work.length === 0) return { kind: "delete" };
   if (work.length > 1) return { kind: "replace", bodies: work.map(toJobBody) };
-  const outcome = await processWork(context, work[0] as Work, signal);
+  const outcome = await processWork(context, work[0] as Work, signal, abortSignal);
   switch (outcome.action) {
     case "done":
     case "skipped":

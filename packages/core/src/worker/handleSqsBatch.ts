@@ -25,8 +25,10 @@ export interface BatchSettings {
   readonly defaults: EventDefaults;
   /** Objects copied at once. */
   readonly fileConcurrency: number;
-  /** Epoch ms at which transfers pause (the Lambda deadline minus a safety margin). */
+  /** Epoch ms at which transfers start no new parts (the Lambda deadline minus a safety margin). */
   readonly pauseAt: number;
+  /** Epoch ms at which parts still uploading are cancelled; until then they finish. @default pauseAt */
+  readonly abortAt?: number;
 }
 
 /**
@@ -35,8 +37,11 @@ export interface BatchSettings {
  */
 export async function handleSqsBatch(records: readonly SqsEventRecord[], settings: BatchSettings): Promise<BatchResponse> {
   const deadline = new AbortController();
+  const hardDeadline = new AbortController();
   setMaxListeners(0, deadline.signal);
+  setMaxListeners(0, hardDeadline.signal);
   const timer = setTimeout(() => deadline.abort(), Math.max(0, settings.pauseAt - Date.now()));
+  const hardTimer = setTimeout(() => hardDeadline.abort(), Math.max(0, (settings.abortAt ?? settings.pauseAt) - Date.now()));
   const failures: BatchResponse["batchItemFailures"] = [];
   try {
     await mapConcurrent(records, settings.fileConcurrency, async (record) => {
@@ -47,7 +52,7 @@ export async function handleSqsBatch(records: readonly SqsEventRecord[], setting
         receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
       };
       try {
-        const action = await decideMessage(settings.worker, message, settings.defaults, deadline.signal);
+        const action = await decideMessage(settings.worker, message, settings.defaults, deadline.signal, hardDeadline.signal);
         if ((await settleMessage(settings.queues, message, action, "lambda")) === "failed")
           failures.push({ itemIdentifier: record.messageId });
       } catch (error) {
@@ -60,6 +65,7 @@ export async function handleSqsBatch(records: readonly SqsEventRecord[], setting
     });
   } finally {
     clearTimeout(timer);
+    clearTimeout(hardTimer);
   }
   return { batchItemFailures: failures };
 }

@@ -36,11 +36,16 @@ export type WorkOutcome =
  * Processes one piece of work: copies (verified, resumable) or deletes one object, keeping the
  * ledger record in step. Never throws for S3 answers; the outcome says what to do with the message.
  */
-export async function processWork(context: WorkerContext, work: Work, signal?: AbortSignal): Promise<WorkOutcome> {
-  return work.kind === "delete" ? processDelete(context, work) : processCopy(context, work, signal);
+export async function processWork(
+  context: WorkerContext,
+  work: Work,
+  signal?: AbortSignal,
+  abortSignal?: AbortSignal,
+): Promise<WorkOutcome> {
+  return work.kind === "delete" ? processDelete(context, work) : processCopy(context, work, signal, abortSignal);
 }
 
-async function processCopy(context: WorkerContext, work: CopyWork, signal?: AbortSignal): Promise<WorkOutcome> {
+async function processCopy(context: WorkerContext, work: CopyWork, signal?: AbortSignal, abortSignal?: AbortSignal): Promise<WorkOutcome> {
   const now = () => context.now?.() ?? new Date();
   const started = Date.now();
   let source = work.source;
@@ -84,6 +89,7 @@ async function processCopy(context: WorkerContext, work: CopyWork, signal?: Abor
       ...(context.metrics === undefined ? {} : { metrics: context.metrics }),
       ...(context.onProgress === undefined ? {} : { onProgress: context.onProgress }),
       ...(signal === undefined ? {} : { signal }),
+      ...(abortSignal === undefined ? {} : { abortSignal }),
     },
     {
       source: { bucket: source.bucket, key: source.key, size: identity.size, etag: identity.srcEtag, ...readVersion },

@@ -1,4 +1,4 @@
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import { CreateMultipartUploadCommand, GetObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import { classifyError, type ErrorContext } from "../../classifyError.js";
 import { IntegrityError, MigrationError, TransientError } from "../../errors.js";
 import { compositeEtag, normalizeEtag } from "../../integrity/md5.js";
@@ -11,6 +11,7 @@ import { withRetry } from "../retry.js";
 import { quote, readSourceTagging, type SourceObject, sourceFirstPartSize } from "../sourceObject.js";
 import type { CopyRequest, DoneOutcome, PausedOutcome, TransferContext } from "../types.js";
 import { chooseUpload, type UploadWithParts } from "./chooseUpload.js";
+import { completeUpload } from "./completeUpload.js";
 import { pumpParts } from "./partPump.js";
 import { hasManifestSlot, MANIFEST_PART_NUMBER, manifestEtag, manifestFor } from "./uploadManifest.js";
 import { abortUpload, listAllParts, listUploadsForKey, type StoredPart } from "./uploads.js";
@@ -33,7 +34,6 @@ export async function copyMultipart(
 ): Promise<DoneOutcome | PausedOutcome> {
   const { destination } = request;
   const signal = context.signal;
-  const sendOptions = signal === undefined ? {} : { abortSignal: signal };
   const writeContext = (operation: string): ErrorContext => ({
     side: "destination",
     operation,
@@ -91,6 +91,7 @@ export async function copyMultipart(
       buffers,
       retry: settings.retry,
       ...(signal === undefined ? {} : { signal }),
+      ...(context.abortSignal === undefined ? {} : { abortSignal: context.abortSignal }),
     },
     {
       openRead: async (start, end, readSignal) => {
@@ -144,7 +145,7 @@ export async function copyMultipart(
     },
   ).catch(abortOnSourceLoss);
 
-  if (signal?.aborted) return { status: "paused", uploadId, partCount: plan.partCount, partsDone, bytesDone };
+  if (signal?.aborted && partsDone < plan.partCount) return { status: "paused", uploadId, partCount: plan.partCount, partsDone, bytesDone };
 
   const parts = await verifiedPartList(context, request, uploadId, plan, sentMd5);
   const expectedEtag = compositeEtag(parts.map((part) => part.etag));
@@ -157,20 +158,15 @@ export async function copyMultipart(
       { side: "source" },
     );
   }
-  const completed = await context.destination
-    .send(
-      new CompleteMultipartUploadCommand({
-        Bucket: destination.bucket,
-        Key: destination.key,
-        UploadId: uploadId,
-        MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: quote(part.etag) })) },
-      }),
-      sendOptions,
-    )
-    .catch((error: unknown) => {
-      throw classifyError(error, writeContext("CompleteMultipartUpload"));
-    });
-  const destinationEtag = normalizeEtag(completed.ETag) ?? "";
+  // Completing must not be cut by the soft deadline, only by a hard abort. S3 answers it with an
+  // occasional 500 that a pause cures: retried with backoff on top of the SDK's quick retries.
+  const completed = await withRetry(
+    () => completeUpload(context.destination, destination, uploadId, parts, etagsAreMd5 ? expectedEtag : undefined, context.abortSignal),
+    (error) => classifyError(error, writeContext("CompleteMultipartUpload")),
+    { baseDelayMs: 500, ...settings.retry },
+    context.abortSignal,
+  );
+  const destinationEtag = completed.etag;
   if (etagsAreMd5 && destinationEtag !== expectedEtag) {
     throw new IntegrityError(
       `CompleteMultipartUpload s3://${destination.bucket}/${destination.key}: ETag ${destinationEtag}, expected ${expectedEtag}`,
@@ -188,7 +184,7 @@ export async function copyMultipart(
     sourceEtag: source.etag,
     ...(source.versionId === undefined ? {} : { sourceVersionId: source.versionId }),
     destinationEtag,
-    ...(completed.VersionId === undefined ? {} : { destinationVersionId: completed.VersionId }),
+    ...(completed.versionId === undefined ? {} : { destinationVersionId: completed.versionId }),
     abortedUploads: choice.supersede,
   };
 }
@@ -291,7 +287,7 @@ async function verifiedPartList(
   sentMd5: ReadonlyMap<number, string>,
 ): Promise<StoredPart[]> {
   const { bucket, key } = request.destination;
-  const parts = (await listAllParts(context.destination, bucket, key, uploadId, context.signal)).filter(
+  const parts = (await listAllParts(context.destination, bucket, key, uploadId, context.abortSignal)).filter(
     (part) => part.partNumber <= plan.partCount && (hasManifestSlot(plan) ? part.partNumber !== MANIFEST_PART_NUMBER : true),
   );
   const problems: string[] = [];

@@ -29,6 +29,8 @@ export interface PartPumpOptions {
   readonly retry: RetryPolicy;
   /** Stops the pump: no new part starts, parts in flight are cancelled. */
   readonly signal?: AbortSignal;
+  /** Cancels uploads in flight; absent, `signal` does (no drain). */
+  readonly abortSignal?: AbortSignal;
 }
 
 /**
@@ -36,13 +38,17 @@ export interface PartPumpOptions {
  * `readStreams` lanes of neighbouring parts; each lane streams its run with one ranged GET
  * (reopened only after an error or a gap), slices it into parts and hands each to an upload while
  * it reads on. A shared semaphore caps the part buffers in memory. The first error that retries do
- * not cure stops every lane and is thrown; when `signal` fires the pump returns quietly.
+ * not cure stops every lane and is thrown. When `signal` fires no new part starts and the pump
+ * returns once the uploads in flight end: they finish (a drain) unless `abortSignal` cancels them.
  */
 export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promise<void> {
   const failure = new AbortController();
   const signal = options.signal === undefined ? failure.signal : AbortSignal.any([options.signal, failure.signal]);
-  // Every request in flight listens on this signal; thousands of parts are expected, not a leak.
+  const hard = options.abortSignal ?? options.signal;
+  const uploadSignal = hard === undefined ? failure.signal : AbortSignal.any([hard, failure.signal]);
+  // Every request in flight listens on these signals; thousands of parts are expected, not a leak.
   setMaxListeners(0, signal);
+  setMaxListeners(0, uploadSignal);
   let firstError: unknown;
   const fail = (error: unknown) => {
     if (firstError === undefined) firstError = error;
@@ -52,7 +58,7 @@ export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promi
   const uploads: Promise<void>[] = [];
   const laneCount = Math.max(1, Math.min(options.readStreams, options.buffers, options.missing.length));
   const lanes = splitIntoLanes(options.missing, laneCount).map((parts) =>
-    runLane(parts, { ...options, signal }, io, buffers, (upload) => uploads.push(upload.catch(fail))).catch(fail),
+    runLane(parts, { ...options, signal, uploadSignal }, io, buffers, (upload) => uploads.push(upload.catch(fail))).catch(fail),
   );
   await Promise.all(lanes);
   await Promise.all(uploads);
@@ -61,7 +67,7 @@ export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promi
 
 async function runLane(
   parts: readonly number[],
-  options: PartPumpOptions & { signal: AbortSignal },
+  options: PartPumpOptions & { signal: AbortSignal; uploadSignal: AbortSignal },
   io: PartPumpIo,
   buffers: Semaphore,
   track: (upload: Promise<void>) => void,
@@ -109,9 +115,13 @@ async function runLane(
         throw error;
       }
       track(
-        withRetry(() => io.uploadPart(partNumber, data, signal), io.classifyWrite, options.retry, signal, io.onRetry).finally(() =>
-          buffers.release(),
-        ),
+        withRetry(
+          () => io.uploadPart(partNumber, data, options.uploadSignal),
+          io.classifyWrite,
+          options.retry,
+          options.uploadSignal,
+          io.onRetry,
+        ).finally(() => buffers.release()),
       );
     }
   } finally {

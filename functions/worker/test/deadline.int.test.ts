@@ -1,0 +1,77 @@
+import { createHash } from "node:crypto";
+import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { MIB } from "@s3-migrate/core";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { localClients } from "../../../test/support/awsResources.js";
+import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../../test/support/endpoints.js";
+import { drainThroughHandler } from "../../../test/support/eventSourceMapping.js";
+import { startFaultProxy } from "../../../test/support/faultProxy.js";
+import { deployLocally } from "../../../test/support/functionEnvironment.js";
+import { openUploads, randomBody } from "../../../test/support/transferBed.js";
+import { handler, resetWorkerForTests } from "../src/handler.js";
+
+describe("worker deadline (in-process, local endpoints)", () => {
+  const { source, destination } = testEndpoints();
+  const src = makeS3Client(source.endpoint, source.region);
+  const dst = makeS3Client(destination.endpoint, destination.region);
+  const { sqs } = localClients(source.endpoint);
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    resetWorkerForTests();
+  });
+
+  it("continues a 1 GiB object across at least 3 short invocations without idle time, re-sending no more than the parts in flight", {
+    timeout: 600_000,
+  }, async () => {
+    // Prepare: 1 GiB at the source; 16 MiB parts, 4 in flight; every invocation gets 12 s and stops starting parts 6 s before its end (parts in flight drain, as moto mishandles cancelled part uploads)
+    const size = 1024 * MIB;
+    const body = randomBody(size);
+    const expectedMd5 = createHash("md5").update(body).digest("hex");
+    const sourceBucket = await createBucket(src, uniqueBucketName("dl-src"));
+    const destinationBucket = await createBucket(dst, uniqueBucketName("dl-dst"));
+    await putObject(src, sourceBucket, "huge/one-gib.bin", body);
+    const proxy = await startFaultProxy({ target: destination.endpoint });
+    const deployment = await deployLocally(
+      "deadline",
+      [{ src_bucket: sourceBucket, src_prefix: "", des_bucket: destinationBucket, des_prefix: "" }],
+      "#",
+      { PART_SIZE_MIB: "16", PART_CONCURRENCY: "4", FILE_CONCURRENCY: "1", DEADLINE_MARGIN_SECONDS: "6" },
+      proxy.endpoint,
+    );
+    for (const [variable, value] of Object.entries(deployment.env)) vi.stubEnv(variable, value);
+    await sqs.send(
+      new (await import("@aws-sdk/client-sqs")).SendMessageCommand({
+        QueueUrl: deployment.queueUrl,
+        MessageBody: JSON.stringify({
+          schema: "s3-migrate/job",
+          version: 1,
+          source: { bucket: sourceBucket, key: "huge/one-gib.bin", size },
+          destination: { bucket: destinationBucket, key: "huge/one-gib.bin" },
+          queuedAt: new Date().toISOString(),
+        }),
+      }),
+    );
+    // Act
+    const started = Date.now();
+    const drained = await drainThroughHandler(sqs, deployment.queueUrl, handler, { batchSize: 1, timeoutMs: 12_000 });
+    const elapsed = Date.now() - started;
+    await proxy.close();
+    // Assess
+    const partCount = Math.ceil(size / (16 * MIB));
+    const dataPartPuts =
+      proxy.countRequests({ method: "PUT", query: "partNumber" }) - proxy.countRequests({ method: "PUT", query: { partNumber: "10000" } });
+    expect(drained.invocations).toBeGreaterThanOrEqual(3);
+    expect(drained.failures).toBe(0);
+    // every continuation was picked up at once: no invocation waited for the 960 s visibility timeout
+    expect(elapsed).toBeLessThan(drained.invocations * 12_000 + 60_000);
+    expect(dataPartPuts).toBeGreaterThanOrEqual(partCount);
+    expect(dataPartPuts - partCount).toBeLessThanOrEqual((drained.invocations - 1) * 4);
+    const head = await dst.send(new HeadObjectCommand({ Bucket: destinationBucket, Key: "huge/one-gib.bin" }));
+    expect(head.ContentLength).toBe(size);
+    const copy = await dst.send(new GetObjectCommand({ Bucket: destinationBucket, Key: "huge/one-gib.bin" }));
+    const hash = createHash("md5");
+    for await (const chunk of copy.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
+    expect(hash.digest("hex")).toBe(expectedMd5);
+    expect(await openUploads(dst, destinationBucket)).toEqual([]);
+  });
+});

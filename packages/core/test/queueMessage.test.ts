@@ -1,0 +1,115 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeEventKey, parseQueueMessage } from "../src/messages/queueMessage.js";
+
+/** How S3 encodes keys in event notifications (Python's quote_plus, as moto and S3 do). */
+function quotePlus(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replaceAll("%20", "+");
+}
+
+const event = (records: object[]) => JSON.stringify({ Records: records });
+const created = (key: string, extra: object = {}) => ({
+  eventName: "ObjectCreated:Put",
+  s3: { bucket: { name: "src-bucket" }, object: { key, size: 5, eTag: "abc", ...extra } },
+});
+const defaults = { defaultDestBucket: "dst-bucket", defaultDestPrefix: "events/" };
+
+describe("decodeEventKey", () => {
+  it("decodes + as a space and %2B as a plus", () => {
+    expect(decodeEventKey("a+b%2Bc%25d")).toBe("a b+c%d");
+  });
+
+  it("inverts S3's encoding for any key (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", minLength: 1 }), (key) => {
+        expect(decodeEventKey(quotePlus(key))).toBe(key);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("rejects a malformed escape", () => {
+    expect(() => decodeEventKey("bad%zz")).toThrow(/not valid URL encoding/);
+  });
+});
+
+describe("parseQueueMessage", () => {
+  it("reads our jobs, including a continuation count", () => {
+    const body = JSON.stringify({
+      schema: "s3-migrate/job",
+      version: 1,
+      source: { bucket: "s", key: "k", size: 9, etag: "e" },
+      destination: { bucket: "d", key: "p/k" },
+      queuedAt: "",
+      continuation: 2,
+    });
+    expect(parseQueueMessage(body)).toEqual([
+      { kind: "copy", source: { bucket: "s", key: "k", size: 9, etag: "e" }, destination: { bucket: "d", key: "p/k" }, continuation: 2 },
+    ]);
+  });
+
+  it("reads the original tool's jobs ('null' version = none)", () => {
+    const body = JSON.stringify({ Src_bucket: "s", Src_key: "a b", Des_bucket: "d", Des_key: "x/a b", Size: 3, versionId: "null" });
+    expect(parseQueueMessage(body)).toEqual([
+      { kind: "copy", source: { bucket: "s", key: "a b", size: 3 }, destination: { bucket: "d", key: "x/a b" }, continuation: 0 },
+    ]);
+  });
+
+  it("reads every record of an S3 event, decoding keys and mapping them under the default destination", () => {
+    const work = parseQueueMessage(
+      event([
+        created("a+b.txt"),
+        created("%E6%95%B0.txt", { versionId: "v1" }),
+        { eventName: "ObjectRemoved:Delete", s3: { bucket: { name: "src-bucket" }, object: { key: "gone" } } },
+      ]),
+      defaults,
+    );
+    expect(work).toEqual([
+      {
+        kind: "copy",
+        source: { bucket: "src-bucket", key: "a b.txt", size: 5, etag: "abc" },
+        destination: { bucket: "dst-bucket", key: "events/a b.txt" },
+        continuation: 0,
+      },
+      {
+        kind: "copy",
+        source: { bucket: "src-bucket", key: "数.txt", size: 5, etag: "abc", versionId: "v1" },
+        destination: { bucket: "dst-bucket", key: "events/数.txt" },
+        continuation: 0,
+      },
+    ]);
+  });
+
+  it("propagates removals only when enabled", () => {
+    const removed = event([{ eventName: "ObjectRemoved:Delete", s3: { bucket: { name: "src-bucket" }, object: { key: "old+file" } } }]);
+    expect(parseQueueMessage(removed, { ...defaults, propagateDeletes: true })).toEqual([
+      { kind: "delete", destination: { bucket: "dst-bucket", key: "events/old file" }, sourceKey: "old file" },
+    ]);
+  });
+
+  it("skips s3:TestEvent", () => {
+    expect(parseQueueMessage(JSON.stringify({ Service: "Amazon S3", Event: "s3:TestEvent", Bucket: "b" }))).toEqual([]);
+  });
+
+  it.each([
+    ["not JSON", "{{", /not JSON/],
+    ["a JSON list", "[1]", /not a JSON object/],
+    ["an unknown shape", '{"a":1}', /neither an s3-migrate job/],
+    ["an event without a default destination", event([created("k")]), /DEFAULT_DEST_BUCKET/],
+    ["an original job without Des_key", '{"Src_bucket":"s","Src_key":"k","Des_bucket":"d"}', /"Des_key"/],
+    [
+      "a job with a negative size",
+      JSON.stringify({
+        schema: "s3-migrate/job",
+        version: 1,
+        source: { bucket: "s", key: "k", size: -4 },
+        destination: { bucket: "d", key: "k" },
+      }),
+      /source.size/,
+    ],
+  ])("rejects %s with the reason", (_label, body, reason) => {
+    expect(() => parseQueueMessage(body)).toThrow(reason);
+  });
+});
