@@ -1,6 +1,7 @@
 import { MigrationError } from "@s3-migrate/core";
 import { COPY_USAGE, runCopy } from "./commands/copy.js";
 import { JOBS_USAGE, runJobs } from "./commands/jobs.js";
+import { runWorker, WORKER_USAGE } from "./commands/worker.js";
 
 const USAGE = `Usage: s3-migrate <command> [options]
 
@@ -8,12 +9,15 @@ Commands:
   copy     copy objects between two S3 endpoints, verified and resumable
   plan     compare bucket pairs and print the jobs the jobsender would queue
   send     compare bucket pairs and queue the jobs (what the jobsender Lambda does)
+  worker   cluster mode: poll the job queue and copy, as the worker Lambda does
 
 Run "s3-migrate <command> --help" for a command's options.
 
 ${COPY_USAGE}
 
-${JOBS_USAGE}`;
+${JOBS_USAGE}
+
+${WORKER_USAGE}`;
 
 /** Dispatches a command line; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -25,6 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "plan":
       case "send":
         return await runJobs(command, rest);
+      case "worker":
+        return await runWorker(rest);
       case undefined:
       case "help":
       case "--help":

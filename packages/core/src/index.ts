@@ -40,6 +40,7 @@ export { type ResolvedSettings, resolveSettings } from "./transfer/defaults.js";
 export { mapConcurrent } from "./transfer/mapConcurrent.js";
 export type { RetryPolicy } from "./transfer/retry.js";
 export type * from "./transfer/types.js";
+export { type ClusterOptions, type ClusterReport, runClusterWorker } from "./worker/clusterWorker.js";
 export { decideMessage } from "./worker/decideMessage.js";
 export { type BatchResponse, type BatchSettings, handleSqsBatch, type SqsEventRecord } from "./worker/handleSqsBatch.js";
 export { processWork, type WorkerContext, type WorkOutcome } from "./worker/processWork.js";

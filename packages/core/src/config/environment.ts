@@ -9,7 +9,8 @@ import { MIB } from "../plan/limits.js";
 export interface FunctionEnvironment {
   readonly jobQueueUrl: string;
   readonly ledgerTable: string;
-  readonly bucketPairsParameter: string;
+  /** Required by the jobsender; the worker does not read the pairs. */
+  readonly bucketPairsParameter?: string;
   readonly ignoreListParameter?: string;
   readonly credentialsParameter?: string;
   readonly direction: Direction;
@@ -43,11 +44,12 @@ export function readFunctionEnvironment(env: Readonly<Record<string, string | un
   const read = reader(env);
   const ignoreList = read.optional("IGNORE_LIST_PARAMETER");
   const credentials = read.optional("CREDENTIALS_PARAMETER");
+  const pairs = read.optional("BUCKET_PAIRS_PARAMETER");
   const endpoint = read.optional("AWS_ENDPOINT_URL_S3") ?? read.optional("AWS_ENDPOINT_URL");
   return {
     jobQueueUrl: read.required("JOB_QUEUE_URL"),
     ledgerTable: read.required("LEDGER_TABLE"),
-    bucketPairsParameter: read.required("BUCKET_PAIRS_PARAMETER"),
+    ...(pairs === undefined ? {} : { bucketPairsParameter: pairs }),
     ...(ignoreList === undefined ? {} : { ignoreListParameter: ignoreList }),
     ...(credentials === undefined ? {} : { credentialsParameter: credentials }),
     direction: parseDirectionVariable(read.optional("DIRECTION")),

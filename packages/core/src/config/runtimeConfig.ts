@@ -27,8 +27,10 @@ export async function loadRuntimeConfig(
   environment: FunctionEnvironment,
   needs: { pairs: boolean } = { pairs: true },
 ): Promise<RuntimeConfig> {
+  const pairsParameter = environment.bucketPairsParameter;
+  if (needs.pairs && pairsParameter === undefined) throw new ConfigError("Environment variable BUCKET_PAIRS_PARAMETER is required");
   const [pairsText, ignoreText] = await Promise.all([
-    needs.pairs ? readParameter(ssm, environment.bucketPairsParameter, true) : Promise.resolve(undefined),
+    needs.pairs && pairsParameter !== undefined ? readParameter(ssm, pairsParameter, true) : Promise.resolve(undefined),
     !needs.pairs || environment.ignoreListParameter === undefined
       ? Promise.resolve(undefined)
       : readParameter(ssm, environment.ignoreListParameter, false),
@@ -42,7 +44,7 @@ export async function loadRuntimeConfig(
       ? { source: own, destination: own }
       : applyStoredCredentials(environment.direction, await loadStoredCredentials(ssm, environment.credentialsParameter), own, own);
   return {
-    pairs: needs.pairs ? parseBucketPairs(pairsText ?? "", environment.bucketPairsParameter) : [],
+    pairs: needs.pairs ? parseBucketPairs(pairsText ?? "", pairsParameter) : [],
     ignore: parseIgnoreList(ignoreText),
     ...sides,
   };

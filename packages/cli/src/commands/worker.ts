@@ -1,0 +1,101 @@
+import { setMaxListeners } from "node:events";
+import { parseArgs } from "node:util";
+import { runClusterWorker, setUpWorker } from "@s3-migrate/core";
+import { positiveInteger } from "../endpointOptions.js";
+import { formatBytes } from "../format.js";
+import { jsonLogger } from "../jsonLogger.js";
+
+/** Help text of `s3-migrate worker`. */
+export const WORKER_USAGE = `Usage: s3-migrate worker [--queue-url URL] [options]
+
+Cluster mode: long-polls the job queue and copies objects with the same logic as the worker
+Lambda, on any machine (EC2, ECS, a laptop). Configuration comes from the same environment
+variables as the Lambda (LEDGER_TABLE, CREDENTIALS_PARAMETER, DIRECTION, PART_SIZE_MIB, ...;
+see docs/configuration.md). SIGTERM or Ctrl-C stops receiving, lets parts in flight finish for
+the grace period, and hands unfinished objects back to the queue, resumable from their parts.
+
+  --queue-url URL            the job queue (default: JOB_QUEUE_URL)
+  --concurrency N            objects at once (default: FILE_CONCURRENCY or 4)
+  --visibility-timeout S     seconds a message stays invisible, extended while it works (default 300)
+  --grace S                  seconds parts in flight may finish after a stop signal (default 20)
+  --exit-when-idle S         exit once the queue has been empty for S seconds`;
+
+/** Runs cluster mode until a stop signal (or an idle queue); returns the exit status. */
+export async function runWorker(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      "queue-url": { type: "string" },
+      concurrency: { type: "string" },
+      "visibility-timeout": { type: "string" },
+      grace: { type: "string" },
+      "exit-when-idle": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${WORKER_USAGE}\n`);
+    return 0;
+  }
+  const env = { ...process.env, ...(values["queue-url"] === undefined ? {} : { JOB_QUEUE_URL: values["queue-url"] }) };
+  const tty = process.stderr.isTTY === true;
+  const logger = jsonLogger("worker", tty ? "warn" : "info");
+  let done = 0;
+  let bytes = 0;
+  const setup = await setUpWorker(env, {
+    logger,
+    ...(tty
+      ? {
+          metrics: {
+            addMetric: (name, _unit, value) => {
+              if (name === "BytesWritten") bytes += value;
+              if (name === "ObjectsDone") done += value;
+            },
+          },
+        }
+      : {}),
+  });
+  const concurrency = positiveInteger(values.concurrency, "--concurrency", setup.environment.fileConcurrency);
+  const shutdown = new AbortController();
+  const hardStop = new AbortController();
+  setMaxListeners(0, shutdown.signal);
+  setMaxListeners(0, hardStop.signal);
+  const graceMs = positiveInteger(values.grace, "--grace", 20) * 1000;
+  const stop = () => {
+    if (shutdown.signal.aborted) return hardStop.abort();
+    logger.warn("Stopping: no new objects or parts; parts in flight may finish", { graceSeconds: graceMs / 1000 });
+    shutdown.abort();
+    setTimeout(() => hardStop.abort(), graceMs).unref();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const started = Date.now();
+  const ticker = tty
+    ? setInterval(
+        () =>
+          process.stderr.write(
+            `\r\x1b[2Kworker: ${done} objects copied, ${formatBytes(bytes)} written, ${formatBytes((bytes / Math.max(1, Date.now() - started)) * 1000)}/s`,
+          ),
+        500,
+      )
+    : undefined;
+  logger.info("Cluster worker started", { queueUrl: setup.queues.queueUrl, concurrency });
+  const idle = values["exit-when-idle"];
+  const report = await runClusterWorker({
+    setup,
+    concurrency,
+    shutdown: shutdown.signal,
+    hardStop: hardStop.signal,
+    visibilityTimeoutSeconds: positiveInteger(values["visibility-timeout"], "--visibility-timeout", 300),
+    ...(idle === undefined ? {} : { idleExitMs: positiveInteger(idle, "--exit-when-idle", 1) * 1000 }),
+  });
+  if (ticker !== undefined) {
+    clearInterval(ticker);
+    process.stderr.write("\n");
+  }
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  logger.info("Cluster worker stopped", { ...report });
+  return shutdown.signal.aborted ? 3 : 0;
+}

@@ -1,0 +1,118 @@
+import { setMaxListeners } from "node:events";
+import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { decideMessage } from "./decideMessage.js";
+import type { QueueMessage } from "./settleMessage.js";
+import { settleMessage } from "./settleMessage.js";
+import type { WorkerSetup } from "./workerFromEnvironment.js";
+
+/** How a cluster-mode worker runs. */
+export interface ClusterOptions {
+  readonly setup: WorkerSetup;
+  /** Objects copied at once. */
+  readonly concurrency: number;
+  /** Seconds a received message stays invisible; extended every third of it while work goes on. @default 300 */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Stops receiving; transfers start no new parts and their messages continue elsewhere. */
+  readonly shutdown: AbortSignal;
+  /** Cancels parts still uploading after a shutdown (the grace period is over). */
+  readonly hardStop?: AbortSignal;
+  /** Return once the queue stays empty this long (for batch runs and tests); absent: run until shutdown. */
+  readonly idleExitMs?: number;
+}
+
+/** What a cluster run did. */
+export interface ClusterReport {
+  received: number;
+  succeeded: number;
+  failed: number;
+}
+
+/**
+ * Cluster mode: long-polls the job queue and runs the same per-message logic as the Lambda on any
+ * machine. Message visibility is extended while an object copies (a crashed worker's messages come
+ * back within one visibility timeout); on shutdown, receiving stops, parts in flight drain, and
+ * unfinished transfers continue in new messages, resumable by any worker from their parts.
+ */
+export async function runClusterWorker(options: ClusterOptions): Promise<ClusterReport> {
+  const { setup } = options;
+  const visibility = options.visibilityTimeoutSeconds ?? 300;
+  const report: ClusterReport = { received: 0, succeeded: 0, failed: 0 };
+  const active = new Set<Promise<void>>();
+  setMaxListeners(0, options.shutdown);
+  let idleSince = Date.now();
+  while (!options.shutdown.aborted) {
+    if (active.size >= options.concurrency) {
+      await Promise.race(active);
+      continue;
+    }
+    if (options.idleExitMs !== undefined && active.size === 0 && Date.now() - idleSince > options.idleExitMs) break;
+    const answer = await setup.queues.sqs
+      .send(
+        new ReceiveMessageCommand({
+          QueueUrl: setup.queues.queueUrl,
+          MaxNumberOfMessages: Math.min(10, options.concurrency - active.size),
+          WaitTimeSeconds: options.idleExitMs === undefined ? 20 : 1,
+          VisibilityTimeout: visibility,
+          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+        }),
+        { abortSignal: options.shutdown },
+      )
+      .catch((error: unknown) => {
+        if (options.shutdown.aborted) return { Messages: [] };
+        throw error;
+      });
+    const messages = answer.Messages ?? [];
+    if (messages.length > 0) idleSince = Date.now();
+    for (const received of messages) {
+      report.received++;
+      const message: QueueMessage = {
+        messageId: received.MessageId ?? "",
+        body: received.Body ?? "",
+        receiptHandle: received.ReceiptHandle ?? "",
+        receiveCount: Number(received.Attributes?.ApproximateReceiveCount ?? 1),
+      };
+      const task = handle(options, message, visibility).then((outcome) => {
+        report[outcome]++;
+      });
+      const tracked = task.finally(() => {
+        active.delete(tracked);
+        idleSince = Date.now();
+      });
+      active.add(tracked);
+    }
+  }
+  await Promise.all(active);
+  return report;
+}
+
+async function handle(options: ClusterOptions, message: QueueMessage, visibility: number): Promise<"succeeded" | "failed"> {
+  const { setup } = options;
+  const heartbeat = setInterval(
+    () => {
+      setup.queues.sqs
+        .send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: setup.queues.queueUrl,
+            ReceiptHandle: message.receiptHandle,
+            VisibilityTimeout: visibility,
+          }),
+        )
+        .catch((error: unknown) =>
+          setup.worker.logger?.warn("Could not extend message visibility", { messageId: message.messageId, error: String(error) }),
+        );
+    },
+    Math.max(1_000, (visibility * 1000) / 3),
+  );
+  try {
+    const action = await decideMessage(setup.worker, message, setup.defaults, options.shutdown, options.hardStop);
+    return await settleMessage(setup.queues, message, action, "cluster");
+  } catch (error) {
+    setup.worker.logger?.error("Message failed unexpectedly; it will be delivered again", {
+      messageId: message.messageId,
+      error: String(error),
+    });
+    return "failed";
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
