@@ -1,6 +1,7 @@
 import { MigrationError } from "@s3-migrate/core";
 import { COPY_USAGE, runCopy } from "./commands/copy.js";
 import { JOBS_USAGE, runJobs } from "./commands/jobs.js";
+import { OPERATIONS_USAGE, runOperations } from "./commands/operations.js";
 import { runWorker, WORKER_USAGE } from "./commands/worker.js";
 
 const USAGE = `Usage: s3-migrate <command> [options]
@@ -10,6 +11,8 @@ Commands:
   plan     compare bucket pairs and print the jobs the jobsender would queue
   send     compare bucket pairs and queue the jobs (what the jobsender Lambda does)
   worker   cluster mode: poll the job queue and copy, as the worker Lambda does
+  status   objects and bytes by status, queue and DLQ depth, throughput and ETA
+  redrive  move dead-lettered messages back to the job queue
 
 Run "s3-migrate <command> --help" for a command's options.
 
@@ -17,7 +20,9 @@ ${COPY_USAGE}
 
 ${JOBS_USAGE}
 
-${WORKER_USAGE}`;
+${WORKER_USAGE}
+
+${OPERATIONS_USAGE}`;
 
 /** Dispatches a command line; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -31,6 +36,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runJobs(command, rest);
       case "worker":
         return await runWorker(rest);
+      case "status":
+      case "redrive":
+        return await runOperations(command, rest);
       case undefined:
       case "help":
       case "--help":

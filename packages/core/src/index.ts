@@ -15,6 +15,7 @@ export type * from "./jobsender/jobsenderTypes.js";
 export { type PassState, PassStateStore, pairId } from "./jobsender/passState.js";
 export { type JobsenderInvocation, runJobsenderFromEnvironment } from "./jobsender/runFromEnvironment.js";
 export { checkWorkerMemory, runJobsender } from "./jobsender/runJobsender.js";
+export { type LedgerSummary, summarizeLedger } from "./ledger/ledgerSummary.js";
 export { ObjectLedger, type QueuedObject } from "./ledger/objectLedger.js";
 export { OBJECT_STATUS, type ObjectRecord, type ObjectStatus, objectPk } from "./ledger/objectRecord.js";
 export { type Finish, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
@@ -44,5 +45,6 @@ export { type ClusterOptions, type ClusterReport, runClusterWorker } from "./wor
 export { decideMessage } from "./worker/decideMessage.js";
 export { type BatchResponse, type BatchSettings, handleSqsBatch, type SqsEventRecord } from "./worker/handleSqsBatch.js";
 export { processWork, type WorkerContext, type WorkOutcome } from "./worker/processWork.js";
+export { type RedriveResult, redriveDeadLetters } from "./worker/redrive.js";
 export { type MessageAction, type QueueMessage, retryDelaySeconds, settleMessage, type WorkerQueues } from "./worker/settleMessage.js";
 export { setUpWorker, type WorkerSetup } from "./worker/workerFromEnvironment.js";

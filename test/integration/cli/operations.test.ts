@@ -1,0 +1,67 @@
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { ObjectLedger, ObjectTransitions } from "@s3-migrate/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { drainQueue, localClients } from "../../support/awsResources.js";
+import { buildCli, runCli } from "../../support/cli.js";
+import { testEndpoints } from "../../support/endpoints.js";
+import { deployLocally, type LocalDeployment } from "../../support/functionEnvironment.js";
+
+describe("s3-migrate status / redrive (CLI)", () => {
+  const { source } = testEndpoints();
+  const { sqs, documents } = localClients(source.endpoint);
+  let deployment: LocalDeployment;
+  const env = () => ({ AWS_ENDPOINT_URL_SQS: source.endpoint, AWS_ENDPOINT_URL_DYNAMODB: source.endpoint, AWS_REGION: "us-east-1" });
+
+  beforeAll(async () => {
+    buildCli();
+    deployment = await deployLocally("ops", [{ src_bucket: "src-b", des_bucket: "dst-b" }]);
+    // Prepare: 2 queued (3 + 4 bytes), 1 done (1,000 bytes), 1 failed (5 bytes); 3 dead letters
+    const ledger = new ObjectLedger(documents, deployment.table);
+    const transitions = new ObjectTransitions(documents, deployment.table);
+    const now = new Date();
+    const object = (key: string, size: number) => ({
+      srcBucket: "src-b",
+      srcKey: key,
+      desBucket: "dst-b",
+      desKey: key,
+      size,
+      srcEtag: `etag-${key}`,
+    });
+    await ledger.markQueued(object("q1", 3), now);
+    await ledger.markQueued(object("q2", 4), now);
+    await transitions.begin(object("d1", 1000), 0, now);
+    await transitions.finish(object("d1", 1000), { status: "done", desEtag: "x", verification: "source-etag" }, now);
+    await transitions.begin(object("f1", 5), 0, now);
+    await transitions.finish(object("f1", 5), { status: "failed", errorCode: "AccessDenied", error: "denied" }, now);
+    for (const body of ["one", "two", "three"]) await sqs.send(new SendMessageCommand({ QueueUrl: deployment.dlqUrl, MessageBody: body }));
+  });
+
+  it("status summarises the ledger and the queues", async () => {
+    const run = await runCli(
+      ["status", "--ledger-table", deployment.table, "--queue-url", deployment.queueUrl, "--dlq-url", deployment.dlqUrl, "--json"],
+      env(),
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const status = JSON.parse(run.stdout);
+    expect(status.ledger.byStatus).toEqual({
+      queued: { objects: 2, bytes: 7 },
+      in_progress: { objects: 0, bytes: 0 },
+      done: { objects: 1, bytes: 1000 },
+      failed: { objects: 1, bytes: 5 },
+      skipped: { objects: 0, bytes: 0 },
+    });
+    expect(status.ledger.bytesPerSecond).toBeCloseTo(1000 / 600);
+    expect(status.ledger.etaSeconds).toBeCloseTo(7 / (1000 / 600));
+    expect(status.deadLetters).toEqual({ waiting: 3, inFlight: 0 });
+    const human = await runCli(["status", "--ledger-table", deployment.table, "--dlq-url", deployment.dlqUrl], env());
+    expect(human.stdout).toMatch(/dead letters 3 \(s3-migrate redrive moves them back\)/);
+  });
+
+  it("redrive moves every dead letter back to the job queue", async () => {
+    const run = await runCli(["redrive", "--dlq-url", deployment.dlqUrl, "--queue-url", deployment.queueUrl], env());
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/moved 3 messages|SQS is moving/);
+    expect((await drainQueue(sqs, deployment.queueUrl)).sort()).toEqual(["one", "three", "two"]);
+    expect(await drainQueue(sqs, deployment.dlqUrl)).toEqual([]);
+  });
+});
