@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { OBJECT_STATUS, objectPk } from "./objectRecord.js";
 
 /** The source version a worker is copying: the guard of every transition. */
@@ -34,13 +34,20 @@ export class ObjectTransitions {
   }
 
   /**
-   * Marks the object in progress for this source version. Refused when the record already says
-   * `done` for the same source ETag and size: the copy is there, and the caller skips it.
+   * Marks the object in progress for this source version, as a lease: refused when the record
+   * already says `done` for the same source ETag and size (the copy is there), and when another
+   * worker took this version less than `leaseMs` ago (a duplicate delivery running at the same
+   * time). A continuation of a paused transfer takes the lease over from its predecessor.
    *
-   * @returns `started`, or `already-done` (a duplicate delivery or a redrive of a finished job,
-   *   recorded by counting the delivery only).
+   * @returns `started`; `already-done` (a duplicate delivery or a redrive of a finished job,
+   *   recorded by counting the delivery only); or `busy` (another worker holds it; retry later).
    */
-  async begin(identity: TransferIdentity, continuation: number, now: Date): Promise<"started" | "already-done"> {
+  async begin(
+    identity: TransferIdentity,
+    continuation: number,
+    now: Date,
+    leaseMs = 960_000,
+  ): Promise<"started" | "already-done" | "busy"> {
     try {
       await this.#client.send(
         new UpdateCommand({
@@ -48,7 +55,8 @@ export class ObjectTransitions {
           Key: this.#key(identity),
           UpdateExpression:
             "SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, startedAt = if_not_exists(startedAt, :now), updated_at = :now ADD attempts :attempt, deliveries :one, continuations :continued",
-          ConditionExpression: "attribute_not_exists(pk) OR NOT (#status = :done AND srcEtag = :etag AND #size = :size)",
+          ConditionExpression:
+            "attribute_not_exists(pk) OR (NOT (#status = :done AND srcEtag = :etag AND #size = :size) AND (:continued = :one OR #status <> :inProgress OR srcEtag <> :etag OR updated_at < :leaseStart))",
           ExpressionAttributeNames: { "#status": "status", "#size": "size" },
           ExpressionAttributeValues: {
             ":inProgress": OBJECT_STATUS.inProgress,
@@ -61,6 +69,7 @@ export class ObjectTransitions {
             ":etag": identity.srcEtag,
             ":versionId": identity.srcVersionId ?? null,
             ":now": now.toISOString(),
+            ":leaseStart": new Date(now.getTime() - leaseMs).toISOString(),
             ":attempt": continuation === 0 ? 1 : 0,
             ":continued": continuation === 0 ? 0 : 1,
             ":one": 1,
@@ -70,6 +79,8 @@ export class ObjectTransitions {
       return "started";
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      const current = await this.#client.send(new GetCommand({ TableName: this.#table, Key: this.#key(identity), ConsistentRead: true }));
+      if (current.Item?.status !== OBJECT_STATUS.done) return "busy";
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#table,

@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
-import type { MigrationError } from "../errors.js";
+import { type MigrationError, TransientError } from "../errors.js";
 import type { ObjectTransitions, TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
 import type { ProgressListener, TransferLogger, TransferMetrics } from "../observability.js";
@@ -75,7 +75,21 @@ async function processCopy(context: WorkerContext, work: CopyWork, signal?: Abor
     srcEtag: source.etag ?? "",
     ...(source.versionId === undefined ? {} : { srcVersionId: source.versionId }),
   };
-  if ((await context.ledger?.begin(identity, work.continuation, now())) === "already-done") {
+  const lease = await context.ledger?.begin(identity, work.continuation, now());
+  if (lease === "busy") {
+    context.metrics?.addMetric("ObjectsBusy", "Count", 1);
+    context.logger?.info("Another worker is copying this object; trying again later", {
+      key: source.key,
+      destinationKey: work.destination.key,
+    });
+    return {
+      action: "retry",
+      error: new TransientError(`s3://${work.destination.bucket}/${work.destination.key} is being copied by another worker`, {
+        side: "destination",
+      }),
+    };
+  }
+  if (lease === "already-done") {
     context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
     context.logger?.info("Already copied; duplicate delivery skipped", { key: source.key, destinationKey: work.destination.key });
     return { action: "skipped", reason: "already-done" };
