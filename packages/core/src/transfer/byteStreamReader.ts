@@ -23,10 +23,12 @@ export class ByteStreamReader {
   /**
    * Reads exactly `length` bytes.
    * @param onBytes called with each chunk's size as it arrives (for byte counters).
+   * @param into a buffer of at least `length` bytes to fill (reused part buffers spare the
+   *   garbage collector); a new one by default.
    * @throws TransientError when the stream ends first.
    */
-  async read(length: number, onBytes?: (count: number) => void): Promise<HashedBytes> {
-    const bytes = Buffer.allocUnsafe(length);
+  async read(length: number, onBytes?: (count: number) => void, into?: Buffer): Promise<HashedBytes> {
+    const bytes = into === undefined ? Buffer.allocUnsafe(length) : into.subarray(0, length);
     const hash = createHash("md5");
     let filled = 0;
     while (filled < length) {

@@ -1,9 +1,9 @@
 import { setMaxListeners } from "node:events";
 import type { MigrationError } from "../../errors.js";
 import { type PartPlan, partRange } from "../../plan/partPlan.js";
+import { BufferPool } from "../bufferPool.js";
 import { ByteStreamReader, type HashedBytes } from "../byteStreamReader.js";
 import { type RetryPolicy, withRetry } from "../retry.js";
-import { Semaphore } from "../semaphore.js";
 
 /** What the pump needs from the outside world; both functions throw classified errors. */
 export interface PartPumpIo {
@@ -54,7 +54,7 @@ export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promi
     if (firstError === undefined) firstError = error;
     failure.abort();
   };
-  const buffers = new Semaphore(options.buffers);
+  const buffers = new BufferPool(options.buffers, options.plan.partSize);
   const uploads: Promise<void>[] = [];
   const laneCount = Math.max(1, Math.min(options.readStreams, options.buffers, options.missing.length));
   const lanes = splitIntoLanes(options.missing, laneCount).map((parts) =>
@@ -69,7 +69,7 @@ async function runLane(
   parts: readonly number[],
   options: PartPumpOptions & { signal: AbortSignal; uploadSignal: AbortSignal },
   io: PartPumpIo,
-  buffers: Semaphore,
+  buffers: BufferPool,
   track: (upload: Promise<void>) => void,
 ): Promise<void> {
   const { plan, signal } = options;
@@ -79,9 +79,9 @@ async function runLane(
     for (let index = 0; index < parts.length; index++) {
       const partNumber = parts[index] as number;
       if (signal.aborted) return;
-      await buffers.acquire();
+      const buffer = await buffers.acquire();
       if (signal.aborted) {
-        buffers.release();
+        buffers.release(buffer);
         return;
       }
       let data: HashedBytes;
@@ -96,7 +96,7 @@ async function runLane(
               readerAt = partNumber;
             }
             try {
-              const bytes = await reader.read(partRange(plan, partNumber).length, io.onBytesRead);
+              const bytes = await reader.read(partRange(plan, partNumber).length, io.onBytesRead, buffer);
               readerAt = partNumber + 1;
               return bytes;
             } catch (error) {
@@ -111,7 +111,7 @@ async function runLane(
           io.onRetry,
         );
       } catch (error) {
-        buffers.release();
+        buffers.release(buffer);
         throw error;
       }
       track(
@@ -121,7 +121,7 @@ async function runLane(
           options.retry,
           options.uploadSignal,
           io.onRetry,
-        ).finally(() => buffers.release()),
+        ).finally(() => buffers.release(buffer)),
       );
     }
   } finally {
