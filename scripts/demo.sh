@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job, locally: two S3 endpoints (moto: one plays AWS Global, one AWS China), a seeded
-# source bucket, and an s3-migrate copy between them that is interrupted, resumed and verified.
+# The main job, locally: the whole pipeline between two S3 endpoints (moto: one plays AWS Global,
+# the other AWS China). A seeded source bucket is compared by the jobsender, which queues one job
+# per missing object; cluster-mode workers copy them (the first one is stopped half-way and a
+# second resumes its uploads from their parts); the status command reports the verified result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,35 +16,42 @@ start_moto demo-source
 SOURCE=$MOTO_ENDPOINT
 start_moto demo-destination
 DEST=$MOTO_ENDPOINT
-echo "demo: source endpoint $SOURCE (us-east-1), destination endpoint $DEST (cn-northwest-1)"
+echo "demo: source account (us-east-1) at $SOURCE, destination account (cn-northwest-1) at $DEST"
 
-# Node 20 runs the tests and demo here; the SDK warns that its 2027 releases need Node 22 (the
-# Lambda runtime we deploy, nodejs22.x).
-export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_EC2_METADATA_DISABLED=true AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+# Node 20 runs the demo here; the SDK warns that its 2027 releases need Node 22 (the Lambda
+# runtime we deploy, nodejs22.x).
+export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+# Our own account's services (SQS, DynamoDB, SSM, the source S3) live on the source endpoint.
+export AWS_ENDPOINT_URL_S3=$SOURCE AWS_ENDPOINT_URL_SQS=$SOURCE AWS_ENDPOINT_URL_DYNAMODB=$SOURCE AWS_ENDPOINT_URL_SSM=$SOURCE
+
 node scripts/seed-demo.mjs "$SOURCE" demo-source "${DEMO_LARGE_MIB:-200}"
-node -e '
-const { S3Client, CreateBucketCommand } = require("@aws-sdk/client-s3");
-new S3Client({ endpoint: process.argv[1], region: "cn-northwest-1", forcePathStyle: true })
-  .send(new CreateBucketCommand({ Bucket: "demo-destination", CreateBucketConfiguration: { LocationConstraint: "cn-northwest-1" } }))
-  .then(() => console.log("created s3://demo-destination"));' "$DEST"
-
-COPY=(node packages/cli/dist/s3-migrate.mjs copy --from s3://demo-source --to s3://demo-destination/migrated
-  --source-endpoint "$SOURCE" --source-region us-east-1 --dest-endpoint "$DEST" --dest-region cn-northwest-1)
+eval "$(node scripts/demo-deploy.mjs "$SOURCE" "$DEST" demo-destination)"
+CLI=(node packages/cli/dist/s3-migrate.mjs)
+PAIRS='[{"src_bucket":"demo-source","src_prefix":"","des_bucket":"demo-destination","des_prefix":"migrated"}]'
 
 echo
-echo "demo: run 1, stopped after 1.5 seconds with SIGTERM (as a deadline, Ctrl-C or a spot reclaim would)"
-"${COPY[@]}" &
+echo "demo: jobsender pass: compare the buckets and queue one job per missing object"
+"${CLI[@]}" send --pairs "$PAIRS" --queue-url "$JOB_QUEUE_URL" --ledger-table "$LEDGER_TABLE" \
+  --source-endpoint "$SOURCE" --credentials-parameter "$CREDENTIALS_PARAMETER" --ssm-endpoint "$SOURCE"
+
+export POWERTOOLS_LOG_LEVEL=${POWERTOOLS_LOG_LEVEL:-WARN}
+echo
+echo "demo: worker 1 starts, and is stopped with SIGTERM after 2 seconds (a deploy, a spot reclaim)"
+"${CLI[@]}" worker --concurrency 4 --grace 2 &
 pid=$!
-sleep 1.5
+sleep 2
 kill -TERM "$pid" 2>/dev/null || true
-status=0
-wait "$pid" || status=$?
-echo "demo: run 1 ended with exit status $status (3 = interrupted, resumable; 0 = it finished first)"
+wait "$pid" || true
 
 echo
-echo "demo: run 2 resumes: objects already copied are skipped, unfinished uploads continue from their parts"
-"${COPY[@]}"
+echo "demo: worker 2 picks up what is left; unfinished uploads resume from their parts"
+"${CLI[@]}" worker --concurrency 4 --exit-when-idle 3
 
 echo
-echo "demo: run 3 finds everything present"
-"${COPY[@]}"
+echo "demo: a second jobsender pass finds nothing missing"
+"${CLI[@]}" send --pairs "$PAIRS" --queue-url "$JOB_QUEUE_URL" --ledger-table "$LEDGER_TABLE" \
+  --source-endpoint "$SOURCE" --credentials-parameter "$CREDENTIALS_PARAMETER" --ssm-endpoint "$SOURCE"
+
+echo
+"${CLI[@]}" status --ledger-table "$LEDGER_TABLE" --queue-url "$JOB_QUEUE_URL" --dlq-url "$DEAD_LETTER_QUEUE_URL"

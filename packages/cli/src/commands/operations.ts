@@ -74,6 +74,9 @@ export async function runOperations(command: "status" | "redrive", argv: readonl
   const lines = ["s3-migrate status"];
   for (const [status, { objects, bytes }] of Object.entries(summary.byStatus))
     lines.push(`  ${status.padEnd(12)} ${String(objects).padStart(10)} objects  ${formatBytes(bytes).padStart(12)}`);
+  lines.push(
+    `  verified     ${summary.verifiedBy.sourceEtag} against the source ETag, ${summary.verifiedBy.partChecksums} by per-part MD5`,
+  );
   if (queue !== undefined) lines.push(`  queue        ${queue.waiting} waiting, ${queue.inFlight} in flight`);
   if (deadLetters !== undefined)
     lines.push(

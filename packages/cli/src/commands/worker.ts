@@ -40,22 +40,17 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
   }
   const env = { ...process.env, ...(values["queue-url"] === undefined ? {} : { JOB_QUEUE_URL: values["queue-url"] }) };
   const tty = process.stderr.isTTY === true;
-  const logger = jsonLogger("worker", tty ? "warn" : "info");
+  const level = (process.env.POWERTOOLS_LOG_LEVEL ?? (tty ? "warn" : "info")).toLowerCase();
+  const logger = jsonLogger("worker", level === "debug" || level === "warn" || level === "error" ? level : "info");
   let done = 0;
   let bytes = 0;
-  const setup = await setUpWorker(env, {
-    logger,
-    ...(tty
-      ? {
-          metrics: {
-            addMetric: (name, _unit, value) => {
-              if (name === "BytesWritten") bytes += value;
-              if (name === "ObjectsDone") done += value;
-            },
-          },
-        }
-      : {}),
-  });
+  const counters = {
+    addMetric: (name: string, _unit: string, value: number) => {
+      if (name === "BytesWritten") bytes += value;
+      if (name === "ObjectsDone") done += value;
+    },
+  };
+  const setup = await setUpWorker(env, { logger, metrics: counters });
   const concurrency = positiveInteger(values.concurrency, "--concurrency", setup.environment.fileConcurrency);
   const shutdown = new AbortController();
   const hardStop = new AbortController();
@@ -71,15 +66,10 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   const started = Date.now();
-  const ticker = tty
-    ? setInterval(
-        () =>
-          process.stderr.write(
-            `\r\x1b[2Kworker: ${done} objects copied, ${formatBytes(bytes)} written, ${formatBytes((bytes / Math.max(1, Date.now() - started)) * 1000)}/s`,
-          ),
-        500,
-      )
-    : undefined;
+  const progress = () =>
+    `worker: ${done} objects copied, ${formatBytes(bytes)} written, ${formatBytes((bytes / Math.max(1, Date.now() - started)) * 1000)}/s`;
+  // On a terminal one line redrawn in place; elsewhere a line every 5 s between the JSON logs.
+  const ticker = setInterval(() => process.stderr.write(tty ? `\r\x1b[2K${progress()}` : `${progress()}\n`), tty ? 500 : 5_000);
   logger.info("Cluster worker started", { queueUrl: setup.queues.queueUrl, concurrency });
   const idle = values["exit-when-idle"];
   const report = await runClusterWorker({
@@ -90,10 +80,8 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
     visibilityTimeoutSeconds: positiveInteger(values["visibility-timeout"], "--visibility-timeout", 300),
     ...(idle === undefined ? {} : { idleExitMs: positiveInteger(idle, "--exit-when-idle", 1) * 1000 }),
   });
-  if (ticker !== undefined) {
-    clearInterval(ticker);
-    process.stderr.write("\n");
-  }
+  clearInterval(ticker);
+  process.stderr.write(`${tty ? "\r\x1b[2K" : ""}${progress()}\n`);
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   logger.info("Cluster worker stopped", { ...report });

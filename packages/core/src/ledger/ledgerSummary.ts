@@ -4,6 +4,8 @@ import { OBJECT_STATUS, type ObjectStatus } from "./objectRecord.js";
 /** Objects and bytes per status, and recent throughput. */
 export interface LedgerSummary {
   readonly byStatus: Record<ObjectStatus, { objects: number; bytes: number }>;
+  /** How the done objects were proven equal to their source (see docs/integrity.md). */
+  readonly verifiedBy: { sourceEtag: number; partChecksums: number };
   /** Bytes finished in the window, per second. */
   readonly bytesPerSecond: number;
   readonly windowSeconds: number;
@@ -24,6 +26,7 @@ export async function summarizeLedger(
   const byStatus = Object.fromEntries(
     Object.values(OBJECT_STATUS).map((status) => [status, { objects: 0, bytes: 0 }]),
   ) as LedgerSummary["byStatus"];
+  const verifiedBy = { sourceEtag: 0, partChecksums: 0 };
   let recentBytes = 0;
   const since = new Date(now.getTime() - windowSeconds * 1000).toISOString();
   for (const status of Object.values(OBJECT_STATUS)) {
@@ -36,7 +39,7 @@ export async function summarizeLedger(
           KeyConditionExpression: "#status = :status",
           ExpressionAttributeNames: { "#status": "status", "#size": "size" },
           ExpressionAttributeValues: { ":status": status },
-          ProjectionExpression: "#size, updated_at",
+          ProjectionExpression: "#size, updated_at, verification",
           ...(start === undefined ? {} : { ExclusiveStartKey: start }),
         }),
       );
@@ -44,12 +47,15 @@ export async function summarizeLedger(
         const size = Number(item.size ?? 0);
         byStatus[status].objects++;
         byStatus[status].bytes += size;
-        if (status === OBJECT_STATUS.done && String(item.updated_at) >= since) recentBytes += size;
+        if (status !== OBJECT_STATUS.done) continue;
+        if (String(item.updated_at) >= since) recentBytes += size;
+        if (item.verification === "source-etag") verifiedBy.sourceEtag++;
+        else verifiedBy.partChecksums++;
       }
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
   }
   const bytesPerSecond = recentBytes / windowSeconds;
   const remaining = byStatus.queued.bytes + byStatus.in_progress.bytes;
-  return { byStatus, bytesPerSecond, windowSeconds, ...(bytesPerSecond > 0 ? { etaSeconds: remaining / bytesPerSecond } : {}) };
+  return { byStatus, verifiedBy, bytesPerSecond, windowSeconds, ...(bytesPerSecond > 0 ? { etaSeconds: remaining / bytesPerSecond } : {}) };
 }

@@ -46,21 +46,21 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
       continue;
     }
     if (options.idleExitMs !== undefined && active.size === 0 && Date.now() - idleSince > options.idleExitMs) break;
-    const answer = await setup.queues.sqs
-      .send(
-        new ReceiveMessageCommand({
-          QueueUrl: setup.queues.queueUrl,
-          MaxNumberOfMessages: Math.min(10, options.concurrency - active.size),
-          WaitTimeSeconds: options.idleExitMs === undefined ? 20 : 1,
-          VisibilityTimeout: visibility,
-          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
-        }),
-        { abortSignal: options.shutdown },
-      )
-      .catch((error: unknown) => {
-        if (options.shutdown.aborted) return { Messages: [] };
-        throw error;
-      });
+    // Not cancelled on shutdown: a receive cut short may still have taken messages, which would
+    // then stay invisible for a whole visibility timeout. A short poll keeps shutdown prompt.
+    const answer = await setup.queues.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: setup.queues.queueUrl,
+        MaxNumberOfMessages: Math.min(10, options.concurrency - active.size),
+        WaitTimeSeconds: options.idleExitMs === undefined ? 5 : 1,
+        VisibilityTimeout: visibility,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+      }),
+    );
+    if (options.shutdown.aborted) {
+      await releaseMessages(options, answer.Messages ?? []);
+      break;
+    }
     const messages = answer.Messages ?? [];
     if (messages.length > 0) idleSince = Date.now();
     for (const received of messages) {
@@ -83,6 +83,21 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
   }
   await Promise.all(active);
   return report;
+}
+
+/** Makes messages received during a shutdown visible again at once. */
+async function releaseMessages(options: ClusterOptions, messages: ReadonlyArray<{ ReceiptHandle?: string }>): Promise<void> {
+  for (const message of messages) {
+    await options.setup.queues.sqs
+      .send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: options.setup.queues.queueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      )
+      .catch(() => undefined);
+  }
 }
 
 async function handle(options: ClusterOptions, message: QueueMessage, visibility: number): Promise<"succeeded" | "failed"> {

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Creates, on the local endpoints, what Terraform creates in AWS for the demo: the destination
+// bucket (destination side), and on our own side the job queue with its dead-letter queue, the
+// DynamoDB ledger and the credentials SecureString that points the worker at the destination.
+// Prints `export NAME=value` lines for the worker's environment.
+// Usage: node scripts/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+
+const [own, destination, bucket] = process.argv.slice(2);
+if (!own || !destination || !bucket) {
+  console.error("usage: node scripts/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET");
+  process.exit(2);
+}
+const credentials = { accessKeyId: "demo", secretAccessKey: "demo" };
+const region = "us-east-1";
+const log = (message) => console.error(`demo-deploy: ${message}`);
+
+await new S3Client({ endpoint: destination, region: "cn-northwest-1", forcePathStyle: true, credentials }).send(
+  new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: "cn-northwest-1" } }),
+);
+log(`created s3://${bucket} on the destination side`);
+
+const sqs = new SQSClient({ endpoint: own, region, credentials });
+const dlq = await sqs.send(new CreateQueueCommand({ QueueName: "s3-migrate-demo-dlq" }));
+const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes
+  ?.QueueArn;
+const queue = await sqs.send(
+  new CreateQueueCommand({
+    QueueName: "s3-migrate-demo-jobs",
+    Attributes: { VisibilityTimeout: "120", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: "60" }) },
+  }),
+);
+log(`created the job queue and its dead-letter queue`);
+
+await new DynamoDBClient({ endpoint: own, region, credentials }).send(
+  new CreateTableCommand({
+    TableName: "s3-migrate-demo-ledger",
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: ["pk", "sk", "status", "updated_at"].map((name) => ({ AttributeName: name, AttributeType: "S" })),
+    KeySchema: [
+      { AttributeName: "pk", KeyType: "HASH" },
+      { AttributeName: "sk", KeyType: "RANGE" },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: "by_status",
+        KeySchema: [
+          { AttributeName: "status", KeyType: "HASH" },
+          { AttributeName: "updated_at", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+    ],
+  }),
+);
+log("created the ledger table");
+
+await new SSMClient({ endpoint: own, region, credentials }).send(
+  new PutParameterCommand({
+    Name: "s3_migration_credentials",
+    Type: "SecureString",
+    Overwrite: true,
+    Value: JSON.stringify({
+      aws_access_key_id: "china-demo",
+      aws_secret_access_key: "china-demo-secret",
+      region: "cn-northwest-1",
+      endpoint: destination,
+    }),
+  }),
+);
+log("stored the destination side's credentials in SSM (SecureString s3_migration_credentials)");
+
+console.log(`export JOB_QUEUE_URL='${queue.QueueUrl}'`);
+console.log(`export DEAD_LETTER_QUEUE_URL='${dlq.QueueUrl}'`);
+console.log("export LEDGER_TABLE='s3-migrate-demo-ledger'");
+console.log("export CREDENTIALS_PARAMETER='s3_migration_credentials'");
+console.log("export DIRECTION='PUT'");
