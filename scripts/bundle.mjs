@@ -24,6 +24,7 @@ if (target === "cli") {
     target: "node20",
     format: "esm",
     banner,
+    minify: true,
     sourcemap: true,
     logLevel: "warning",
   });
