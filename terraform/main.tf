@@ -138,9 +138,10 @@ module "iam_policies" {
   propagate_deletes  = var.propagate_deletes
   compare_version_id = var.compare_version_id
 
-  job_queue_arn    = module.queue.queue_arn
-  ledger_table_arn = module.ledger.table_arn
-  parameter_arns   = module.config.parameter_arns
+  job_queue_arn         = module.queue.queue_arn
+  dead_letter_queue_arn = module.queue.dlq_arn
+  ledger_table_arn      = module.ledger.table_arn
+  parameter_arns        = module.config.parameter_arns
 
   credentials_kms_key_arn  = var.credentials_kms_key_arn
   queue_kms_key_arn        = var.queue_kms_key_arn
@@ -157,6 +158,7 @@ locals {
   # The contract with functions/worker: names are read by the code, values are strings.
   worker_environment = {
     JOB_QUEUE_URL                = module.queue.queue_url
+    DEAD_LETTER_QUEUE_URL        = module.queue.dlq_url
     LEDGER_TABLE                 = module.ledger.table_name
     BUCKET_PAIRS_PARAMETER       = module.config.bucket_pairs_parameter_name
     IGNORE_LIST_PARAMETER        = module.config.ignore_list_parameter_name

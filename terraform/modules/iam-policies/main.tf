@@ -109,6 +109,14 @@ locals {
     Resource = var.job_queue_arn
   }
 
+  # Terminal failures go straight to the dead-letter queue, with their reason as attributes.
+  worker_dead_letter_statement = {
+    Sid      = "DeadLetterTerminalFailures"
+    Effect   = "Allow"
+    Action   = ["sqs:SendMessage"]
+    Resource = var.dead_letter_queue_arn
+  }
+
   jobsender_queue_statement = {
     Sid      = "FeedJobQueue"
     Effect   = "Allow"
@@ -200,6 +208,7 @@ locals {
     local.worker_list_statements,
     local.worker_object_statements,
     [local.worker_queue_statement, local.ledger_statement, local.parameters_statement],
+    var.dead_letter_queue_arn == null ? [] : [local.worker_dead_letter_statement],
     local.worker_kms_statements,
   )
 

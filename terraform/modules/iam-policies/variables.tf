@@ -59,6 +59,12 @@ variable "job_queue_arn" {
   type        = string
 }
 
+variable "dead_letter_queue_arn" {
+  description = "ARN of the dead-letter queue the worker sends terminal failures to; null grants nothing."
+  type        = string
+  default     = null
+}
+
 variable "worker_can_send_messages" {
   description = "Whether the worker may send to the job queue, to continue an unfinished object in a fresh invocation or fan a giant object out as part ranges (true, default, or false)."
   type        = bool
