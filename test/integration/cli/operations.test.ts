@@ -50,6 +50,7 @@ describe("s3-migrate status / redrive (CLI)", () => {
       failed: { objects: 1, bytes: 5 },
       skipped: { objects: 0, bytes: 0 },
     });
+    expect(status.ledger.verifiedBy).toEqual({ sourceEtag: 1, partChecksums: 0 });
     expect(status.ledger.bytesPerSecond).toBeCloseTo(1000 / 600);
     expect(status.ledger.etaSeconds).toBeCloseTo(7 / (1000 / 600));
     expect(status.deadLetters).toEqual({ waiting: 3, inFlight: 0 });

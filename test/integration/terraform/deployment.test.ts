@@ -1,0 +1,272 @@
+/**
+ * End to end through Terraform: applies the root module with the `complete` example's settings
+ * (without the NAT instance) to the source moto, runs the jobsender and worker handlers in-process
+ * with the environment read back from the deployed functions, migrates a mixed dataset to the
+ * destination moto, verifies it, and destroys the deployment.
+ */
+import { randomUUID } from "node:crypto";
+import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  DescribeRuleCommand,
+  type DescribeRuleCommandOutput,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+} from "@aws-sdk/client-eventbridge";
+import {
+  GetEventSourceMappingCommand,
+  GetFunctionConfigurationCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  UpdateEventSourceMappingCommand,
+} from "@aws-sdk/client-lambda";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { paginateQuery } from "@aws-sdk/lib-dynamodb";
+import { MIB, OBJECT_STATUS } from "@s3-migrate/core";
+import type { ScheduledEvent } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { localClients } from "../../support/awsResources.js";
+import {
+  createBucket,
+  listAllKeys,
+  makeS3Client,
+  putObject,
+  readObject,
+  testEndpoints,
+  uniqueBucketName,
+} from "../../support/endpoints.js";
+import { drainThroughHandler } from "../../support/eventSourceMapping.js";
+import { lambdaContext } from "../../support/lambdaContext.js";
+import {
+  createTerraformWorkspace,
+  ensureFunctionBundles,
+  lambdaRuntimeEnvironment,
+  type ModuleOutputs,
+  type TerraformWorkspace,
+} from "../../support/terraformDeploy.js";
+import { putMultipartObject, randomBody } from "../../support/transferBed.js";
+
+const { source, destination } = testEndpoints();
+const own = { endpoint: source.endpoint, region: source.region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+const name = `s3m-e2e-${process.pid}`;
+const DESTINATION_PREFIX = "migrated/";
+const MULTIPART_KEY = "big/twelve-mib.bin";
+const IGNORED_KEY = "scratch/draft.tmp";
+
+/** Odd keys and edge sizes; 5 MiB is the single-PUT threshold, 12 MiB takes three 5 MiB parts. */
+function mixedDataset(): Map<string, Buffer> {
+  return new Map([
+    ["empty.bin", randomBody(0)],
+    ["folder/", randomBody(0)],
+    ["folder/inside.txt", randomBody(1)],
+    ["odd/with space.txt", randomBody(1_000)],
+    ["odd/a+b=c&d.txt", randomBody(2_048)],
+    ["odd/数据 ü 😀.bin", randomBody(70_000)],
+    ["odd/100% sure?#.txt", randomBody(300)],
+    ["deep/a/b/c/d/threshold.bin", randomBody(5 * MIB)],
+    [MULTIPART_KEY, randomBody(12 * MIB + 7)],
+  ]);
+}
+
+function scheduledEvent(rule: DescribeRuleCommandOutput): ScheduledEvent {
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: rule.Arn?.split(":")[4] ?? "",
+    time: new Date().toISOString(),
+    region: source.region,
+    resources: [rule.Arn ?? ""],
+    detail: {},
+  };
+}
+
+function stubEnvironment(env: Record<string, string>): void {
+  vi.unstubAllEnvs();
+  for (const [variable, value] of Object.entries(env)) vi.stubEnv(variable, value);
+}
+
+describe("terraform deployment (complete example without the NAT instance) on the local endpoints", () => {
+  const src = makeS3Client(source.endpoint, source.region);
+  const dst = makeS3Client(destination.endpoint, destination.region);
+  const { sqs, documents } = localClients(source.endpoint);
+  const lambda = new LambdaClient(own);
+  const events = new EventBridgeClient(own);
+  const cloudwatch = new CloudWatchClient(own);
+  const ssm = new SSMClient(own);
+  const credentialsParameter = `/${name}/credentials`;
+  const sourceBucket = uniqueBucketName("tf-src");
+  const destinationBucket = uniqueBucketName("tf-dst");
+  const dataset = mixedDataset();
+  let workspace: TerraformWorkspace | undefined;
+  let outputs: ModuleOutputs;
+
+  beforeAll(async () => {
+    await createBucket(src, sourceBucket);
+    await createBucket(dst, destinationBucket);
+    // The README's way: the destination's keys in a SecureString created out of band, so that
+    // they never enter the Terraform state. `endpoint` sends them to the destination moto.
+    await ssm.send(
+      new PutParameterCommand({
+        Name: credentialsParameter,
+        Type: "SecureString",
+        Value: JSON.stringify({
+          aws_access_key_id: "testing",
+          aws_secret_access_key: "testing",
+          region: destination.region,
+          endpoint: destination.endpoint,
+        }),
+      }),
+    );
+    const bundles = await ensureFunctionBundles();
+    workspace = createTerraformWorkspace({
+      name: `tf-e2e-${process.pid}`,
+      endpoint: source,
+      inputs: {
+        // As examples/complete, with enable_nat_instance left off.
+        name_prefix: name,
+        worker_zip_path: bundles.worker,
+        jobsender_zip_path: bundles.jobsender,
+        bucket_pairs: [{ src_bucket: sourceBucket, src_prefix: "", des_bucket: destinationBucket, des_prefix: DESTINATION_PREFIX }],
+        ignore_list: ["*.tmp"],
+        direction: "PUT",
+        credentials_parameter_name: credentialsParameter,
+        storage_class: "STANDARD",
+        sse: "AES256",
+        copy_tags: true,
+        worker_memory_size: 1769,
+        worker_maximum_concurrency: 200,
+        jobsender_schedule: "rate(1 hour)",
+        alarm_email: "ops@example.com",
+        log_retention_in_days: 90,
+        ledger_deletion_protection: false,
+        tags: { project: "s3-migrate", purpose: "end-to-end-test" },
+        // Small parts, so that a 12 MiB object is a multipart transfer; quiet logs.
+        part_size_mib: 5,
+        small_object_threshold_mib: 5,
+        log_level: "WARN",
+      },
+    });
+    await workspace.apply();
+    outputs = await workspace.outputs();
+    // moto's own mapping runs the worker in Docker on every SendMessage: without Docker it
+    // receives the message, fails and releases it (one more ApproximateReceiveCount each time);
+    // with Docker it would pull a runtime image. The in-process drain plays the mapping here.
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: outputs.string("event_source_mapping_uuid"), Enabled: false }));
+  }, 300_000);
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    try {
+      await workspace?.destroy();
+    } finally {
+      workspace?.remove();
+      // Absent when the setup failed before creating it.
+      await ssm.send(new DeleteParameterCommand({ Name: credentialsParameter })).catch(() => undefined);
+    }
+  }, 180_000);
+
+  it("deploys the functions with their environment contract, the schedule, the queue mapping and the monitoring", async () => {
+    // Act
+    const worker = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.string("worker_function_name") }));
+    const jobsender = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.string("jobsender_function_name") }));
+    const mapping = await lambda.send(new GetEventSourceMappingCommand({ UUID: outputs.string("event_source_mapping_uuid") }));
+    const rule = await events.send(new DescribeRuleCommand({ Name: outputs.string("jobsender_schedule_rule_name") }));
+    const targets = await events.send(new ListTargetsByRuleCommand({ Rule: outputs.string("jobsender_schedule_rule_name") }));
+    const permission = await lambda.send(new GetPolicyCommand({ FunctionName: outputs.string("jobsender_function_name") }));
+    const dashboard = await cloudwatch.send(new GetDashboardCommand({ DashboardName: outputs.string("dashboard_name") }));
+    const alarms = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: outputs.strings("alarm_names") }));
+
+    // Assess
+    expect(worker.Environment?.Variables).toEqual(outputs.record("worker_environment"));
+    expect(jobsender.Environment?.Variables).toEqual(outputs.record("jobsender_environment"));
+    expect(worker).toMatchObject({ Runtime: "nodejs22.x", Handler: "index.handler", MemorySize: 1769, Timeout: 900 });
+    expect(mapping).toMatchObject({
+      EventSourceArn: outputs.string("job_queue_arn"),
+      FunctionArn: outputs.string("worker_function_arn"),
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 200 },
+    });
+    expect(rule).toMatchObject({ ScheduleExpression: "rate(1 hour)", State: "ENABLED" });
+    expect(targets.Targets?.map((target) => target.Arn)).toEqual([outputs.string("jobsender_function_arn")]);
+    expect(JSON.parse(permission.Policy ?? "{}").Statement).toMatchObject([
+      { Principal: { Service: "events.amazonaws.com" }, Condition: { ArnLike: { "AWS:SourceArn": rule.Arn } } },
+    ]);
+    const queueName = outputs.string("job_queue_url").split("/").pop();
+    expect(dashboard.DashboardBody).toContain(`"QueueName","${queueName}"`);
+    expect(dashboard.DashboardBody).toContain(`"FunctionName","${outputs.string("worker_function_name")}"`);
+    expect(alarms.MetricAlarms?.map((alarm) => alarm.AlarmName).sort()).toEqual(outputs.strings("alarm_names").sort());
+    for (const alarm of alarms.MetricAlarms ?? []) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([outputs.string("sns_topic_arn")]);
+  });
+
+  it("migrates a mixed dataset with the deployed configuration: byte-identical, ledger all done, queues empty", async () => {
+    // Prepare: the dataset at the source; the functions as the schedule and the mapping find them
+    for (const [key, body] of dataset) {
+      if (key === MULTIPART_KEY) await putMultipartObject(src, sourceBucket, key, body, 5 * MIB);
+      else await putObject(src, sourceBucket, key, body);
+    }
+    await putObject(src, sourceBucket, IGNORED_KEY, "work in progress");
+    const rule = await events.send(new DescribeRuleCommand({ Name: outputs.string("jobsender_schedule_rule_name") }));
+    const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: outputs.string("jobsender_schedule_rule_name") }));
+    const mapping = await lambda.send(new GetEventSourceMappingCommand({ UUID: outputs.string("event_source_mapping_uuid") }));
+    const jobsender = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: Targets[0]?.Arn }));
+    const worker = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: mapping.FunctionArn }));
+
+    // Act: the handlers load and run with the environment Lambda would give them
+    stubEnvironment(lambdaRuntimeEnvironment(jobsender, source));
+    const { handler: jobsenderHandler } = await import("../../../functions/jobsender/src/handler.js");
+    const report = await jobsenderHandler(
+      scheduledEvent(rule),
+      lambdaContext(jobsender.FunctionName ?? "jobsender", (jobsender.Timeout ?? 0) * 1000),
+    );
+    stubEnvironment(lambdaRuntimeEnvironment(worker, source));
+    const { handler: workerHandler } = await import("../../../functions/worker/src/handler.js");
+    const drained = await drainThroughHandler(sqs, outputs.string("job_queue_url"), workerHandler, {
+      batchSize: mapping.BatchSize ?? 1,
+      timeoutMs: (worker.Timeout ?? 0) * 1000,
+    });
+
+    // Assess
+    const expectedKeys = [...dataset.keys()].map((key) => `${DESTINATION_PREFIX}${key}`).sort();
+    expect(report.pairs).toMatchObject([{ status: "complete", counts: { queued: dataset.size, ignored: 1 } }]);
+    expect(drained).toMatchObject({ processed: dataset.size, failures: 0 });
+    expect((await listAllKeys(dst, destinationBucket)).sort()).toEqual(expectedKeys);
+    for (const [key, body] of dataset) {
+      const copied = await readObject(dst, destinationBucket, `${DESTINATION_PREFIX}${key}`);
+      expect(copied.equals(body), key).toBe(true);
+      const head = await dst.send(new HeadObjectCommand({ Bucket: destinationBucket, Key: `${DESTINATION_PREFIX}${key}` }));
+      expect(head.ServerSideEncryption, key).toBe("AES256");
+      if (key === MULTIPART_KEY) expect(head.ETag).toMatch(/-3"$/);
+    }
+    const ledger = new Map<string, string[]>();
+    for (const status of Object.values(OBJECT_STATUS)) {
+      const keys: string[] = [];
+      const query = {
+        TableName: outputs.string("ledger_table_name"),
+        IndexName: "by_status",
+        KeyConditionExpression: "#status = :status",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":status": status },
+      };
+      for await (const page of paginateQuery({ client: documents }, query)) keys.push(...(page.Items ?? []).map((item) => item.desKey));
+      if (keys.length > 0) ledger.set(status, keys.sort());
+    }
+    expect(Object.fromEntries(ledger)).toEqual({ [OBJECT_STATUS.done]: expectedKeys });
+    for (const queueUrl of [outputs.string("job_queue_url"), outputs.string("dlq_url")]) {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+        }),
+      );
+      expect(Attributes, queueUrl).toEqual({
+        ApproximateNumberOfMessages: "0",
+        ApproximateNumberOfMessagesNotVisible: "0",
+        ApproximateNumberOfMessagesDelayed: "0",
+      });
+    }
+  });
+});
