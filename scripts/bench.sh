@@ -210,3 +210,9 @@ if [ "${BENCH_COMPARE:-1}" = 1 ]; then
   say "jobsender compare benchmark (BENCH_COMPARE=0 skips it)"
   bash scripts/bench-compare.sh
 fi
+
+# The worker: requests, CPU and memory per object through the queue and the ledger.
+if [ "${BENCH_WORKER:-1}" = 1 ]; then
+  say "worker benchmark (BENCH_WORKER=0 skips it)"
+  bash scripts/bench-worker.sh
+fi

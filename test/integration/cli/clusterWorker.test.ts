@@ -84,7 +84,7 @@ describe("s3-migrate worker (cluster mode)", () => {
     const before = await dst.send(new ListPartsCommand({ Bucket: destinationBucket, Key: "big/two-hundred.bin", UploadId: uploadId }));
     const partsBefore = new Set((before.Parts ?? []).map((part) => String(part.PartNumber)).filter((part) => part !== "10000"));
     //  a new worker picks the message up once its visibility lapses (no heartbeat any more)
-    const second = startWorker(deployment.env, ["--visibility-timeout", "4", "--exit-when-idle", "6"]);
+    const second = startWorker({ ...deployment.env, POWERTOOLS_LOG_LEVEL: "INFO" }, ["--visibility-timeout", "4", "--exit-when-idle", "6"]);
     const status = await second.exited;
     await proxy.close();
     // Assess

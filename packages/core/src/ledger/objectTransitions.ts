@@ -37,7 +37,8 @@ export class ObjectTransitions {
    * Marks the object in progress for this source version, as a lease: refused when the record
    * already says `done` for the same source ETag and size (the copy is there), and when another
    * worker took this version less than `leaseMs` ago (a duplicate delivery running at the same
-   * time). A continuation of a paused transfer takes the lease over from its predecessor.
+   * time). A continuation of a paused transfer, and a redelivered message (`takeOver`: its
+   * previous holder let the visibility timeout lapse, so it stopped or died), take the lease over.
    *
    * @returns `started`; `already-done` (a duplicate delivery or a redrive of a finished job,
    *   recorded by counting the delivery only); or `busy` (another worker holds it; retry later).
@@ -46,6 +47,7 @@ export class ObjectTransitions {
     identity: TransferIdentity,
     continuation: number,
     now: Date,
+    takeOver = continuation > 0,
     leaseMs = 960_000,
   ): Promise<"started" | "already-done" | "busy"> {
     try {
@@ -56,7 +58,7 @@ export class ObjectTransitions {
           UpdateExpression:
             "SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, startedAt = if_not_exists(startedAt, :now), updated_at = :now ADD attempts :attempt, deliveries :one, continuations :continued",
           ConditionExpression:
-            "attribute_not_exists(pk) OR (NOT (#status = :done AND srcEtag = :etag AND #size = :size) AND (:continued = :one OR #status <> :inProgress OR srcEtag <> :etag OR updated_at < :leaseStart))",
+            "attribute_not_exists(pk) OR (NOT (#status = :done AND srcEtag = :etag AND #size = :size) AND (:takeOver = :one OR #status <> :inProgress OR srcEtag <> :etag OR updated_at < :leaseStart))",
           ExpressionAttributeNames: { "#status": "status", "#size": "size" },
           ExpressionAttributeValues: {
             ":inProgress": OBJECT_STATUS.inProgress,
@@ -72,6 +74,7 @@ export class ObjectTransitions {
             ":leaseStart": new Date(now.getTime() - leaseMs).toISOString(),
             ":attempt": continuation === 0 ? 1 : 0,
             ":continued": continuation === 0 ? 0 : 1,
+            ":takeOver": takeOver ? 1 : 0,
             ":one": 1,
           },
         }),

@@ -29,7 +29,8 @@ export async function decideMessage(
   }
   if (work.length === 0) return { kind: "delete" };
   if (work.length > 1) return { kind: "replace", bodies: work.map(toJobBody) };
-  const outcome = await processWork(context, work[0] as Work, signal, abortSignal);
+  // A message delivered again was let go by its previous holder (visibility lapsed): take over.
+  const outcome = await processWork(context, work[0] as Work, signal, abortSignal, message.receiveCount > 1);
   switch (outcome.action) {
     case "done":
     case "skipped":

@@ -41,11 +41,18 @@ export async function processWork(
   work: Work,
   signal?: AbortSignal,
   abortSignal?: AbortSignal,
+  redelivered = false,
 ): Promise<WorkOutcome> {
-  return work.kind === "delete" ? processDelete(context, work) : processCopy(context, work, signal, abortSignal);
+  return work.kind === "delete" ? processDelete(context, work) : processCopy(context, work, signal, abortSignal, redelivered);
 }
 
-async function processCopy(context: WorkerContext, work: CopyWork, signal?: AbortSignal, abortSignal?: AbortSignal): Promise<WorkOutcome> {
+async function processCopy(
+  context: WorkerContext,
+  work: CopyWork,
+  signal?: AbortSignal,
+  abortSignal?: AbortSignal,
+  redelivered = false,
+): Promise<WorkOutcome> {
   const now = () => context.now?.() ?? new Date();
   const started = Date.now();
   let source = work.source;
@@ -75,7 +82,7 @@ async function processCopy(context: WorkerContext, work: CopyWork, signal?: Abor
     srcEtag: source.etag ?? "",
     ...(source.versionId === undefined ? {} : { srcVersionId: source.versionId }),
   };
-  const lease = await context.ledger?.begin(identity, work.continuation, now());
+  const lease = await context.ledger?.begin(identity, work.continuation, now(), work.continuation > 0 || redelivered);
   if (lease === "busy") {
     context.metrics?.addMetric("ObjectsBusy", "Count", 1);
     context.logger?.info("Another worker is copying this object; trying again later", {
