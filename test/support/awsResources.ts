@@ -5,6 +5,7 @@
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ledgerTableDefinition } from "@s3-migrate/core";
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 
@@ -27,32 +28,7 @@ export async function createQueue(sqs: SQSClient, name: string, attributes: Reco
 
 /** Creates the ledger table with the key schema and index of terraform/modules/ledger. */
 export async function createLedgerTable(dynamo: DynamoDBClient, name: string): Promise<string> {
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-        { AttributeName: "status", AttributeType: "S" },
-        { AttributeName: "updated_at", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: "by_status",
-          KeySchema: [
-            { AttributeName: "status", KeyType: "HASH" },
-            { AttributeName: "updated_at", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
-    }),
-  );
+  await dynamo.send(new CreateTableCommand(ledgerTableDefinition(name)));
   return name;
 }
 

@@ -10,7 +10,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { MIB, runClusterWorker, serializeJob, setUpWorker } from "../src/index.js";
+import { ledgerTableDefinition, MIB, runClusterWorker, serializeJob, setUpWorker } from "../src/index.js";
 
 const [own, destination] = process.argv.slice(2);
 if (own === undefined || destination === undefined) throw new Error("usage: worker-bench OWN_ENDPOINT DESTINATION_ENDPOINT");
@@ -42,27 +42,7 @@ const sqs = new SQSClient({ endpoint: own, region, credentials });
 const queueUrl =
   (await sqs.send(new CreateQueueCommand({ QueueName: "bench-worker-jobs", Attributes: { VisibilityTimeout: "300" } }))).QueueUrl ?? "";
 const dynamo = new DynamoDBClient({ endpoint: own, region, credentials });
-await dynamo.send(
-  new CreateTableCommand({
-    TableName: "bench-worker-ledger",
-    BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: ["pk", "sk", "status", "updated_at"].map((name) => ({ AttributeName: name, AttributeType: "S" as const })),
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: "by_status",
-        KeySchema: [
-          { AttributeName: "status", KeyType: "HASH" },
-          { AttributeName: "updated_at", KeyType: "RANGE" },
-        ],
-        Projection: { ProjectionType: "ALL" },
-      },
-    ],
-  }),
-);
+await dynamo.send(new CreateTableCommand(ledgerTableDefinition("bench-worker-ledger")));
 const ssm = new SSMClient({ endpoint: own, region, credentials });
 await ssm.send(
   new PutParameterCommand({

@@ -16,6 +16,7 @@ export { type PassState, PassStateStore, pairId } from "./jobsender/passState.js
 export { type JobsenderInvocation, runJobsenderFromEnvironment } from "./jobsender/runFromEnvironment.js";
 export { checkWorkerMemory, runJobsender } from "./jobsender/runJobsender.js";
 export { type LedgerSummary, summarizeLedger } from "./ledger/ledgerSummary.js";
+export { ledgerTableDefinition } from "./ledger/ledgerTable.js";
 export { ObjectLedger, type QueuedObject } from "./ledger/objectLedger.js";
 export { OBJECT_STATUS, type ObjectRecord, type ObjectStatus, objectPk } from "./ledger/objectRecord.js";
 export { type Finish, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
