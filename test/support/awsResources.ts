@@ -52,3 +52,39 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<stri
   }
   return bodies;
 }
+
+/** A dead-lettered message as the worker sends it: the body, and why (its message attributes). */
+export interface DeadLetter {
+  readonly body: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
+/** Receives (and deletes) every dead letter currently in `dlqUrl`, with the reason attributes. */
+export async function drainDeadLetters(sqs: SQSClient, dlqUrl: string): Promise<DeadLetter[]> {
+  const letters: DeadLetter[] = [];
+  for (let empty = 0; empty < 2; ) {
+    const answer = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ["All"] }),
+    );
+    const messages = answer.Messages ?? [];
+    if (messages.length === 0) {
+      empty++;
+      continue;
+    }
+    for (const message of messages) {
+      letters.push({
+        body: message.Body ?? "",
+        errorCode: message.MessageAttributes?.errorCode?.StringValue ?? "",
+        errorMessage: message.MessageAttributes?.errorMessage?.StringValue ?? "",
+      });
+    }
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: dlqUrl,
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
+  }
+  return letters;
+}

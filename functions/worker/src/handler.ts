@@ -21,15 +21,16 @@ export async function handler(event: SQSEvent, context: Context): Promise<BatchR
       throw error;
     });
     const ready = await setup;
+    const deadline = Date.now() + context.getRemainingTimeInMillis();
     return await handleSqsBatch(event.Records, {
       worker: ready.worker,
       queues: ready.queues,
-      defaults: ready.defaults,
       fileConcurrency: ready.environment.fileConcurrency,
       // Stop starting parts one margin before the end, let parts in flight finish for two thirds
       // of it, and keep the last third to send continuations and write the ledger.
-      pauseAt: Date.now() + context.getRemainingTimeInMillis() - ready.environment.deadlineMarginMs,
-      abortAt: Date.now() + context.getRemainingTimeInMillis() - ready.environment.deadlineMarginMs / 3,
+      pauseAt: deadline - ready.environment.deadlineMarginMs,
+      abortAt: deadline - ready.environment.deadlineMarginMs / 3,
+      leaseUntil: deadline,
     });
   } finally {
     metrics.publishStoredMetrics();

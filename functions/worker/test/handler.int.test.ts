@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-s
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { MIB, runJobsenderFromEnvironment } from "@s3-migrate/core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { drainQueue, localClients } from "../../../test/support/awsResources.js";
+import { drainDeadLetters, drainQueue, localClients } from "../../../test/support/awsResources.js";
 import {
   createBucket,
   listAllKeys,
@@ -165,11 +165,12 @@ describe("worker handler (in-process, local endpoints)", () => {
         destination: { bucket: destinationBucket, key: "x" },
       }),
       JSON.stringify({ Src_bucket: "no-such-bucket-anywhere", Src_key: "k", Des_bucket: destinationBucket, Des_key: "poison/k", Size: 3 }),
+      JSON.stringify({ Src_bucket: sourceBucket, Src_key: "no/such/key", Des_bucket: destinationBucket, Des_key: "poison/no/such/key" }),
       JSON.stringify({
         Src_bucket: sourceBucket,
         Src_key: "small/one.txt",
         Des_bucket: destinationBucket,
-        Des_key: "poison/good.txt",
+        Des_key: "poison/small/one.txt",
         Size: 1,
       }),
     ];
@@ -178,11 +179,20 @@ describe("worker handler (in-process, local endpoints)", () => {
     const drained = await drainThroughHandler(sqs, poisoned.queueUrl, handler, { batchSize: 10 });
     // Assess
     expect(drained.failures).toBe(0);
-    expect((await readObject(dst, destinationBucket, "poison/good.txt")).equals(dataset.get("small/one.txt") ?? Buffer.alloc(0))).toBe(
+    expect((await readObject(dst, destinationBucket, "poison/small/one.txt")).equals(dataset.get("small/one.txt") ?? Buffer.alloc(0))).toBe(
       true,
     );
-    const dead = await drainQueue(sqs, poisoned.dlqUrl);
-    expect(dead.sort()).toEqual(bodies.slice(0, 4).sort());
+    const dead = await drainDeadLetters(sqs, poisoned.dlqUrl);
+    expect(dead.map((letter) => [letter.body, letter.errorCode]).sort()).toEqual(
+      [
+        [bodies[0], "MalformedMessage"],
+        [bodies[1], "MalformedMessage"],
+        [bodies[2], "MalformedMessage"],
+        // an unconfigured bucket is refused before anything is read, and leaves no ledger record
+        [bodies[3], "NotConfigured"],
+        [bodies[4], "SourceMissing"],
+      ].sort(),
+    );
     expect(await ledgerStatuses(poisoned.table)).toEqual({ done: 1, failed: 1 });
   });
 });

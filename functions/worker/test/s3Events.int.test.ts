@@ -24,6 +24,7 @@ describe("worker fed by S3 event notifications (local S3 -> SQS -> handler)", ()
     const sourceBucket = await createBucket(src, uniqueBucketName("ev-src"));
     const destinationBucket = await createBucket(dst, uniqueBucketName("ev-dst"));
     const deployment = await deployLocally("events", [{ src_bucket: sourceBucket, des_bucket: destinationBucket }], "#", {
+      EVENT_SOURCE_BUCKET: sourceBucket,
       DEFAULT_DEST_BUCKET: destinationBucket,
       DEFAULT_DEST_PREFIX: "from-events",
       PART_SIZE_MIB: "5",

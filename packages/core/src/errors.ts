@@ -102,3 +102,15 @@ export class UnexpectedResponseError extends MigrationError {
     this.name = "UnexpectedResponseError";
   }
 }
+
+/**
+ * A message asked for work the configuration does not allow (an unconfigured bucket, a
+ * destination other than the mapped key, a foreign event source); nothing was read or written.
+ * `code` says which rule refused it (`NotConfigured`, `DestinationNotMapped`, ...).
+ */
+export class RefusedWorkError extends MigrationError {
+  constructor(code: string, message: string, options: MigrationErrorOptions = {}) {
+    super(code, message, false, options);
+    this.name = "RefusedWorkError";
+  }
+}

@@ -19,7 +19,14 @@ export { type LedgerSummary, summarizeLedger } from "./ledger/ledgerSummary.js";
 export { ledgerTableDefinition } from "./ledger/ledgerTable.js";
 export { ObjectLedger, type QueuedObject } from "./ledger/objectLedger.js";
 export { OBJECT_STATUS, type ObjectRecord, type ObjectStatus, objectPk } from "./ledger/objectRecord.js";
-export { type Finish, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
+export {
+  type BeginResult,
+  type Finish,
+  type HeldLease,
+  type LeaseClaim,
+  ObjectTransitions,
+  type TransferIdentity,
+} from "./ledger/objectTransitions.js";
 export { type KeySegment, planSegments, segmentsAt } from "./listing/keySegments.js";
 export { type ListedVersion, listLatestVersions } from "./listing/listLatestVersions.js";
 export { type ListedObject, type ListOptions, listObjects } from "./listing/listObjects.js";
@@ -30,8 +37,10 @@ export {
   type DeleteWork,
   decodeEventKey,
   type EventDefaults,
+  orderableSequencer,
   parseQueueMessage,
   type Work,
+  type WorkOrigin,
 } from "./messages/queueMessage.js";
 export * from "./observability.js";
 export * from "./plan/limits.js";
@@ -42,10 +51,17 @@ export { type ResolvedSettings, resolveSettings } from "./transfer/defaults.js";
 export { mapConcurrent } from "./transfer/mapConcurrent.js";
 export type { RetryPolicy } from "./transfer/retry.js";
 export type * from "./transfer/types.js";
-export { type ClusterOptions, type ClusterReport, runClusterWorker } from "./worker/clusterWorker.js";
-export { decideMessage } from "./worker/decideMessage.js";
+export {
+  type ClusterOptions,
+  type ClusterReport,
+  DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
+  runClusterWorker,
+} from "./worker/clusterWorker.js";
+export { type Delivery, decideMessage } from "./worker/decideMessage.js";
 export { type BatchResponse, type BatchSettings, handleSqsBatch, type SqsEventRecord } from "./worker/handleSqsBatch.js";
-export { processWork, type WorkerContext, type WorkOutcome } from "./worker/processWork.js";
+export { ObjectLease } from "./worker/objectLease.js";
+export { type Attempt, processWork, type SkipReason, type WorkerContext, type WorkOutcome } from "./worker/processWork.js";
 export { type RedriveResult, redriveDeadLetters } from "./worker/redrive.js";
 export { type MessageAction, type QueueMessage, retryDelaySeconds, settleMessage, type WorkerQueues } from "./worker/settleMessage.js";
 export { setUpWorker, type WorkerSetup } from "./worker/workerFromEnvironment.js";
+export { checkScope, type EventScope, REFUSAL, type RefusalCode, type ScopeVerdict, type WorkScope } from "./worker/workScope.js";

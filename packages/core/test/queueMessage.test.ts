@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeEventKey, parseQueueMessage } from "../src/messages/queueMessage.js";
+import { decodeEventKey, orderableSequencer, parseQueueMessage } from "../src/messages/queueMessage.js";
 
 /** How S3 encodes keys in event notifications (Python's quote_plus, as moto and S3 do). */
 function quotePlus(key: string): string {
@@ -11,6 +11,7 @@ function quotePlus(key: string): string {
 
 const event = (records: object[]) => JSON.stringify({ Records: records });
 const created = (key: string, extra: object = {}) => ({
+  eventSource: "aws:s3",
   eventName: "ObjectCreated:Put",
   s3: { bucket: { name: "src-bucket" }, object: { key, size: 5, eTag: "abc", ...extra } },
 });
@@ -46,47 +47,106 @@ describe("parseQueueMessage", () => {
       continuation: 2,
     });
     expect(parseQueueMessage(body)).toEqual([
-      { kind: "copy", source: { bucket: "s", key: "k", size: 9, etag: "e" }, destination: { bucket: "d", key: "p/k" }, continuation: 2 },
+      {
+        kind: "copy",
+        source: { bucket: "s", key: "k", size: 9, etag: "e" },
+        destination: { bucket: "d", key: "p/k" },
+        continuation: 2,
+        origin: { format: "job" },
+      },
     ]);
   });
 
   it("reads the original tool's jobs ('null' version = none)", () => {
     const body = JSON.stringify({ Src_bucket: "s", Src_key: "a b", Des_bucket: "d", Des_key: "x/a b", Size: 3, versionId: "null" });
     expect(parseQueueMessage(body)).toEqual([
-      { kind: "copy", source: { bucket: "s", key: "a b", size: 3 }, destination: { bucket: "d", key: "x/a b" }, continuation: 0 },
+      {
+        kind: "copy",
+        source: { bucket: "s", key: "a b", size: 3 },
+        destination: { bucket: "d", key: "x/a b" },
+        continuation: 0,
+        origin: { format: "original-job" },
+      },
     ]);
   });
 
   it("reads every record of an S3 event, decoding keys and mapping them under the default destination", () => {
-    const work = parseQueueMessage(
-      event([
-        created("a+b.txt"),
-        created("%E6%95%B0.txt", { versionId: "v1" }),
-        { eventName: "ObjectRemoved:Delete", s3: { bucket: { name: "src-bucket" }, object: { key: "gone" } } },
-      ]),
-      defaults,
-    );
+    const records = [
+      created("a+b.txt"),
+      created("%E6%95%B0.txt", { versionId: "v1", sequencer: "0055AED6DCD90281E5" }),
+      { eventName: "s3:ReducedRedundancyLostObject", s3: { bucket: { name: "src-bucket" }, object: { key: "lost" } } },
+    ];
+    const work = parseQueueMessage(event(records), defaults);
     expect(work).toEqual([
       {
         kind: "copy",
         source: { bucket: "src-bucket", key: "a b.txt", size: 5, etag: "abc" },
         destination: { bucket: "dst-bucket", key: "events/a b.txt" },
         continuation: 0,
+        origin: { format: "s3-event", eventSource: "aws:s3", eventName: "ObjectCreated:Put", record: records[0] },
       },
       {
         kind: "copy",
         source: { bucket: "src-bucket", key: "数.txt", size: 5, etag: "abc", versionId: "v1" },
         destination: { bucket: "dst-bucket", key: "events/数.txt" },
         continuation: 0,
+        origin: {
+          format: "s3-event",
+          eventSource: "aws:s3",
+          eventName: "ObjectCreated:Put",
+          sequencer: "0055AED6DCD90281E5".padEnd(64, "0"),
+          record: records[1],
+        },
       },
     ]);
   });
 
-  it("propagates removals only when enabled", () => {
-    const removed = event([{ eventName: "ObjectRemoved:Delete", s3: { bucket: { name: "src-bucket" }, object: { key: "old+file" } } }]);
-    expect(parseQueueMessage(removed, { ...defaults, propagateDeletes: true })).toEqual([
-      { kind: "delete", destination: { bucket: "dst-bucket", key: "events/old file" }, sourceKey: "old file" },
+  it("reads removals as deletes of the mapped key, naming the removed source object (the scope decides)", () => {
+    const record = {
+      eventSource: "aws:s3",
+      eventName: "ObjectRemoved:Delete",
+      s3: { bucket: { name: "src-bucket" }, object: { key: "old+file" } },
+    };
+    expect(parseQueueMessage(event([record]), defaults)).toEqual([
+      {
+        kind: "delete",
+        source: { bucket: "src-bucket", key: "old file" },
+        destination: { bucket: "dst-bucket", key: "events/old file" },
+        origin: { format: "s3-event", eventSource: "aws:s3", eventName: "ObjectRemoved:Delete", record },
+      },
     ]);
+  });
+
+  it("reads a continuation's lease token", () => {
+    const body = JSON.stringify({
+      schema: "s3-migrate/job",
+      version: 1,
+      source: { bucket: "s", key: "k", size: 9, etag: "e" },
+      destination: { bucket: "d", key: "k" },
+      queuedAt: "",
+      continuation: 1,
+      leaseToken: "3f0c",
+    });
+    expect(parseQueueMessage(body)[0]).toMatchObject({ continuation: 1, leaseToken: "3f0c" });
+  });
+
+  it("orders sequencers of different lengths as S3 prescribes (right-padded, case-insensitive)", () => {
+    expect(orderableSequencer("0A") > orderableSequencer("09FF")).toBe(true);
+    expect(orderableSequencer("5f") === orderableSequencer("5F00")).toBe(true);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9A-F]{1,20}$/), fc.stringMatching(/^[0-9A-F]{1,20}$/), (a, b) => {
+        const width = Math.max(a.length, b.length);
+        const expected = Math.sign(
+          BigInt(`0x${a.padEnd(width, "0")}`) > BigInt(`0x${b.padEnd(width, "0")}`)
+            ? 1
+            : a.padEnd(width, "0") === b.padEnd(width, "0")
+              ? 0
+              : -1,
+        );
+        const actual = orderableSequencer(a) > orderableSequencer(b) ? 1 : orderableSequencer(a) === orderableSequencer(b) ? 0 : -1;
+        expect(actual).toBe(expected);
+      }),
+    );
   });
 
   it("skips s3:TestEvent", () => {
@@ -97,7 +157,8 @@ describe("parseQueueMessage", () => {
     ["not JSON", "{{", /not JSON/],
     ["a JSON list", "[1]", /not a JSON object/],
     ["an unknown shape", '{"a":1}', /neither an s3-migrate job/],
-    ["an event without a default destination", event([created("k")]), /DEFAULT_DEST_BUCKET/],
+    ["an event record without its bucket", event([{ eventName: "ObjectCreated:Put", s3: { object: { key: "k" } } }]), /s3.bucket.name/],
+    ["an event with a sequencer that is not hex", event([created("k", { sequencer: "xyz" })]), /sequencer/],
     ["an original job without Des_key", '{"Src_bucket":"s","Src_key":"k","Des_bucket":"d"}', /"Des_key"/],
     [
       "a job with a negative size",

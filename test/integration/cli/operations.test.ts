@@ -29,10 +29,12 @@ describe("s3-migrate status / redrive (CLI)", () => {
     });
     await ledger.markQueued(object("q1", 3), now);
     await ledger.markQueued(object("q2", 4), now);
-    await transitions.begin(object("d1", 1000), 0, now);
-    await transitions.finish(object("d1", 1000), { status: "done", desEtag: "x", verification: "source-etag" }, now);
-    await transitions.begin(object("f1", 5), 0, now);
-    await transitions.finish(object("f1", 5), { status: "failed", errorCode: "AccessDenied", error: "denied" }, now);
+    const lease = (key: string, size: number) => ({ identity: object(key, size), token: `token-${key}` });
+    const claim = (key: string) => ({ token: `token-${key}`, messageId: `message-${key}`, expiresAt: now.getTime() + 60_000 });
+    await transitions.begin(object("d1", 1000), claim("d1"), 0, now);
+    await transitions.finish(lease("d1", 1000), { status: "done", desEtag: "x", verification: "source-etag" }, now);
+    await transitions.begin(object("f1", 5), claim("f1"), 0, now);
+    await transitions.finish(lease("f1", 5), { status: "failed", errorCode: "AccessDenied", error: "denied" }, now);
     for (const body of ["one", "two", "three"]) await sqs.send(new SendMessageCommand({ QueueUrl: deployment.dlqUrl, MessageBody: body }));
   });
 
@@ -49,6 +51,7 @@ describe("s3-migrate status / redrive (CLI)", () => {
       done: { objects: 1, bytes: 1000 },
       failed: { objects: 1, bytes: 5 },
       skipped: { objects: 0, bytes: 0 },
+      deleted: { objects: 0, bytes: 0 },
     });
     expect(status.ledger.verifiedBy).toEqual({ sourceEtag: 1, partChecksums: 0 });
     expect(status.ledger.bytesPerSecond).toBeCloseTo(1000 / 600);

@@ -16,11 +16,12 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * Parses the bucket-pair parameter: a JSON list of
  * `{"src_bucket","src_prefix","des_bucket","des_prefix"}`. Prefixes may be omitted (whole bucket).
  *
+ * @param options.allowEmpty - accept `[]` (a worker that only takes S3 events has no pairs)
  * @throws ConfigError naming the parameter, the entry and the field.
  * @example
  * parseBucketPairs('[{"src_bucket":"a","src_prefix":"/","des_bucket":"b","des_prefix":""}]', "s3_migration_bucket_para")
  */
-export function parseBucketPairs(text: string, parameterName = "bucket pairs"): BucketPair[] {
+export function parseBucketPairs(text: string, parameterName = "bucket pairs", options: { allowEmpty?: boolean } = {}): BucketPair[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -28,7 +29,7 @@ export function parseBucketPairs(text: string, parameterName = "bucket pairs"): 
     throw new ConfigError(`Parameter ${parameterName} is not valid JSON: ${(error as Error).message}`);
   }
   if (!Array.isArray(parsed)) throw new ConfigError(`Parameter ${parameterName} must be a JSON list of bucket pairs`);
-  if (parsed.length === 0) throw new ConfigError(`Parameter ${parameterName} lists no bucket pairs`);
+  if (parsed.length === 0 && !options.allowEmpty) throw new ConfigError(`Parameter ${parameterName} lists no bucket pairs`);
   return parsed.map((entry, index) => {
     const where = `Parameter ${parameterName}, entry ${index}`;
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new ConfigError(`${where} must be an object`);

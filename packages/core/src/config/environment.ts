@@ -37,6 +37,10 @@ export interface WorkerEnvironment extends FunctionEnvironment {
   readonly copyTags: boolean;
   readonly defaultDestBucket?: string;
   readonly defaultDestPrefix: string;
+  /** The only bucket whose S3 event notifications the worker takes, and their key filter. */
+  readonly eventSourceBucket?: string;
+  readonly eventFilterPrefix: string;
+  readonly eventFilterSuffix: string;
 }
 
 /** Reads and checks the shared variables. @throws ConfigError naming the variable. */
@@ -73,6 +77,13 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
   const storageClass = read.optional("STORAGE_CLASS");
   const kmsKey = read.optional("SSE_KMS_KEY_ID");
   const defaultBucket = read.optional("DEFAULT_DEST_BUCKET");
+  const eventBucket = read.optional("EVENT_SOURCE_BUCKET");
+  if ((eventBucket === undefined) !== (defaultBucket === undefined))
+    throw new ConfigError(
+      eventBucket === undefined
+        ? "Environment variable DEFAULT_DEST_BUCKET is set but EVENT_SOURCE_BUCKET is not: set the bucket whose S3 events the worker takes"
+        : "Environment variable EVENT_SOURCE_BUCKET is set but DEFAULT_DEST_BUCKET is not: S3 events name no destination",
+    );
   return {
     ...readFunctionEnvironment(env),
     partSize: read.integer("PART_SIZE_MIB", 8, 5, 5120) * MIB,
@@ -85,6 +96,9 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
     copyTags: read.flag("COPY_TAGS"),
     ...(defaultBucket === undefined ? {} : { defaultDestBucket: defaultBucket }),
     defaultDestPrefix: read.optional("DEFAULT_DEST_PREFIX") ?? "",
+    ...(eventBucket === undefined ? {} : { eventSourceBucket: eventBucket }),
+    eventFilterPrefix: read.optional("EVENT_FILTER_PREFIX") ?? "",
+    eventFilterSuffix: read.optional("EVENT_FILTER_SUFFIX") ?? "",
   };
 }
 

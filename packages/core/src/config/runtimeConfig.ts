@@ -14,9 +14,17 @@ export interface RuntimeConfig {
   readonly destination: EndpointConfig;
 }
 
+/** Which configuration a function cannot run without. */
+export interface ConfigNeeds {
+  /**
+   * `required`: the jobsender (it lists the pairs); `optional`: a worker that also takes S3
+   * events may have no pairs at all (an absent parameter or `[]`).
+   */
+  readonly pairs: "required" | "optional";
+}
+
 /**
- * Loads the bucket pairs and the ignore list (when `needs.pairs`: the jobsender, not the worker)
- * and the other side's credentials from SSM, and works
+ * Loads the bucket pairs, the ignore list and the other side's credentials from SSM, and works
  * out each side's endpoint: our own side uses the role (and the own-side endpoint override), the
  * other the stored keys, as the direction says.
  *
@@ -25,15 +33,14 @@ export interface RuntimeConfig {
 export async function loadRuntimeConfig(
   ssm: SSMClient,
   environment: FunctionEnvironment,
-  needs: { pairs: boolean } = { pairs: true },
+  needs: ConfigNeeds = { pairs: "required" },
 ): Promise<RuntimeConfig> {
   const pairsParameter = environment.bucketPairsParameter;
-  if (needs.pairs && pairsParameter === undefined) throw new ConfigError("Environment variable BUCKET_PAIRS_PARAMETER is required");
+  if (needs.pairs === "required" && pairsParameter === undefined)
+    throw new ConfigError("Environment variable BUCKET_PAIRS_PARAMETER is required");
   const [pairsText, ignoreText] = await Promise.all([
-    needs.pairs && pairsParameter !== undefined ? readParameter(ssm, pairsParameter, true) : Promise.resolve(undefined),
-    !needs.pairs || environment.ignoreListParameter === undefined
-      ? Promise.resolve(undefined)
-      : readParameter(ssm, environment.ignoreListParameter, false),
+    pairsParameter === undefined ? Promise.resolve(undefined) : readParameter(ssm, pairsParameter, true),
+    environment.ignoreListParameter === undefined ? Promise.resolve(undefined) : readParameter(ssm, environment.ignoreListParameter, false),
   ]);
   const own: EndpointConfig = {
     region: environment.region,
@@ -44,7 +51,10 @@ export async function loadRuntimeConfig(
       ? { source: own, destination: own }
       : applyStoredCredentials(environment.direction, await loadStoredCredentials(ssm, environment.credentialsParameter), own, own);
   return {
-    pairs: needs.pairs ? parseBucketPairs(pairsText ?? "", pairsParameter) : [],
+    pairs:
+      pairsText === undefined && needs.pairs === "optional"
+        ? []
+        : parseBucketPairs(pairsText ?? "", pairsParameter, { allowEmpty: needs.pairs === "optional" }),
     ignore: parseIgnoreList(ignoreText),
     ...sides,
   };

@@ -26,6 +26,12 @@ export interface ObjectRecord {
   readonly verification?: string;
   readonly lastError?: string;
   readonly lastErrorCode?: string;
+  /** The lease of the attempt copying it: its token, the queue message it works for, and when it lapses (epoch ms). */
+  readonly leaseOwner?: string;
+  readonly leaseMessageId?: string;
+  readonly leaseExpiresAt?: number;
+  /** The newest S3 event applied to the key (orderable sequencer); older events are stale. */
+  readonly eventSequencer?: string;
 }
 
 /** Where an object stands. */
@@ -35,6 +41,8 @@ export const OBJECT_STATUS = {
   done: "done",
   failed: "failed",
   skipped: "skipped",
+  /** Deleted at the destination by a propagated `ObjectRemoved` event. */
+  deleted: "deleted",
 } as const;
 
 export type ObjectStatus = (typeof OBJECT_STATUS)[keyof typeof OBJECT_STATUS];

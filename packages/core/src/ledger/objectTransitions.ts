@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { OBJECT_STATUS, objectPk } from "./objectRecord.js";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { OBJECT_STATUS, type ObjectRecord, objectPk } from "./objectRecord.js";
 
 /** The source version a worker is copying: the guard of every transition. */
 export interface TransferIdentity {
@@ -12,17 +13,55 @@ export interface TransferIdentity {
   readonly srcVersionId?: string;
 }
 
+/** What an attempt asks for when it takes an object's lease. */
+export interface LeaseClaim {
+  /** The attempt's own token (random); a continuation carries it to take its lease back. */
+  readonly token: string;
+  /** The queue message the attempt works for: its redelivery is told apart from a duplicate by it. */
+  readonly messageId: string;
+  /** Epoch ms at which the lease lapses unless renewed: never later than the message reappears. */
+  readonly expiresAt: number;
+  /** The S3 event behind the work ({@link orderableSequencer}): older events never win. */
+  readonly sequencer?: string;
+}
+
+/** A lease this attempt holds: what every later transition is guarded by. */
+export interface HeldLease {
+  readonly identity: TransferIdentity;
+  readonly token: string;
+}
+
+/** How taking the lease went. */
+export type BeginResult =
+  /** The lease is ours: copy. */
+  | { readonly status: "started" }
+  /** The record says `done` for this source version: nothing to copy. */
+  | { readonly status: "already-done" }
+  /** Another message for the same version holds a live lease: this one can only copy twice. */
+  | { readonly status: "duplicate" }
+  /** A live lease for another version, or this very message's earlier delivery still alive: wait. */
+  | { readonly status: "busy"; readonly retryAfterMs: number }
+  /** A newer S3 event of this key was applied already. */
+  | { readonly status: "stale" };
+
 /** How a finished transfer ended. */
 export type Finish =
   | { readonly status: "done"; readonly desEtag: string; readonly desVersionId?: string; readonly verification: string }
   | { readonly status: "failed" | "skipped"; readonly errorCode: string; readonly error: string };
 
+/** An object record written before lease expiries existed holds its lease this long after `updated_at`. */
+const LEGACY_LEASE_MS = 960_000;
+/** How soon to look again when the record changed between the refused write and the read. */
+const RACE_RETRY_MS = 1_000;
+
 const isConditionFailure = (error: unknown) => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
 /**
  * The worker's writes to an object record. Each is one conditional UpdateItem, so a small object
- * costs two writes (begin, finish) and a large one adds one per deadline continuation, whatever
- * its size. Conditions keep stale or concurrent workers from moving a record backwards.
+ * costs two writes (begin, finish) and a large one adds one per deadline continuation and one per
+ * lease renewal, whatever its size. The record holds a lease (`leaseOwner`, `leaseExpiresAt`,
+ * `leaseMessageId`): only its owner moves the record on, and another attempt takes it over only
+ * once it has expired, never because a message was delivered again.
  */
 export class ObjectTransitions {
   readonly #client: DynamoDBDocumentClient;
@@ -34,31 +73,20 @@ export class ObjectTransitions {
   }
 
   /**
-   * Marks the object in progress for this source version, as a lease: refused when the record
-   * already says `done` for the same source ETag and size (the copy is there), and when another
-   * worker took this version less than `leaseMs` ago (a duplicate delivery running at the same
-   * time). A continuation of a paused transfer, and a redelivered message (`takeOver`: its
-   * previous holder let the visibility timeout lapse, so it stopped or died), take the lease over.
-   *
-   * @returns `started`; `already-done` (a duplicate delivery or a redrive of a finished job,
-   *   recorded by counting the delivery only); or `busy` (another worker holds it; retry later).
+   * Takes the object's lease for this source version. Refused when the record says `done` for
+   * the same ETag and size, when another attempt's lease has not expired (a continuation's own
+   * token is always let back in), and when a newer S3 event of the key was applied.
    */
-  async begin(
-    identity: TransferIdentity,
-    continuation: number,
-    now: Date,
-    takeOver = continuation > 0,
-    leaseMs = 960_000,
-  ): Promise<"started" | "already-done" | "busy"> {
+  async begin(identity: TransferIdentity, claim: LeaseClaim, continuation: number, now: Date): Promise<BeginResult> {
+    const nowMs = now.getTime();
+    const sequenced = claim.sequencer !== undefined;
     try {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: this.#key(identity),
-          UpdateExpression:
-            "SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, startedAt = if_not_exists(startedAt, :now), updated_at = :now ADD attempts :attempt, deliveries :one, continuations :continued",
-          ConditionExpression:
-            "attribute_not_exists(pk) OR (NOT (#status = :done AND srcEtag = :etag AND #size = :size) AND (:takeOver = :one OR #status <> :inProgress OR srcEtag <> :etag OR updated_at < :leaseStart))",
+          UpdateExpression: `SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, startedAt = if_not_exists(startedAt, :now), updated_at = :now${sequenced ? ", eventSequencer = :sequencer" : ""} ADD attempts :attempt, deliveries :one, continuations :continued`,
+          ConditionExpression: `attribute_not_exists(pk) OR (NOT (#status = :done AND srcEtag = :etag AND #size = :size) AND (#status <> :inProgress OR leaseOwner = :token OR leaseExpiresAt < :nowMs OR (attribute_not_exists(leaseExpiresAt) AND updated_at < :legacyStart))${sequenced ? " AND (attribute_not_exists(eventSequencer) OR eventSequencer <= :sequencer)" : ""})`,
           ExpressionAttributeNames: { "#status": "status", "#size": "size" },
           ExpressionAttributeValues: {
             ":inProgress": OBJECT_STATUS.inProgress,
@@ -70,55 +98,66 @@ export class ObjectTransitions {
             ":size": identity.size,
             ":etag": identity.srcEtag,
             ":versionId": identity.srcVersionId ?? null,
+            ":token": claim.token,
+            ":messageId": claim.messageId,
+            ":expiresAt": claim.expiresAt,
+            ":nowMs": nowMs,
             ":now": now.toISOString(),
-            ":leaseStart": new Date(now.getTime() - leaseMs).toISOString(),
+            ":legacyStart": new Date(nowMs - LEGACY_LEASE_MS).toISOString(),
             ":attempt": continuation === 0 ? 1 : 0,
             ":continued": continuation === 0 ? 0 : 1,
-            ":takeOver": takeOver ? 1 : 0,
             ":one": 1,
+            ...(sequenced ? { ":sequencer": claim.sequencer } : {}),
           },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      return "started";
+      return { status: "started" };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = await this.#client.send(new GetCommand({ TableName: this.#table, Key: this.#key(identity), ConsistentRead: true }));
-      if (current.Item?.status !== OBJECT_STATUS.done) return "busy";
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: this.#key(identity),
-          UpdateExpression: "ADD deliveries :one",
-          ExpressionAttributeValues: { ":one": 1 },
-        }),
-      );
-      return "already-done";
+      const current = (await this.#refusedRecord(error, identity)) ?? undefined;
+      const result = classifyRefusal(current, identity, claim, nowMs);
+      // A delivery that copies nothing is still counted, so a record shows how often it came.
+      if (result.status === "already-done" || result.status === "duplicate") await this.#countDelivery(identity);
+      return result;
     }
   }
 
-  /** Notes the open upload of a paused transfer. @returns false when the record moved on (stale worker). */
-  async pause(identity: TransferIdentity, uploadId: string | undefined, now: Date): Promise<boolean> {
-    return this.#guarded(identity, "SET uploadId = :uploadId, updated_at = :now", {
+  /**
+   * Extends a held lease to `expiresAt` (cluster mode renews it with each visibility heartbeat).
+   * @returns false when the lease is no longer ours (it expired and another attempt took it).
+   */
+  async renew(lease: HeldLease, expiresAt: number): Promise<boolean> {
+    return this.#guarded(lease, "SET leaseExpiresAt = :expiresAt", { ":expiresAt": expiresAt });
+  }
+
+  /** Notes the open upload of a paused transfer; the lease stays ours for the continuation. */
+  async pause(lease: HeldLease, uploadId: string | undefined, now: Date): Promise<boolean> {
+    return this.#guarded(lease, "SET uploadId = :uploadId, updated_at = :now", {
       ":uploadId": uploadId ?? null,
       ":now": now.toISOString(),
     });
   }
 
-  /** Records a retryable error; the record stays in progress. */
-  async recordError(identity: TransferIdentity, errorCode: string, error: string, now: Date): Promise<boolean> {
-    return this.#guarded(identity, "SET lastErrorCode = :code, lastError = :error, updated_at = :now", {
+  /**
+   * Records a retryable error and lets the lease go (`leaseExpiresAt = 0`): whichever delivery
+   * comes next, this message after its backoff or a duplicate, may take the object at once.
+   */
+  async recordError(lease: HeldLease, errorCode: string, error: string, now: Date): Promise<boolean> {
+    return this.#guarded(lease, "SET lastErrorCode = :code, lastError = :error, leaseExpiresAt = :released, updated_at = :now", {
       ":code": errorCode,
       ":error": error.slice(0, 1000),
+      ":released": 0,
       ":now": now.toISOString(),
     });
   }
 
-  /** Ends the transfer. @returns false when the record moved on (a newer version was queued, or another worker finished it). */
-  async finish(identity: TransferIdentity, finish: Finish, now: Date): Promise<boolean> {
+  /** Ends the transfer and its lease. @returns false when the lease was no longer ours. */
+  async finish(lease: HeldLease, finish: Finish, now: Date): Promise<boolean> {
     if (finish.status === "done") {
       return this.#guarded(
-        identity,
-        "SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode",
+        lease,
+        "SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode, leaseOwner, leaseMessageId, leaseExpiresAt",
         {
           ":status": OBJECT_STATUS.done,
           ":desEtag": finish.desEtag,
@@ -129,8 +168,8 @@ export class ObjectTransitions {
       );
     }
     return this.#guarded(
-      identity,
-      "SET #status = :status, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now REMOVE uploadId",
+      lease,
+      "SET #status = :status, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now REMOVE uploadId, leaseOwner, leaseMessageId, leaseExpiresAt",
       {
         ":status": finish.status,
         ":code": finish.errorCode,
@@ -142,7 +181,7 @@ export class ObjectTransitions {
 
   /**
    * Records a failure that happened before the transfer could begin (the source could not even
-   * be read), so every job ends in the ledger; never over a `done` record.
+   * be read), so every job ends in the ledger; never over a `done` record or a live lease.
    */
   async failBeforeStart(
     object: Pick<TransferIdentity, "srcBucket" | "srcKey" | "desBucket" | "desKey">,
@@ -157,11 +196,13 @@ export class ObjectTransitions {
           Key: { pk: objectPk(object.desBucket, object.desKey), sk: "object" },
           UpdateExpression:
             "SET #status = :failed, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
-          ConditionExpression: "attribute_not_exists(pk) OR #status <> :done",
+          ConditionExpression:
+            "attribute_not_exists(pk) OR (#status <> :done AND (#status <> :inProgress OR attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :nowMs))",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":failed": OBJECT_STATUS.failed,
             ":done": OBJECT_STATUS.done,
+            ":inProgress": OBJECT_STATUS.inProgress,
             ":srcBucket": object.srcBucket,
             ":srcKey": object.srcKey,
             ":desBucket": object.desBucket,
@@ -169,6 +210,7 @@ export class ObjectTransitions {
             ":code": errorCode,
             ":error": error.slice(0, 1000),
             ":now": now.toISOString(),
+            ":nowMs": now.getTime(),
             ":one": 1,
           },
         }),
@@ -180,17 +222,93 @@ export class ObjectTransitions {
     }
   }
 
-  /** An update that applies only while the record is in progress for this source version. */
-  async #guarded(identity: TransferIdentity, update: string, values: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Records that an S3 `ObjectRemoved` event is being applied: `status = deleted` and its
+   * sequencer, unless a newer event of the key was applied (`stale`) or a live lease is copying
+   * the object (`busy`). Called before the destination object is deleted, so a retry of the same
+   * event (same sequencer) passes again.
+   */
+  async recordDelete(
+    object: Pick<TransferIdentity, "srcBucket" | "srcKey" | "desBucket" | "desKey">,
+    sequencer: string | undefined,
+    now: Date,
+  ): Promise<"recorded" | "stale" | { readonly busyForMs: number }> {
+    const sequenced = sequencer !== undefined;
     try {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: this.#key(identity),
-          UpdateExpression: update,
-          ConditionExpression: "#status = :inProgress AND srcEtag = :etag",
+          Key: { pk: objectPk(object.desBucket, object.desKey), sk: "object" },
+          UpdateExpression: `SET #status = :deleted, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, finishedAt = :now, updated_at = :now${sequenced ? ", eventSequencer = :sequencer" : ""} REMOVE uploadId, leaseOwner, leaseMessageId, leaseExpiresAt`,
+          ConditionExpression: `(attribute_not_exists(#status) OR #status <> :inProgress OR attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :nowMs)${sequenced ? " AND (attribute_not_exists(eventSequencer) OR eventSequencer <= :sequencer)" : ""}`,
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ...values, ":inProgress": OBJECT_STATUS.inProgress, ":etag": identity.srcEtag },
+          ExpressionAttributeValues: {
+            ":deleted": OBJECT_STATUS.deleted,
+            ":inProgress": OBJECT_STATUS.inProgress,
+            ":srcBucket": object.srcBucket,
+            ":srcKey": object.srcKey,
+            ":desBucket": object.desBucket,
+            ":desKey": object.desKey,
+            ":now": now.toISOString(),
+            ":nowMs": now.getTime(),
+            ...(sequenced ? { ":sequencer": sequencer } : {}),
+          },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return "recorded";
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.#refusedRecord(error, object);
+      if (sequenced && current?.eventSequencer !== undefined && current.eventSequencer > sequencer) return "stale";
+      return { busyForMs: Math.max(RACE_RETRY_MS, Number(current?.leaseExpiresAt ?? 0) - now.getTime()) };
+    }
+  }
+
+  /** The record as it was when a conditional write was refused (from the error, else read). */
+  async #refusedRecord(
+    error: unknown,
+    object: Pick<TransferIdentity, "desBucket" | "desKey">,
+  ): Promise<(ObjectRecord & { eventSequencer?: string }) | undefined> {
+    const old = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+    if (old !== undefined) return unmarshall(old) as ObjectRecord;
+    const read = await this.#client.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { pk: objectPk(object.desBucket, object.desKey), sk: "object" },
+        ConsistentRead: true,
+      }),
+    );
+    return read.Item as ObjectRecord | undefined;
+  }
+
+  async #countDelivery(identity: TransferIdentity): Promise<void> {
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: this.#key(identity),
+        UpdateExpression: "ADD deliveries :one",
+        ExpressionAttributeValues: { ":one": 1 },
+      }),
+    );
+  }
+
+  /** An update that applies only while this attempt holds the record's lease. */
+  async #guarded(lease: HeldLease, update: string, values: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: this.#key(lease.identity),
+          UpdateExpression: update,
+          ConditionExpression: "#status = :inProgress AND leaseOwner = :token AND srcEtag = :etag",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ...values,
+            ":inProgress": OBJECT_STATUS.inProgress,
+            ":token": lease.token,
+            ":etag": lease.identity.srcEtag,
+          },
         }),
       );
       return true;
@@ -200,7 +318,29 @@ export class ObjectTransitions {
     }
   }
 
-  #key(identity: TransferIdentity) {
+  #key(identity: Pick<TransferIdentity, "desBucket" | "desKey">) {
     return { pk: objectPk(identity.desBucket, identity.desKey), sk: "object" };
   }
+}
+
+/** Why `begin` was refused, from the record as it stood. */
+function classifyRefusal(
+  current: (ObjectRecord & { eventSequencer?: string }) | undefined,
+  identity: TransferIdentity,
+  claim: LeaseClaim,
+  nowMs: number,
+): BeginResult {
+  if (current === undefined) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
+  const sameVersion = current.srcEtag === identity.srcEtag && Number(current.size) === identity.size;
+  if (current.status === OBJECT_STATUS.done && sameVersion) return { status: "already-done" };
+  if (claim.sequencer !== undefined && current.eventSequencer !== undefined && current.eventSequencer > claim.sequencer)
+    return { status: "stale" };
+  if (current.status !== OBJECT_STATUS.inProgress) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
+  const expiresAt =
+    current.leaseExpiresAt === undefined ? Date.parse(current.updated_at) + LEGACY_LEASE_MS : Number(current.leaseExpiresAt);
+  const retryAfterMs = Math.max(RACE_RETRY_MS, expiresAt - nowMs);
+  // This very message, delivered again while its lease lives: its holder lost the visibility but
+  // may still be copying. Wait for the lease to lapse rather than take it or drop the message.
+  if (current.leaseMessageId === claim.messageId) return { status: "busy", retryAfterMs };
+  return sameVersion ? { status: "duplicate" } : { status: "busy", retryAfterMs };
 }

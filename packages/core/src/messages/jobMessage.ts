@@ -29,6 +29,8 @@ export interface JobMessage {
   readonly passId?: string;
   /** Set on a worker's continuation of a transfer paused at its deadline: how many so far. */
   readonly continuation?: number;
+  /** Set on a continuation: the lease token of the paused attempt, which the next one takes back. */
+  readonly leaseToken?: string;
 }
 
 /** The JSON body of a job message. */
@@ -70,6 +72,8 @@ export function parseJobMessage(value: unknown): JobMessage {
   const etag = text(source, "etag", "source", true);
   const versionId = text(source, "versionId", "source", true);
   const passId = message.passId;
+  const leaseToken = message.leaseToken;
+  if (leaseToken !== undefined && (typeof leaseToken !== "string" || leaseToken === "")) return fail("leaseToken must be a string");
   return {
     schema: JOB_SCHEMA,
     version: JOB_SCHEMA_VERSION,
@@ -83,5 +87,9 @@ export function parseJobMessage(value: unknown): JobMessage {
     destination: { bucket: text(destination, "bucket", "destination") as string, key: text(destination, "key", "destination") as string },
     queuedAt: typeof message.queuedAt === "string" ? message.queuedAt : "",
     ...(typeof passId === "string" ? { passId } : {}),
+    ...(typeof message.continuation === "number" && Number.isSafeInteger(message.continuation) && message.continuation > 0
+      ? { continuation: message.continuation }
+      : {}),
+    ...(leaseToken === undefined ? {} : { leaseToken }),
   };
 }

@@ -2,6 +2,24 @@ import { ConfigError } from "../errors.js";
 import { destinationKey } from "../mapping/destinationKey.js";
 import { JOB_SCHEMA, parseJobMessage } from "./jobMessage.js";
 
+/**
+ * Which message format announced a piece of work. The worker's scope check treats them
+ * differently: jobs must name a configured pair's mapping, S3 events the configured event bucket.
+ */
+export type WorkOrigin =
+  | { readonly format: "job" }
+  | { readonly format: "original-job" }
+  | {
+      readonly format: "s3-event";
+      /** `eventSource` of the record; only `aws:s3` is accepted. */
+      readonly eventSource: string;
+      readonly eventName: string;
+      /** The record's `s3.object.sequencer`, made comparable as text ({@link orderableSequencer}). */
+      readonly sequencer?: string;
+      /** The record as it arrived, so a multi-record message can be split without rewriting it. */
+      readonly record: unknown;
+    };
+
 /** One object to copy, whatever message format announced it. */
 export interface CopyWork {
   readonly kind: "copy";
@@ -15,13 +33,18 @@ export interface CopyWork {
   readonly destination: { readonly bucket: string; readonly key: string };
   /** How many times this object's transfer has been continued after a deadline. */
   readonly continuation: number;
+  /** The lease token of the attempt this continues (a continuation takes its own lease back). */
+  readonly leaseToken?: string;
+  readonly origin: WorkOrigin;
 }
 
 /** One object to delete at the destination (S3 `ObjectRemoved:*`, when delete propagation is on). */
 export interface DeleteWork {
   readonly kind: "delete";
+  /** The removed source object: deleted at the destination only if it is really gone. */
+  readonly source: { readonly bucket: string; readonly key: string };
   readonly destination: { readonly bucket: string; readonly key: string };
-  readonly sourceKey: string;
+  readonly origin: Extract<WorkOrigin, { format: "s3-event" }>;
 }
 
 /** Everything a queue message can ask for. */
@@ -31,14 +54,14 @@ export type Work = CopyWork | DeleteWork;
 export interface EventDefaults {
   readonly defaultDestBucket?: string;
   readonly defaultDestPrefix?: string;
-  readonly propagateDeletes?: boolean;
 }
 
 /**
  * Turns a queue message body into work: an `s3-migrate/job` message, the original tool's
  * `{"Src_bucket","Src_key","Des_bucket","Des_key","Size","versionId"}`, or an S3 event
- * notification (every record). `s3:TestEvent` and removals without delete propagation give no
- * work.
+ * notification (every `ObjectCreated:*` and `ObjectRemoved:*` record). `s3:TestEvent` and other
+ * event types give no work. Parsing decides nothing about what is allowed: the worker's scope
+ * check ({@link checkScope}) does, before anything is read.
  *
  * @throws ConfigError saying what is wrong with a malformed body; the message then fails alone.
  */
@@ -53,8 +76,16 @@ export function parseQueueMessage(body: string, defaults: EventDefaults = {}): W
   const message = value as Record<string, unknown>;
   if (message.schema === JOB_SCHEMA) {
     const job = parseJobMessage(message);
-    const continuation = typeof message.continuation === "number" && Number.isInteger(message.continuation) ? message.continuation : 0;
-    return [{ kind: "copy", source: job.source, destination: job.destination, continuation }];
+    return [
+      {
+        kind: "copy",
+        source: job.source,
+        destination: job.destination,
+        continuation: job.continuation ?? 0,
+        ...(job.leaseToken === undefined ? {} : { leaseToken: job.leaseToken }),
+        origin: { format: "job" },
+      },
+    ];
   }
   if (message.Event === "s3:TestEvent") return [];
   if (Array.isArray(message.Records)) return parseS3Event(message.Records, defaults);
@@ -84,6 +115,16 @@ function parseLegacyJob(message: Record<string, unknown>): CopyWork {
     },
     destination: { bucket: text("Des_bucket"), key: text("Des_key") },
     continuation: 0,
+    origin: { format: "original-job" },
+  };
+}
+
+interface S3EventRecord {
+  eventSource?: unknown;
+  eventName?: unknown;
+  s3?: {
+    bucket?: { name?: unknown };
+    object?: { key?: unknown; size?: unknown; eTag?: unknown; versionId?: unknown; sequencer?: unknown };
   };
 }
 
@@ -91,32 +132,32 @@ function parseS3Event(records: unknown[], defaults: EventDefaults): Work[] {
   const work: Work[] = [];
   for (const [index, record] of records.entries()) {
     const where = `S3 event record ${index}`;
-    const event = record as {
-      eventName?: unknown;
-      s3?: { bucket?: { name?: unknown }; object?: { key?: unknown; size?: unknown; eTag?: unknown; versionId?: unknown } };
-    };
+    const event = record as S3EventRecord;
     const eventName = typeof event?.eventName === "string" ? event.eventName : "";
-    const bucket = event?.s3?.bucket?.name;
-    const rawKey = event?.s3?.object?.key;
-    if (typeof bucket !== "string" || typeof rawKey !== "string")
+    const removed = eventName.startsWith("ObjectRemoved:");
+    if (!removed && !eventName.startsWith("ObjectCreated:")) continue;
+    const bucket = event.s3?.bucket?.name;
+    const rawKey = event.s3?.object?.key;
+    if (typeof bucket !== "string" || bucket === "" || typeof rawKey !== "string")
       throw new ConfigError(`${where}: s3.bucket.name and s3.object.key are required`);
     const key = decodeEventKey(rawKey);
-    const destinationBucket = defaults.defaultDestBucket;
-    if (eventName.startsWith("ObjectRemoved:")) {
-      if (!defaults.propagateDeletes) continue;
-      if (destinationBucket === undefined)
-        throw new ConfigError(`${where}: no default destination bucket (DEFAULT_DEST_BUCKET) for S3 events`);
-      work.push({
-        kind: "delete",
-        destination: { bucket: destinationBucket, key: destinationKey(defaults.defaultDestPrefix, key) },
-        sourceKey: key,
-      });
+    // Without DEFAULT_DEST_BUCKET the worker takes no S3 events at all; the scope check refuses
+    // the record (ForeignEventSource) rather than calling the message malformed.
+    const destinationBucket = defaults.defaultDestBucket ?? "";
+    const object = event.s3?.object ?? {};
+    const sequencer = object.sequencer === undefined || object.sequencer === "" ? undefined : orderableSequencer(object.sequencer, where);
+    const origin = {
+      format: "s3-event" as const,
+      eventSource: typeof event.eventSource === "string" ? event.eventSource : "",
+      eventName,
+      ...(sequencer === undefined ? {} : { sequencer }),
+      record,
+    };
+    const destination = { bucket: destinationBucket, key: destinationKey(defaults.defaultDestPrefix, key) };
+    if (removed) {
+      work.push({ kind: "delete", source: { bucket, key }, destination, origin });
       continue;
     }
-    if (!eventName.startsWith("ObjectCreated:")) continue;
-    if (destinationBucket === undefined)
-      throw new ConfigError(`${where}: no default destination bucket (DEFAULT_DEST_BUCKET) for S3 events`);
-    const object = event.s3?.object ?? {};
     const size = typeof object.size === "number" ? object.size : undefined;
     const etag = typeof object.eTag === "string" && object.eTag !== "" ? object.eTag : undefined;
     const versionId =
@@ -130,11 +171,29 @@ function parseS3Event(records: unknown[], defaults: EventDefaults): Work[] {
         ...(etag === undefined ? {} : { etag }),
         ...(versionId === undefined ? {} : { versionId }),
       },
-      destination: { bucket: destinationBucket, key: destinationKey(defaults.defaultDestPrefix, key) },
+      destination,
       continuation: 0,
+      origin,
     });
   }
   return work;
+}
+
+/** Width sequencers are padded to; S3's are 16 to 20 hex digits today. */
+const SEQUENCER_WIDTH = 64;
+
+/**
+ * An S3 event sequencer as a string that sorts like the events of one key happened: upper-case
+ * hex, right-padded with zeros to a fixed width, as S3's documentation prescribes for comparing
+ * sequencers of different lengths (older copies of that page said left-pad; the current one,
+ * "Event message structure", says right-pad).
+ *
+ * @throws ConfigError for a sequencer that is not hexadecimal.
+ */
+export function orderableSequencer(sequencer: unknown, where = "S3 event record"): string {
+  if (typeof sequencer !== "string" || !/^[0-9A-Fa-f]{1,64}$/.test(sequencer))
+    throw new ConfigError(`${where}: s3.object.sequencer must be up to ${SEQUENCER_WIDTH} hexadecimal digits`);
+  return sequencer.toUpperCase().padEnd(SEQUENCER_WIDTH, "0");
 }
 
 /**

@@ -1,16 +1,24 @@
 import { setMaxListeners } from "node:events";
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { decideMessage } from "./decideMessage.js";
+import type { ObjectLease } from "./objectLease.js";
 import type { QueueMessage } from "./settleMessage.js";
 import { settleMessage } from "./settleMessage.js";
 import type { WorkerSetup } from "./workerFromEnvironment.js";
+
+/** Default visibility timeout (and lease length) of cluster mode, in seconds: the recovery bound. */
+export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 
 /** How a cluster-mode worker runs. */
 export interface ClusterOptions {
   readonly setup: WorkerSetup;
   /** Objects copied at once. */
   readonly concurrency: number;
-  /** Seconds a received message stays invisible; extended every third of it while work goes on. @default 300 */
+  /**
+   * Seconds a received message stays invisible, and the object's ledger lease lasts; both are
+   * renewed every third of it while work goes on. It bounds recovery: a worker killed mid-copy
+   * leaves its object to the next worker within this time. @default 30
+   */
   readonly visibilityTimeoutSeconds?: number;
   /** Stops receiving; transfers start no new parts and their messages continue elsewhere. */
   readonly shutdown: AbortSignal;
@@ -35,7 +43,7 @@ export interface ClusterReport {
  */
 export async function runClusterWorker(options: ClusterOptions): Promise<ClusterReport> {
   const { setup } = options;
-  const visibility = options.visibilityTimeoutSeconds ?? 300;
+  const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
   const report: ClusterReport = { received: 0, succeeded: 0, failed: 0 };
   const active = new Set<Promise<void>>();
   setMaxListeners(0, options.shutdown);
@@ -48,6 +56,8 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
     if (options.idleExitMs !== undefined && active.size === 0 && Date.now() - idleSince > options.idleExitMs) break;
     // Not cancelled on shutdown: a receive cut short may still have taken messages, which would
     // then stay invisible for a whole visibility timeout. A short poll keeps shutdown prompt.
+    // Taken before the request: the leases of these messages must lapse before they reappear.
+    const receivedAt = Date.now();
     const answer = await setup.queues.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: setup.queues.queueUrl,
@@ -71,7 +81,7 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
         receiptHandle: received.ReceiptHandle ?? "",
         receiveCount: Number(received.Attributes?.ApproximateReceiveCount ?? 1),
       };
-      const task = handle(options, message, visibility).then((outcome) => {
+      const task = handle(options, message, visibility, receivedAt).then((outcome) => {
         report[outcome]++;
       });
       const tracked = task.finally(() => {
@@ -100,26 +110,47 @@ async function releaseMessages(options: ClusterOptions, messages: ReadonlyArray<
   }
 }
 
-async function handle(options: ClusterOptions, message: QueueMessage, visibility: number): Promise<"succeeded" | "failed"> {
+async function handle(
+  options: ClusterOptions,
+  message: QueueMessage,
+  visibility: number,
+  receivedAt: number,
+): Promise<"succeeded" | "failed"> {
   const { setup } = options;
-  const heartbeat = setInterval(
-    () => {
-      setup.queues.sqs
-        .send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: setup.queues.queueUrl,
-            ReceiptHandle: message.receiptHandle,
-            VisibilityTimeout: visibility,
-          }),
-        )
+  let lease: ObjectLease | undefined;
+  // Each beat renews the lease first and the visibility second, so the lease always lapses
+  // before the message can be delivered again.
+  const beat = async () => {
+    if (lease !== undefined) {
+      const until = Date.now() + visibility * 1000;
+      await lease
+        .renew(until)
         .catch((error: unknown) =>
-          setup.worker.logger?.warn("Could not extend message visibility", { messageId: message.messageId, error: String(error) }),
+          setup.worker.logger?.warn("Could not renew the object's lease", { messageId: message.messageId, error: String(error) }),
         );
-    },
-    Math.max(1_000, (visibility * 1000) / 3),
-  );
+    }
+    await setup.queues.sqs
+      .send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: setup.queues.queueUrl,
+          ReceiptHandle: message.receiptHandle,
+          VisibilityTimeout: visibility,
+        }),
+      )
+      .catch((error: unknown) =>
+        setup.worker.logger?.warn("Could not extend message visibility", { messageId: message.messageId, error: String(error) }),
+      );
+  };
+  const heartbeat = setInterval(() => void beat(), Math.max(1_000, (visibility * 1000) / 3));
   try {
-    const action = await decideMessage(setup.worker, message, setup.defaults, options.shutdown, options.hardStop);
+    const action = await decideMessage(setup.worker, message, {
+      leaseUntil: receivedAt + visibility * 1000,
+      pause: options.shutdown,
+      ...(options.hardStop === undefined ? {} : { abort: options.hardStop }),
+      onLease: (taken) => {
+        lease = taken;
+      },
+    });
     return await settleMessage(setup.queues, message, action, "cluster");
   } catch (error) {
     setup.worker.logger?.error("Message failed unexpectedly; it will be delivered again", {

@@ -1,5 +1,4 @@
 import { setMaxListeners } from "node:events";
-import type { EventDefaults } from "../messages/queueMessage.js";
 import { mapConcurrent } from "../transfer/mapConcurrent.js";
 import { decideMessage } from "./decideMessage.js";
 import type { WorkerContext } from "./processWork.js";
@@ -22,13 +21,17 @@ export interface BatchResponse {
 export interface BatchSettings {
   readonly worker: WorkerContext;
   readonly queues: WorkerQueues;
-  readonly defaults: EventDefaults;
   /** Objects copied at once. */
   readonly fileConcurrency: number;
   /** Epoch ms at which transfers start no new parts (the Lambda deadline minus a safety margin). */
   readonly pauseAt: number;
   /** Epoch ms at which parts still uploading are cancelled; until then they finish. @default pauseAt */
   readonly abortAt?: number;
+  /**
+   * Epoch ms the invocation ends (its deadline): the ledger leases it takes last that long, so a
+   * crashed invocation's objects are free again before its messages become visible.
+   */
+  readonly leaseUntil: number;
 }
 
 /**
@@ -52,7 +55,11 @@ export async function handleSqsBatch(records: readonly SqsEventRecord[], setting
         receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
       };
       try {
-        const action = await decideMessage(settings.worker, message, settings.defaults, deadline.signal, hardDeadline.signal);
+        const action = await decideMessage(settings.worker, message, {
+          leaseUntil: settings.leaseUntil,
+          pause: deadline.signal,
+          abort: hardDeadline.signal,
+        });
         if ((await settleMessage(settings.queues, message, action, "lambda")) === "failed")
           failures.push({ itemIdentifier: record.messageId });
       } catch (error) {

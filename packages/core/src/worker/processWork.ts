@@ -1,18 +1,23 @@
+import { randomUUID } from "node:crypto";
 import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
-import { type MigrationError, TransientError } from "../errors.js";
+import { type MigrationError, RefusedWorkError, TransientError } from "../errors.js";
 import type { ObjectTransitions, TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
 import type { ProgressListener, TransferLogger, TransferMetrics } from "../observability.js";
 import { copyObject } from "../transfer/copyObject.js";
 import { headSource } from "../transfer/sourceObject.js";
-import type { TransferSettings } from "../transfer/types.js";
+import type { TransferOutcome, TransferSettings } from "../transfer/types.js";
+import { ObjectLease } from "./objectLease.js";
+import { checkScope, type WorkScope } from "./workScope.js";
 
 /** What processing one piece of work needs. */
 export interface WorkerContext {
   readonly source: S3Client;
   readonly destination: S3Client;
-  readonly ledger?: ObjectTransitions;
+  /** What this worker may copy or delete; every piece of work is checked against it first. */
+  readonly scope: WorkScope;
+  readonly ledger: ObjectTransitions;
   readonly logger?: TransferLogger;
   readonly metrics?: TransferMetrics;
   readonly onProgress?: ProgressListener;
@@ -24,44 +29,82 @@ export interface WorkerContext {
   readonly now?: () => Date;
 }
 
+/** The delivery a piece of work came in: what its lease is bound to, and when it must stop. */
+export interface Attempt {
+  /** The queue message's id (stable across its redeliveries). */
+  readonly messageId: string;
+  /**
+   * Epoch ms the lease lasts unless renewed: no later than the message would be delivered again
+   * (cluster mode: receive time + visibility timeout; Lambda: the invocation's deadline).
+   */
+  readonly leaseUntil: number;
+  /** When it fires, no new part starts and the transfer pauses (a continuation follows). */
+  readonly pause?: AbortSignal;
+  /** When it fires, parts still uploading are cancelled too. */
+  readonly abort?: AbortSignal;
+  /** Receives the lease once taken, so the caller can renew it while the copy runs. */
+  readonly onLease?: (lease: ObjectLease) => void;
+}
+
 /** What the queue layer (Lambda or cluster mode) should do with the message. */
 export type WorkOutcome =
   | { readonly action: "done"; readonly bytes: number }
-  | { readonly action: "skipped"; readonly reason: string }
+  | { readonly action: "skipped"; readonly reason: SkipReason }
   | { readonly action: "paused"; readonly next: CopyWork }
-  | { readonly action: "retry"; readonly error: MigrationError }
+  /** Deliver again later: after `retryAfterSeconds` when known (a lease's expiry), else with backoff. */
+  | { readonly action: "retry"; readonly error: MigrationError; readonly retryAfterSeconds?: number }
   | { readonly action: "dead-letter"; readonly error: MigrationError };
 
+/** Why a message was finished with nothing copied. */
+export type SkipReason = "already-done" | "duplicate" | "stale-event" | "ignored" | "source-changed" | "source-exists" | "deleted";
+
+/** How long a lease that was lost mid-copy waits before its message is looked at again. */
+const LEASE_LOST_RETRY_SECONDS = 5;
+
 /**
- * Processes one piece of work: copies (verified, resumable) or deletes one object, keeping the
- * ledger record in step. Never throws for S3 answers; the outcome says what to do with the message.
+ * Processes one piece of work: checks it against the worker's scope (a refused message reads
+ * and writes nothing), then copies (verified, resumable) or deletes one object under the
+ * object's ledger lease. Never throws for S3 answers; the outcome says what to do with the message.
  */
-export async function processWork(
-  context: WorkerContext,
-  work: Work,
-  signal?: AbortSignal,
-  abortSignal?: AbortSignal,
-  redelivered = false,
-): Promise<WorkOutcome> {
-  return work.kind === "delete" ? processDelete(context, work) : processCopy(context, work, signal, abortSignal, redelivered);
+export async function processWork(context: WorkerContext, work: Work, attempt: Attempt): Promise<WorkOutcome> {
+  const verdict = checkScope(context.scope, work);
+  if (verdict.kind === "refused") {
+    context.metrics?.addMetric("MessagesRefused", "Count", 1);
+    context.logger?.error("Message refused: outside this worker's configuration; nothing read or written", {
+      messageId: attempt.messageId,
+      code: verdict.code,
+      reason: verdict.reason,
+    });
+    return { action: "dead-letter", error: new RefusedWorkError(verdict.code, verdict.reason) };
+  }
+  if (verdict.kind === "ignored") {
+    context.metrics?.addMetric("ObjectsIgnored", "Count", 1);
+    context.logger?.info("On the ignore list; not copied", { messageId: attempt.messageId, reason: verdict.reason });
+    return { action: "skipped", reason: "ignored" };
+  }
+  return work.kind === "delete" ? processDelete(context, work, attempt) : processCopy(context, work, attempt);
 }
 
-async function processCopy(
-  context: WorkerContext,
-  work: CopyWork,
-  signal?: AbortSignal,
-  abortSignal?: AbortSignal,
-  redelivered = false,
-): Promise<WorkOutcome> {
-  const now = () => context.now?.() ?? new Date();
+async function processCopy(context: WorkerContext, work: CopyWork, attempt: Attempt): Promise<WorkOutcome> {
+  const identity = await identifySource(context, work, attempt);
+  if ("action" in identity) return identity;
+  const lease = await takeLease(context, work, attempt, identity);
+  if (!(lease instanceof ObjectLease)) return lease;
+  attempt.onLease?.(lease);
   const started = Date.now();
+  const outcome = await copyUnderLease(context, work, attempt, identity, lease);
+  return settleTransfer(context, work, identity, lease, outcome, started);
+}
+
+/** Step 1: the source version to copy, from the job or (when it lacks ETag or size) a HEAD. */
+async function identifySource(context: WorkerContext, work: CopyWork, attempt: Attempt): Promise<TransferIdentity | WorkOutcome> {
   let source = work.source;
   try {
     if (source.etag === undefined || source.size === undefined || context.updateVersionId) {
       const head = await headSource(
         context.source,
         { bucket: source.bucket, key: source.key, ...(source.versionId === undefined ? {} : { versionId: source.versionId }) },
-        signal,
+        attempt.pause,
       );
       source = { ...source, etag: head.etag, size: head.size, ...(head.versionId === undefined ? {} : { versionId: head.versionId }) };
     }
@@ -69,11 +112,11 @@ async function processCopy(
     const error = classifyError(thrown, { side: "source", operation: "HeadObject", bucket: source.bucket, key: source.key });
     if (!error.retryable) {
       const object = { srcBucket: source.bucket, srcKey: source.key, desBucket: work.destination.bucket, desKey: work.destination.key };
-      await context.ledger?.failBeforeStart(object, error.code, error.message, now());
+      await context.ledger.failBeforeStart(object, error.code, error.message, now(context));
     }
     return failure(context, undefined, error);
   }
-  const identity: TransferIdentity = {
+  return {
     srcBucket: source.bucket,
     srcKey: source.key,
     desBucket: work.destination.bucket,
@@ -82,59 +125,118 @@ async function processCopy(
     srcEtag: source.etag ?? "",
     ...(source.versionId === undefined ? {} : { srcVersionId: source.versionId }),
   };
-  const lease = await context.ledger?.begin(identity, work.continuation, now(), work.continuation > 0 || redelivered);
-  if (lease === "busy") {
-    context.metrics?.addMetric("ObjectsBusy", "Count", 1);
-    context.logger?.info("Another worker is copying this object; trying again later", {
-      key: source.key,
-      destinationKey: work.destination.key,
-    });
-    return {
-      action: "retry",
-      error: new TransientError(`s3://${work.destination.bucket}/${work.destination.key} is being copied by another worker`, {
-        side: "destination",
-      }),
-    };
+}
+
+/** Step 2: the object's lease, or why this delivery copies nothing. */
+async function takeLease(
+  context: WorkerContext,
+  work: CopyWork,
+  attempt: Attempt,
+  identity: TransferIdentity,
+): Promise<ObjectLease | WorkOutcome> {
+  const token = work.leaseToken ?? randomUUID();
+  const ledger = context.ledger;
+  const sequencer = work.origin.format === "s3-event" ? work.origin.sequencer : undefined;
+  const claim = { token, messageId: attempt.messageId, expiresAt: attempt.leaseUntil, ...(sequencer === undefined ? {} : { sequencer }) };
+  const result = await ledger.begin(identity, claim, work.continuation, now(context));
+  const where = { key: identity.srcKey, destinationKey: identity.desKey, messageId: attempt.messageId };
+  switch (result.status) {
+    case "started":
+      return new ObjectLease(ledger, { identity, token });
+    case "already-done":
+      context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
+      context.logger?.info("Already copied; duplicate delivery skipped", where);
+      return { action: "skipped", reason: "already-done" };
+    case "duplicate":
+      // The holder's own message stays on the queue until the copy is done, so this one adds
+      // nothing but a second crossing of the border: settle it.
+      context.metrics?.addMetric("DuplicateDeliveries", "Count", 1);
+      context.logger?.info("Another worker holds a live lease on this version; duplicate settled", where);
+      return { action: "skipped", reason: "duplicate" };
+    case "stale":
+      context.metrics?.addMetric("StaleEvents", "Count", 1);
+      context.logger?.warn("A newer S3 event of this key was applied already; stale event dropped", where);
+      return { action: "skipped", reason: "stale-event" };
+    case "busy":
+      context.metrics?.addMetric("ObjectsBusy", "Count", 1);
+      context.logger?.info("The object's lease is held; looking again when it lapses", { ...where, retryAfterMs: result.retryAfterMs });
+      return {
+        action: "retry",
+        error: new TransientError(`s3://${identity.desBucket}/${identity.desKey} is leased by another attempt`, { side: "destination" }),
+        retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000),
+      };
   }
-  if (lease === "already-done") {
-    context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
-    context.logger?.info("Already copied; duplicate delivery skipped", { key: source.key, destinationKey: work.destination.key });
-    return { action: "skipped", reason: "already-done" };
-  }
-  const readVersion = context.getObjectWithVersionId && source.versionId !== undefined ? { versionId: source.versionId } : {};
-  const outcome = await copyObject(
+}
+
+/** Step 3: the copy itself, stopped at once if the lease is lost. */
+async function copyUnderLease(
+  context: WorkerContext,
+  work: CopyWork,
+  attempt: Attempt,
+  identity: TransferIdentity,
+  lease: ObjectLease,
+): Promise<TransferOutcome> {
+  const pause = anySignal(attempt.pause, lease.lost);
+  const abort = anySignal(attempt.abort, lease.lost);
+  const readVersion = context.getObjectWithVersionId && identity.srcVersionId !== undefined ? { versionId: identity.srcVersionId } : {};
+  return copyObject(
     {
       source: context.source,
       destination: context.destination,
       ...(context.logger === undefined ? {} : { logger: context.logger }),
       ...(context.metrics === undefined ? {} : { metrics: context.metrics }),
       ...(context.onProgress === undefined ? {} : { onProgress: context.onProgress }),
-      ...(signal === undefined ? {} : { signal }),
-      ...(abortSignal === undefined ? {} : { abortSignal }),
+      ...(pause === undefined ? {} : { signal: pause }),
+      ...(abort === undefined ? {} : { abortSignal: abort }),
     },
     {
-      source: { bucket: source.bucket, key: source.key, size: identity.size, etag: identity.srcEtag, ...readVersion },
+      source: { bucket: identity.srcBucket, key: identity.srcKey, size: identity.size, etag: identity.srcEtag, ...readVersion },
       destination: work.destination,
     },
     context.settings,
   );
+}
+
+/** Step 4: the ledger and the message after the copy. */
+async function settleTransfer(
+  context: WorkerContext,
+  work: CopyWork,
+  identity: TransferIdentity,
+  lease: ObjectLease,
+  outcome: TransferOutcome,
+  started: number,
+): Promise<WorkOutcome> {
+  const ledger = context.ledger;
+  if (lease.lost.aborted && outcome.status !== "done") {
+    context.metrics?.addMetric("LeasesLost", "Count", 1);
+    context.logger?.warn("Lease lost to another attempt (ours had expired); stopped copying", { key: identity.srcKey });
+    return {
+      action: "retry",
+      error: new TransientError(`Lost the lease on s3://${identity.desBucket}/${identity.desKey}`, { side: "destination" }),
+      retryAfterSeconds: LEASE_LOST_RETRY_SECONDS,
+    };
+  }
   switch (outcome.status) {
-    case "done":
-      await context.ledger?.finish(
-        identity,
+    case "done": {
+      const recorded = await ledger.finish(
+        lease.held,
         {
           status: "done",
           desEtag: outcome.destinationEtag,
           verification: outcome.verification,
           ...(outcome.destinationVersionId === undefined ? {} : { desVersionId: outcome.destinationVersionId }),
         },
-        now(),
+        now(context),
       );
+      if (!recorded)
+        context.logger?.warn("Copied and verified, but the lease had passed to another attempt; its record stands", {
+          key: identity.srcKey,
+        });
       context.metrics?.addMetric("ObjectsDone", "Count", 1);
       context.metrics?.addMetric("BytesCompleted", "Bytes", outcome.bytes);
       context.logger?.info("Copied", {
-        key: source.key,
-        destinationKey: work.destination.key,
+        key: identity.srcKey,
+        destinationKey: identity.desKey,
         bytes: outcome.bytes,
         mode: outcome.mode,
         verification: outcome.verification,
@@ -142,11 +244,12 @@ async function processCopy(
         ms: Date.now() - started,
       });
       return { action: "done", bytes: outcome.bytes };
+    }
     case "paused":
-      await context.ledger?.pause(identity, outcome.uploadId, now());
+      await ledger.pause(lease.held, outcome.uploadId, now(context));
       context.metrics?.addMetric("Continuations", "Count", 1);
       context.logger?.info("Paused at the deadline; continuing in a new message", {
-        key: source.key,
+        key: identity.srcKey,
         uploadId: outcome.uploadId,
         partsDone: outcome.partsDone,
         partCount: outcome.partCount,
@@ -159,29 +262,30 @@ async function processCopy(
             ...work.source,
             etag: identity.srcEtag,
             size: identity.size,
-            ...(source.versionId === undefined ? {} : { versionId: source.versionId }),
+            ...(identity.srcVersionId === undefined ? {} : { versionId: identity.srcVersionId }),
           },
           continuation: work.continuation + 1,
+          leaseToken: lease.token,
         },
       };
     case "source-changed":
-      await context.ledger?.finish(identity, { status: "skipped", errorCode: outcome.error.code, error: outcome.error.message }, now());
+      await ledger.finish(lease.held, { status: "skipped", errorCode: outcome.error.code, error: outcome.error.message }, now(context));
       context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
       context.logger?.warn("Source changed while being copied; the newer version is copied by its own job", {
-        key: source.key,
+        key: identity.srcKey,
         error: outcome.error.message,
       });
       return { action: "skipped", reason: "source-changed" };
     case "failed":
-      return failure(context, identity, outcome.error);
+      return failure(context, lease, outcome.error);
   }
 }
 
-async function failure(context: WorkerContext, identity: TransferIdentity | undefined, error: MigrationError): Promise<WorkOutcome> {
-  const now = context.now?.() ?? new Date();
-  if (identity !== undefined) {
-    if (error.retryable) await context.ledger?.recordError(identity, error.code, error.message, now);
-    else await context.ledger?.finish(identity, { status: "failed", errorCode: error.code, error: error.message }, now);
+async function failure(context: WorkerContext, lease: ObjectLease | undefined, error: MigrationError): Promise<WorkOutcome> {
+  const at = now(context);
+  if (lease !== undefined) {
+    if (error.retryable) await context.ledger.recordError(lease.held, error.code, error.message, at);
+    else await context.ledger.finish(lease.held, { status: "failed", errorCode: error.code, error: error.message }, at);
   }
   context.metrics?.addMetric(error.retryable ? "TransferErrors" : "ObjectsFailed", "Count", 1);
   context.logger?.error(error.retryable ? "Transfer failed; will retry" : "Transfer failed for good", {
@@ -193,12 +297,43 @@ async function failure(context: WorkerContext, identity: TransferIdentity | unde
   return error.retryable ? { action: "retry", error } : { action: "dead-letter", error };
 }
 
-async function processDelete(context: WorkerContext, work: DeleteWork): Promise<WorkOutcome> {
+/**
+ * Applies an S3 `ObjectRemoved` event: only when the source object is really gone (a forged or
+ * outdated removal of an object that exists deletes nothing), only when no newer event of the
+ * key was applied, and never under a live copy.
+ */
+async function processDelete(context: WorkerContext, work: DeleteWork, attempt: Attempt): Promise<WorkOutcome> {
+  const where = { key: work.source.key, destinationKey: work.destination.key, messageId: attempt.messageId };
+  try {
+    await headSource(context.source, work.source, attempt.pause);
+    context.metrics?.addMetric("DeletesSkipped", "Count", 1);
+    context.logger?.warn("ObjectRemoved event, but the source object exists; nothing deleted", where);
+    return { action: "skipped", reason: "source-exists" };
+  } catch (thrown) {
+    const error = classifyError(thrown, { side: "source", operation: "HeadObject", bucket: work.source.bucket, key: work.source.key });
+    if (error.code !== "SourceMissing") return failure(context, undefined, error);
+  }
+  const object = {
+    srcBucket: work.source.bucket,
+    srcKey: work.source.key,
+    desBucket: work.destination.bucket,
+    desKey: work.destination.key,
+  };
+  const recorded = await context.ledger.recordDelete(object, work.origin.sequencer, now(context));
+  if (recorded === "stale") {
+    context.metrics?.addMetric("StaleEvents", "Count", 1);
+    context.logger?.warn("A newer S3 event of this key was applied already; stale removal dropped", where);
+    return { action: "skipped", reason: "stale-event" };
+  }
+  if (recorded !== "recorded") {
+    return {
+      action: "retry",
+      error: new TransientError(`s3://${object.desBucket}/${object.desKey} is being copied; removal waits`, { side: "destination" }),
+      retryAfterSeconds: Math.ceil(recorded.busyForMs / 1000),
+    };
+  }
   try {
     await context.destination.send(new DeleteObjectCommand({ Bucket: work.destination.bucket, Key: work.destination.key }));
-    context.metrics?.addMetric("ObjectsDeleted", "Count", 1);
-    context.logger?.info("Deleted at the destination (ObjectRemoved)", { destinationKey: work.destination.key });
-    return { action: "done", bytes: 0 };
   } catch (thrown) {
     return failure(
       context,
@@ -206,4 +341,17 @@ async function processDelete(context: WorkerContext, work: DeleteWork): Promise<
       classifyError(thrown, { side: "destination", operation: "DeleteObject", bucket: work.destination.bucket, key: work.destination.key }),
     );
   }
+  context.metrics?.addMetric("ObjectsDeleted", "Count", 1);
+  context.logger?.info("Deleted at the destination (ObjectRemoved)", where);
+  return { action: "done", bytes: 0 };
+}
+
+function now(context: WorkerContext): Date {
+  return context.now?.() ?? new Date();
+}
+
+/** One signal for several (undefined when none is given). */
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const given = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  return given.length <= 1 ? given[0] : AbortSignal.any(given);
 }

@@ -15,7 +15,8 @@ export type MessageAction =
   | { readonly kind: "delete" }
   /** Send these messages (continuations, split S3 events), then delete the original. */
   | { readonly kind: "replace"; readonly bodies: readonly string[] }
-  | { readonly kind: "retry-later"; readonly reason: string }
+  /** Make it visible again after `delaySeconds` (a lease's expiry), or with backoff by receive count. */
+  | { readonly kind: "retry-later"; readonly reason: string; readonly delaySeconds?: number }
   | { readonly kind: "dead-letter"; readonly reason: string; readonly code: string };
 
 /** The queues a worker talks to. */
@@ -63,7 +64,7 @@ export async function settleMessage(
       return result.failed.length === 0 ? succeed() : visibleIn(0);
     }
     case "retry-later":
-      return visibleIn(retryDelaySeconds(message.receiveCount));
+      return visibleIn(action.delaySeconds === undefined ? retryDelaySeconds(message.receiveCount) : Math.min(43_200, action.delaySeconds));
     case "dead-letter":
       if (queues.deadLetterQueueUrl === undefined) return visibleIn(0);
       await queues.sqs.send(

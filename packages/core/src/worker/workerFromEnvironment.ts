@@ -1,26 +1,29 @@
 import { createS3Client } from "../clients/s3Client.js";
 import { readWorkerEnvironment, type WorkerEnvironment } from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
+import { ConfigError } from "../errors.js";
 import { ObjectTransitions } from "../ledger/objectTransitions.js";
-import type { EventDefaults } from "../messages/queueMessage.js";
 import type { TransferLogger, TransferMetrics } from "../observability.js";
 import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
 import type { WorkerContext } from "./processWork.js";
 import type { WorkerQueues } from "./settleMessage.js";
+import type { EventScope, WorkScope } from "./workScope.js";
 
 /** Everything a worker (Lambda or cluster) runs with, built from its environment. */
 export interface WorkerSetup {
   readonly environment: WorkerEnvironment;
   readonly worker: WorkerContext;
   readonly queues: WorkerQueues;
-  readonly defaults: EventDefaults;
 }
 
 /**
- * Builds the worker from the environment (docs/configuration.md) and SSM (credentials), once per
- * cold start: clients with keep-alive sockets sized to files x parts, the ledger, the queues.
+ * Builds the worker from the environment (docs/configuration.md) and SSM (bucket pairs, ignore
+ * list, credentials), once per cold start or process: its scope (what it may copy), clients with
+ * keep-alive sockets sized to files x parts, the ledger, the queues. A change of the pairs takes
+ * effect at the next cold start (cluster mode: restart).
  *
- * @throws ConfigError naming the variable or parameter that is wrong.
+ * @throws ConfigError naming the variable or parameter that is wrong, or when the worker would
+ *   be allowed nothing at all.
  */
 export async function setUpWorker(
   env: Readonly<Record<string, string | undefined>>,
@@ -28,7 +31,11 @@ export async function setUpWorker(
 ): Promise<WorkerSetup> {
   const environment = readWorkerEnvironment(env);
   const clients = observers.clients ?? createServiceClients(environment.region, environment.maxAttempts);
-  const config = await loadRuntimeConfig(clients.ssm, environment, { pairs: false });
+  const events = eventScope(environment);
+  if (environment.bucketPairsParameter === undefined && events === undefined)
+    throw new ConfigError("The worker copies only what its configuration allows: set BUCKET_PAIRS_PARAMETER, EVENT_SOURCE_BUCKET, or both");
+  const config = await loadRuntimeConfig(clients.ssm, environment, { pairs: events === undefined ? "required" : "optional" });
+  const scope: WorkScope = { pairs: config.pairs, ignore: config.ignore, ...(events === undefined ? {} : { events }) };
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: environment.fileConcurrency * (environment.partConcurrency + 1) };
   const deadLetter = env.DEAD_LETTER_QUEUE_URL?.trim();
   return {
@@ -36,6 +43,7 @@ export async function setUpWorker(
     worker: {
       source: createS3Client(config.source, tuning),
       destination: createS3Client(config.destination, tuning),
+      scope,
       ledger: new ObjectTransitions(clients.documents, environment.ledgerTable),
       ...(observers.logger === undefined ? {} : { logger: observers.logger }),
       ...(observers.metrics === undefined ? {} : { metrics: observers.metrics }),
@@ -59,10 +67,18 @@ export async function setUpWorker(
       getObjectWithVersionId: environment.getObjectWithVersionId,
     },
     queues: { sqs: clients.sqs, queueUrl: environment.jobQueueUrl, ...(deadLetter ? { deadLetterQueueUrl: deadLetter } : {}) },
-    defaults: {
-      ...(environment.defaultDestBucket === undefined ? {} : { defaultDestBucket: environment.defaultDestBucket }),
-      defaultDestPrefix: environment.defaultDestPrefix,
-      propagateDeletes: environment.propagateDeletes,
-    },
+  };
+}
+
+/** The S3 events the environment lets the worker take, if any. */
+function eventScope(environment: WorkerEnvironment): EventScope | undefined {
+  if (environment.eventSourceBucket === undefined || environment.defaultDestBucket === undefined) return undefined;
+  return {
+    bucket: environment.eventSourceBucket,
+    filterPrefix: environment.eventFilterPrefix,
+    filterSuffix: environment.eventFilterSuffix,
+    destinationBucket: environment.defaultDestBucket,
+    destinationPrefix: environment.defaultDestPrefix,
+    propagateDeletes: environment.propagateDeletes,
   };
 }
