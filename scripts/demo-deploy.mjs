@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 // Creates, on the local endpoints, what Terraform creates in AWS for the demo: the destination
 // bucket (destination side), and on our own side the job queue with its dead-letter queue, the
-// DynamoDB ledger and the credentials SecureString that points the worker at the destination.
+// DynamoDB ledger, the bucket-pairs parameter (what the jobsender compares and the only thing the
+// worker may copy) and the credentials SecureString that points the worker at the destination.
 // Prints `export NAME=value` lines for the worker's environment.
-// Usage: node scripts/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET
+// Usage: node scripts/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET PAIRS_JSON
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 
-const [own, destination, bucket] = process.argv.slice(2);
-if (!own || !destination || !bucket) {
-  console.error("usage: node scripts/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET");
+const [own, destination, bucket, pairs] = process.argv.slice(2);
+if (!own || !destination || !bucket || !pairs) {
+  console.error("usage: node scripts/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET PAIRS_JSON");
   process.exit(2);
 }
 const credentials = { accessKeyId: "demo", secretAccessKey: "demo" };
@@ -58,7 +59,11 @@ await new DynamoDBClient({ endpoint: own, region, credentials }).send(
 );
 log("created the ledger table");
 
-await new SSMClient({ endpoint: own, region, credentials }).send(
+const ssm = new SSMClient({ endpoint: own, region, credentials });
+await ssm.send(new PutParameterCommand({ Name: "/s3-migrate-demo/bucket-pairs", Type: "String", Overwrite: true, Value: pairs }));
+log("stored the bucket pairs in SSM (String /s3-migrate-demo/bucket-pairs)");
+
+await ssm.send(
   new PutParameterCommand({
     Name: "s3_migration_credentials",
     Type: "SecureString",
@@ -76,5 +81,6 @@ log("stored the destination side's credentials in SSM (SecureString s3_migration
 console.log(`export JOB_QUEUE_URL='${queue.QueueUrl}'`);
 console.log(`export DEAD_LETTER_QUEUE_URL='${dlq.QueueUrl}'`);
 console.log("export LEDGER_TABLE='s3-migrate-demo-ledger'");
+console.log("export BUCKET_PAIRS_PARAMETER='/s3-migrate-demo/bucket-pairs'");
 console.log("export CREDENTIALS_PARAMETER='s3_migration_credentials'");
 console.log("export DIRECTION='PUT'");

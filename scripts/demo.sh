@@ -26,13 +26,13 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 export AWS_ENDPOINT_URL_S3=$SOURCE AWS_ENDPOINT_URL_SQS=$SOURCE AWS_ENDPOINT_URL_DYNAMODB=$SOURCE AWS_ENDPOINT_URL_SSM=$SOURCE
 
 node scripts/seed-demo.mjs "$SOURCE" demo-source "${DEMO_LARGE_MIB:-200}"
-eval "$(node scripts/demo-deploy.mjs "$SOURCE" "$DEST" demo-destination)"
-CLI=(node packages/cli/dist/s3-migrate.mjs)
 PAIRS='[{"src_bucket":"demo-source","src_prefix":"","des_bucket":"demo-destination","des_prefix":"migrated"}]'
+eval "$(node scripts/demo-deploy.mjs "$SOURCE" "$DEST" demo-destination "$PAIRS")"
+CLI=(node packages/cli/dist/s3-migrate.mjs)
 
 echo
 echo "demo: jobsender pass: compare the buckets and queue one job per missing object"
-"${CLI[@]}" send --pairs "$PAIRS" --queue-url "$JOB_QUEUE_URL" --ledger-table "$LEDGER_TABLE" \
+"${CLI[@]}" send --pairs-parameter "$BUCKET_PAIRS_PARAMETER" --queue-url "$JOB_QUEUE_URL" --ledger-table "$LEDGER_TABLE" \
   --source-endpoint "$SOURCE" --credentials-parameter "$CREDENTIALS_PARAMETER" --ssm-endpoint "$SOURCE"
 
 export POWERTOOLS_LOG_LEVEL=${POWERTOOLS_LOG_LEVEL:-WARN}
@@ -50,7 +50,7 @@ echo "demo: worker 2 picks up what is left; unfinished uploads resume from their
 
 echo
 echo "demo: a second jobsender pass finds nothing missing"
-"${CLI[@]}" send --pairs "$PAIRS" --queue-url "$JOB_QUEUE_URL" --ledger-table "$LEDGER_TABLE" \
+"${CLI[@]}" send --pairs-parameter "$BUCKET_PAIRS_PARAMETER" --queue-url "$JOB_QUEUE_URL" --ledger-table "$LEDGER_TABLE" \
   --source-endpoint "$SOURCE" --credentials-parameter "$CREDENTIALS_PARAMETER" --ssm-endpoint "$SOURCE"
 
 echo

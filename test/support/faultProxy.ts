@@ -41,7 +41,9 @@ export type FaultAction =
    * sends nothing at all: the server did the work but the client sees a dropped connection.
    * A body of `afterBytes` bytes or fewer is sent whole, which a client may not notice.
    */
-  | { readonly type: "resetConnection"; readonly afterBytes?: number };
+  | { readonly type: "resetConnection"; readonly afterBytes?: number }
+  /** Hold the request this long before forwarding it (a slow link or a slow endpoint); combines with the others. */
+  | { readonly type: "delay"; readonly ms: number };
 
 export type FaultType = FaultAction["type"];
 
@@ -71,6 +73,8 @@ export interface ProxiedRequest {
   readonly status: number;
   /** Faults applied to it, in the order they took effect. */
   readonly faults: FaultType[];
+  /** When it arrived (epoch ms). */
+  readonly at: number;
 }
 
 export interface FaultProxy {
@@ -101,6 +105,7 @@ type Actions = Partial<{ [T in FaultType]: Extract<FaultAction, { type: T }> }>;
 
 /** Faults sharing a slot exclude each other; listed in the order they take effect. */
 const SLOTS: Record<FaultType, string> = {
+  delay: "delay",
   status: "answer",
   corruptRequestBody: "corruptRequestBody",
   validateContentMd5: "validateContentMd5",
@@ -148,12 +153,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       query: Object.fromEntries(url.searchParams),
       status: 0,
       faults: [],
+      at: Date.now(),
     };
     requests.push(entry);
     res.once("close", () => {
       if (res.headersSent) entry.status = res.statusCode;
     });
     const actions = takeActions(entry);
+    if (actions.delay) await new Promise((resolve) => setTimeout(resolve, actions.delay?.ms));
 
     if (actions.status) {
       await readAll(req);

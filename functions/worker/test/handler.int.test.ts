@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-s
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { MIB, runJobsenderFromEnvironment } from "@s3-migrate/core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { drainDeadLetters, drainQueue, localClients } from "../../../test/support/awsResources.js";
+import { drainDeadLetters, localClients } from "../../../test/support/awsResources.js";
 import {
   createBucket,
   listAllKeys,

@@ -53,6 +53,15 @@ await ssm.send(
   }),
 );
 
+await ssm.send(
+  new PutParameterCommand({
+    Name: "bench-pairs",
+    Type: "String",
+    Overwrite: true,
+    Value: JSON.stringify([{ src_bucket: "bench-worker-src", des_bucket: "bench-worker-dst" }]),
+  }),
+);
+
 type Set = { name: string; objects: Array<{ key: string; size: number }> };
 const sets: Set[] = [
   {
@@ -70,6 +79,7 @@ const setup = await setUpWorker(
     JOB_QUEUE_URL: queueUrl,
     LEDGER_TABLE: "bench-worker-ledger",
     CREDENTIALS_PARAMETER: "bench-credentials",
+    BUCKET_PAIRS_PARAMETER: "bench-pairs",
     DIRECTION: "PUT",
     AWS_ENDPOINT_URL_S3: own,
     AWS_REGION: region,

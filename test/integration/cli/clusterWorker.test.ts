@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { MIB } from "@s3-migrate/core";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, MIB } from "@s3-migrate/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localClients } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
@@ -10,38 +10,16 @@ import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName 
 import { startFaultProxy } from "../../support/faultProxy.js";
 import { deployLocally } from "../../support/functionEnvironment.js";
 import { openUploads, randomBody } from "../../support/transferBed.js";
-
-function startWorker(
-  env: Record<string, string>,
-  args: string[],
-): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
-  let output = "";
-  const child = spawn(process.execPath, ["packages/cli/dist/s3-migrate.mjs", "worker", ...args], { env: { ...process.env, ...env } });
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  return { child, exited: new Promise((resolve) => child.on("exit", (code) => resolve(code))), output: () => output };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { startWorker, until } from "../../support/workerProcess.js";
 
 describe("s3-migrate worker (cluster mode)", () => {
   const { source, destination } = testEndpoints();
   const src = makeS3Client(source.endpoint, source.region);
   const dst = makeS3Client(destination.endpoint, destination.region);
-  const { sqs } = localClients(source.endpoint);
+  const { sqs, documents } = localClients(source.endpoint);
   beforeAll(() => buildCli());
 
-  it("killed with -9 in the middle of a 200 MiB transfer and started again, completes it without re-sending stored parts", {
+  it("killed with -9 in the middle of a 200 MiB transfer, is resumed by another worker once the lease lapses (within the default visibility), re-sending no stored part", {
     timeout: 300_000,
   }, async () => {
     // Prepare: 25 parts of 8 MiB, two in flight; the destination behind a counting proxy
@@ -70,25 +48,53 @@ describe("s3-migrate worker (cluster mode)", () => {
         }),
       }),
     );
+    const ledgerRecord = async () =>
+      (
+        await documents.send(
+          new GetCommand({ TableName: deployment.table, Key: { pk: `obj#${destinationBucket}/big/two-hundred.bin`, sk: "object" } }),
+        )
+      ).Item;
     const storedDataParts = () =>
       proxy.countRequests({ method: "PUT", query: "partNumber", status: 200 }) -
       proxy.countRequests({ method: "PUT", query: { partNumber: "10000" }, status: 200 });
-    // Act: the first worker dies hard after 8 parts
-    const first = startWorker(deployment.env, ["--visibility-timeout", "4"]);
+    // Act: the first worker (default visibility and lease) dies hard after 8 parts
+    const first = startWorker(deployment.env, []);
     await until(() => storedDataParts() >= 8, 120_000);
     first.child.kill("SIGKILL");
     await first.exited;
+    const killedAtMs = Date.now();
     const killedAt = proxy.requests.length;
+    const attemptedBeforeKill = new Set(
+      proxy.requests.filter((request) => request.method === "PUT" && request.query.partNumber !== undefined).map((r) => r.query.partNumber),
+    );
     const uploads = await dst.send(new ListMultipartUploadsCommand({ Bucket: destinationBucket }));
     const uploadId = uploads.Uploads?.[0]?.UploadId;
     const before = await dst.send(new ListPartsCommand({ Bucket: destinationBucket, Key: "big/two-hundred.bin", UploadId: uploadId }));
     const partsBefore = new Set((before.Parts ?? []).map((part) => String(part.PartNumber)).filter((part) => part !== "10000"));
-    //  a new worker picks the message up once its visibility lapses (no heartbeat any more)
-    const second = startWorker({ ...deployment.env, POWERTOOLS_LOG_LEVEL: "INFO" }, ["--visibility-timeout", "4", "--exit-when-idle", "6"]);
+    //  a worker already running picks the message up once its visibility lapses (no heartbeat any
+    //  more) and takes the object over once the lease has lapsed too
+    const second = startWorker({ ...deployment.env, POWERTOOLS_LOG_LEVEL: "INFO" }, []);
+    await until(async () => (await ledgerRecord())?.status === "done", 180_000);
+    second.child.kill("SIGTERM");
     const status = await second.exited;
     await proxy.close();
     // Assess
-    expect(status, second.output()).toBe(0);
+    expect(status, second.output()).not.toBeNull();
+    const resumedAfterMs = (proxy.requests[killedAt]?.at ?? Number.POSITIVE_INFINITY) - killedAtMs;
+    console.log(`cluster worker killed with -9: resumed by another worker after ${(resumedAfterMs / 1000).toFixed(1)} s`);
+    // not before the lease could lapse, and within the visibility timeout plus one long poll
+    expect(resumedAfterMs).toBeGreaterThan((DEFAULT_VISIBILITY_TIMEOUT_SECONDS / 3) * 2 * 1000 - 1000);
+    expect(resumedAfterMs).toBeLessThan((DEFAULT_VISIBILITY_TIMEOUT_SECONDS + 6) * 1000);
+    expect(await ledgerRecord()).toMatchObject({ status: "done", attempts: 2, deliveries: 2 });
+    // parts cut off in flight by the kill are sent again: at most PART_CONCURRENCY of them
+    const resentInFlight = new Set(
+      proxy.requests
+        .slice(killedAt)
+        .filter((request) => request.method === "PUT" && attemptedBeforeKill.has(request.query.partNumber))
+        .map((request) => request.query.partNumber),
+    );
+    resentInFlight.delete("10000");
+    expect(resentInFlight.size).toBeLessThanOrEqual(2);
     expect(partsBefore.size).toBeGreaterThanOrEqual(8);
     const resent = proxy.requests
       .slice(killedAt)

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
-import { runClusterWorker, setUpWorker } from "@s3-migrate/core";
+import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker, setUpWorker } from "@s3-migrate/core";
 import { positiveInteger } from "../endpointOptions.js";
 import { formatBytes } from "../format.js";
 import { jsonLogger } from "../jsonLogger.js";
@@ -10,13 +10,16 @@ export const WORKER_USAGE = `Usage: s3-migrate worker [--queue-url URL] [options
 
 Cluster mode: long-polls the job queue and copies objects with the same logic as the worker
 Lambda, on any machine (EC2, ECS, a laptop). Configuration comes from the same environment
-variables as the Lambda (LEDGER_TABLE, CREDENTIALS_PARAMETER, DIRECTION, PART_SIZE_MIB, ...;
-see docs/configuration.md). SIGTERM or Ctrl-C stops receiving, lets parts in flight finish for
-the grace period, and hands unfinished objects back to the queue, resumable from their parts.
+variables as the Lambda (LEDGER_TABLE, BUCKET_PAIRS_PARAMETER, CREDENTIALS_PARAMETER, DIRECTION,
+PART_SIZE_MIB, ...; see docs/configuration.md); it copies only what the bucket pairs and the
+S3 event settings allow. SIGTERM or Ctrl-C stops receiving, lets parts in flight finish for the
+grace period, and hands unfinished objects back to the queue, resumable from their parts.
 
   --queue-url URL            the job queue (default: JOB_QUEUE_URL)
   --concurrency N            objects at once (default: FILE_CONCURRENCY or 4)
-  --visibility-timeout S     seconds a message stays invisible, extended while it works (default 300)
+  --visibility-timeout S     seconds a message stays invisible and an object's lease lasts, both
+                             renewed every third of it while it works; a killed worker's objects
+                             are taken over by another within this time (default ${DEFAULT_VISIBILITY_TIMEOUT_SECONDS})
   --grace S                  seconds parts in flight may finish after a stop signal (default 20)
   --exit-when-idle S         exit once the queue has been empty for S seconds`;
 
@@ -77,7 +80,7 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
     concurrency,
     shutdown: shutdown.signal,
     hardStop: hardStop.signal,
-    visibilityTimeoutSeconds: positiveInteger(values["visibility-timeout"], "--visibility-timeout", 300),
+    visibilityTimeoutSeconds: positiveInteger(values["visibility-timeout"], "--visibility-timeout", DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
     ...(idle === undefined ? {} : { idleExitMs: positiveInteger(idle, "--exit-when-idle", 1) * 1000 }),
   });
   clearInterval(ticker);

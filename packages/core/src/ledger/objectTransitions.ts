@@ -265,6 +265,25 @@ export class ObjectTransitions {
     }
   }
 
+  /**
+   * Whether an S3 removal may be applied, judged from the record alone (a consistent read, no
+   * write): `stale` when a newer event of the key was applied, busy while a live lease copies it.
+   * {@link recordDelete} checks the same conditions again atomically.
+   */
+  async judgeDelete(
+    object: Pick<TransferIdentity, "desBucket" | "desKey">,
+    sequencer: string | undefined,
+    now: Date,
+  ): Promise<"clear" | "stale" | { readonly busyForMs: number }> {
+    const read = await this.#client.send(new GetCommand({ TableName: this.#table, Key: this.#key(object), ConsistentRead: true }));
+    const current = read.Item as (ObjectRecord & { eventSequencer?: string }) | undefined;
+    if (current === undefined) return "clear";
+    if (sequencer !== undefined && current.eventSequencer !== undefined && current.eventSequencer > sequencer) return "stale";
+    const leaseLeft = Number(current.leaseExpiresAt ?? 0) - now.getTime();
+    if (current.status === OBJECT_STATUS.inProgress && leaseLeft > 0) return { busyForMs: Math.max(RACE_RETRY_MS, leaseLeft) };
+    return "clear";
+  }
+
   /** The record as it was when a conditional write was refused (from the error, else read). */
   async #refusedRecord(
     error: unknown,

@@ -304,6 +304,28 @@ async function failure(context: WorkerContext, lease: ObjectLease | undefined, e
  */
 async function processDelete(context: WorkerContext, work: DeleteWork, attempt: Attempt): Promise<WorkOutcome> {
   const where = { key: work.source.key, destinationKey: work.destination.key, messageId: attempt.messageId };
+  const object = {
+    srcBucket: work.source.bucket,
+    srcKey: work.source.key,
+    desBucket: work.destination.bucket,
+    desKey: work.destination.key,
+  };
+  const sequencer = work.origin.sequencer;
+  const stale = (): WorkOutcome => {
+    context.metrics?.addMetric("StaleEvents", "Count", 1);
+    context.logger?.warn("A newer S3 event of this key was applied already; stale removal dropped", where);
+    return { action: "skipped", reason: "stale-event" };
+  };
+  const busy = (busyForMs: number): WorkOutcome => ({
+    action: "retry",
+    error: new TransientError(`s3://${object.desBucket}/${object.desKey} is being copied; its removal waits`, { side: "destination" }),
+    retryAfterSeconds: Math.ceil(busyForMs / 1000),
+  });
+  // Step 1: the ledger alone says whether the event is stale or must wait (nothing read at S3).
+  const judged = await context.ledger.judgeDelete(object, sequencer, now(context));
+  if (judged === "stale") return stale();
+  if (judged !== "clear") return busy(judged.busyForMs);
+  // Step 2: a removal of an object that exists (forged, or overtaken by a new upload) deletes nothing.
   try {
     await headSource(context.source, work.source, attempt.pause);
     context.metrics?.addMetric("DeletesSkipped", "Count", 1);
@@ -313,25 +335,10 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
     const error = classifyError(thrown, { side: "source", operation: "HeadObject", bucket: work.source.bucket, key: work.source.key });
     if (error.code !== "SourceMissing") return failure(context, undefined, error);
   }
-  const object = {
-    srcBucket: work.source.bucket,
-    srcKey: work.source.key,
-    desBucket: work.destination.bucket,
-    desKey: work.destination.key,
-  };
-  const recorded = await context.ledger.recordDelete(object, work.origin.sequencer, now(context));
-  if (recorded === "stale") {
-    context.metrics?.addMetric("StaleEvents", "Count", 1);
-    context.logger?.warn("A newer S3 event of this key was applied already; stale removal dropped", where);
-    return { action: "skipped", reason: "stale-event" };
-  }
-  if (recorded !== "recorded") {
-    return {
-      action: "retry",
-      error: new TransientError(`s3://${object.desBucket}/${object.desKey} is being copied; removal waits`, { side: "destination" }),
-      retryAfterSeconds: Math.ceil(recorded.busyForMs / 1000),
-    };
-  }
+  // Step 3: record it (atomically re-checked), then delete.
+  const recorded = await context.ledger.recordDelete(object, sequencer, now(context));
+  if (recorded === "stale") return stale();
+  if (recorded !== "recorded") return busy(recorded.busyForMs);
   try {
     await context.destination.send(new DeleteObjectCommand({ Bucket: work.destination.bucket, Key: work.destination.key }));
   } catch (thrown) {

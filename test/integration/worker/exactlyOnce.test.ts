@@ -1,0 +1,121 @@
+/**
+ * Exactly-once under duplicate delivery, with two cluster-mode worker processes taking messages
+ * from one queue at the same time: every copy of a job is delivered (3 or 10 times), yet every
+ * byte crosses to the destination once. Counted at the destination endpoint, not from our logs.
+ */
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { MIB, serializeJob } from "@s3-migrate/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { drainDeadLetters, localClients } from "../../support/awsResources.js";
+import { buildCli } from "../../support/cli.js";
+import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
+import { type ProxiedRequest, startFaultProxy } from "../../support/faultProxy.js";
+import { deployLocally } from "../../support/functionEnvironment.js";
+import { openUploads, randomBody } from "../../support/transferBed.js";
+import { queueDepth, startWorker } from "../../support/workerProcess.js";
+
+describe("exactly-once copies under duplicate delivery (two worker processes)", () => {
+  const { source, destination } = testEndpoints();
+  const src = makeS3Client(source.endpoint, source.region);
+  const dst = makeS3Client(destination.endpoint, destination.region);
+  const { sqs, documents } = localClients(source.endpoint);
+  beforeAll(() => buildCli());
+
+  it("uploads each object's bytes once for 3 and 10 deliveries of small, multipart and slow (longer than a busy retry) objects", {
+    timeout: 240_000,
+  }, async () => {
+    // Prepare: three kinds of object, each queued 3 times and 10 times under its own key
+    const sourceBucket = await createBucket(src, uniqueBucketName("once-src"));
+    const destinationBucket = await createBucket(dst, uniqueBucketName("once-dst"));
+    const kinds = { small: 40 * 1024, multipart: 15 * MIB + 7, slow: 20 * MIB } as const;
+    const objects: Array<{ key: string; body: Buffer; deliveries: number; kind: keyof typeof kinds }> = [];
+    for (const [kind, size] of Object.entries(kinds) as Array<[keyof typeof kinds, number]>) {
+      for (const deliveries of [3, 10]) {
+        const key = `${kind}/x${deliveries} +%😀.bin`;
+        const body = randomBody(size);
+        await putObject(src, sourceBucket, key, body);
+        objects.push({ key, body, deliveries, kind });
+      }
+    }
+    const proxy = await startFaultProxy({ target: destination.endpoint });
+    // The slow objects' parts take 3 s each, two at a time: each copy lasts longer than the
+    // busy-retry delay (5 s at most on a first delivery), so a duplicate would come back mid-copy.
+    proxy.addRule({
+      match: { method: "PUT", query: "partNumber", path: /\/slow\// },
+      action: { type: "delay", ms: 3_000 },
+      times: Infinity,
+    });
+    const deployment = await deployLocally(
+      "once",
+      [{ src_bucket: sourceBucket, des_bucket: destinationBucket, des_prefix: "copied" }],
+      "#",
+      { PART_SIZE_MIB: "5", SMALL_OBJECT_THRESHOLD_MIB: "5", PART_CONCURRENCY: "2", FILE_CONCURRENCY: "4" },
+      proxy.endpoint,
+    );
+    deployment.env.DEAD_LETTER_QUEUE_URL = deployment.dlqUrl;
+    const bodies = objects.flatMap((object) =>
+      Array.from({ length: object.deliveries }, () =>
+        serializeJob({
+          source: { bucket: sourceBucket, key: object.key, size: object.body.length },
+          destination: { bucket: destinationBucket, key: `copied/${object.key}` },
+          queuedAt: new Date().toISOString(),
+        }),
+      ),
+    );
+    // shuffled, so duplicates of one object reach both workers at the same time
+    bodies.sort(() => Math.random() - 0.5);
+    for (let start = 0; start < bodies.length; start += 10) {
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: deployment.queueUrl,
+          Entries: bodies.slice(start, start + 10).map((MessageBody, index) => ({ Id: String(index), MessageBody })),
+        }),
+      );
+    }
+    // Act
+    const workers = [0, 1].map(() => startWorker({ ...deployment.env, POWERTOOLS_LOG_LEVEL: "INFO" }, ["--exit-when-idle", "4"]));
+    const statuses = await Promise.all(workers.map((worker) => worker.exited));
+    await proxy.close();
+    // Assess
+    for (const [index, status] of statuses.entries()) expect(status, workers[index]?.output()).toBe(0);
+    const requestsOf = (key: string): ProxiedRequest[] =>
+      proxy.requests.filter((request) => decodeURIComponent(request.path) === `/${destinationBucket}/copied/${key}`);
+    for (const object of objects) {
+      const requests = requestsOf(object.key);
+      const puts = requests.filter((request) => request.method === "PUT" && request.query.partNumber === undefined);
+      const parts = requests.filter((request) => request.method === "PUT" && request.query.partNumber !== undefined);
+      const label = `${object.key}: ${object.deliveries} deliveries`;
+      if (object.kind === "small") {
+        expect(puts, label).toHaveLength(1);
+        expect(parts, label).toHaveLength(0);
+      } else {
+        const partNumbers = parts.map((request) => request.query.partNumber).sort();
+        expect(new Set(partNumbers).size, label).toBe(partNumbers.length);
+        expect(partNumbers.length, label).toBe(Math.ceil(object.body.length / (5 * MIB)) + 1);
+        expect(
+          requests.filter((request) => request.method === "POST" && "uploads" in request.query),
+          label,
+        ).toHaveLength(1);
+        expect(
+          requests.filter((request) => request.method === "POST" && "uploadId" in request.query),
+          label,
+        ).toHaveLength(1);
+      }
+      expect((await readObject(dst, destinationBucket, `copied/${object.key}`)).equals(object.body), label).toBe(true);
+      const record = await documents.send(
+        new GetCommand({ TableName: deployment.table, Key: { pk: `obj#${destinationBucket}/copied/${object.key}`, sk: "object" } }),
+      );
+      expect(record.Item, label).toMatchObject({ status: "done", attempts: 1, deliveries: object.deliveries });
+    }
+    expect(await openUploads(dst, destinationBucket)).toEqual([]);
+    expect(await queueDepth(sqs, deployment.queueUrl)).toBe(0);
+    expect(await drainDeadLetters(sqs, deployment.dlqUrl)).toEqual([]);
+    // the duplicates met both a live lease (settled at once) and a finished copy: both paths ran
+    const count = (pattern: RegExp) => workers.reduce((sum, worker) => sum + (worker.output().match(pattern)?.length ?? 0), 0);
+    const duplicates = { whileCopying: count(/duplicate settled/g), afterDone: count(/duplicate delivery skipped/g) };
+    console.log(`duplicates: ${duplicates.whileCopying} settled against a live lease, ${duplicates.afterDone} after the copy was done`);
+    expect(duplicates.whileCopying + duplicates.afterDone).toBe(bodies.length - objects.length);
+    expect(duplicates.whileCopying).toBeGreaterThan(0);
+  });
+});

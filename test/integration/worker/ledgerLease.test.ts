@@ -1,0 +1,127 @@
+/**
+ * The ledger lease against the local DynamoDB (whose conditional writes the test bed makes
+ * atomic): who may take an object, when a lease is taken over, and what a stale S3 event does.
+ * Time is passed in, so expiry is tested without waiting.
+ */
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { type LeaseClaim, ObjectTransitions, orderableSequencer, type TransferIdentity } from "@s3-migrate/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createLedgerTable, localClients } from "../../support/awsResources.js";
+import { testEndpoints } from "../../support/endpoints.js";
+
+describe("object lease (ledger)", () => {
+  const { documents, dynamo } = localClients(testEndpoints().source.endpoint);
+  const table = `lease-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const ledger = new ObjectTransitions(documents, table);
+  const t0 = new Date("2026-12-01T10:00:00.000Z");
+  const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+  let counter = 0;
+  const object = (etag = "etag-1", size = 10): TransferIdentity => ({
+    srcBucket: "src",
+    srcKey: `k${counter}`,
+    desBucket: "dst",
+    desKey: `k${counter}`,
+    size,
+    srcEtag: etag,
+  });
+  const claim = (token: string, messageId: string, expiresInSeconds = 60, sequencer?: string): LeaseClaim => ({
+    token,
+    messageId,
+    expiresAt: t0.getTime() + expiresInSeconds * 1000,
+    ...(sequencer === undefined ? {} : { sequencer: orderableSequencer(sequencer) }),
+  });
+  const record = async (identity: TransferIdentity) =>
+    (
+      await documents.send(
+        new GetCommand({ TableName: table, Key: { pk: `obj#dst/${identity.desKey}`, sk: "object" }, ConsistentRead: true }),
+      )
+    ).Item;
+
+  beforeAll(async () => {
+    await createLedgerTable(dynamo, table);
+  });
+
+  it("gives a live lease to one attempt: a duplicate message is settled, the same message redelivered waits, another version waits", async () => {
+    counter++;
+    const v1 = object();
+    expect(await ledger.begin(v1, claim("a", "m1"), 0, t0)).toEqual({ status: "started" });
+    // another message for the same version, long after any busy-retry delay but within the lease
+    expect(await ledger.begin(v1, claim("b", "m2"), 0, at(50))).toEqual({ status: "duplicate" });
+    // the lease holder's own message, delivered again while the lease lives (its visibility lapsed)
+    expect(await ledger.begin(v1, claim("c", "m1"), 0, at(50))).toEqual({ status: "busy", retryAfterMs: 10_000 });
+    // a newer version of the object waits for the lease too (one writer per destination key)
+    expect(await ledger.begin(object("etag-2", 11), claim("d", "m3"), 0, at(50))).toMatchObject({ status: "busy" });
+    expect(await record(v1)).toMatchObject({ status: "in_progress", leaseOwner: "a", leaseMessageId: "m1", attempts: 1, deliveries: 2 });
+  });
+
+  it("lets a continuation take its own lease back, and anyone take an expired one; the old owner can then neither renew nor finish", async () => {
+    counter++;
+    const v1 = object();
+    expect(await ledger.begin(v1, claim("a", "m1"), 0, t0)).toEqual({ status: "started" });
+    expect(await ledger.begin(v1, claim("a", "m2", 120), 1, at(30))).toEqual({ status: "started" });
+    // the lease (now until t0 + 120 s) expires: the message delivered again takes the object over
+    expect(await ledger.begin(v1, claim("z", "m2", 300), 0, at(121))).toEqual({ status: "started" });
+    expect(await ledger.renew({ identity: v1, token: "a" }, t0.getTime() + 999_000)).toBe(false);
+    expect(await ledger.finish({ identity: v1, token: "a" }, { status: "done", desEtag: "x", verification: "source-etag" }, at(130))).toBe(
+      false,
+    );
+    expect(await ledger.renew({ identity: v1, token: "z" }, t0.getTime() + 400_000)).toBe(true);
+    expect(await ledger.finish({ identity: v1, token: "z" }, { status: "done", desEtag: "x", verification: "source-etag" }, at(140))).toBe(
+      true,
+    );
+    const done = await record(v1);
+    expect(done).toMatchObject({ status: "done", attempts: 2, continuations: 1 });
+    expect(done).not.toHaveProperty("leaseOwner");
+    expect(await ledger.begin(v1, claim("y", "m9"), 0, at(150))).toEqual({ status: "already-done" });
+  });
+
+  it("releases the lease on a retryable error, so the next delivery may start at once", async () => {
+    counter++;
+    const v1 = object();
+    await ledger.begin(v1, claim("a", "m1"), 0, t0);
+    expect(await ledger.recordError({ identity: v1, token: "a" }, "Transient", "reset", at(1))).toBe(true);
+    expect(await ledger.begin(v1, claim("b", "m2"), 0, at(2))).toEqual({ status: "started" });
+  });
+
+  it("never records a failure over a live lease", async () => {
+    counter++;
+    const v1 = object();
+    await ledger.begin(v1, claim("a", "m1"), 0, t0);
+    expect(await ledger.failBeforeStart(v1, "SourceMissing", "gone", at(5))).toBe(false);
+    expect(await ledger.failBeforeStart(v1, "SourceMissing", "gone", at(61))).toBe(true);
+  });
+
+  it("refuses S3 events older than the last one applied to the key, for copies and removals", async () => {
+    counter++;
+    const v2 = object("etag-2");
+    expect(await ledger.begin(v2, claim("a", "m1", 60, "0055AED6DCD90281E6"), 0, t0)).toEqual({ status: "started" });
+    await ledger.finish({ identity: v2, token: "a" }, { status: "done", desEtag: "x", verification: "source-etag" }, at(1));
+    // an older create event (shorter sequencer: right-padded, it sorts lower)
+    expect(await ledger.begin(object("etag-1"), claim("b", "m2", 60, "0055AED6DCD9028"), 0, at(2))).toEqual({ status: "stale" });
+    expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E5"), at(3))).toBe("stale");
+    expect(await ledger.recordDelete(v2, orderableSequencer("0055AED6DCD90281E5"), at(3))).toBe("stale");
+    // the same event again is not stale (a redelivery); a newer removal applies
+    expect(await ledger.begin(v2, claim("c", "m3", 60, "0055AED6DCD90281E6"), 0, at(4))).toEqual({ status: "already-done" });
+    expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E7"), at(5))).toBe("clear");
+    expect(await ledger.recordDelete(v2, orderableSequencer("0055AED6DCD90281E7"), at(5))).toBe("recorded");
+    expect(await record(v2)).toMatchObject({ status: "deleted", eventSequencer: orderableSequencer("0055AED6DCD90281E7") });
+  });
+
+  it("holds a removal back while a live lease copies the object", async () => {
+    counter++;
+    const v1 = object();
+    await ledger.begin(v1, claim("a", "m1"), 0, t0);
+    expect(await ledger.judgeDelete(v1, undefined, at(10))).toEqual({ busyForMs: 50_000 });
+    expect(await ledger.recordDelete(v1, undefined, at(10))).toEqual({ busyForMs: 50_000 });
+  });
+
+  it("lets exactly one of many concurrent attempts take a fresh object (atomic conditional writes)", async () => {
+    for (let round = 0; round < 5; round++) {
+      counter++;
+      const v1 = object();
+      const results = await Promise.all(Array.from({ length: 24 }, (_, index) => ledger.begin(v1, claim(`t${index}`, `m${index}`), 0, t0)));
+      expect(results.filter((result) => result.status === "started")).toHaveLength(1);
+      expect(results.filter((result) => result.status === "duplicate")).toHaveLength(23);
+    }
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * The worker's trust boundary: crafted messages of every format that name what the
+ * configuration does not allow are refused before anything is read, in the Lambda and in
+ * cluster mode alike. Both S3 endpoints sit behind counting proxies, so "nothing read, written or
+ * deleted" is what the endpoints saw, not what our logs say.
+ */
+
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
+import { drainDeadLetters, localClients } from "../../support/awsResources.js";
+import { buildCli } from "../../support/cli.js";
+import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
+import { drainThroughHandler } from "../../support/eventSourceMapping.js";
+import { type FaultProxy, startFaultProxy } from "../../support/faultProxy.js";
+import { deployLocally, type LocalDeployment } from "../../support/functionEnvironment.js";
+import { queueDepth, startWorker } from "../../support/workerProcess.js";
+
+interface Buckets {
+  readonly source: string;
+  readonly destination: string;
+  readonly events: string;
+  readonly foreign: string;
+}
+
+const job = (source: [string, string], destination: [string, string]) =>
+  JSON.stringify({
+    schema: "s3-migrate/job",
+    version: 1,
+    source: { bucket: source[0], key: source[1], size: 5, etag: "0123456789abcdef0123456789abcdef" },
+    destination: { bucket: destination[0], key: destination[1] },
+    queuedAt: "",
+  });
+const original = (source: [string, string], destination: [string, string]) =>
+  JSON.stringify({ Src_bucket: source[0], Src_key: source[1], Des_bucket: destination[0], Des_key: destination[1], Size: 5 });
+const s3Event = (
+  bucket: string,
+  key: string,
+  extra: { eventSource?: string; eventName?: string; sequencer?: string; eTag?: string } = {},
+) =>
+  JSON.stringify({
+    Records: [
+      {
+        eventVersion: "2.1",
+        eventSource: extra.eventSource ?? "aws:s3",
+        eventName: extra.eventName ?? "ObjectCreated:Put",
+        s3: {
+          bucket: { name: bucket },
+          object: {
+            key: encodeURIComponent(key),
+            size: 5,
+            eTag: extra.eTag ?? "0123456789abcdef0123456789abcdef",
+            sequencer: extra.sequencer ?? "0055AED6DCD90281E5",
+          },
+        },
+      },
+    ],
+  });
+
+/** Messages no configuration of the test allows, and the code each must be refused with. */
+function craftedMessages(b: Buckets): Array<[string, string, string]> {
+  return [
+    ["job: unconfigured source bucket", job([b.foreign, "data/a"], [b.destination, "copied/data/a"]), "NotConfigured"],
+    ["job: source outside the pair's prefix", job([b.source, "private/a"], [b.destination, "copied/private/a"]), "NotConfigured"],
+    ["job: another destination key", job([b.source, "data/a"], [b.destination, "elsewhere/data/a"]), "DestinationNotMapped"],
+    ["job: another destination bucket", job([b.source, "data/a"], [b.foreign, "copied/data/a"]), "DestinationNotMapped"],
+    ["original job: unconfigured source", original([b.foreign, "data/a"], [b.destination, "copied/data/a"]), "NotConfigured"],
+    ["original job: another destination", original([b.source, "data/a"], [b.destination, "data/a"]), "DestinationNotMapped"],
+    ["S3 event: foreign bucket", s3Event(b.foreign, "incoming/a.csv"), "ForeignEventSource"],
+    ["S3 event: the pair's bucket, not the event bucket", s3Event(b.source, "data/a"), "ForeignEventSource"],
+    ["S3 event: forged event source", s3Event(b.events, "incoming/a.csv", { eventSource: "aws:sqs" }), "ForeignEventSource"],
+    ["S3 event: outside the notification filter", s3Event(b.events, "outgoing/a.csv"), "NotConfigured"],
+    [
+      "S3 event: forged removal, deletes off",
+      s3Event(b.events, "incoming/a.csv", { eventName: "ObjectRemoved:Delete" }),
+      "DeletesDisabled",
+    ],
+  ];
+}
+
+describe("trust boundary: messages outside the configuration", () => {
+  const { source, destination } = testEndpoints();
+  const src = makeS3Client(source.endpoint, source.region);
+  const dst = makeS3Client(destination.endpoint, destination.region);
+  const { sqs, documents } = localClients(source.endpoint);
+  let buckets: Buckets;
+  let sourceProxy: FaultProxy;
+  let destinationProxy: FaultProxy;
+
+  beforeAll(async () => {
+    buckets = {
+      source: await createBucket(src, uniqueBucketName("trust-src")),
+      destination: await createBucket(dst, uniqueBucketName("trust-dst")),
+      events: await createBucket(src, uniqueBucketName("trust-ev")),
+      foreign: await createBucket(src, uniqueBucketName("trust-foreign")),
+    };
+    // Every object the crafted messages name exists, so a worker that obeyed them could copy.
+    for (const [bucket, key] of [
+      [buckets.source, "data/a"],
+      [buckets.source, "private/a"],
+      [buckets.foreign, "data/a"],
+      [buckets.foreign, "incoming/a.csv"],
+      [buckets.events, "incoming/a.csv"],
+      [buckets.events, "outgoing/a.csv"],
+    ] as const)
+      await putObject(src, bucket, key, "hello");
+    sourceProxy = await startFaultProxy({ target: source.endpoint });
+    destinationProxy = await startFaultProxy({ target: destination.endpoint });
+    buildCli();
+    return async () => {
+      await sourceProxy.close();
+      await destinationProxy.close();
+    };
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    resetWorkerForTests();
+  });
+
+  async function deploy(name: string, extra: Record<string, string> = {}): Promise<LocalDeployment> {
+    const deployment = await deployLocally(
+      name,
+      [{ src_bucket: buckets.source, src_prefix: "data/", des_bucket: buckets.destination, des_prefix: "copied" }],
+      "#",
+      {
+        AWS_ENDPOINT_URL_S3: sourceProxy.endpoint,
+        EVENT_SOURCE_BUCKET: buckets.events,
+        EVENT_FILTER_PREFIX: "incoming/",
+        EVENT_FILTER_SUFFIX: ".csv",
+        DEFAULT_DEST_BUCKET: buckets.destination,
+        DEFAULT_DEST_PREFIX: "events",
+        POWERTOOLS_LOG_LEVEL: "ERROR",
+        ...extra,
+      },
+      destinationProxy.endpoint,
+    );
+    deployment.env.DEAD_LETTER_QUEUE_URL = deployment.dlqUrl;
+    return deployment;
+  }
+
+  async function send(queueUrl: string, bodies: readonly string[]): Promise<void> {
+    for (let start = 0; start < bodies.length; start += 10) {
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: bodies.slice(start, start + 10).map((MessageBody, index) => ({ Id: String(index), MessageBody })),
+        }),
+      );
+    }
+  }
+
+  const requestsSince = (marks: [number, number]) => [
+    ...sourceProxy.requests.slice(marks[0]).map((r) => `source ${r.method} ${decodeURIComponent(r.path)}`),
+    ...destinationProxy.requests.slice(marks[1]).map((r) => `destination ${r.method} ${decodeURIComponent(r.path)}`),
+  ];
+  const mark = (): [number, number] => [sourceProxy.requests.length, destinationProxy.requests.length];
+
+  async function ledgerItems(table: string): Promise<number> {
+    return (await documents.send(new ScanCommand({ TableName: table }))).Items?.length ?? 0;
+  }
+
+  it.each(["lambda", "cluster"] as const)(
+    "refuses every crafted message in %s mode: nothing read, written or deleted, each dead-lettered with its reason",
+    async (mode) => {
+      // Prepare
+      const deployment = await deploy(`trust-${mode}`);
+      const crafted = craftedMessages(buckets);
+      await send(
+        deployment.queueUrl,
+        crafted.map(([, body]) => body),
+      );
+      const before = mark();
+      // Act
+      if (mode === "lambda") {
+        for (const [variable, value] of Object.entries(deployment.env)) vi.stubEnv(variable, value);
+        const drained = await drainThroughHandler(sqs, deployment.queueUrl, handler);
+        expect(drained.failures).toBe(0);
+      } else {
+        const worker = startWorker(deployment.env, ["--exit-when-idle", "3"]);
+        expect(await worker.exited, worker.output()).toBe(0);
+      }
+      // Assess
+      expect(requestsSince(before)).toEqual([]);
+      const dead = await drainDeadLetters(sqs, deployment.dlqUrl);
+      expect(dead.map((letter) => [letter.body, letter.errorCode]).sort()).toEqual(crafted.map(([, body, code]) => [body, code]).sort());
+      for (const letter of dead) expect(letter.errorMessage).not.toMatch(/secret|testing|china-secret/i);
+      expect(await queueDepth(sqs, deployment.queueUrl)).toBe(0);
+      expect(await ledgerItems(deployment.table)).toBe(0);
+    },
+  );
+
+  it("a forged removal of an object that exists deletes nothing; stale events (older sequencer) change nothing and read nothing", async () => {
+    // Prepare: deletes on; the event bucket's object copied through its (newest) event
+    const deployment = await deploy("trust-stale", { PROPAGATE_DELETES: "true" });
+    for (const [variable, value] of Object.entries(deployment.env)) vi.stubEnv(variable, value);
+    const key = "incoming/stale.csv";
+    const current = await putObject(src, buckets.events, key, "version two");
+    const etag = (current.ETag ?? "").replaceAll('"', "");
+    await send(deployment.queueUrl, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E6", eTag: etag })]);
+    await drainThroughHandler(sqs, deployment.queueUrl, handler);
+    expect((await readObject(dst, buckets.destination, `events/${key}`)).toString()).toBe("version two");
+    // Act 1: older events of the same key (an earlier create, an earlier removal)
+    let before = mark();
+    await send(deployment.queueUrl, [
+      s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E5", eTag: "0123456789abcdef0123456789abcdef" }),
+      s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E4", eventName: "ObjectRemoved:Delete" }),
+    ]);
+    const stale = await drainThroughHandler(sqs, deployment.queueUrl, handler);
+    // Assess 1: settled without a request to either endpoint; the copy is intact
+    expect(stale).toMatchObject({ processed: 2, failures: 0 });
+    expect(requestsSince(before)).toEqual([]);
+    // Act 2: a newer removal, forged: the source object is still there
+    before = mark();
+    await send(deployment.queueUrl, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E7", eventName: "ObjectRemoved:Delete" })]);
+    const forged = await drainThroughHandler(sqs, deployment.queueUrl, handler);
+    // Assess 2: one HEAD of the configured source key, nothing at the destination
+    expect(forged).toMatchObject({ processed: 1, failures: 0 });
+    expect(requestsSince(before)).toEqual([`source HEAD /${buckets.events}/${key}`]);
+    expect((await readObject(dst, buckets.destination, `events/${key}`)).toString()).toBe("version two");
+    expect(await drainDeadLetters(sqs, deployment.dlqUrl)).toEqual([]);
+  });
+});
