@@ -1,8 +1,12 @@
 /**
- * Proves the local test bed itself: two independent moto servers, and a fault proxy that
- * forwards faithfully and injects exactly the faults it is told to.
+ * Proves the local test bed itself: two independent moto servers, started by a launcher that
+ * patches moto or refuses to start, and a fault proxy that forwards faithfully and injects
+ * exactly the faults it is told to. (What the patches fix is proven in testbedPatches.test.ts.)
  */
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { HeadBucketCommand, HeadObjectCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createBucket, listAllKeys, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../support/endpoints.js";
@@ -43,6 +47,70 @@ describe("moto servers", () => {
     expect(dstNames).toContain(dstBucket);
     expect(dstNames).not.toContain(srcBucket);
     expect(await listAllKeys(src, srcBucket)).toEqual(["a/b.txt"]);
+  });
+});
+
+describe("moto launcher (test/setup/moto_server.py)", () => {
+  const setupDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../setup");
+  /**
+   * Runs the launcher's main() after `tamper` (Python) with moto.server.main stubbed out, so no
+   * server starts; importing the launcher as a module must not leave a __pycache__ in the repo.
+   */
+  const HARNESS = [
+    "import sys",
+    "sys.dont_write_bytecode = True",
+    "sys.path.insert(0, sys.argv[1])",
+    "exec(sys.argv[2])",
+    "import moto.server, moto_server",
+    "moto.server.main = lambda argv: print('moto.server.main reached', argv)",
+    "moto_server.main(['--parent-pid', sys.argv[3], '-H', '127.0.0.1', '-p', '5999'])",
+  ].join("\n");
+  const launch = (tamper: string, env: Record<string, string> = {}) =>
+    spawnSync("python3", ["-c", HARNESS, setupDir, tamper, String(process.pid)], {
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, S3M_MOTO_PATCHES: "on", ...env },
+    });
+
+  it("patches the installed moto, then hands moto.server its own arguments", () => {
+    // Act
+    const run = launch("");
+
+    // Assess
+    expect(run.stderr).toContain("patched: DynamoDB actions run one at a time");
+    expect(run.stderr).toContain("patched: ListObjectVersions with only a KeyMarker");
+    expect(run.stdout).toContain("moto.server.main reached ['-H', '127.0.0.1', '-p', '5999']");
+    expect(run.status).toBe(0);
+  });
+
+  it.each([
+    {
+      change: "ListObjectVersions rewritten upstream",
+      tamper: "import moto.s3.models as m; m.S3Backend.list_object_versions = m.S3Backend.list_objects",
+      message: "moto.s3.models.S3Backend.list_object_versions does not contain the KeyMarker lines this patch replaces",
+    },
+    {
+      change: "DynamoDB dispatched elsewhere",
+      tamper: "from moto.dynamodb.responses import DynamoHandler; del DynamoHandler.call_action",
+      message: "moto.dynamodb.responses.DynamoHandler no longer defines call_action",
+    },
+  ])("refuses to start, saying why, when moto changed: $change", ({ tamper, message }) => {
+    // Act
+    const run = launch(tamper);
+
+    // Assess
+    expect(run.stderr).toContain(`moto_server.py: refusing to start: ${message}`);
+    expect(run.stdout).not.toContain("moto.server.main reached");
+    expect(run.status).toBe(1);
+  });
+
+  it("refuses an S3M_MOTO_PATCHES other than on or off rather than guess", () => {
+    // Act
+    const run = launch("", { S3M_MOTO_PATCHES: "no" });
+
+    // Assess
+    expect(run.stderr).toContain("S3M_MOTO_PATCHES must be 'on' (the default) or 'off', not 'no'");
+    expect(run.status).toBe(1);
   });
 });
 

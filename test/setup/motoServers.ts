@@ -37,21 +37,12 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 const logDir = path.join(repoRoot, ".tmp");
 
 /**
- * Runs moto exactly like `python3 -m moto.server -H HOST -p PORT`, but first asks Linux
- * (PR_SET_PDEATHSIG) to SIGTERM it when this Node process dies: exit hooks cannot run when
- * vitest is SIGKILLed (OOM killer, CI timeout), and an orphaned server would hold memory and ports.
+ * Starts moto like `python3 -m moto.server -H HOST -p PORT`, with the fixes to moto's lies that
+ * the tests rely on (see its header; `S3M_MOTO_PATCHES=off` leaves them out). `--parent-pid`
+ * makes Linux SIGTERM the server when this Node process dies: exit hooks cannot run when vitest
+ * is SIGKILLed (OOM killer, CI timeout), and an orphaned server would hold memory and ports.
  */
-const BOOTSTRAP = [
-  "import ctypes, os, runpy, signal, sys",
-  "try:",
-  "    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)",
-  "except Exception:",
-  "    pass",
-  "if os.getppid() != int(sys.argv[1]):",
-  "    sys.exit('moto bootstrap: the test runner exited before the server started')",
-  "sys.argv = ['moto.server'] + sys.argv[2:]",
-  "runpy.run_module('moto.server', run_name='__main__', alter_sys=True)",
-].join("\n");
+const LAUNCHER = path.join(repoRoot, "test/setup/moto_server.py");
 
 const live = new Set<MotoServer>();
 
@@ -72,6 +63,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("sourceEndpoint", source.endpoint);
   project.provide("destinationEndpoint", destination.endpoint);
   console.log(`moto: source ${source.endpoint}, destination ${destination.endpoint} (logs in .tmp/moto-*.log)`);
+  if (process.env.S3M_MOTO_PATCHES === "off") {
+    console.warn("moto: S3M_MOTO_PATCHES=off, moto runs UNPATCHED; tests of atomic writes and versioned listings will fail");
+  }
 
   return async () => {
     await Promise.all(servers.map(stopMoto));
@@ -112,7 +106,7 @@ function spawnMoto(role: Role, port: number): MotoServer {
   const logFile = path.join(logDir, `moto-${role}.log`);
   const fd = openSync(logFile, "w");
   try {
-    const args = ["-c", BOOTSTRAP, String(process.pid), "-H", HOST, "-p", String(port)];
+    const args = [LAUNCHER, "--parent-pid", String(process.pid), "-H", HOST, "-p", String(port)];
     // detached: own process group, so teardown can kill the whole group and a terminal Ctrl-C
     // reaches only vitest, which then shuts the servers down in order.
     const child = spawn("python3", args, {

@@ -1,0 +1,254 @@
+/**
+ * Proves the fixes test/setup/moto_server.py applies to moto, so the tests that lean on them (run
+ * lease, ledger, versioned listings) prove something: concurrent conditional writes to one
+ * DynamoDB item are atomic, and ListObjectVersions after a KeyMarker lists exactly the keys after
+ * it. `S3M_MOTO_PATCHES=off pnpm exec vitest run <this file>` shows every test here fail unfixed
+ * but the pagination guard, which checks that the fix leaves moto's own paging alone.
+ */
+import { Agent } from "node:http";
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import {
+  DeleteObjectCommand,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandInput,
+  PutBucketVersioningCommand,
+} from "@aws-sdk/client-s3";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../support/endpoints.js";
+
+const { source } = testEndpoints();
+
+/**
+ * Writers that race for one item in every round, each on its own connection. More do not race
+ * more on moto: while one request runs its long update, the others barely get the GIL to reach
+ * theirs, so a race is two requests that got into the update before either left the window.
+ */
+const WRITERS = 2;
+/** Rounds per test. Unlocked, moto let both writers through in 6 to 10 rounds of 10 (measured). */
+const ROUNDS = 10;
+/**
+ * Harmless SET actions put before the ones that matter. moto checks an update's condition first,
+ * then validates and applies its actions, so these widen the window an unlocked moto leaves
+ * between check and write from well under the GIL's 5 ms switch interval (the race then showed
+ * in about one round in twenty, even with 32 writers) to about a hundred milliseconds. moto's
+ * validation cost grows faster than the number of actions (with 80, races came in bursts; with
+ * 100, reliably), and it fails with a RecursionError past about 156 of them.
+ */
+const FILLERS = Array.from({ length: 100 }, (_, i) => `f${i} = :filler`);
+
+/** What one round of the race left behind. */
+interface Round {
+  /** Indexes of the writers whose write succeeded. */
+  readonly winners: number[];
+  /** Errors other than ConditionalCheckFailedException (there should be none). */
+  readonly unexpected: unknown[];
+  /** The item as stored after the round. */
+  readonly stored?: Record<string, AttributeValue>;
+}
+
+/** One conditional UpdateItem the writers race with, as its expressions. */
+interface RacedUpdate {
+  readonly condition: string;
+  /** The SET actions, after the fillers. */
+  readonly actions: readonly string[];
+  readonly names: Record<string, string>;
+  readonly values: Record<string, AttributeValue>;
+}
+
+/**
+ * A DynamoDB client that opens a connection per writer at once (moto closes each after one
+ * answer), so the writers really run together on moto's threaded server. No retries: a retried
+ * write would blur which attempt won.
+ */
+function concurrentDynamo(): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: source.endpoint,
+    region: source.region,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    maxAttempts: 1,
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: WRITERS }) },
+  });
+}
+
+/**
+ * Runs ROUNDS rounds, each on a fresh item `seed` creates: every writer sends `update` (with
+ * `:owner` set to its index) at once, then the item is read back.
+ */
+async function raceRounds(
+  dynamo: DynamoDBClient,
+  table: string,
+  seed: Record<string, AttributeValue>,
+  update: RacedUpdate,
+): Promise<Round[]> {
+  const rounds: Round[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const key = { pk: { S: `race-${process.hrtime.bigint()}` } };
+    await dynamo.send(new PutItemCommand({ TableName: table, Item: { ...seed, ...key } }));
+    const results = await Promise.allSettled(
+      Array.from({ length: WRITERS }, (_, writer) =>
+        dynamo.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression: `SET ${[...FILLERS, ...update.actions].join(", ")}`,
+            ConditionExpression: update.condition,
+            ExpressionAttributeNames: update.names,
+            ExpressionAttributeValues: { ...update.values, ":filler": { S: "x" }, ":owner": { S: String(writer) } },
+          }),
+        ),
+      ),
+    );
+    const { Item } = await dynamo.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }));
+    rounds.push({
+      winners: results.flatMap((result, writer) => (result.status === "fulfilled" ? [writer] : [])),
+      unexpected: results.flatMap((result) =>
+        result.status === "rejected" && !(result.reason instanceof ConditionalCheckFailedException) ? [result.reason] : [],
+      ),
+      ...(Item === undefined ? {} : { stored: Item }),
+    });
+  }
+  return rounds;
+}
+
+/** Per round: how many writers won, and whether the stored owner is the (first) winner. */
+function outcome(rounds: readonly Round[]): Array<{ winners: number; storedIsWinner: boolean }> {
+  return rounds.map(({ winners, stored }) => ({ winners: winners.length, storedIsWinner: stored?.owner?.S === String(winners[0]) }));
+}
+
+const ONE_WINNER_EACH = Array.from({ length: ROUNDS }, () => ({ winners: 1, storedIsWinner: true }));
+
+describe("moto DynamoDB: concurrent conditional writes to one item", () => {
+  const dynamo = concurrentDynamo();
+  const table = `patches-${process.pid}`;
+
+  beforeAll(async () => {
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+  });
+
+  it("a claim with attribute_not_exists, the shape of a lease: one writer takes each record", async () => {
+    // Prepare: a record nobody holds
+    const claim: RacedUpdate = {
+      condition: "attribute_not_exists(#owner)",
+      actions: ["#owner = :owner"],
+      names: { "#owner": "owner" },
+      values: {},
+    };
+
+    // Act
+    const rounds = await raceRounds(dynamo, table, { status: { S: "queued" } }, claim);
+
+    // Assess
+    expect(rounds.flatMap(({ unexpected }) => unexpected)).toEqual([]);
+    expect(outcome(rounds)).toEqual(ONE_WINNER_EACH);
+  });
+
+  it("an optimistic version check: one writer moves each record past the version they all read", async () => {
+    // Prepare: every writer read version 0
+    const bump: RacedUpdate = {
+      condition: "#v = :read",
+      actions: ["#owner = :owner", "#v = #v + :one"],
+      names: { "#v": "v", "#owner": "owner" },
+      values: { ":read": { N: "0" }, ":one": { N: "1" } },
+    };
+
+    // Act
+    const rounds = await raceRounds(dynamo, table, { v: { N: "0" } }, bump);
+
+    // Assess
+    expect(rounds.flatMap(({ unexpected }) => unexpected)).toEqual([]);
+    expect(outcome(rounds)).toEqual(ONE_WINNER_EACH);
+    expect(rounds.map(({ stored }) => stored?.v?.N)).toEqual(Array(ROUNDS).fill("1"));
+  });
+});
+
+describe("moto S3: ListObjectVersions after a KeyMarker", () => {
+  const s3 = makeS3Client(source.endpoint, source.region);
+  let bucket: string;
+  /** Every version and delete marker written, as `key@versionId`. */
+  const written: Array<{ key: string; id: string }> = [];
+
+  /** Every version and delete marker a listing returns, following its markers page by page. */
+  async function listVersions(input: Omit<ListObjectVersionsCommandInput, "Bucket">): Promise<string[]> {
+    const listed: string[] = [];
+    let markers: Pick<ListObjectVersionsCommandInput, "KeyMarker" | "VersionIdMarker"> = {};
+    for (let page = 0; page < 100; page++) {
+      const answer = await s3.send(new ListObjectVersionsCommand({ ...input, ...markers, Bucket: bucket }));
+      for (const entry of [...(answer.Versions ?? []), ...(answer.DeleteMarkers ?? [])]) listed.push(`${entry.Key}@${entry.VersionId}`);
+      if (!answer.IsTruncated) return listed.sort();
+      markers = { KeyMarker: answer.NextKeyMarker, VersionIdMarker: answer.NextVersionIdMarker };
+    }
+    throw new Error("ListObjectVersions did not end within 100 pages");
+  }
+
+  const writtenAfter = (marker: string): string[] =>
+    written
+      .filter(({ key }) => key > marker)
+      .map(({ key, id }) => `${key}@${id}`)
+      .sort();
+
+  beforeAll(async () => {
+    bucket = await createBucket(s3, uniqueBucketName("patches-versions"));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    for (const [key, versions] of [
+      ["a", 2],
+      ["b", 3],
+      ["c", 2],
+      ["d", 1],
+      ["e", 1],
+    ] as const) {
+      for (let version = 0; version < versions; version++) {
+        const { VersionId } = await putObject(s3, bucket, key, `${key}${version}`);
+        written.push({ key, id: String(VersionId) });
+      }
+    }
+    const { VersionId } = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: "e" }));
+    written.push({ key: "e", id: String(VersionId) });
+  });
+
+  it("KeyMarker at an existing key lists none of its versions and every version of the next key", async () => {
+    // Act
+    const listed = await listVersions({ KeyMarker: "b" });
+
+    // Assess
+    expect(listed).toEqual(writtenAfter("b"));
+  });
+
+  it("KeyMarker between keys keeps the latest version of the next key", async () => {
+    // Act
+    const listed = await listVersions({ KeyMarker: "b0" });
+
+    // Assess
+    expect(listed).toEqual(writtenAfter("b0"));
+  });
+
+  it("pages of 2 from a KeyMarker, then KeyMarker and VersionIdMarker, list every version once", async () => {
+    // Act
+    const listed = await listVersions({ KeyMarker: "a", MaxKeys: 2 });
+
+    // Assess
+    expect(listed).toEqual(writtenAfter("a"));
+  });
+
+  it("pages of 2 from the start list every version once (moto's own paging is left alone)", async () => {
+    // Act
+    const listed = await listVersions({ MaxKeys: 2 });
+
+    // Assess
+    expect(listed).toEqual(writtenAfter(""));
+  });
+});

@@ -1,0 +1,187 @@
+"""Starts one moto server for the local test bed, with two of moto's lies fixed.
+
+Runs exactly like ``python3 -m moto.server -H HOST -p PORT [moto options]`` after patching moto
+in this process. Used by test/setup/motoServers.ts (vitest's globalSetup) and scripts/lib/moto.sh
+(demo and benchmarks), so tests, demo and benchmarks all run against the same moto.
+
+    python3 test/setup/moto_server.py [--parent-pid PID] -H 127.0.0.1 -p 5000
+
+--parent-pid PID
+    Asks Linux (PR_SET_PDEATHSIG) to SIGTERM the server when its parent dies, and refuses to start
+    if the parent is no longer PID. Exit hooks cannot run when the test runner is SIGKILLed (OOM
+    killer, CI timeout), and an orphaned server would hold memory and ports.
+
+The lies fixed, and why they matter here:
+
+1. DynamoDB conditional writes are not atomic. The server is a threaded werkzeug server and
+   moto's DynamoDB backend has no lock, so two concurrent conditional writes to one item (an
+   ``attribute_not_exists(pk)`` claim, a version check) can both pass their condition before
+   either writes. The jobsender's run lease and the worker's ledger transitions rely on exactly
+   that atomicity. Fix: every DynamoDB action (single-item, batch, transact, PartiQL: all go
+   through ``DynamoHandler.call_action``) runs under one process-wide lock.
+
+2. ListObjectVersions with a KeyMarker and no VersionIdMarker starts one version late. moto
+   5.2.1's ``S3Backend.list_object_versions`` skips the first version at or after KeyMarker
+   whatever its key: after an existing key it skips that key's latest version but lists its
+   older ones; after a bound that is no key it loses the latest version of the next key. S3 lists
+   exactly the versions of the keys after KeyMarker. A versioned jobsender pass starts every
+   key-space segment, and every resumed segment, that way, so it would lose a key at each bound
+   (or cursor whose object has gone) with no key of its own. Fix: the faulty lines are replaced
+   in the method's source, which is compiled again in its module.
+
+Each patch checks that moto still has the shape it fixes and stops the server with a message
+otherwise, so a moto upgrade cannot silently drop a fix (test/integration/testbed.test.ts checks
+that). The tests that prove the fixes are in test/integration/testbedPatches.test.ts and
+test/integration/jobsender/versionedSegments.test.ts.
+
+S3M_MOTO_PATCHES=off starts moto unpatched (``on``, the default, patches; anything else is refused).
+It exists only to show that those tests fail without the fixes; never use it otherwise.
+"""
+
+import ctypes
+import inspect
+import os
+import signal
+import sys
+import textwrap
+import threading
+from collections.abc import Callable
+from typing import Any
+
+PR_SET_PDEATHSIG = 1
+
+
+class PatchError(Exception):
+    """moto no longer looks like what a patch was written for."""
+
+
+def main(argv: list[str]) -> None:
+    """Patches moto (unless S3M_MOTO_PATCHES=off), then serves until SIGTERM or SIGINT."""
+    moto_argv = watch_parent(argv)
+    patches = os.environ.get("S3M_MOTO_PATCHES", "on")
+    if patches not in ("on", "off"):
+        sys.exit(f"moto_server.py: S3M_MOTO_PATCHES must be 'on' (the default) or 'off', not {patches!r}")
+    if patches == "off":
+        log("S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys)")
+    else:
+        try:
+            serialise_dynamodb()
+            fix_list_object_versions_key_marker()
+        except PatchError as error:
+            sys.exit(f"moto_server.py: refusing to start: {error}")
+    import moto.server
+
+    moto.server.main(moto_argv)
+
+
+def watch_parent(argv: list[str]) -> list[str]:
+    """Consumes ``--parent-pid PID`` (if first); returns the rest, moto.server's arguments."""
+    if argv[:1] != ["--parent-pid"]:
+        return argv
+    if len(argv) < 2 or not argv[1].isdigit():
+        sys.exit("moto_server.py: --parent-pid needs a process id")
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except Exception:
+        pass  # Not Linux: the parent's exit hooks remain the only guard.
+    # Checked after prctl: a parent that died before it would leave us orphaned for good.
+    if os.getppid() != int(argv[1]):
+        sys.exit("moto_server.py: the parent exited before the server started")
+    return argv[2:]
+
+
+def serialise_dynamodb() -> None:
+    """Runs every DynamoDB action of this process under one lock (lie 1)."""
+    from moto.dynamodb import urls
+    from moto.dynamodb.responses import DynamoHandler
+
+    where = "moto.dynamodb.responses.DynamoHandler"
+    if "call_action" not in vars(DynamoHandler):
+        raise PatchError(f"{where} no longer defines call_action, the dispatch point the lock wraps")
+    routes = urls.url_paths.values()
+    if any(getattr(route, "__self__", None) is not DynamoHandler for route in routes):
+        raise PatchError(f"moto.dynamodb.urls no longer routes every request to {where}.dispatch")
+    try:
+        dispatch = inspect.getsource(DynamoHandler._dispatch)
+    except (OSError, TypeError) as error:
+        raise PatchError(f"cannot read {where}._dispatch ({error})") from error
+    if "self.call_action()" not in dispatch:
+        raise PatchError(f"{where}._dispatch no longer calls self.call_action()")
+
+    lock = threading.Lock()
+    unlocked: Callable[[Any], Any] = DynamoHandler.call_action
+
+    def call_action(self: Any) -> Any:
+        with lock:
+            return unlocked(self)
+
+    call_action.__wrapped__ = unlocked  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+    log("patched: DynamoDB actions run one at a time (conditional writes are atomic)")
+
+
+# moto 5.2.1, S3Backend.list_object_versions: with only a KeyMarker, the first version whose key
+# is >= KeyMarker is skipped by the `continue` whatever its key is.
+LIST_VERSIONS_BUGGY = """\
+            elif not version_id_marker:
+                # Only KeyMarker is supplied, and it will be set to the last item of the previous page
+                # We skip all versions with ``name < key_marker``
+                # Because our list is ordered, we keep everything where ``name >= key_marker`` (i.e.: the next page)
+                skip_versions = version.name < key_marker
+                continue
+"""
+
+# S3: with only a KeyMarker, the listing starts at the first version of the first key > KeyMarker.
+LIST_VERSIONS_FIXED = """\
+            elif not version_id_marker:
+                # s3-migrate patch (test/setup/moto_server.py): like S3, list the keys strictly
+                # after KeyMarker, starting with (not skipping) the first version of the next key.
+                skip_versions = version.name <= key_marker
+                if skip_versions:
+                    continue
+"""
+
+
+def fix_list_object_versions_key_marker() -> None:
+    """Makes ListObjectVersions with only a KeyMarker start right after that key (lie 2)."""
+    import moto.s3.models as models
+
+    original = models.S3Backend.list_object_versions
+    where = "moto.s3.models.S3Backend.list_object_versions"
+    try:
+        source = textwrap.dedent(inspect.getsource(original))
+        first_line = inspect.getsourcelines(original)[1]
+    except (OSError, TypeError) as error:
+        raise PatchError(f"cannot read the source of {where} to patch it ({error})") from error
+    found = source.count(LIST_VERSIONS_BUGGY)
+    if found != 1:
+        raise PatchError(
+            f"{where} does not contain the KeyMarker lines this patch replaces ({found} matches, "
+            f"moto {moto_version()}). Check whether this moto still skips the first version after "
+            "a KeyMarker, then update or remove the patch in test/setup/moto_server.py."
+        )
+    # Blank lines in front keep tracebacks pointing at the right lines of moto's file.
+    padding = "\n" * (first_line - 1)
+    fixed = padding + source.replace(LIST_VERSIONS_BUGGY, LIST_VERSIONS_FIXED)
+    namespace: dict[str, Any] = {}
+    code = compile(fixed, inspect.getsourcefile(original) or where, "exec")
+    exec(code, vars(models), namespace)
+    patched = namespace["list_object_versions"]
+    patched.__qualname__ = original.__qualname__
+    patched.__wrapped__ = original
+    models.S3Backend.list_object_versions = patched  # type: ignore[method-assign]
+    log("patched: ListObjectVersions with only a KeyMarker lists the keys after it")
+
+
+def moto_version() -> str:
+    import moto
+
+    return str(getattr(moto, "__version__", "unknown"))
+
+
+def log(message: str) -> None:
+    print(f"moto_server.py: {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
