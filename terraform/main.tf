@@ -66,6 +66,8 @@ locals {
     des_prefix = var.default_dest_prefix
   }] : []
 
+  event_bucket_arns = var.enable_bucket_events && var.bucket_events_source_bucket != null ? ["arn:${local.partition}:s3:::${var.bucket_events_source_bucket}"] : []
+
   sse_kms_key_arns = var.sse == "aws:kms" && can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.sse_kms_key_id, "-"))) ? [var.sse_kms_key_id] : []
 
   vpc_subnet_ids         = var.enable_nat_instance ? module.nat_instance[0].private_subnet_ids : var.lambda_subnet_ids
@@ -85,8 +87,13 @@ module "queue" {
   max_receive_count          = var.max_receive_count
   kms_master_key_id          = var.queue_kms_key_arn
 
+  # Closed queues: only the functions, the operators and the event bucket may send. The role
+  # ARNs are what aws:PrincipalArn holds for the functions' assumed-role sessions.
+  sender_principal_arns     = concat([module.worker.role_arn], var.create_jobsender ? [module.jobsender.role_arn] : [], var.queue_sender_principal_arns)
+  dlq_sender_principal_arns = concat([module.worker.role_arn], var.queue_sender_principal_arns)
+
   create_s3_notification_policy = var.enable_bucket_events
-  s3_source_bucket_arns         = var.enable_bucket_events && var.bucket_events_source_bucket != null ? ["arn:${local.partition}:s3:::${var.bucket_events_source_bucket}"] : []
+  s3_source_bucket_arns         = local.event_bucket_arns
   s3_source_account_ids         = var.enable_bucket_events ? [coalesce(var.bucket_events_source_account_id, local.account_id)] : []
 
   tags = var.tags
@@ -121,6 +128,7 @@ module "config" {
   credentials_parameter_name   = var.credentials_parameter_name
   create_credentials_parameter = var.create_credentials_parameter
   credentials                  = var.credentials
+  credentials_version          = var.credentials_version
   credentials_kms_key_id       = var.credentials_kms_key_arn
 
   tags = var.tags
@@ -137,11 +145,14 @@ module "iam_policies" {
   bucket_pairs       = concat(var.bucket_pairs, local.event_pairs)
   propagate_deletes  = var.propagate_deletes
   compare_version_id = var.compare_version_id
+  copy_tags          = var.copy_tags
+  other_partition    = var.other_partition
 
-  job_queue_arn         = module.queue.queue_arn
-  dead_letter_queue_arn = module.queue.dlq_arn
-  ledger_table_arn      = module.ledger.table_arn
-  parameter_arns        = module.config.parameter_arns
+  job_queue_arn           = module.queue.queue_arn
+  dead_letter_queue_arn   = module.queue.dlq_arn
+  ledger_table_arn        = module.ledger.table_arn
+  ledger_status_index_arn = try(module.ledger.index_arns["by_status"], null)
+  parameter_arns          = module.config.parameter_arns
 
   credentials_kms_key_arn  = var.credentials_kms_key_arn
   queue_kms_key_arn        = var.queue_kms_key_arn
@@ -155,7 +166,9 @@ module "iam_policies" {
 ################################################################################
 
 locals {
-  # The contract with functions/worker: names are read by the code, values are strings.
+  # The contract with functions/worker: names are read by the code, values are strings. The
+  # worker checks every message against the configuration before reading anything: pairs and
+  # ignore list from SSM, and S3 events only from EVENT_SOURCE_BUCKET, within the event filter.
   worker_environment = {
     JOB_QUEUE_URL                = module.queue.queue_url
     DEAD_LETTER_QUEUE_URL        = module.queue.dlq_url
@@ -173,8 +186,11 @@ locals {
     SSE                          = var.sse == null ? "" : var.sse
     SSE_KMS_KEY_ID               = var.sse_kms_key_id == null ? "" : var.sse_kms_key_id
     COPY_TAGS                    = tostring(var.copy_tags)
-    DEFAULT_DEST_BUCKET          = var.default_dest_bucket == null ? "" : var.default_dest_bucket
+    DEFAULT_DEST_BUCKET          = var.enable_bucket_events && var.default_dest_bucket != null ? var.default_dest_bucket : ""
     DEFAULT_DEST_PREFIX          = var.default_dest_prefix
+    EVENT_SOURCE_BUCKET          = var.enable_bucket_events && var.bucket_events_source_bucket != null ? var.bucket_events_source_bucket : ""
+    EVENT_FILTER_PREFIX          = var.bucket_events_filter_prefix
+    EVENT_FILTER_SUFFIX          = var.bucket_events_filter_suffix
     PROPAGATE_DELETES            = tostring(var.propagate_deletes)
     DEADLINE_MARGIN_SECONDS      = tostring(var.deadline_margin_seconds)
     COMPARE_VERSION_ID           = tostring(var.compare_version_id)
@@ -332,6 +348,9 @@ module "nat_instance" {
   instance_type = var.nat_instance_type
   architecture  = var.nat_architecture
 
+  security_updates_schedule = var.nat_security_updates_schedule
+  security_updates_reboot   = var.nat_security_updates_reboot
+
   tags = var.tags
 }
 
@@ -353,6 +372,7 @@ module "monitoring" {
 
   alarm_email                          = var.alarm_email
   sns_kms_master_key_id                = var.sns_kms_key_id
+  create_sns_kms_key                   = var.create_sns_kms_key
   worker_errors_threshold              = var.worker_errors_alarm_threshold
   oldest_message_age_threshold_seconds = var.queue_age_alarm_seconds
 

@@ -22,6 +22,16 @@ output "dlq_arn" {
   value       = module.queue.dlq_arn
 }
 
+output "job_queue_policy_json" {
+  description = "Policy of the job queue: who may send (the functions, `queue_sender_principal_arns`, the event bucket), TLS only."
+  value       = module.queue.queue_policy_json
+}
+
+output "dlq_policy_json" {
+  description = "Policy of the dead-letter queue: who may send (the worker, `queue_sender_principal_arns`), TLS only."
+  value       = module.queue.dlq_policy_json
+}
+
 ################################################################################
 # Ledger
 ################################################################################
@@ -53,6 +63,25 @@ output "ignore_list_parameter_name" {
 output "credentials_parameter_name" {
   description = "Name (or ARN) of the credentials SecureString the functions read."
   value       = module.config.credentials_parameter_name
+}
+
+################################################################################
+# IAM for the people and the other account
+################################################################################
+
+output "credentials_policy_json" {
+  description = "Least-privilege IAM policy for the other account's access key (the one in the credentials SecureString), from the same bucket pairs, in `other_partition`: attach it there as a customer managed policy."
+  value       = module.iam_policies.credentials_policy_json
+}
+
+output "operator_policy_json" {
+  description = "IAM policy an operator needs for `s3-migrate status` and `s3-migrate redrive` (add the operator to `queue_sender_principal_arns` too, or the queue policy refuses the redrive)."
+  value       = module.iam_policies.operator_policy_json
+}
+
+output "other_partition" {
+  description = "Partition of the other account, as used in `credentials_policy_json`."
+  value       = module.iam_policies.other_partition
 }
 
 ################################################################################
@@ -135,6 +164,11 @@ output "dashboard_name" {
 output "sns_topic_arn" {
   description = "ARN of the alarm topic."
   value       = module.monitoring.sns_topic_arn
+}
+
+output "sns_kms_key_arn" {
+  description = "ARN of the key created for the alarm topic, or null (a key of yours, or no encryption)."
+  value       = module.monitoring.sns_kms_key_arn
 }
 
 output "alarm_names" {

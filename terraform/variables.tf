@@ -24,7 +24,7 @@ variable "tags" {
 ################################################################################
 
 variable "bucket_pairs" {
-  description = "Bucket pairs to migrate. A prefix of `\"\"` or `\"/\"` means the whole bucket; end prefixes with `/` to stop `logs` from also matching `logs-old/`. The destination key is `des_prefix` joined with the full source key. May be empty when S3 events are the only trigger."
+  description = "Bucket pairs to migrate. A prefix of `\"\"` or `\"/\"` means the whole bucket; end source prefixes with `/` to stop `logs` from also matching `logs-old/`. The destination key is `des_prefix` (a folder: `copy` and `copy/` are the same) joined with the full source key. Prefixes must not contain `*`, `?` or `$${`. May be empty when S3 events are the only trigger."
   type = list(object({
     src_bucket = string
     src_prefix = string
@@ -42,9 +42,9 @@ variable "bucket_pairs" {
 
   validation {
     condition = alltrue([for p in var.bucket_pairs : alltrue([
-      for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix)) && length(prefix) <= 1024
+      for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix)) && !strcontains(prefix, "$${") && length(prefix) <= 1024
     ])])
-    error_message = "Expected every `src_prefix` and `des_prefix` to have no `*` or `?` (IAM would read them as wildcards) and at most 1024 characters."
+    error_message = "Expected every `src_prefix` and `des_prefix` to have no `*`, `?` or `$${` (IAM would read them as wildcards or policy variables, widening the grants) and at most 1024 characters."
   }
 }
 
@@ -99,7 +99,7 @@ variable "get_object_with_version_id" {
 ################################################################################
 
 variable "credentials_parameter_name" {
-  description = "Name or ARN of the SecureString holding `{\"aws_access_key_id\",\"aws_secret_access_key\",\"region\"}` for the other account, in this account and region. Create it out of band (recommended) before applying."
+  description = "Name or ARN of the SecureString holding `{\"aws_access_key_id\",\"aws_secret_access_key\",\"region\",\"endpoint\"?}` for the other account, in this account and region. Create it out of band (recommended) before applying."
   type        = string
   default     = "s3_migration_credentials"
 
@@ -124,20 +124,49 @@ variable "credentials_kms_key_arn" {
 }
 
 variable "create_credentials_parameter" {
-  description = "Whether Terraform creates the credentials SecureString from `credentials` (true or false, default). The access key then sits in the Terraform state in plain text."
+  description = "Whether Terraform creates the credentials SecureString from the ephemeral `credentials` (true or false, default). The value is written with the write-only `value_wo`: it never enters the plan or the state."
   type        = bool
   default     = false
 }
 
 variable "credentials" {
-  description = "Access key of the other account, used only when `create_credentials_parameter` is true; `region` is the other side's region (e.g. `cn-northwest-1`)."
+  description = "Access key of the other account, used only when `create_credentials_parameter` is true; `region` is the other side's region (e.g. `cn-northwest-1`), the optional `endpoint` an `http(s)` URL for an S3-compatible or test endpoint. Ephemeral: pass it with `-var` or `TF_VAR_credentials` at each apply that writes it."
   type = object({
     aws_access_key_id     = string
     aws_secret_access_key = string
     region                = string
+    endpoint              = optional(string)
   })
   default   = null
   sensitive = true
+  ephemeral = true
+
+  validation {
+    condition     = var.credentials == null || try(var.credentials.endpoint == null || can(regex("^https?://[^\\s]+$", var.credentials.endpoint)), false)
+    error_message = "Expected `credentials.endpoint` to be null or an http(s) URL."
+  }
+}
+
+variable "credentials_version" {
+  description = "Version of `credentials`, 1 up (default 1): Terraform cannot see a change of a write-only value, so increase it to write new keys into the created parameter."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.credentials_version >= 1 && floor(var.credentials_version) == var.credentials_version
+    error_message = "Expected `credentials_version` to be a whole number from 1 up."
+  }
+}
+
+variable "other_partition" {
+  description = "Partition of the other account (the credentials' side), for `credentials_policy_json`: `aws`, `aws-cn`, `aws-us-gov`...; null (default) means `aws-cn` when this deployment is in `aws`, else `aws`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.other_partition == null || can(regex("^aws(-[a-z]+)*$", coalesce(var.other_partition, "-")))
+    error_message = "Expected `other_partition` to be null or a partition name such as `aws`, `aws-cn` or `aws-us-gov`."
+  }
 }
 
 ################################################################################
@@ -234,7 +263,7 @@ variable "copy_tags" {
 }
 
 variable "source_kms_key_arns" {
-  description = "ARNs of customer managed keys encrypting source objects (SSE-KMS), granted to the role with direction `PUT`."
+  description = "ARNs of customer managed keys encrypting source objects (SSE-KMS): granted `kms:Decrypt` (through S3 only) to the role with direction `PUT`, listed in `credentials_policy_json` with `GET`."
   type        = list(string)
   default     = []
 
@@ -441,6 +470,17 @@ variable "max_receive_count" {
   }
 }
 
+variable "queue_sender_principal_arns" {
+  description = "IAM roles and users besides the functions that may send to the job queue and the DLQ (the queue policies deny everyone else): operators who run `s3-migrate send`, `redrive` (or the console's DLQ redrive) or a cluster-mode `worker`. Role ARNs as `aws:PrincipalArn` sees them (`arn:<partition>:iam::<account>:role/<path><name>`, not an `sts` assumed-role ARN); `*` and `?` are wildcards in the name. At most 18. Principals of another account also need an IAM policy of their own and an Allow in the queue policy, which this module does not write."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.queue_sender_principal_arns) <= 18 && alltrue([for arn in var.queue_sender_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|(role|user)/[\\x21-\\x7E]+)$", arn))])
+    error_message = "Expected at most 18 `queue_sender_principal_arns`, each an IAM role, user or account root ARN such as `arn:aws:iam::111122223333:role/ops` (not an `arn:aws:sts::...:assumed-role/...` session ARN: aws:PrincipalArn is the role's ARN)."
+  }
+}
+
 variable "queue_kms_key_arn" {
   description = "ARN of a customer managed key for both queues; null (default) for SQS-managed encryption (SSE-SQS)."
   type        = string
@@ -484,7 +524,7 @@ variable "enable_bucket_events" {
 }
 
 variable "bucket_events_source_bucket" {
-  description = "Existing bucket whose events trigger transfers; required when `enable_bucket_events` is true."
+  description = "Existing bucket whose events trigger transfers; required when `enable_bucket_events` is true. The only bucket the queue accepts events from, and `EVENT_SOURCE_BUCKET` of the worker, which refuses events of any other."
   type        = string
   default     = null
 
@@ -506,20 +546,23 @@ variable "bucket_events_source_account_id" {
 }
 
 variable "bucket_events_filter_prefix" {
-  description = "Only keys beginning with this prefix raise events; empty (default) for all. Also the prefix the role is granted on that bucket."
+  description = "Only keys beginning with this prefix raise events; empty (default) for all. Also the prefix the role is granted on that bucket, and `EVENT_FILTER_PREFIX` of the worker, which refuses event keys outside it."
   type        = string
   default     = ""
 
+  nullable = false
+
   validation {
-    condition     = !can(regex("[*?]", var.bucket_events_filter_prefix))
-    error_message = "Expected `bucket_events_filter_prefix` to have no `*` or `?`."
+    condition     = !can(regex("[*?]", var.bucket_events_filter_prefix)) && !strcontains(var.bucket_events_filter_prefix, "$${")
+    error_message = "Expected `bucket_events_filter_prefix` to have no `*`, `?` or `$${` (IAM wildcards and policy variables)."
   }
 }
 
 variable "bucket_events_filter_suffix" {
-  description = "Only keys ending with this suffix raise events; empty (default) for all."
+  description = "Only keys ending with this suffix raise events; empty (default) for all. Also `EVENT_FILTER_SUFFIX` of the worker, which refuses event keys without it."
   type        = string
   default     = ""
+  nullable    = false
 }
 
 variable "default_dest_bucket" {
@@ -538,9 +581,11 @@ variable "default_dest_prefix" {
   type        = string
   default     = ""
 
+  nullable = false
+
   validation {
-    condition     = !can(regex("[*?]", var.default_dest_prefix))
-    error_message = "Expected `default_dest_prefix` to have no `*` or `?`."
+    condition     = !can(regex("[*?]", var.default_dest_prefix)) && !strcontains(var.default_dest_prefix, "$${")
+    error_message = "Expected `default_dest_prefix` to have no `*`, `?` or `$${` (IAM wildcards and policy variables)."
   }
 }
 
@@ -569,6 +614,18 @@ variable "nat_architecture" {
     condition     = contains(["arm64", "x86_64"], var.nat_architecture)
     error_message = "Expected `nat_architecture` to be `arm64` or `x86_64`."
   }
+}
+
+variable "nat_security_updates_schedule" {
+  description = "When the NAT instance installs security updates (beyond those at first boot), as a systemd `OnCalendar` expression (default `*-*-* 03:00:00`, daily, UTC); null for first boot only."
+  type        = string
+  default     = "*-*-* 03:00:00"
+}
+
+variable "nat_security_updates_reboot" {
+  description = "Whether a scheduled NAT update restarts the instance when an updated package needs it (true or false, default); transfers through it retry for about a minute."
+  type        = bool
+  default     = false
 }
 
 variable "nat_azs" {
@@ -617,9 +674,20 @@ variable "alarm_email" {
 }
 
 variable "sns_kms_key_id" {
-  description = "Customer managed key (ID, ARN or alias) for the alarm topic; null (default) leaves it unencrypted. Its policy must let `cloudwatch.amazonaws.com` use it."
+  description = "Customer managed key (ID, ARN or alias) for the alarm topic; null (default) uses one created for it (`create_sns_kms_key`). Its policy must let `cloudwatch.amazonaws.com` use it; the AWS managed `alias/aws/sns` cannot serve alarms and is refused."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.sns_kms_key_id == null || !can(regex("alias/aws/sns$", coalesce(var.sns_kms_key_id, "-")))
+    error_message = "Expected `sns_kms_key_id` not to be the AWS managed `alias/aws/sns`: CloudWatch alarms cannot publish to a topic encrypted with it."
+  }
+}
+
+variable "create_sns_kms_key" {
+  description = "Whether to create a customer managed key for the alarm topic when `sns_kms_key_id` is null (true, default; about 1 USD a month); false leaves the topic unencrypted."
+  type        = bool
+  default     = true
 }
 
 variable "worker_errors_alarm_threshold" {

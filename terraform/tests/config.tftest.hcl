@@ -85,6 +85,68 @@ run "created_credentials" {
     condition     = aws_ssm_parameter.credentials[0].type == "SecureString"
     error_message = "The credentials must be a SecureString."
   }
+
+  # Write-only: the plan (and so the state) holds no value, only the version that triggers a write.
+  assert {
+    condition     = aws_ssm_parameter.credentials[0].value_wo == null && aws_ssm_parameter.credentials[0].value_wo_version == 1
+    error_message = "The credentials must be written with the write-only value_wo (version 1)."
+  }
+}
+
+run "created_credentials_with_endpoint_and_new_version" {
+  command = plan
+
+  module {
+    source = "./modules/config"
+  }
+
+  variables {
+    credentials_parameter_name   = "/t/credentials"
+    create_credentials_parameter = true
+    credentials_version          = 2
+    credentials = {
+      aws_access_key_id     = "AKIAEXAMPLE"
+      aws_secret_access_key = "secret"
+      region                = "cn-northwest-1"
+      endpoint              = "https://s3.cn-northwest-1.amazonaws.com.cn"
+    }
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.credentials[0].value_wo_version == 2
+    error_message = "A new credentials_version must rewrite the parameter."
+  }
+}
+
+run "credentials_endpoint_must_be_a_url" {
+  command = plan
+
+  module {
+    source = "./modules/config"
+  }
+
+  variables {
+    credentials_parameter_name   = "/t/credentials"
+    create_credentials_parameter = true
+    credentials                  = { aws_access_key_id = "AKIAEXAMPLE", aws_secret_access_key = "secret", region = "cn-northwest-1", endpoint = "s3.example.com" }
+  }
+
+  expect_failures = [var.credentials]
+}
+
+run "created_credentials_need_a_value" {
+  command = plan
+
+  module {
+    source = "./modules/config"
+  }
+
+  variables {
+    credentials_parameter_name   = "/t/credentials"
+    create_credentials_parameter = true
+  }
+
+  expect_failures = [aws_ssm_parameter.credentials]
 }
 
 run "reserved_parameter_prefix_is_refused" {
@@ -110,6 +172,21 @@ run "wildcard_prefix_is_refused" {
 
   variables {
     bucket_pairs = [{ src_bucket = "src-a", src_prefix = "data*", des_bucket = "dst-a", des_prefix = "" }]
+  }
+
+  expect_failures = [var.bucket_pairs]
+}
+
+# An IAM policy variable in a prefix would be expanded by IAM (`${aws:username}`, `${*}`).
+run "policy_variable_in_prefix_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/config"
+  }
+
+  variables {
+    bucket_pairs = [{ src_bucket = "src-a", src_prefix = "home/$${aws:username}/", des_bucket = "dst-a", des_prefix = "" }]
   }
 
   expect_failures = [var.bucket_pairs]

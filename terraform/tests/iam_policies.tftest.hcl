@@ -1,5 +1,7 @@
 # The iam-policies module alone: the role reaches only its own side of each pair, S3 grants
-# never use a `*` resource, and KMS is granted only on the keys given.
+# never use a `*` resource, each function gets exactly the calls its code makes, KMS is granted
+# only on the keys given and only through their services, and the other account's key and the
+# operators get documents of their own.
 
 mock_provider "aws" {
   source          = "./tests/mocks"
@@ -96,11 +98,35 @@ run "put_reads_sources_only" {
     error_message = "The worker must consume the job queue."
   }
 
+  # ObjectTransitions (worker): GetCommand, UpdateCommand. ObjectLedger and PassStateStore
+  # (jobsender): BatchGetCommand, UpdateCommand; GetCommand, PutCommand, DeleteCommand.
   assert {
     condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
-      toset(s.Resource) == toset([var.ledger_table_arn, "${var.ledger_table_arn}/index/*"]) if s.Sid == "UseLedger"
+      toset(s.Action) == toset(["dynamodb:GetItem", "dynamodb:UpdateItem"]) && s.Resource == [var.ledger_table_arn] if s.Sid == "UseLedger"
     ])
-    error_message = "The ledger grant must cover the table and its indexes only."
+    error_message = "The worker may only get and update items of the ledger table."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.jobsender_policy_json).Statement :
+      toset(s.Action) == toset(["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]) && s.Resource == [var.ledger_table_arn]
+      if s.Sid == "UseLedger"
+    ])
+    error_message = "The jobsender gets exactly the ledger calls it makes, on the table only."
+  }
+
+  assert {
+    condition = alltrue([for doc in [output.worker_policy_json, output.jobsender_policy_json] :
+      !strcontains(doc, "dynamodb:Query") && !strcontains(doc, "/index/") && !strcontains(doc, "dynamodb:ConditionCheckItem")
+    ])
+    error_message = "No function runs status: no Query, no index, no ConditionCheckItem."
+  }
+
+  assert {
+    condition = alltrue([for doc in [output.worker_policy_json, output.jobsender_policy_json, output.credentials_policy_json] :
+      !strcontains(doc, "s3:GetObjectAttributes") && !strcontains(doc, "s3:GetObjectVersionAttributes")
+    ])
+    error_message = "Nothing sends GetObjectAttributes: s3:GetObjectAttributes and s3:GetObjectVersionAttributes must not be granted."
   }
 
   assert {
@@ -123,9 +149,19 @@ run "get_writes_destinations_only" {
     propagate_deletes = true
   }
 
+  # A destination key is the destination folder joined with the full source key: the grant is
+  # the folder plus the source prefix, never the whole folder.
   assert {
-    condition     = toset(output.role_object_arns) == toset(["arn:aws:s3:::dst-a/copy/*", "arn:aws:s3:::dst-a/logs/*", "arn:aws:s3:::dst-b/*"])
-    error_message = "GET must grant exactly the destination prefixes: ${jsonencode(output.role_object_arns)}."
+    condition     = toset(output.role_object_arns) == toset(["arn:aws:s3:::dst-a/copy/data/*", "arn:aws:s3:::dst-a/logs/logs/*", "arn:aws:s3:::dst-b/*"])
+    error_message = "GET must grant exactly where the pairs write: ${jsonencode(output.role_object_arns)}."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.jobsender_policy_json).Statement :
+      try(toset(s.Condition.StringLike["s3:prefix"]) == toset(["copy/data/*", "logs/logs/*"]), false)
+      if s.Resource == "arn:aws:s3:::dst-a"
+    ])
+    error_message = "Listing dst-a must be limited to the prefixes the jobsender lists there."
   }
 
   assert {
@@ -159,29 +195,291 @@ run "kms_only_on_given_keys" {
   variables {
     credentials_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/cred"
     queue_kms_key_arn       = "arn:aws:kms:us-east-1:111122223333:key/queue"
+    ledger_kms_key_arn      = "arn:aws:kms:us-east-1:111122223333:key/ledger"
     source_kms_key_arns     = ["arn:aws:kms:us-east-1:111122223333:key/src"]
     destination_kms_key_arns = [
-      "arn:aws:kms:cn-northwest-1:444455556666:key/dst",
+      "arn:aws-cn:kms:cn-northwest-1:444455556666:key/dst",
     ]
   }
 
   assert {
-    condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
-      toset(s.Resource) == toset([
-        "arn:aws:kms:us-east-1:111122223333:key/cred",
-        "arn:aws:kms:us-east-1:111122223333:key/queue",
-        "arn:aws:kms:us-east-1:111122223333:key/src",
-      ]) if s.Sid == "DecryptWithKeys"
+    condition = toset(flatten([for s in jsondecode(output.worker_policy_json).Statement : s.Resource if startswith(s.Action[0], "kms:")])) == toset([
+      "arn:aws:kms:us-east-1:111122223333:key/cred",
+      "arn:aws:kms:us-east-1:111122223333:key/queue",
+      "arn:aws:kms:us-east-1:111122223333:key/ledger",
+      "arn:aws:kms:us-east-1:111122223333:key/src",
     ])
-    error_message = "With PUT the worker decrypts the credentials, queue and source keys, and not the destination key."
+    error_message = "With PUT the worker uses the credentials, queue, ledger and source keys, and not the destination key."
+  }
+
+  # Each key only through the service holding what it protects, in the key's region.
+  assert {
+    condition = alltrue([for s in jsondecode(output.worker_policy_json).Statement : lookup({
+      DecryptCredentials   = ["ssm.us-east-1.amazonaws.com"]
+      UseQueueKey          = ["sqs.us-east-1.amazonaws.com"]
+      UseLedgerKey         = ["dynamodb.us-east-1.amazonaws.com"]
+      DecryptSourceObjects = ["s3.us-east-1.amazonaws.com"]
+    }, s.Sid, null) == s.Condition.StringEquals["kms:ViaService"] if startswith(s.Action[0], "kms:")])
+    error_message = "Every KMS grant of the worker must carry the kms:ViaService of its service."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      toset(s.Action) == toset(["kms:Decrypt"]) if s.Sid == "DecryptCredentials"
+    ])
+    error_message = "The credentials key is only decrypted."
   }
 
   assert {
     condition = anytrue([for s in jsondecode(output.jobsender_policy_json).Statement :
-      toset(s.Resource) == toset(["arn:aws:kms:us-east-1:111122223333:key/queue"]) if s.Sid == "EncryptWithKeys"
+      s.Resource == ["arn:aws:kms:us-east-1:111122223333:key/queue"] && toset(s.Action) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) if s.Sid == "UseQueueKey"
     ])
-    error_message = "The jobsender encrypts with the queue key only."
+    error_message = "The jobsender sends with the queue key (GenerateDataKey and Decrypt)."
   }
+
+  assert {
+    condition     = !strcontains(output.jobsender_policy_json, "key/src") && !strcontains(output.jobsender_policy_json, "s3.us-east-1")
+    error_message = "The jobsender only lists: no object key."
+  }
+
+  # With PUT the destination key is the other account's: it belongs in the credentials' policy.
+  assert {
+    condition = anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      s.Resource == ["arn:aws-cn:kms:cn-northwest-1:444455556666:key/dst"] && s.Condition.StringEquals["kms:ViaService"] == ["s3.cn-northwest-1.amazonaws.com.cn"]
+      if s.Sid == "EncryptDestinationObjects"
+    ])
+    error_message = "The credentials' policy must use the destination key through S3 in China."
+  }
+}
+
+run "dlq_needs_the_queue_key_without_job_queue_sends" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    dead_letter_queue_arn    = "arn:aws:sqs:us-east-1:111122223333:t-jobs-dlq"
+    worker_can_send_messages = false
+    queue_kms_key_arn        = "arn:aws:kms:us-east-1:111122223333:key/queue"
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      !contains(s.Action, "sqs:SendMessage") if s.Sid == "ConsumeJobQueue"
+    ])
+    error_message = "worker_can_send_messages = false must take SendMessage on the job queue away."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      s.Action == ["sqs:SendMessage"] && s.Resource == var.dead_letter_queue_arn if s.Sid == "DeadLetterTerminalFailures"
+    ])
+    error_message = "The worker must still dead-letter terminal failures."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      contains(s.Action, "kms:GenerateDataKey") && contains(s.Action, "kms:Decrypt") if s.Sid == "UseQueueKey"
+    ])
+    error_message = "Sending to the DLQ (same key) needs GenerateDataKey on the queue key."
+  }
+}
+
+run "china_partition" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-cn", dns_suffix = "amazonaws.com.cn" }
+  }
+
+  variables {
+    queue_kms_key_arn = "arn:aws-cn:kms:cn-northwest-1:111122223333:key/queue"
+  }
+
+  assert {
+    condition     = output.other_partition == "aws" && toset(output.role_object_arns) == toset(["arn:aws-cn:s3:::src-a/data/*", "arn:aws-cn:s3:::src-a/logs/*", "arn:aws-cn:s3:::src-b/*"])
+    error_message = "Deployed in aws-cn, the role's ARNs are aws-cn and the other side is aws."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      s.Condition.StringEquals["kms:ViaService"] == ["sqs.cn-northwest-1.amazonaws.com.cn"] if s.Sid == "UseQueueKey"
+    ])
+    error_message = "In China, kms:ViaService ends in amazonaws.com.cn."
+  }
+
+  assert {
+    condition     = toset(output.credentials_bucket_arns) == toset(["arn:aws:s3:::dst-a", "arn:aws:s3:::dst-b"])
+    error_message = "The other side's buckets are in the aws partition."
+  }
+}
+
+# With PUT the key in the SecureString writes the destinations, in the other partition.
+run "credentials_policy_put" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    bucket_pairs = [
+      { src_bucket = "src-a", src_prefix = "data/", des_bucket = "dst-a", des_prefix = "copy" },
+      { src_bucket = "src-b", src_prefix = "", des_bucket = "dst-b", des_prefix = "/" },
+    ]
+    copy_tags         = false
+    propagate_deletes = true
+  }
+
+  assert {
+    condition     = toset(output.credentials_object_arns) == toset(["arn:aws-cn:s3:::dst-a/copy/data/*", "arn:aws-cn:s3:::dst-b/*"])
+    error_message = "The key writes the destinations, `copy` being the folder `copy/`, in aws-cn: ${jsonencode(output.credentials_object_arns)}."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      toset(s.Action) == toset(["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject", "s3:DeleteObject"])
+      if s.Sid == "WriteDestinationObjects"
+    ])
+    error_message = "The key gets the write actions, DeleteObject with propagate_deletes, and no tagging without copy_tags."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      toset(s.Condition.StringLike["s3:prefix"]) == toset(["copy/data/*"]) && s.Action == ["s3:ListBucket"]
+      if s.Resource == "arn:aws-cn:s3:::dst-a"
+      ]) && anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      !can(s.Condition) if s.Resource == "arn:aws-cn:s3:::dst-b"
+    ])
+    error_message = "The key lists dst-a under the pair's prefix only, and dst-b whole."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      toset(s.Resource) == toset(["arn:aws-cn:s3:::dst-a", "arn:aws-cn:s3:::dst-b"]) if s.Sid == "ListDestinationMultipartUploads"
+    ])
+    error_message = "The key lists the destinations' multipart uploads (resume)."
+  }
+
+  assert {
+    condition     = !strcontains(output.credentials_policy_json, "src-") && !strcontains(output.credentials_policy_json, "arn:aws:") && !strcontains(output.credentials_policy_json, "Tagging")
+    error_message = "With PUT the key reaches no source and nothing in our partition."
+  }
+
+  assert {
+    condition     = !strcontains(output.worker_policy_json, "Tagging")
+    error_message = "Without copy_tags no tagging action is granted."
+  }
+}
+
+# With GET the key reads the sources.
+run "credentials_policy_get" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    direction           = "GET"
+    compare_version_id  = true
+    other_partition     = "aws-us-gov"
+    source_kms_key_arns = ["arn:aws-us-gov:kms:us-gov-west-1:444455556666:key/src"]
+  }
+
+  assert {
+    condition     = toset(output.credentials_object_arns) == toset(["arn:aws-us-gov:s3:::src-a/data/*", "arn:aws-us-gov:s3:::src-a/logs/*", "arn:aws-us-gov:s3:::src-b/*"])
+    error_message = "With GET the key reads the source prefixes, in other_partition."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      toset(s.Action) == toset(["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectVersionTagging"]) if s.Sid == "ReadSourceObjects"
+    ])
+    error_message = "The key reads objects, versions and tags, and writes nothing."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      toset(s.Action) == toset(["s3:ListBucket", "s3:ListBucketVersions"]) && toset(s.Condition.StringLike["s3:prefix"]) == toset(["data/*", "logs/*"])
+      if s.Resource == "arn:aws-us-gov:s3:::src-a"
+    ])
+    error_message = "The key lists source versions with compare_version_id, under the pairs' prefixes."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      s.Action == ["kms:Decrypt"] && s.Condition.StringEquals["kms:ViaService"] == ["s3.us-gov-west-1.amazonaws.com"] if s.Sid == "DecryptSourceObjects"
+    ])
+    error_message = "With GET the source keys belong to the credentials' policy."
+  }
+
+  assert {
+    condition     = !strcontains(output.credentials_policy_json, "dst-") && !strcontains(output.credentials_policy_json, "s3:Put")
+    error_message = "With GET the key reaches no destination."
+  }
+
+  assert {
+    condition     = !strcontains(output.worker_policy_json, "key/src") && !strcontains(output.jobsender_policy_json, "ListBucketVersions")
+    error_message = "With GET the role neither decrypts sources nor lists their versions."
+  }
+}
+
+run "operator_policy" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    dead_letter_queue_arn = "arn:aws:sqs:us-east-1:111122223333:t-jobs-dlq"
+    ledger_kms_key_arn    = "arn:aws:kms:us-east-1:111122223333:key/ledger"
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.operator_policy_json).Statement :
+      s.Action == ["dynamodb:Query"] && s.Resource == ["${var.ledger_table_arn}/index/by_status"] if s.Sid == "QueryLedgerByStatus"
+    ])
+    error_message = "status queries the by_status index, and only it."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.operator_policy_json).Statement :
+      toset(s.Action) == toset(["sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage"]) && s.Resource == [var.dead_letter_queue_arn] if s.Sid == "RedriveDeadLetters"
+      ]) && anytrue([for s in jsondecode(output.operator_policy_json).Statement :
+      s.Action == ["sqs:SendMessage"] && s.Resource == [var.job_queue_arn] if s.Sid == "RequeueDeadLetters"
+    ])
+    error_message = "redrive moves from the DLQ and sends to the job queue."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.operator_policy_json).Statement :
+      s.Action == ["kms:Decrypt"] && s.Condition.StringEquals["kms:ViaService"] == ["dynamodb.us-east-1.amazonaws.com"] if s.Sid == "UseLedgerKey"
+    ])
+    error_message = "status reads the ledger through DynamoDB only."
+  }
+}
+
+run "policy_variable_in_prefix_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    bucket_pairs = [{ src_bucket = "src-a", src_prefix = "$${aws:userid}/", des_bucket = "dst-a", des_prefix = "" }]
+  }
+
+  expect_failures = [var.bucket_pairs]
 }
 
 run "bad_direction_is_refused" {

@@ -1,4 +1,5 @@
-# The nat-instance module alone: BBR and fq at boot, IMDSv2, no SSH, routes through the instance.
+# The nat-instance module alone: BBR and fq at boot, security updates at boot and on a timer,
+# IMDSv2, no SSH, HTTPS-only egress, routes through the instance.
 
 mock_provider "aws" {
   source          = "./tests/mocks"
@@ -78,6 +79,85 @@ run "defaults" {
     condition     = length(aws_iam_instance_profile.this) == 0
     error_message = "No instance profile unless Session Manager is asked for."
   }
+
+  # Patched before it forwards anything, from the latest release (the AMI's own is frozen).
+  assert {
+    condition = alltrue([for s in [
+      "--releasever=latest upgrade --security",
+      "OnCalendar=*-*-* 03:00:00",
+      "systemctl enable --now s3-migrate-security-updates.timer",
+      "dnf needs-restarting -r",
+    ] : strcontains(aws_instance.this[0].user_data, s)])
+    error_message = "The user data must install security updates at boot and schedule them daily."
+  }
+
+  assert {
+    condition     = strcontains(aws_instance.this[0].user_data, "--security") && !strcontains(aws_instance.this[0].user_data, "ExecStartPost")
+    error_message = "Scheduled updates must not reboot the instance unless asked to."
+  }
+
+  # DNS (VPC resolver), NTP (Amazon Time Sync) and IMDS are link-local: no rule for them.
+  assert {
+    condition = alltrue([for r in concat(values(aws_vpc_security_group_egress_rule.nat), values(aws_vpc_security_group_egress_rule.lambda)) :
+      r.ip_protocol == "tcp" && r.from_port == 443 && r.to_port == 443 && r.cidr_ipv4 == "0.0.0.0/0"
+    ]) && length(aws_vpc_security_group_egress_rule.nat) == 1 && length(aws_vpc_security_group_egress_rule.lambda) == 1
+    error_message = "The NAT instance and the functions may only reach TCP 443 on the internet."
+  }
+}
+
+run "security_updates_schedule" {
+  command = plan
+
+  module {
+    source = "./modules/nat-instance"
+  }
+
+  variables {
+    security_updates_schedule = "Sun *-*-* 04:30:00"
+    security_updates_reboot   = true
+    allowed_ports             = [443, 8443]
+  }
+
+  assert {
+    condition     = strcontains(aws_instance.this[0].user_data, "OnCalendar=Sun *-*-* 04:30:00") && strcontains(aws_instance.this[0].user_data, "ExecStartPost=/bin/sh -c 'dnf needs-restarting -r >/dev/null || systemctl reboot'")
+    error_message = "The schedule and the reboot on need must reach the timer."
+  }
+
+  assert {
+    condition     = toset(keys(aws_vpc_security_group_egress_rule.nat)) == toset(["443", "8443"])
+    error_message = "Egress follows the forwarded ports."
+  }
+}
+
+run "security_updates_at_boot_only" {
+  command = plan
+
+  module {
+    source = "./modules/nat-instance"
+  }
+
+  variables {
+    security_updates_schedule = null
+  }
+
+  assert {
+    condition     = strcontains(aws_instance.this[0].user_data, "--releasever=latest upgrade --security") && !strcontains(aws_instance.this[0].user_data, "OnCalendar")
+    error_message = "A null schedule keeps the boot-time updates and creates no timer."
+  }
+}
+
+run "schedule_with_shell_characters_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/nat-instance"
+  }
+
+  variables {
+    security_updates_schedule = "daily\nExecStart=/bin/sh -c 'curl x|sh'"
+  }
+
+  expect_failures = [var.security_updates_schedule]
 }
 
 run "ssh_port_is_refused" {
@@ -122,7 +202,8 @@ run "create_false_creates_nothing" {
   assert {
     condition = (
       length(aws_vpc.this) + length(aws_instance.this) + length(aws_eip.this) + length(aws_subnet.private) +
-      length(aws_subnet.public) + length(aws_security_group.nat) + length(aws_route.private_nat) + length(aws_vpc_endpoint.gateway) == 0
+      length(aws_subnet.public) + length(aws_security_group.nat) + length(aws_route.private_nat) + length(aws_vpc_endpoint.gateway) +
+      length(aws_vpc_security_group_egress_rule.nat) + length(aws_vpc_security_group_egress_rule.lambda) == 0
     )
     error_message = "create = false must create nothing."
   }

@@ -1,4 +1,5 @@
-# The queue module alone: redrive, visibility, encryption, S3 notification policy.
+# The queue module alone: redrive, visibility, encryption, and the queue policies that close
+# both queues to every sender but the allowed ones.
 
 mock_provider "aws" {
   source          = "./tests/mocks"
@@ -48,10 +49,117 @@ run "defaults" {
     error_message = "Both queues must be encrypted (SSE-SQS by default)."
   }
 
+  # Without senders given, nobody may send (the functions' roles are always passed by the root).
   assert {
-    condition     = length(aws_sqs_queue_policy.this) == 0
-    error_message = "No queue policy without S3 notifications."
+    condition     = [for st in jsondecode(aws_sqs_queue_policy.this[0].policy).Statement : st.Sid] == ["DenySendExceptAllowedSenders", "DenyInsecureTransport"]
+    error_message = "The job queue policy must deny sending and insecure transport, and allow nothing."
   }
+
+  assert {
+    condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.this[0].policy).Statement :
+      st.Effect == "Deny" && st.Principal == "*" && st.Action == "sqs:SendMessage" && !can(st.Condition) if st.Sid == "DenySendExceptAllowedSenders"
+    ])
+    error_message = "With no allowed sender the deny must have no exception."
+  }
+
+  assert {
+    condition = alltrue([for p in [aws_sqs_queue_policy.this[0].policy, aws_sqs_queue_policy.dlq[0].policy] : anytrue([for st in jsondecode(p).Statement :
+      st.Effect == "Deny" && st.Principal == "*" && st.Action == "sqs:*" && st.Condition == { Bool = { "aws:SecureTransport" = "false" } }
+      if st.Sid == "DenyInsecureTransport"
+    ])])
+    error_message = "Both queues must refuse requests without TLS."
+  }
+
+  assert {
+    condition     = aws_sqs_queue_policy.dlq[0].queue_url == aws_sqs_queue.dlq[0].id && aws_sqs_queue_policy.this[0].queue_url == aws_sqs_queue.this[0].id
+    error_message = "Each policy must be on its own queue."
+  }
+}
+
+run "allowed_senders" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  override_resource {
+    target          = aws_sqs_queue.this
+    override_during = plan
+    values          = { arn = "arn:aws:sqs:us-east-1:111122223333:t-jobs", id = "https://sqs.us-east-1.amazonaws.com/111122223333/t-jobs" }
+  }
+
+  override_resource {
+    target          = aws_sqs_queue.dlq
+    override_during = plan
+    values          = { arn = "arn:aws:sqs:us-east-1:111122223333:t-jobs-dlq", id = "https://sqs.us-east-1.amazonaws.com/111122223333/t-jobs-dlq" }
+  }
+
+  variables {
+    sender_principal_arns     = ["arn:aws:iam::111122223333:role/t-worker", "arn:aws:iam::111122223333:role/t-jobsender", "arn:aws:iam::111122223333:role/ops/operator"]
+    dlq_sender_principal_arns = ["arn:aws:iam::111122223333:role/t-worker"]
+  }
+
+  # A Lambda's calls come from an assumed-role session whose aws:PrincipalArn is the role ARN.
+  assert {
+    condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.this[0].policy).Statement :
+      st.Condition == { ArnNotLikeIfExists = { "aws:PrincipalArn" = ["arn:aws:iam::111122223333:role/t-worker", "arn:aws:iam::111122223333:role/t-jobsender", "arn:aws:iam::111122223333:role/ops/operator"] } }
+      && st.Resource == "arn:aws:sqs:us-east-1:111122223333:t-jobs"
+      if st.Sid == "DenySendExceptAllowedSenders"
+    ])
+    error_message = "The job queue must deny SendMessage unless aws:PrincipalArn is an allowed sender."
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.dlq[0].policy).Statement :
+      st.Condition == {
+        ArnNotLikeIfExists = {
+          "aws:PrincipalArn" = ["arn:aws:iam::111122223333:role/t-worker"]
+          "aws:SourceArn"    = ["arn:aws:sqs:us-east-1:111122223333:t-jobs"]
+        }
+        StringNotEqualsIfExists = { "aws:PrincipalServiceName" = "sqs.amazonaws.com" }
+      } && st.Resource == "arn:aws:sqs:us-east-1:111122223333:t-jobs-dlq"
+      if st.Sid == "DenySendExceptAllowedSenders"
+    ])
+    error_message = "The DLQ must take only the worker's messages (SQS's own redrive from the job queue exempted)."
+  }
+
+  assert {
+    condition     = !anytrue([for p in [aws_sqs_queue_policy.this[0].policy, aws_sqs_queue_policy.dlq[0].policy] : anytrue([for st in jsondecode(p).Statement : st.Effect == "Allow"])])
+    error_message = "Without S3 events the policies allow nothing: same-account senders are allowed by their IAM policies."
+  }
+}
+
+run "senders_unrestricted" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    restrict_senders = false
+  }
+
+  assert {
+    condition     = [for st in jsondecode(aws_sqs_queue_policy.this[0].policy).Statement : st.Sid] == ["DenyInsecureTransport"] && [for st in jsondecode(aws_sqs_queue_policy.dlq[0].policy).Statement : st.Sid] == ["DenyInsecureTransport"]
+    error_message = "restrict_senders = false must leave only the TLS deny."
+  }
+}
+
+run "assumed_role_sender_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    sender_principal_arns     = ["arn:aws:sts::111122223333:assumed-role/t-worker/session"]
+    dlq_sender_principal_arns = ["*"]
+  }
+
+  expect_failures = [var.sender_principal_arns, var.dlq_sender_principal_arns]
 }
 
 run "kms_encryption" {
@@ -82,6 +190,7 @@ run "s3_notification_policy" {
     create_s3_notification_policy = true
     s3_source_bucket_arns         = ["arn:aws:s3:::src-bucket"]
     s3_source_account_ids         = ["111122223333"]
+    sender_principal_arns         = ["arn:aws:iam::111122223333:role/t-worker"]
   }
 
   assert {
@@ -98,6 +207,45 @@ run "s3_notification_policy" {
     condition     = jsondecode(aws_sqs_queue_policy.this[0].policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == ["111122223333"]
     error_message = "The queue policy must check the source account when given."
   }
+
+  # The deny's exceptions, ANDed: not an allowed role AND not from the event bucket.
+  assert {
+    condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.this[0].policy).Statement :
+      st.Condition == { ArnNotLikeIfExists = { "aws:PrincipalArn" = ["arn:aws:iam::111122223333:role/t-worker"], "aws:SourceArn" = ["arn:aws:s3:::src-bucket"] } }
+      if st.Sid == "DenySendExceptAllowedSenders"
+    ])
+    error_message = "The deny must exempt the allowed roles and the S3 events of the named buckets."
+  }
+
+  # A bucket name can be taken over by another account after a delete: its events stay out.
+  assert {
+    condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.this[0].policy).Statement :
+      st.Effect == "Deny" && st.Action == "sqs:SendMessage" && st.Condition == {
+        ArnLike                 = { "aws:SourceArn" = ["arn:aws:s3:::src-bucket"] }
+        StringNotEqualsIfExists = { "aws:SourceAccount" = ["111122223333"] }
+      } if st.Sid == "DenyS3EventsFromOtherAccounts"
+    ])
+    error_message = "Events of the named buckets must come from their account."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_sqs_queue_policy.this[0].policy).Statement) <= 20 && length(aws_sqs_queue_policy.this[0].policy) <= 8192
+    error_message = "The policy must fit SQS's quotas (20 statements, 8,192 bytes)."
+  }
+}
+
+run "s3_notification_policy_without_buckets_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    create_s3_notification_policy = true
+  }
+
+  expect_failures = [aws_sqs_queue_policy.this]
 }
 
 run "visibility_below_worker_timeout_is_refused" {
@@ -126,7 +274,7 @@ run "create_false_creates_nothing" {
   }
 
   assert {
-    condition     = length(aws_sqs_queue.this) + length(aws_sqs_queue.dlq) + length(aws_sqs_queue_redrive_allow_policy.dlq) + length(aws_sqs_queue_policy.this) == 0
+    condition     = length(aws_sqs_queue.this) + length(aws_sqs_queue.dlq) + length(aws_sqs_queue_redrive_allow_policy.dlq) + length(aws_sqs_queue_policy.this) + length(aws_sqs_queue_policy.dlq) == 0
     error_message = "create = false must create nothing."
   }
 }

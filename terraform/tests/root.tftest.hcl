@@ -47,11 +47,66 @@ run "defaults" {
       "JOB_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "LEDGER_TABLE", "BUCKET_PAIRS_PARAMETER", "IGNORE_LIST_PARAMETER", "CREDENTIALS_PARAMETER",
       "DIRECTION", "PART_SIZE_MIB", "SMALL_OBJECT_THRESHOLD_MIB", "PART_CONCURRENCY", "FILE_CONCURRENCY",
       "MAX_ATTEMPTS", "STORAGE_CLASS", "SSE", "SSE_KMS_KEY_ID", "COPY_TAGS", "DEFAULT_DEST_BUCKET",
-      "DEFAULT_DEST_PREFIX", "PROPAGATE_DELETES", "DEADLINE_MARGIN_SECONDS", "COMPARE_VERSION_ID",
+      "DEFAULT_DEST_PREFIX", "EVENT_SOURCE_BUCKET", "EVENT_FILTER_PREFIX", "EVENT_FILTER_SUFFIX",
+      "PROPAGATE_DELETES", "DEADLINE_MARGIN_SECONDS", "COMPARE_VERSION_ID",
       "UPDATE_VERSION_ID", "GET_OBJECT_WITH_VERSION_ID", "POWERTOOLS_SERVICE_NAME",
       "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL",
     ])
     error_message = "The worker environment must be exactly the contract with the code."
+  }
+
+  assert {
+    condition = (
+      output.worker_environment.EVENT_SOURCE_BUCKET == "" &&
+      output.worker_environment.EVENT_FILTER_PREFIX == "" &&
+      output.worker_environment.EVENT_FILTER_SUFFIX == "" &&
+      output.worker_environment.BUCKET_PAIRS_PARAMETER == module.config.bucket_pairs_parameter_name &&
+      output.worker_environment.IGNORE_LIST_PARAMETER == module.config.ignore_list_parameter_name
+    )
+    error_message = "Without bucket events the worker accepts events from no bucket; it reads the pairs and the ignore list."
+  }
+
+  # The worker checks every message against the pairs and the ignore list: it reads all three.
+  assert {
+    condition = anytrue([for st in jsondecode(module.iam_policies.worker_policy_json).Statement :
+      st.Action == ["ssm:GetParameter"] && toset(st.Resource) == toset(module.config.parameter_arns) if st.Sid == "ReadConfiguration"
+    ])
+    error_message = "The worker must be able to read the bucket pairs, the ignore list and the credentials."
+  }
+
+  # Closed queues: the functions' roles are the only senders besides the operators.
+  assert {
+    condition = anytrue([for st in jsondecode(output.job_queue_policy_json).Statement :
+      st.Condition.ArnNotLikeIfExists["aws:PrincipalArn"] == [module.worker.role_arn, module.jobsender.role_arn] if st.Sid == "DenySendExceptAllowedSenders"
+    ])
+    error_message = "Only the worker and the jobsender may send to the job queue by default."
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(output.dlq_policy_json).Statement :
+      st.Condition.ArnNotLikeIfExists["aws:PrincipalArn"] == [module.worker.role_arn] if st.Sid == "DenySendExceptAllowedSenders"
+    ])
+    error_message = "Only the worker may send to the dead-letter queue by default."
+  }
+
+  # The key in the SecureString writes the destination, in the other partition.
+  assert {
+    condition = (
+      output.other_partition == "aws-cn" &&
+      strcontains(output.credentials_policy_json, "arn:aws-cn:s3:::china-dst/mirror/media/*") &&
+      !strcontains(output.credentials_policy_json, "global-src")
+    )
+    error_message = "credentials_policy_json must grant the China destination of the pair, and nothing of the source."
+  }
+
+  assert {
+    condition     = strcontains(output.operator_policy_json, "dynamodb:Query") && !strcontains(module.iam_policies.worker_policy_json, "dynamodb:Query") && !strcontains(module.iam_policies.jobsender_policy_json, "dynamodb:Query")
+    error_message = "Only operators query the ledger."
+  }
+
+  assert {
+    condition     = output.sns_kms_key_arn != null && module.monitoring.sns_kms_key_arn == output.sns_kms_key_arn
+    error_message = "The alarm topic is encrypted with a created key by default."
   }
 
   assert {
@@ -140,6 +195,7 @@ run "bucket_events" {
     enable_bucket_events        = true
     bucket_events_source_bucket = "events-src"
     bucket_events_filter_prefix = "incoming/"
+    bucket_events_filter_suffix = ".csv"
     default_dest_bucket         = "china-events"
     propagate_deletes           = true
   }
@@ -158,6 +214,25 @@ run "bucket_events" {
     condition     = output.worker_environment.DEFAULT_DEST_BUCKET == "china-events" && output.worker_environment.PROPAGATE_DELETES == "true"
     error_message = "Event jobs need their default destination."
   }
+
+  assert {
+    condition = (
+      output.worker_environment.EVENT_SOURCE_BUCKET == "events-src" &&
+      output.worker_environment.EVENT_FILTER_PREFIX == "incoming/" &&
+      output.worker_environment.EVENT_FILTER_SUFFIX == ".csv"
+    )
+    error_message = "The worker must know the event bucket and filter, to refuse events from elsewhere."
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(output.job_queue_policy_json).Statement :
+      st.Condition == { ArnLike = { "aws:SourceArn" = ["arn:aws:s3:::events-src"] }, StringEquals = { "aws:SourceAccount" = ["111122223333"] } } && st.Principal == { Service = "s3.amazonaws.com" }
+      if st.Sid == "AllowS3EventNotifications"
+      ]) && anytrue([for st in jsondecode(output.job_queue_policy_json).Statement :
+      st.Condition.ArnNotLikeIfExists["aws:SourceArn"] == ["arn:aws:s3:::events-src"] if st.Sid == "DenySendExceptAllowedSenders"
+    ])
+    error_message = "The job queue must take S3 events from the event bucket of this account only."
+  }
 }
 
 run "get_direction" {
@@ -169,13 +244,70 @@ run "get_direction" {
   }
 
   assert {
-    condition     = module.iam_policies.role_object_arns == ["arn:aws:s3:::china-dst/mirror/*"] && !strcontains(module.iam_policies.worker_policy_json, "global-src")
-    error_message = "With GET the role reaches the destination prefix only."
+    condition     = module.iam_policies.role_object_arns == ["arn:aws:s3:::china-dst/mirror/media/*"] && !strcontains(module.iam_policies.worker_policy_json, "global-src")
+    error_message = "With GET the role reaches where the pair writes only (destination folder + source prefix)."
   }
 
   assert {
     condition     = output.worker_environment.DIRECTION == "GET" && output.worker_environment.SSE == "aws:kms"
     error_message = "Environment values must follow the inputs."
+  }
+}
+
+run "operators_and_kms" {
+  command = plan
+
+  variables {
+    queue_sender_principal_arns = ["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Operator_*"]
+    queue_kms_key_arn           = "arn:aws:kms:us-east-1:111122223333:key/queue"
+    sns_kms_key_id              = "arn:aws:kms:us-east-1:111122223333:key/topic"
+    other_partition             = "aws"
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(output.job_queue_policy_json).Statement :
+      st.Condition.ArnNotLikeIfExists["aws:PrincipalArn"] == [module.worker.role_arn, module.jobsender.role_arn, "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Operator_*"]
+      if st.Sid == "DenySendExceptAllowedSenders"
+      ]) && anytrue([for st in jsondecode(output.dlq_policy_json).Statement :
+      st.Condition.ArnNotLikeIfExists["aws:PrincipalArn"] == [module.worker.role_arn, "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Operator_*"]
+      if st.Sid == "DenySendExceptAllowedSenders"
+    ])
+    error_message = "Operators may send to both queues (send, redrive, cluster-mode workers)."
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(module.iam_policies.worker_policy_json).Statement :
+      st.Resource == [var.queue_kms_key_arn] && st.Condition.StringEquals["kms:ViaService"] == ["sqs.us-east-1.amazonaws.com"] if st.Sid == "UseQueueKey"
+    ])
+    error_message = "The queue key is granted through SQS only."
+  }
+
+  assert {
+    condition     = module.monitoring.sns_kms_key_arn == null && output.other_partition == "aws" && strcontains(output.credentials_policy_json, "arn:aws:s3:::china-dst")
+    error_message = "A given topic key creates none; other_partition sets the credentials policy's ARNs."
+  }
+}
+
+# The credentials are ephemeral end to end: the root passes them to the config module, which
+# writes them with value_wo; nothing of them is in the plan.
+run "created_credentials" {
+  command = plan
+
+  variables {
+    create_credentials_parameter = true
+    credentials_parameter_name   = "/s3-migrate/credentials"
+    credentials_version          = 3
+    credentials = {
+      aws_access_key_id     = "AKIAEXAMPLE"
+      aws_secret_access_key = "secret"
+      region                = "cn-northwest-1"
+      endpoint              = "https://s3.cn-northwest-1.amazonaws.com.cn"
+    }
+  }
+
+  assert {
+    condition     = output.worker_environment.CREDENTIALS_PARAMETER == "/s3-migrate/credentials" && module.config.credentials_parameter_name == "/s3-migrate/credentials"
+    error_message = "The functions must read the created parameter."
   }
 }
 
@@ -197,8 +329,15 @@ run "event_only_without_jobsender" {
   }
 
   assert {
-    condition     = length(module.monitoring.alarm_names) == 0 && module.monitoring.sns_topic_arn == null
-    error_message = "create_monitoring = false must create no alarm or topic."
+    condition     = length(module.monitoring.alarm_names) == 0 && module.monitoring.sns_topic_arn == null && output.sns_kms_key_arn == null
+    error_message = "create_monitoring = false must create no alarm, topic or key."
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(output.job_queue_policy_json).Statement :
+      st.Condition.ArnNotLikeIfExists["aws:PrincipalArn"] == [module.worker.role_arn] if st.Sid == "DenySendExceptAllowedSenders"
+    ])
+    error_message = "Without a jobsender only the worker (and S3) may send to the job queue."
   }
 }
 
@@ -214,9 +353,19 @@ run "bad_inputs_are_refused" {
     sse                        = "KMS"
     log_retention_in_days      = 2
     jobsender_schedule         = "every hour"
+    bucket_pairs = [
+      { src_bucket = "global-src", src_prefix = "home/$${aws:username}/", des_bucket = "china-dst", des_prefix = "" },
+    ]
+    queue_sender_principal_arns = ["arn:aws:sts::111122223333:assumed-role/ops/me"]
+    sns_kms_key_id              = "alias/aws/sns"
+    other_partition             = "china"
   }
 
   expect_failures = [
+    var.bucket_pairs,
+    var.queue_sender_principal_arns,
+    var.sns_kms_key_id,
+    var.other_partition,
     var.direction,
     var.worker_memory_size,
     var.worker_batch_size,

@@ -22,7 +22,7 @@ const mirror = process.env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
  * saves its state, so that a hang (a provider waiting for something moto never shows) fails
  * inside the test's hook timeout and can still be destroyed.
  */
-const TIMEOUT_MS = { init: 60_000, apply: 240_000, output: 30_000, destroy: 150_000 } as const;
+const TIMEOUT_MS = { init: 60_000, apply: 240_000, output: 30_000, show: 30_000, destroy: 150_000 } as const;
 
 /** Services the root module (and its data sources) calls, all pointed at the one endpoint. */
 const PROVIDER_SERVICES = ["cloudwatch", "dynamodb", "ec2", "events", "iam", "kms", "lambda", "logs", "s3", "sns", "sqs", "ssm", "sts"];
@@ -74,6 +74,14 @@ export interface ModuleOutputs {
   record(name: string): Record<string, string>;
 }
 
+/** One resource instance of the applied state, with its attributes as the provider read them back. */
+export interface DeployedResource {
+  /** Full address, e.g. `module.s3_migrate.module.queue.aws_sqs_queue_policy.this[0]`. */
+  readonly address: string;
+  readonly type: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
 /** A working directory holding a copy of terraform/ and a root configuration calling it. */
 export interface TerraformWorkspace {
   readonly dir: string;
@@ -81,6 +89,8 @@ export interface TerraformWorkspace {
   apply(): Promise<void>;
   /** The root module's outputs, from `terraform output -json`. */
   outputs(): Promise<ModuleOutputs>;
+  /** Every resource instance of the state, from `terraform show -json`. */
+  resources(): Promise<DeployedResource[]>;
   /** `terraform destroy`, when anything was applied. */
   destroy(): Promise<void>;
   /** Deletes the working directory. */
@@ -112,6 +122,10 @@ export function createTerraformWorkspace(options: WorkspaceOptions): TerraformWo
     outputs: async () => {
       const raw = JSON.parse(await runTerraform(dir, "output", ["-json"])) as Record<string, { value: unknown }>;
       return moduleOutputs(raw.s3_migrate?.value);
+    },
+    resources: async () => {
+      const shown = JSON.parse(await runTerraform(dir, "show", ["-json"])) as { values?: { root_module?: StateModule } };
+      return stateResources(shown.values?.root_module);
     },
     destroy: async () => {
       if (existsSync(path.join(dir, "terraform.tfstate"))) await runTerraform(dir, "destroy", ["-auto-approve", "-input=false"]);
@@ -205,7 +219,7 @@ async function runTerraform(dir: string, command: keyof typeof TIMEOUT_MS, flags
       timeout,
       killSignal: "SIGINT",
     });
-    if (command !== "output") console.log(`terraform ${command}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (command !== "output" && command !== "show") console.log(`terraform ${command}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return stdout;
   } catch (error) {
     const { stdout = "", stderr = "", killed = false } = error as { stdout?: string; stderr?: string; killed?: boolean };
@@ -225,6 +239,19 @@ function terraformEnvironment(dir: string): NodeJS.ProcessEnv {
     TF_INPUT: "0",
     CHECKPOINT_DISABLE: "1",
   };
+}
+
+interface StateModule {
+  readonly resources?: DeployedResource[];
+  readonly child_modules?: StateModule[];
+}
+
+function stateResources(module: StateModule | undefined): DeployedResource[] {
+  if (module === undefined) return [];
+  return [
+    ...(module.resources ?? []).map(({ address, type, values }) => ({ address, type, values })),
+    ...(module.child_modules ?? []).flatMap(stateResources),
+  ];
 }
 
 function moduleOutputs(value: unknown): ModuleOutputs {

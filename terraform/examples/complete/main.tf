@@ -42,6 +42,9 @@ module "s3_migrate" {
   nat_instance_type   = var.nat_instance_type
   nat_architecture    = "arm64"
 
+  # Who else may send to the queues (s3-migrate send / redrive, cluster-mode workers).
+  queue_sender_principal_arns = var.operator_role_arns
+
   # Operations.
   alarm_email                = var.alarm_email
   log_retention_in_days      = 90

@@ -32,3 +32,13 @@ output "nat_public_ip" {
   description = "Elastic IP the China side sees (allow it in bucket policies if they filter on aws:SourceIp)."
   value       = module.s3_migrate.nat_public_ip
 }
+
+output "credentials_policy_json" {
+  description = "IAM policy to attach, in the China account, to the user whose access key is in the credentials SecureString."
+  value       = module.s3_migrate.credentials_policy_json
+}
+
+output "operator_policy_json" {
+  description = "IAM policy for the operators of `s3-migrate status` and `redrive`."
+  value       = module.s3_migrate.operator_policy_json
+}

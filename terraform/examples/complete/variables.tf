@@ -74,6 +74,12 @@ variable "nat_instance_type" {
   default     = "t4g.small"
 }
 
+variable "operator_role_arns" {
+  description = "IAM roles of the operators who run `s3-migrate send`, `status` or `redrive` (the queues refuse other senders); give them `operator_policy_json` too."
+  type        = list(string)
+  default     = []
+}
+
 variable "alarm_email" {
   description = "Email for the alarms; null for none."
   type        = string

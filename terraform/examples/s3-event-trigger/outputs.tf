@@ -12,3 +12,8 @@ output "dashboard_name" {
   description = "Name of the CloudWatch dashboard."
   value       = module.s3_migrate.dashboard_name
 }
+
+output "credentials_policy_json" {
+  description = "IAM policy to attach, in the other account, to the user whose access key is in the credentials SecureString."
+  value       = module.s3_migrate.credentials_policy_json
+}

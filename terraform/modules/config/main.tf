@@ -71,16 +71,19 @@ resource "aws_ssm_parameter" "ignore_list" {
 # Credentials
 ################################################################################
 
-# Optional: the recommended path is a SecureString created out of band, so that the access key
-# never enters the Terraform state.
+# Optional: the recommended path is a SecureString created out of band. When Terraform creates
+# it, the value goes through the write-only `value_wo` from an ephemeral variable, so that the
+# access key reaches neither the plan nor the state; `value_wo_version` tells Terraform when to
+# write it again.
 resource "aws_ssm_parameter" "credentials" {
   count = var.create_credentials_parameter ? 1 : 0
 
-  name        = var.credentials_parameter_name
-  description = "s3-migrate credentials of the other account: {aws_access_key_id, aws_secret_access_key, region}."
-  type        = "SecureString"
-  key_id      = var.credentials_kms_key_id
-  value       = jsonencode(var.credentials)
+  name             = var.credentials_parameter_name
+  description      = "s3-migrate credentials of the other account: {aws_access_key_id, aws_secret_access_key, region, endpoint?}."
+  type             = "SecureString"
+  key_id           = var.credentials_kms_key_id
+  value_wo         = var.credentials == null ? null : jsonencode({ for k, v in var.credentials : k => v if v != null })
+  value_wo_version = var.credentials_version
 
   tags = var.tags
 

@@ -40,7 +40,7 @@ variable "bucket_pairs_parameter_name" {
 }
 
 variable "bucket_pairs" {
-  description = "Bucket pairs to migrate, stored as the JSON list `[{\"src_bucket\",\"src_prefix\",\"des_bucket\",\"des_prefix\"}]` the code reads. A prefix of `\"\"` or `\"/\"` means the whole bucket; prefixes must not contain `*` or `?`. May be empty (S3-event-only deployments)."
+  description = "Bucket pairs to migrate, stored as the JSON list `[{\"src_bucket\",\"src_prefix\",\"des_bucket\",\"des_prefix\"}]` the code reads. A prefix of `\"\"` or `\"/\"` means the whole bucket; prefixes must not contain `*`, `?` or `$${`. May be empty (S3-event-only deployments)."
   type = list(object({
     src_bucket = string
     src_prefix = string
@@ -58,9 +58,9 @@ variable "bucket_pairs" {
 
   validation {
     condition = alltrue([for p in var.bucket_pairs : alltrue([
-      for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix)) && length(prefix) <= 1024
+      for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix)) && !strcontains(prefix, "$${") && length(prefix) <= 1024
     ])])
-    error_message = "Expected every `src_prefix` and `des_prefix` to have no `*` or `?` (they would widen IAM policies) and at most 1024 characters."
+    error_message = "Expected every `src_prefix` and `des_prefix` to have no `*`, `?` or `$${` (IAM wildcards and policy variables would widen the grants) and at most 1024 characters."
   }
 }
 
@@ -94,7 +94,7 @@ variable "ignore_list" {
 ################################################################################
 
 variable "credentials_parameter_name" {
-  description = "Name or ARN of the SecureString parameter holding `{\"aws_access_key_id\",\"aws_secret_access_key\",\"region\"}` for the other account. Created out of band by default (recommended, as in the original solution): this module only passes the name through."
+  description = "Name or ARN of the SecureString parameter holding `{\"aws_access_key_id\",\"aws_secret_access_key\",\"region\",\"endpoint\"?}` for the other account. Created out of band by default (recommended, as in the original solution): this module only passes the name through."
   type        = string
   default     = "s3_migration_credentials"
 
@@ -108,20 +108,38 @@ variable "credentials_parameter_name" {
 }
 
 variable "create_credentials_parameter" {
-  description = "Whether to create the credentials SecureString from `credentials` (true or false, default). The secret then lands in the Terraform state in plain text: prefer creating it out of band."
+  description = "Whether to create the credentials SecureString from the ephemeral `credentials` (true or false, default). The value is write-only: it never enters the state, but it passes through the machine running Terraform; creating the parameter out of band keeps it off that machine too."
   type        = bool
   default     = false
 }
 
 variable "credentials" {
-  description = "Access key of the other account, only used when `create_credentials_parameter` is true. `region` is where the other side's buckets are (e.g. `cn-northwest-1`)."
+  description = "Access key of the other account, only used when `create_credentials_parameter` is true. `region` is where the other side's buckets are (e.g. `cn-northwest-1`); the optional `endpoint` (an `http(s)` URL) points that side at an S3-compatible or test endpoint. Ephemeral: written with the write-only `value_wo`, it never enters the plan or the state."
   type = object({
     aws_access_key_id     = string
     aws_secret_access_key = string
     region                = string
+    endpoint              = optional(string)
   })
   default   = null
   sensitive = true
+  ephemeral = true
+
+  validation {
+    condition     = var.credentials == null || try(var.credentials.endpoint == null || can(regex("^https?://[^\\s]+$", var.credentials.endpoint)), false)
+    error_message = "Expected `credentials.endpoint` to be null or an http(s) URL."
+  }
+}
+
+variable "credentials_version" {
+  description = "Version of the `credentials` value, 1 up (default 1): Terraform cannot see a write-only value change, so increase this to write new keys into the created parameter."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.credentials_version >= 1 && floor(var.credentials_version) == var.credentials_version
+    error_message = "Expected `credentials_version` to be a whole number from 1 up."
+  }
 }
 
 variable "credentials_kms_key_id" {

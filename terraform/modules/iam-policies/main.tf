@@ -1,95 +1,127 @@
 data "aws_partition" "current" {}
 
 locals {
-  partition = data.aws_partition.current.partition
+  partition  = data.aws_partition.current.partition
+  dns_suffix = data.aws_partition.current.dns_suffix
+
+  # The other side is normally across the partition boundary: AWS Global <-> AWS China.
+  other_partition  = coalesce(var.other_partition, local.partition == "aws" ? "aws-cn" : "aws")
+  other_dns_suffix = local.other_partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"
 
   # The side of each pair this account's role touches; the other side is reached with the keys
   # from the credentials parameter, so the role gets no grant on it at all.
   role_reads_source       = var.direction == "PUT"
   role_writes_destination = var.direction == "GET"
-
-  locations = [for p in var.bucket_pairs : {
-    bucket = local.role_reads_source ? p.src_bucket : p.des_bucket
-    prefix = local.role_reads_source ? p.src_prefix : p.des_prefix
-  }]
-  buckets      = distinct([for l in local.locations : l.bucket])
-  whole_bucket = { for b in local.buckets : b => anytrue([for l in local.locations : l.bucket == b && contains(["", "/"], l.prefix)]) }
-  prefixes     = { for b in local.buckets : b => distinct([for l in local.locations : l.prefix if l.bucket == b]) }
-
-  bucket_arns = [for b in local.buckets : "arn:${local.partition}:s3:::${b}"]
-  object_arns = flatten([for b in local.buckets : (
-    local.whole_bucket[b]
-    ? ["arn:${local.partition}:s3:::${b}/*"]
-    : [for p in local.prefixes[b] : "arn:${local.partition}:s3:::${b}/${p}*"]
-  )])
-
-  # ListBucket limited to the configured prefixes through the s3:prefix condition key.
-  list_condition = { for b in local.buckets : b => (
-    local.whole_bucket[b] ? {} : { Condition = { StringLike = { "s3:prefix" = [for p in local.prefixes[b] : "${p}*"] } } }
-  ) }
-
-  worker_list_actions    = ["s3:ListBucket"]
-  jobsender_list_actions = concat(["s3:ListBucket"], var.compare_version_id && local.role_reads_source ? ["s3:ListBucketVersions"] : [])
+  role_side               = local.role_reads_source ? "source" : "destination"
+  other_side              = local.role_reads_source ? "destination" : "source"
+  side_partition = {
+    source      = local.role_reads_source ? local.partition : local.other_partition
+    destination = local.role_reads_source ? local.other_partition : local.partition
+  }
 }
 
 ################################################################################
-# S3
+# Where the objects are
 ################################################################################
 
 locals {
-  read_object_actions = [
-    "s3:GetObject",
-    "s3:GetObjectVersion",
-    "s3:GetObjectTagging",
-    "s3:GetObjectVersionTagging",
-    "s3:GetObjectAttributes",
-    "s3:GetObjectVersionAttributes",
-  ]
+  # A source prefix is a listing prefix, as the jobsender lists it (`logs` also matches
+  # `logs-old/`, as S3 prefixes do). A destination prefix is a folder (`copy` and `copy/` both
+  # mean `copy/`) joined with the full source key, so a pair's destination objects all start
+  # with `<folder>/<source prefix>`: that is the destination grant, and the jobsender's listing
+  # prefix there. `""` and `"/"` mean the whole bucket (the bucket's root).
+  source_prefixes      = [for p in var.bucket_pairs : contains(["", "/"], p.src_prefix) ? "" : p.src_prefix]
+  destination_folders  = [for p in var.bucket_pairs : contains(["", "/"], p.des_prefix) ? "" : "${trimsuffix(p.des_prefix, "/")}/"]
+  destination_prefixes = [for i, p in var.bucket_pairs : "${local.destination_folders[i]}${local.source_prefixes[i]}"]
 
-  # GetObject and GetObjectAttributes on the destination back HeadObject and the checksum
-  # read-back of the verification step.
-  write_object_actions = concat([
-    "s3:PutObject",
-    "s3:PutObjectTagging",
-    "s3:AbortMultipartUpload",
-    "s3:ListMultipartUploadParts",
-    "s3:GetObject",
-    "s3:GetObjectAttributes",
-  ], var.propagate_deletes ? ["s3:DeleteObject"] : [])
+  locations = {
+    source      = [for i, p in var.bucket_pairs : { bucket = p.src_bucket, prefix = local.source_prefixes[i] }]
+    destination = [for i, p in var.bucket_pairs : { bucket = p.des_bucket, prefix = local.destination_prefixes[i] }]
+  }
 
-  worker_list_statements = [for i, b in local.buckets : merge({
-    Sid      = "ListRoleSideBucket${i}"
-    Effect   = "Allow"
-    Action   = local.worker_list_actions
-    Resource = "arn:${local.partition}:s3:::${b}"
-  }, local.list_condition[b])]
+  buckets      = { for side, locs in local.locations : side => distinct([for l in locs : l.bucket]) }
+  prefixes     = { for side, locs in local.locations : side => { for b in local.buckets[side] : b => distinct([for l in locs : l.prefix if l.bucket == b]) } }
+  whole_bucket = { for side, by_bucket in local.prefixes : side => { for b, ps in by_bucket : b => contains(ps, "") } }
 
-  jobsender_list_statements = [for i, b in local.buckets : merge({
-    Sid      = "ListRoleSideBucket${i}"
-    Effect   = "Allow"
-    Action   = local.jobsender_list_actions
-    Resource = "arn:${local.partition}:s3:::${b}"
-  }, local.list_condition[b])]
+  bucket_arns = { for side, bs in local.buckets : side => [for b in bs : "arn:${local.side_partition[side]}:s3:::${b}"] }
+  object_arns = { for side, bs in local.buckets : side => flatten([for b in bs : (
+    local.whole_bucket[side][b]
+    ? ["arn:${local.side_partition[side]}:s3:::${b}/*"]
+    : [for p in local.prefixes[side][b] : "arn:${local.side_partition[side]}:s3:::${b}/${p}*"]
+  )]) }
 
-  worker_object_statements = length(local.buckets) == 0 ? [] : concat(
-    local.role_reads_source ? [{
+  # ListBucket limited to the configured prefixes through the s3:prefix condition key.
+  list_condition = { for side, bs in local.buckets : side => { for b in bs : b => (
+    local.whole_bucket[side][b] ? {} : { Condition = { StringLike = { "s3:prefix" = [for p in local.prefixes[side][b] : "${p}*"] } } }
+  ) } }
+}
+
+################################################################################
+# S3 actions
+################################################################################
+
+locals {
+  # Reads pin the version (GetObjectVersion) when the job names one; tags only with copy_tags.
+  read_object_actions = concat(
+    ["s3:GetObject", "s3:GetObjectVersion"],
+    var.copy_tags ? ["s3:GetObjectTagging", "s3:GetObjectVersionTagging"] : [],
+  )
+
+  # GetObject on the destination backs HeadObject: the resume check and the verification.
+  write_object_actions = concat(
+    ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject"],
+    var.copy_tags ? ["s3:PutObjectTagging"] : [],
+    var.propagate_deletes ? ["s3:DeleteObject"] : [],
+  )
+
+  # The jobsender lists both sides; versions only on the source, with compare_version_id.
+  list_actions = {
+    source      = concat(["s3:ListBucket"], var.compare_version_id ? ["s3:ListBucketVersions"] : [])
+    destination = ["s3:ListBucket"]
+  }
+
+  # Statements for whoever reads the sources or writes the destinations of the pairs: the role
+  # on its side, the credentials' key on the other.
+  object_statements = {
+    source = length(local.buckets.source) == 0 ? [] : [{
       Sid      = "ReadSourceObjects"
       Effect   = "Allow"
       Action   = local.read_object_actions
-      Resource = local.object_arns
-    }] : [],
-    local.role_writes_destination ? [{
+      Resource = local.object_arns.source
+    }]
+    destination = length(local.buckets.destination) == 0 ? [] : [{
       Sid      = "WriteDestinationObjects"
       Effect   = "Allow"
       Action   = local.write_object_actions
-      Resource = local.object_arns
+      Resource = local.object_arns.destination
       }, {
       Sid      = "ListDestinationMultipartUploads"
       Effect   = "Allow"
       Action   = ["s3:ListBucketMultipartUploads"]
-      Resource = local.bucket_arns
-    }] : [],
-  )
+      Resource = local.bucket_arns.destination
+    }]
+  }
+
+  worker_list_statements = [for i, b in local.buckets[local.role_side] : merge({
+    Sid      = "ListRoleSideBucket${i}"
+    Effect   = "Allow"
+    Action   = ["s3:ListBucket"]
+    Resource = "arn:${local.partition}:s3:::${b}"
+  }, local.list_condition[local.role_side][b])]
+
+  jobsender_list_statements = [for i, b in local.buckets[local.role_side] : merge({
+    Sid      = "ListRoleSideBucket${i}"
+    Effect   = "Allow"
+    Action   = local.list_actions[local.role_side]
+    Resource = "arn:${local.partition}:s3:::${b}"
+  }, local.list_condition[local.role_side][b])]
+
+  credentials_list_statements = [for i, b in local.buckets[local.other_side] : merge({
+    Sid      = "ListOtherSideBucket${i}"
+    Effect   = "Allow"
+    Action   = local.list_actions[local.other_side]
+    Resource = "arn:${local.other_partition}:s3:::${b}"
+  }, local.list_condition[local.other_side][b])]
 }
 
 ################################################################################
@@ -124,21 +156,23 @@ locals {
     Resource = var.job_queue_arn
   }
 
-  # BatchGetItem: the jobsender checks 100 candidates per call; DeleteItem: it clears a finished
-  # pass's checkpoint and releases its run lease (both conditional on its own records).
-  ledger_statement = {
-    Sid    = "UseLedger"
-    Effect = "Allow"
-    Action = [
-      "dynamodb:GetItem",
-      "dynamodb:BatchGetItem",
-      "dynamodb:PutItem",
-      "dynamodb:UpdateItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:Query",
-      "dynamodb:ConditionCheckItem",
-    ]
-    Resource = [var.ledger_table_arn, "${var.ledger_table_arn}/index/*"]
+  # The worker reads an object's record and moves it through its states with conditional
+  # updates (ObjectTransitions: GetItem, UpdateItem). No index: nothing it runs queries.
+  worker_ledger_statement = {
+    Sid      = "UseLedger"
+    Effect   = "Allow"
+    Action   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    Resource = [var.ledger_table_arn]
+  }
+
+  # The jobsender checks 100 candidates per BatchGetItem and marks them queued (UpdateItem,
+  # ObjectLedger); its pass checkpoint and run lease are GetItem, PutItem and DeleteItem
+  # (PassStateStore).
+  jobsender_ledger_statement = {
+    Sid      = "UseLedger"
+    Effect   = "Allow"
+    Action   = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    Resource = [var.ledger_table_arn]
   }
 
   parameters_statement = {
@@ -154,48 +188,85 @@ locals {
 ################################################################################
 
 locals {
-  worker_encrypt_keys = distinct(compact(concat(
-    [var.ledger_kms_key_arn],
-    var.worker_can_send_messages ? [var.queue_kms_key_arn] : [],
-    local.role_writes_destination ? var.destination_kms_key_arns : [],
-  )))
-  worker_decrypt_keys = distinct(compact(concat(
-    [var.credentials_kms_key_arn, var.queue_kms_key_arn],
-    local.role_reads_source ? var.source_kms_key_arns : [],
-    local.worker_encrypt_keys,
-  )))
+  # The worker sends with the queue key when it continues work on the job queue, or dead-letters
+  # a terminal failure: the DLQ is encrypted with the same key (modules/queue).
+  worker_sends_messages = var.worker_can_send_messages || var.dead_letter_queue_arn != null
 
-  jobsender_encrypt_keys = distinct(compact([var.ledger_kms_key_arn, var.queue_kms_key_arn]))
-  jobsender_decrypt_keys = distinct(compact(concat([var.credentials_kms_key_arn], local.jobsender_encrypt_keys)))
+  # Each key only through the service that holds the data it protects (kms:ViaService), in the
+  # key's own region: services use keys of their own region only.
+  worker_kms = [
+    { sid = "DecryptCredentials", service = "ssm", actions = ["kms:Decrypt"], keys = compact([var.credentials_kms_key_arn]) },
+    { sid = "UseQueueKey", service = "sqs", actions = concat(["kms:Decrypt"], local.worker_sends_messages ? ["kms:GenerateDataKey"] : []), keys = compact([var.queue_kms_key_arn]) },
+    { sid = "UseLedgerKey", service = "dynamodb", actions = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], keys = compact([var.ledger_kms_key_arn]) },
+    { sid = "DecryptSourceObjects", service = "s3", actions = ["kms:Decrypt"], keys = local.role_reads_source ? var.source_kms_key_arns : [] },
+    { sid = "EncryptDestinationObjects", service = "s3", actions = ["kms:GenerateDataKey", "kms:Decrypt"], keys = local.role_writes_destination ? var.destination_kms_key_arns : [] },
+  ]
 
-  worker_kms_statements = concat(
-    length(local.worker_decrypt_keys) > 0 ? [{
-      Sid      = "DecryptWithKeys"
-      Effect   = "Allow"
-      Action   = ["kms:Decrypt"]
-      Resource = local.worker_decrypt_keys
-    }] : [],
-    length(local.worker_encrypt_keys) > 0 ? [{
-      Sid      = "EncryptWithKeys"
-      Effect   = "Allow"
-      Action   = ["kms:GenerateDataKey", "kms:Encrypt"]
-      Resource = local.worker_encrypt_keys
-    }] : [],
-  )
+  jobsender_kms = [
+    { sid = "DecryptCredentials", service = "ssm", actions = ["kms:Decrypt"], keys = compact([var.credentials_kms_key_arn]) },
+    { sid = "UseQueueKey", service = "sqs", actions = ["kms:Decrypt", "kms:GenerateDataKey"], keys = compact([var.queue_kms_key_arn]) },
+    { sid = "UseLedgerKey", service = "dynamodb", actions = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], keys = compact([var.ledger_kms_key_arn]) },
+  ]
 
-  jobsender_kms_statements = concat(
-    length(local.jobsender_decrypt_keys) > 0 ? [{
-      Sid      = "DecryptWithKeys"
+  credentials_kms = [
+    { sid = "DecryptSourceObjects", service = "s3", actions = ["kms:Decrypt"], keys = local.role_reads_source ? [] : var.source_kms_key_arns },
+    { sid = "EncryptDestinationObjects", service = "s3", actions = ["kms:GenerateDataKey", "kms:Decrypt"], keys = local.role_reads_source ? var.destination_kms_key_arns : [] },
+  ]
+
+  operator_kms = [
+    { sid = "UseQueueKey", service = "sqs", actions = ["kms:Decrypt", "kms:GenerateDataKey"], keys = compact([var.queue_kms_key_arn]) },
+    { sid = "UseLedgerKey", service = "dynamodb", actions = ["kms:Decrypt"], keys = compact([var.ledger_kms_key_arn]) },
+  ]
+
+  kms_statements = { for who, specs in {
+    worker      = { grants = local.worker_kms, dns_suffix = local.dns_suffix }
+    jobsender   = { grants = local.jobsender_kms, dns_suffix = local.dns_suffix }
+    credentials = { grants = local.credentials_kms, dns_suffix = local.other_dns_suffix }
+    operator    = { grants = local.operator_kms, dns_suffix = local.dns_suffix }
+    } : who => [for g in specs.grants : {
+      Sid      = g.sid
       Effect   = "Allow"
-      Action   = ["kms:Decrypt"]
-      Resource = local.jobsender_decrypt_keys
-    }] : [],
-    length(local.jobsender_encrypt_keys) > 0 ? [{
-      Sid      = "EncryptWithKeys"
+      Action   = g.actions
+      Resource = distinct(g.keys)
+      Condition = { StringEquals = {
+        "kms:ViaService" = distinct([for k in g.keys : "${g.service}.${split(":", k)[3]}.${specs.dns_suffix}"])
+      } }
+  } if length(g.keys) > 0] }
+}
+
+################################################################################
+# Operators (s3-migrate status and redrive)
+################################################################################
+
+locals {
+  ledger_status_index_arn = coalesce(var.ledger_status_index_arn, "${var.ledger_table_arn}/index/by_status")
+
+  # `status` queries the ledger's by_status index and reads both queues' depths; `redrive`
+  # starts an SQS message move task from the DLQ (or receives, re-sends and deletes itself).
+  operator_statements = concat(
+    [{
+      Sid      = "QueryLedgerByStatus"
       Effect   = "Allow"
-      Action   = ["kms:GenerateDataKey", "kms:Encrypt"]
-      Resource = local.jobsender_encrypt_keys
-    }] : [],
+      Action   = ["dynamodb:Query"]
+      Resource = [local.ledger_status_index_arn]
+      }, {
+      Sid      = "ReadQueueDepths"
+      Effect   = "Allow"
+      Action   = ["sqs:GetQueueAttributes"]
+      Resource = compact([var.job_queue_arn, var.dead_letter_queue_arn])
+      }, {
+      Sid      = "RequeueDeadLetters"
+      Effect   = "Allow"
+      Action   = ["sqs:SendMessage"]
+      Resource = [var.job_queue_arn]
+    }],
+    var.dead_letter_queue_arn == null ? [] : [{
+      Sid      = "RedriveDeadLetters"
+      Effect   = "Allow"
+      Action   = ["sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage"]
+      Resource = [var.dead_letter_queue_arn]
+    }],
+    local.kms_statements.operator,
   )
 }
 
@@ -206,15 +277,22 @@ locals {
 locals {
   worker_statements = concat(
     local.worker_list_statements,
-    local.worker_object_statements,
-    [local.worker_queue_statement, local.ledger_statement, local.parameters_statement],
+    local.object_statements[local.role_side],
+    [local.worker_queue_statement, local.worker_ledger_statement, local.parameters_statement],
     var.dead_letter_queue_arn == null ? [] : [local.worker_dead_letter_statement],
-    local.worker_kms_statements,
+    local.kms_statements.worker,
   )
 
   jobsender_statements = concat(
     local.jobsender_list_statements,
-    [local.jobsender_queue_statement, local.ledger_statement, local.parameters_statement],
-    local.jobsender_kms_statements,
+    [local.jobsender_queue_statement, local.jobsender_ledger_statement, local.parameters_statement],
+    local.kms_statements.jobsender,
+  )
+
+  # The other account's access key (the SecureString): the same pairs, its side, its partition.
+  credentials_statements = concat(
+    local.credentials_list_statements,
+    local.object_statements[local.other_side],
+    local.kms_statements.credentials,
   )
 }

@@ -14,7 +14,7 @@ variable "direction" {
 }
 
 variable "bucket_pairs" {
-  description = "Bucket pairs the functions migrate (add the S3-event source and default destination as one more pair). A prefix of `\"\"` or `\"/\"` grants the whole bucket; prefixes must not contain `*` or `?`."
+  description = "Bucket pairs the functions migrate (add the S3-event source and default destination as one more pair). A prefix of `\"\"` or `\"/\"` grants the whole bucket; a source prefix is granted as written (a listing prefix), a destination prefix as a folder joined with the source prefix (`<des_prefix>/<src_prefix>`), as the code maps keys. Prefixes must not contain `*`, `?` or `$${`."
   type = list(object({
     src_bucket = string
     src_prefix = string
@@ -32,20 +32,26 @@ variable "bucket_pairs" {
 
   validation {
     condition = alltrue([for p in var.bucket_pairs : alltrue([
-      for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix))
+      for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix)) && !strcontains(prefix, "$${")
     ])])
-    error_message = "Expected no `*` or `?` in `src_prefix` and `des_prefix`: IAM would read them as wildcards."
+    error_message = "Expected no `*`, `?` or `$${` in `src_prefix` and `des_prefix`: IAM would read them as wildcards or policy variables, widening the grant."
   }
 }
 
 variable "propagate_deletes" {
-  description = "Whether the worker deletes destination objects whose source was deleted; adds `s3:DeleteObject` when the role writes the destination (true or false, default)."
+  description = "Whether the worker deletes destination objects whose source was deleted; adds `s3:DeleteObject` on the destination side, to the role with `GET` or to the credentials with `PUT` (true or false, default)."
   type        = bool
   default     = false
 }
 
+variable "copy_tags" {
+  description = "Whether object tags are copied; adds `s3:GetObjectTagging`, `s3:GetObjectVersionTagging` on the read side and `s3:PutObjectTagging` on the write side (true, default, or false)."
+  type        = bool
+  default     = true
+}
+
 variable "compare_version_id" {
-  description = "Whether the jobsender lists source versions; adds `s3:ListBucketVersions` when the role reads the source (true or false, default)."
+  description = "Whether the jobsender lists source versions; adds `s3:ListBucketVersions` on the source buckets, to the role with `PUT` or to the credentials with `GET` (true or false, default)."
   type        = bool
   default     = false
 }
@@ -60,7 +66,7 @@ variable "job_queue_arn" {
 }
 
 variable "dead_letter_queue_arn" {
-  description = "ARN of the dead-letter queue the worker sends terminal failures to; null grants nothing."
+  description = "ARN of the dead-letter queue the worker sends terminal failures to (also redriven by operators); null grants nothing."
   type        = string
   default     = null
 }
@@ -72,13 +78,34 @@ variable "worker_can_send_messages" {
 }
 
 variable "ledger_table_arn" {
-  description = "ARN of the ledger table; its indexes are granted too."
+  description = "ARN of the ledger table. The functions get items only: no index is granted to them."
   type        = string
 }
 
+variable "ledger_status_index_arn" {
+  description = "ARN of the ledger's `by_status` index, queried by `s3-migrate status` (the operator policy only); null (default) means `<ledger_table_arn>/index/by_status`."
+  type        = string
+  default     = null
+}
+
 variable "parameter_arns" {
-  description = "ARNs of the SSM parameters the functions read (bucket pairs, ignore list, credentials)."
+  description = "ARNs of the SSM parameters both functions read: bucket pairs, ignore list (the worker checks every message against them) and credentials."
   type        = list(string)
+}
+
+################################################################################
+# Partitions
+################################################################################
+
+variable "other_partition" {
+  description = "Partition of the other side (the credentials' account), used in `credentials_policy_json`: `aws`, `aws-cn`, `aws-us-gov`...; null (default) means `aws-cn` when this deployment is in `aws`, else `aws`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.other_partition == null || can(regex("^aws(-[a-z]+)*$", coalesce(var.other_partition, "-")))
+    error_message = "Expected `other_partition` to be null or a partition name such as `aws`, `aws-cn` or `aws-us-gov`."
+  }
 }
 
 ################################################################################
@@ -86,31 +113,56 @@ variable "parameter_arns" {
 ################################################################################
 
 variable "credentials_kms_key_arn" {
-  description = "ARN of the customer managed key encrypting the credentials SecureString; null (default) when it uses `alias/aws/ssm`, which needs no grant."
+  description = "ARN of the customer managed key encrypting the credentials SecureString, granted `kms:Decrypt` through SSM; null (default) when it uses `alias/aws/ssm`, which needs no grant."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.credentials_kms_key_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.credentials_kms_key_arn, "-")))
+    error_message = "Expected `credentials_kms_key_arn` to be null or a KMS key ARN."
+  }
 }
 
 variable "queue_kms_key_arn" {
-  description = "ARN of the customer managed key of the job queue; null (default) for SQS-managed encryption."
+  description = "ARN of the customer managed key of the job queue and the dead-letter queue (one key for both, as modules/queue sets them), granted through SQS; null (default) for SQS-managed encryption."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.queue_kms_key_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.queue_kms_key_arn, "-")))
+    error_message = "Expected `queue_kms_key_arn` to be null or a KMS key ARN."
+  }
 }
 
 variable "ledger_kms_key_arn" {
-  description = "ARN of the customer managed key of the ledger table; null (default) for the AWS managed key."
+  description = "ARN of the customer managed key of the ledger table, granted through DynamoDB; null (default) for the AWS managed key."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.ledger_kms_key_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.ledger_kms_key_arn, "-")))
+    error_message = "Expected `ledger_kms_key_arn` to be null or a KMS key ARN."
+  }
 }
 
 variable "source_kms_key_arns" {
-  description = "ARNs of customer managed keys encrypting source objects (SSE-KMS); granted `kms:Decrypt` only when the role reads the source."
+  description = "ARNs of customer managed keys encrypting source objects (SSE-KMS), granted `kms:Decrypt` through S3: to the role with `PUT`, in `credentials_policy_json` with `GET`."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.source_kms_key_arns : can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", arn))])
+    error_message = "Expected every `source_kms_key_arns` element to be a KMS key ARN."
+  }
 }
 
 variable "destination_kms_key_arns" {
-  description = "ARNs of customer managed keys for destination objects (SSE-KMS); granted `kms:GenerateDataKey` and `kms:Decrypt` only when the role writes the destination."
+  description = "ARNs of customer managed keys for destination objects (SSE-KMS), granted `kms:GenerateDataKey` and `kms:Decrypt` through S3: to the role with `GET`, in `credentials_policy_json` with `PUT`."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.destination_kms_key_arns : can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", arn))])
+    error_message = "Expected every `destination_kms_key_arns` element to be a KMS key ARN."
+  }
 }

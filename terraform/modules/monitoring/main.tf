@@ -1,7 +1,11 @@
 data "aws_region" "current" {}
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
 
 locals {
   region        = data.aws_region.current.name
+  partition     = data.aws_partition.current.partition
+  account_id    = data.aws_caller_identity.current.account_id
   ns            = var.metrics_namespace
   has_jobsender = var.jobsender_function_name != null
 
@@ -11,19 +15,100 @@ locals {
 
   topic_arn     = try(aws_sns_topic.this[0].arn, var.sns_topic_arn)
   alarm_actions = local.topic_arn != null ? [local.topic_arn] : []
+
+  # CloudWatch alarms cannot publish to a topic encrypted with the AWS managed `alias/aws/sns`
+  # key (its policy cannot be changed to let cloudwatch.amazonaws.com use it): without a key of
+  # the caller's, the module creates one whose policy allows exactly these alarms.
+  create_topic_key = local.create_topic && var.sns_kms_master_key_id == null && var.create_sns_kms_key
+  topic_kms_key_id = var.sns_kms_master_key_id != null ? var.sns_kms_master_key_id : try(aws_kms_key.sns[0].arn, null)
+
+  # Every alarm of this module is named `<name>-...`; only they may publish (confused deputy).
+  alarm_arn_pattern = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${var.name}-*"
+  cloudwatch_source_condition = {
+    StringEquals = { "aws:SourceAccount" = local.account_id }
+    ArnLike      = { "aws:SourceArn" = local.alarm_arn_pattern }
+  }
 }
 
 ################################################################################
 # Notifications
 ################################################################################
 
+resource "aws_kms_key" "sns" {
+  count = local.create_topic_key ? 1 : 0
+
+  description             = "${var.name}: encrypts the alarm topic ${var.name}-alarms (CloudWatch alarms may use it)"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.sns_kms_key_deletion_window_in_days
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        # The default key policy: IAM policies of this account decide who else may use the key.
+        Sid       = "EnableIamPolicies"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "AllowCloudWatchAlarms"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = local.cloudwatch_source_condition
+      },
+    ]
+  })
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "sns" {
+  count = local.create_topic_key ? 1 : 0
+
+  name          = "alias/${var.name}-alarms"
+  target_key_id = aws_kms_key.sns[0].key_id
+}
+
 resource "aws_sns_topic" "this" {
   count = local.create_topic ? 1 : 0
 
   name              = "${var.name}-alarms"
-  kms_master_key_id = var.sns_kms_master_key_id
+  kms_master_key_id = local.topic_kms_key_id
 
   tags = var.tags
+}
+
+# Replaces the default topic policy (which lets every principal of the account publish): the
+# account's own principals keep the access their IAM policies give them; the alarms of this
+# module are allowed explicitly; nothing may publish without TLS.
+resource "aws_sns_topic_policy" "this" {
+  count = local.create_topic ? 1 : 0
+
+  arn = aws_sns_topic.this[0].arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AllowCloudWatchAlarms"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = "sns:Publish"
+        Resource  = aws_sns_topic.this[0].arn
+        Condition = local.cloudwatch_source_condition
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "sns:Publish"
+        Resource  = aws_sns_topic.this[0].arn
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
 }
 
 resource "aws_sns_topic_subscription" "email" {
@@ -64,6 +149,15 @@ locals {
         ],
         local.has_jobsender ? [[local.ns, "ObjectsQueued", "service", var.jobsender_service_name, { label = "ObjectsQueued" }]] : [],
       )
+    },
+    {
+      # Refused and malformed messages also land in the DLQ (its alarm fires); the rest are
+      # settled without a copy: duplicates of a live lease, stale S3 events, ignored keys.
+      title = "Trust boundary and duplicates"
+      stat  = "Sum"
+      metrics = [for m in ["MessagesRefused", "MalformedMessages", "DuplicateDeliveries", "StaleEvents", "ObjectsBusy", "LeasesLost", "ObjectsIgnored", "DeletesSkipped"] :
+        [local.ns, m, "service", var.worker_service_name, { label = m }]
+      ]
     },
     {
       title = "Resumes and continuations"

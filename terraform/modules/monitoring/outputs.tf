@@ -7,6 +7,16 @@ output "sns_topic_arn" {
   value       = local.topic_arn
 }
 
+output "sns_kms_key_arn" {
+  description = "ARN of the key encrypting the created topic when this module created it, or null."
+  value       = try(aws_kms_key.sns[0].arn, null)
+}
+
+output "sns_topic_policy_json" {
+  description = "Policy of the created topic (alarms may publish, TLS only), or null."
+  value       = try(aws_sns_topic_policy.this[0].policy, null)
+}
+
 ################################################################################
 # Dashboard
 ################################################################################

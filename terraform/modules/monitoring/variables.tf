@@ -110,9 +110,31 @@ variable "sns_topic_arn" {
 }
 
 variable "sns_kms_master_key_id" {
-  description = "KMS key (ID, ARN or alias) encrypting the created topic; null (default) leaves it unencrypted. Alarms can only publish to a topic encrypted with a customer managed key whose policy allows `cloudwatch.amazonaws.com` to `kms:Decrypt` and `kms:GenerateDataKey*`; `alias/aws/sns` does not work."
+  description = "KMS key (ID, ARN or alias) encrypting the created topic; null (default) uses a key this module creates (`create_sns_kms_key`). A key of yours must be customer managed, with a policy allowing `cloudwatch.amazonaws.com` to `kms:Decrypt` and `kms:GenerateDataKey*`: alarms cannot publish to a topic under the AWS managed `alias/aws/sns`."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.sns_kms_master_key_id == null || !can(regex("alias/aws/sns$", coalesce(var.sns_kms_master_key_id, "-")))
+    error_message = "Expected `sns_kms_master_key_id` not to be the AWS managed `alias/aws/sns`: CloudWatch alarms cannot publish to a topic encrypted with it."
+  }
+}
+
+variable "create_sns_kms_key" {
+  description = "Whether to create a customer managed key (rotated yearly, usable by this module's alarms) for the topic when `sns_kms_master_key_id` is null (true, default); false leaves such a topic unencrypted."
+  type        = bool
+  default     = true
+}
+
+variable "sns_kms_key_deletion_window_in_days" {
+  description = "Days a destroyed topic key waits before deletion, 7 to 30 (default 30)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.sns_kms_key_deletion_window_in_days >= 7 && var.sns_kms_key_deletion_window_in_days <= 30 && floor(var.sns_kms_key_deletion_window_in_days) == var.sns_kms_key_deletion_window_in_days
+    error_message = "Expected `sns_kms_key_deletion_window_in_days` to be a whole number from 7 to 30."
+  }
 }
 
 variable "alarm_email" {

@@ -35,8 +35,17 @@ locals {
   ami_id = var.ami_id != null ? var.ami_id : try(data.aws_ssm_parameter.ami[0].insecure_value, null)
 
   user_data = templatefile("${path.module}/templates/user-data.sh.tftpl", {
-    vpc_cidr = var.vpc_cidr
+    vpc_cidr                  = var.vpc_cidr
+    security_updates_schedule = var.security_updates_schedule == null ? "" : var.security_updates_schedule
+    security_updates_reboot   = var.security_updates_reboot
   })
+
+  # The instance's own egress and the traffic it forwards are both checked against its
+  # security group: TCP on the forwarded ports (HTTPS by default) covers the functions' calls
+  # and the Amazon Linux repositories (served over HTTPS). DNS (the VPC resolver), NTP (Amazon
+  # Time Sync) and the instance metadata service are link-local and not filtered by security
+  # groups, so they need no rule.
+  egress_ports = toset([for p in var.allowed_ports : tostring(p)])
 }
 
 ################################################################################
@@ -198,14 +207,22 @@ resource "aws_vpc_security_group_ingress_rule" "nat" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "nat" {
-  count = var.create ? 1 : 0
+  for_each = var.create ? local.egress_ports : toset([])
 
   security_group_id = aws_security_group.nat[0].id
-  description       = "Forwarded traffic and package installs to the internet"
+  description       = "TCP ${each.key} to the internet: forwarded function traffic and the OS repositories"
   cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "-1"
+  ip_protocol       = "tcp"
+  from_port         = tonumber(each.key)
+  to_port           = tonumber(each.key)
 
   tags = var.tags
+}
+
+# Was one all-traffic rule; the HTTPS rule takes its place instead of being recreated.
+moved {
+  from = aws_vpc_security_group_egress_rule.nat[0]
+  to   = aws_vpc_security_group_egress_rule.nat["443"]
 }
 
 resource "aws_security_group" "lambda" {
@@ -218,15 +235,24 @@ resource "aws_security_group" "lambda" {
   tags = merge(var.tags, { Name = "${var.name}-lambda" })
 }
 
+# The functions only speak HTTPS (AWS APIs, the gateway endpoints, the other partition), and the
+# NAT instance forwards nothing else; DNS goes to the VPC resolver, which no rule filters.
 resource "aws_vpc_security_group_egress_rule" "lambda" {
-  count = var.create ? 1 : 0
+  for_each = var.create ? local.egress_ports : toset([])
 
   security_group_id = aws_security_group.lambda[0].id
-  description       = "Outbound to AWS APIs and the other partition"
+  description       = "TCP ${each.key} to AWS APIs and the other partition"
   cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "-1"
+  ip_protocol       = "tcp"
+  from_port         = tonumber(each.key)
+  to_port           = tonumber(each.key)
 
   tags = var.tags
+}
+
+moved {
+  from = aws_vpc_security_group_egress_rule.lambda[0]
+  to   = aws_vpc_security_group_egress_rule.lambda["443"]
 }
 
 ################################################################################

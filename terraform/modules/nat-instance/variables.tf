@@ -73,7 +73,7 @@ variable "private_subnet_cidrs" {
 }
 
 variable "allowed_ports" {
-  description = "TCP ports the NAT instance forwards from the private subnets, 1 to 65535 (default `[443]`: the functions only speak HTTPS). Port 22 is refused: the instance takes no SSH."
+  description = "TCP ports the NAT instance forwards from the private subnets and the only ports it and the functions may reach on the internet, 1 to 65535 (default `[443]`: the functions, AWS APIs and the Amazon Linux repositories all speak HTTPS). Port 22 is refused: the instance takes no SSH."
   type        = list(number)
   default     = [443]
 
@@ -151,6 +151,27 @@ variable "root_volume_size" {
 
 variable "enable_ssm_session_manager" {
   description = "Whether to give the instance a role with `AmazonSSMManagedInstanceCore`, for shell access through Session Manager instead of SSH (true or false, default)."
+  type        = bool
+  default     = false
+}
+
+################################################################################
+# Patching
+################################################################################
+
+variable "security_updates_schedule" {
+  description = "When the instance installs security updates from the latest Amazon Linux 2023 release, as a systemd `OnCalendar` expression (default `*-*-* 03:00:00`, daily at 03:00 UTC, plus up to 30 minutes of random delay); null for updates at first boot only. At most 64 characters of letters, digits, spaces and `*:,./~-`."
+  type        = string
+  default     = "*-*-* 03:00:00"
+
+  validation {
+    condition     = var.security_updates_schedule == null || can(regex("^[A-Za-z0-9 *:,./~-]{1,64}$", coalesce(var.security_updates_schedule, "-")))
+    error_message = "Expected `security_updates_schedule` to be null or a systemd calendar expression such as `*-*-* 03:00:00` or `Sun 04:00` (letters, digits, spaces and `*:,./~-`, at most 64 characters)."
+  }
+}
+
+variable "security_updates_reboot" {
+  description = "Whether a scheduled update restarts the instance when an updated package needs it (kernel, glibc...; true or false, default). Transfers through it fail for about a minute and retry; without it such fixes wait for the next restart or replacement. The first boot always restarts when needed, before the functions use the instance."
   type        = bool
   default     = false
 }

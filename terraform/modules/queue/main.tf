@@ -64,32 +64,122 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
 }
 
 ################################################################################
-# Queue policy (S3 event notifications)
+# Queue policies
 ################################################################################
 
-resource "aws_sqs_queue_policy" "this" {
-  count = var.create && var.create_s3_notification_policy ? 1 : 0
+locals {
+  # Deny statements use `...IfExists` / negated operators so that a key absent from the request
+  # (an anonymous caller has no aws:PrincipalArn, an IAM caller no aws:SourceArn) counts as "not
+  # an allowed sender" and is denied, while every allowed sender falsifies one of the conditions.
+  # Conditions inside one operator block are ANDed: the deny applies only when the caller is
+  # none of the allowed ones.
+  s3_allowed = var.create_s3_notification_policy && length(var.s3_source_bucket_arns) > 0
 
-  queue_url = aws_sqs_queue.this[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
+  deny_insecure_transport = {
+    Sid       = "DenyInsecureTransport"
+    Effect    = "Deny"
+    Principal = "*"
+    Action    = "sqs:*"
+    Condition = { Bool = { "aws:SecureTransport" = "false" } }
+  }
+
+  job_queue_statements = concat(
+    local.s3_allowed ? [{
       Sid       = "AllowS3EventNotifications"
       Effect    = "Allow"
       Principal = { Service = "s3.amazonaws.com" }
       Action    = "sqs:SendMessage"
-      Resource  = aws_sqs_queue.this[0].arn
       Condition = merge(
         { ArnLike = { "aws:SourceArn" = var.s3_source_bucket_arns } },
         length(var.s3_source_account_ids) > 0 ? { StringEquals = { "aws:SourceAccount" = var.s3_source_account_ids } } : {},
       )
-    }]
-  })
+    }] : [],
+    var.restrict_senders ? [{
+      Sid       = "DenySendExceptAllowedSenders"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "sqs:SendMessage"
+      Condition = length(var.sender_principal_arns) + (local.s3_allowed ? 1 : 0) == 0 ? null : {
+        ArnNotLikeIfExists = merge(
+          length(var.sender_principal_arns) > 0 ? { "aws:PrincipalArn" = var.sender_principal_arns } : {},
+          local.s3_allowed ? { "aws:SourceArn" = var.s3_source_bucket_arns } : {},
+        )
+      }
+    }] : [],
+    var.restrict_senders && local.s3_allowed && length(var.s3_source_account_ids) > 0 ? [{
+      Sid       = "DenyS3EventsFromOtherAccounts"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "sqs:SendMessage"
+      Condition = {
+        ArnLike                 = { "aws:SourceArn" = var.s3_source_bucket_arns }
+        StringNotEqualsIfExists = { "aws:SourceAccount" = var.s3_source_account_ids }
+      }
+    }] : [],
+    [local.deny_insecure_transport],
+  )
+
+  # Only the worker sends here (terminal failures). The move after `max_receive_count` receives
+  # is SQS's own and is authorised by the redrive allow policy; should SQS ever evaluate it as a
+  # service request, it carries the SQS service principal and the job queue as its source,
+  # which the deny exempts.
+  dlq_statements = concat(
+    var.restrict_senders ? [{
+      Sid       = "DenySendExceptAllowedSenders"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "sqs:SendMessage"
+      Condition = {
+        ArnNotLikeIfExists = merge(
+          length(var.dlq_sender_principal_arns) > 0 ? { "aws:PrincipalArn" = var.dlq_sender_principal_arns } : {},
+          { "aws:SourceArn" = [try(aws_sqs_queue.this[0].arn, "")] },
+        )
+        StringNotEqualsIfExists = { "aws:PrincipalServiceName" = "sqs.amazonaws.com" }
+      }
+    }] : [],
+    [local.deny_insecure_transport],
+  )
+
+  job_queue_policy = var.create ? jsonencode({
+    Version   = "2012-10-17"
+    Statement = [for s in local.job_queue_statements : merge({ for k, v in s : k => v if v != null }, { Resource = aws_sqs_queue.this[0].arn })]
+  }) : null
+
+  dlq_policy = var.create ? jsonencode({
+    Version   = "2012-10-17"
+    Statement = [for s in local.dlq_statements : merge(s, { Resource = aws_sqs_queue.dlq[0].arn })]
+  }) : null
+}
+
+resource "aws_sqs_queue_policy" "this" {
+  count = var.create ? 1 : 0
+
+  queue_url = aws_sqs_queue.this[0].id
+  policy    = local.job_queue_policy
 
   lifecycle {
     precondition {
-      condition     = length(var.s3_source_bucket_arns) > 0
+      condition     = !var.create_s3_notification_policy || length(var.s3_source_bucket_arns) > 0
       error_message = "Expected at least one `s3_source_bucket_arns` element when `create_s3_notification_policy` is true."
+    }
+
+    precondition {
+      condition     = length(local.job_queue_policy) <= 8192
+      error_message = "The job queue policy is ${length(local.job_queue_policy)} bytes, over the 8,192 SQS allows: pass fewer `sender_principal_arns` or `s3_source_bucket_arns`."
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "dlq" {
+  count = var.create ? 1 : 0
+
+  queue_url = aws_sqs_queue.dlq[0].id
+  policy    = local.dlq_policy
+
+  lifecycle {
+    precondition {
+      condition     = length(local.dlq_policy) <= 8192
+      error_message = "The dead-letter queue policy is ${length(local.dlq_policy)} bytes, over the 8,192 SQS allows: pass fewer `dlq_sender_principal_arns`."
     }
   }
 }

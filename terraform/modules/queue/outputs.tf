@@ -57,10 +57,25 @@ output "dlq_name" {
 }
 
 ################################################################################
-# Queue policy (S3 event notifications)
+# Queue policies
 ################################################################################
 
 output "queue_policy_id" {
-  description = "ID of the queue policy allowing S3 event notifications, or null when it is not created."
+  description = "ID of the job queue's policy, or null when it is not created."
   value       = try(aws_sqs_queue_policy.this[0].id, null)
+}
+
+output "queue_policy_json" {
+  description = "Policy document of the job queue (who may send, TLS only)."
+  value       = try(aws_sqs_queue_policy.this[0].policy, null)
+}
+
+output "dlq_policy_id" {
+  description = "ID of the dead-letter queue's policy, or null when it is not created."
+  value       = try(aws_sqs_queue_policy.dlq[0].id, null)
+}
+
+output "dlq_policy_json" {
+  description = "Policy document of the dead-letter queue (who may send, TLS only)."
+  value       = try(aws_sqs_queue_policy.dlq[0].policy, null)
 }

@@ -135,17 +135,45 @@ variable "kms_data_key_reuse_period_seconds" {
 }
 
 ################################################################################
-# Queue policy (S3 event notifications)
+# Queue policies
 ################################################################################
 
+variable "restrict_senders" {
+  description = "Whether the queue policies deny `sqs:SendMessage` to everyone but `sender_principal_arns` (job queue), `dlq_sender_principal_arns` (DLQ) and, on the job queue, the S3 event notifications of `s3_source_bucket_arns` (true, default, or false). Both policies always deny requests without TLS."
+  type        = bool
+  default     = true
+}
+
+variable "sender_principal_arns" {
+  description = "IAM roles and users (ARNs, as `aws:PrincipalArn` sees them: `arn:<partition>:iam::<account>:role/<path><name>`, never an `sts` assumed-role ARN) that may send to the job queue: the functions' roles and the operators who run `s3-migrate send`, `redrive` or a cluster-mode worker. `*` and `?` are wildcards in the name. At most 20."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.sender_principal_arns) <= 20 && alltrue([for arn in var.sender_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|(role|user)/[\\x21-\\x7E]+)$", arn))])
+    error_message = "Expected at most 20 `sender_principal_arns`, each an IAM role, user or account root ARN such as `arn:aws:iam::111122223333:role/ops` (not an `arn:aws:sts::...:assumed-role/...` session ARN: aws:PrincipalArn is the role's ARN)."
+  }
+}
+
+variable "dlq_sender_principal_arns" {
+  description = "IAM roles and users (ARNs, as in `sender_principal_arns`) that may send to the dead-letter queue: the worker's role (terminal failures) and cluster-mode workers. At most 20."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.dlq_sender_principal_arns) <= 20 && alltrue([for arn in var.dlq_sender_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|(role|user)/[\\x21-\\x7E]+)$", arn))])
+    error_message = "Expected at most 20 `dlq_sender_principal_arns`, each an IAM role, user or account root ARN such as `arn:aws:iam::111122223333:role/worker` (not an `arn:aws:sts::...:assumed-role/...` session ARN)."
+  }
+}
+
 variable "create_s3_notification_policy" {
-  description = "Whether to attach a queue policy letting `s3.amazonaws.com` send messages from `s3_source_bucket_arns` (true or false)."
+  description = "Whether the job queue policy lets `s3.amazonaws.com` send event notifications from `s3_source_bucket_arns` (true or false, default)."
   type        = bool
   default     = false
 }
 
 variable "s3_source_bucket_arns" {
-  description = "ARNs of the buckets allowed to send event notifications (`arn:<partition>:s3:::<bucket>`); required when `create_s3_notification_policy` is true."
+  description = "ARNs of the buckets allowed to send event notifications (`arn:<partition>:s3:::<bucket>`, checked as `aws:SourceArn`); required when `create_s3_notification_policy` is true."
   type        = list(string)
   default     = []
 
@@ -156,7 +184,7 @@ variable "s3_source_bucket_arns" {
 }
 
 variable "s3_source_account_ids" {
-  description = "Account IDs owning those buckets, added as an `aws:SourceAccount` condition; empty (default) adds no such condition."
+  description = "Account IDs owning those buckets, checked as `aws:SourceAccount` (a deleted bucket's name can be taken by another account); empty (default) adds no such condition."
   type        = list(string)
   default     = []
 

@@ -88,3 +88,10 @@ mock_resource "aws_instance" {
     primary_network_interface_id = "eni-0123456789abcdef0"
   }
 }
+
+mock_resource "aws_kms_key" {
+  defaults = {
+    arn    = "arn:aws:kms:us-east-1:111122223333:key/mock-key"
+    key_id = "mock-key"
+  }
+}

@@ -2,7 +2,9 @@
  * End to end through Terraform: applies the root module with the `complete` example's settings
  * (without the NAT instance) to the source moto, runs the jobsender and worker handlers in-process
  * with the environment read back from the deployed functions, migrates a mixed dataset to the
- * destination moto, verifies it, and destroys the deployment.
+ * destination moto, verifies it, checks that the deployed least-privilege policies allow every
+ * call the handlers made (moto enforces none, so the calls are recorded on the way and evaluated),
+ * and destroys the deployment.
  */
 import { randomUUID } from "node:crypto";
 import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
@@ -40,12 +42,15 @@ import { drainThroughHandler } from "../../support/eventSourceMapping.js";
 import { lambdaContext } from "../../support/lambdaContext.js";
 import {
   createTerraformWorkspace,
+  type DeployedResource,
   ensureFunctionBundles,
   lambdaRuntimeEnvironment,
   type ModuleOutputs,
   type TerraformWorkspace,
 } from "../../support/terraformDeploy.js";
 import { putMultipartObject, randomBody } from "../../support/transferBed.js";
+import { type CallScope, isAllowed, isDenied, type Permission, type PolicyDocument, permissionsOf } from "./iamPermissions.js";
+import { type RecordedCall, type RequestRecorder, startRequestRecorder } from "./requestRecorder.js";
 
 const { source, destination } = testEndpoints();
 const own = { endpoint: source.endpoint, region: source.region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
@@ -83,6 +88,42 @@ function scheduledEvent(rule: DescribeRuleCommandOutput): ScheduledEvent {
   };
 }
 
+/** The permissions the calls recorded from `from` on need, each with the call it came from. */
+function permissionsSince(calls: readonly RecordedCall[], from: number, scope: CallScope): Permission[] {
+  return calls.slice(from).flatMap((call) => permissionsOf(call, scope));
+}
+
+/** What of `needed` the policy would refuse on AWS, one line per action and resource (empty when all is allowed). */
+function refused(policy: PolicyDocument, needed: readonly Permission[]): string[] {
+  const lines = new Map<string, string>();
+  for (const permission of needed) {
+    const what = `${permission.action} on ${permission.resource}`;
+    if (!lines.has(what) && !isAllowed(policy, permission)) lines.set(what, `${what} (e.g. ${permission.call})`);
+  }
+  return [...lines.values()];
+}
+
+function policyOf(resources: readonly DeployedResource[], address: string): PolicyDocument {
+  const found = resources.find((resource) => resource.address === address);
+  if (typeof found?.values.policy !== "string") throw new Error(`No policy at ${address} in the state`);
+  return JSON.parse(found.values.policy) as PolicyDocument;
+}
+
+/**
+ * The runtime environment with the queue URLs on the recorder's origin. The SQS client sends a
+ * call to its QueueUrl's host when that differs from its endpoint (useQueueUrlAsEndpoint), so
+ * moto's URLs would bypass AWS_ENDPOINT_URL_SQS; on AWS both are the SQS endpoint.
+ */
+function throughRecorder(env: Record<string, string>, recorder: RequestRecorder | undefined): Record<string, string> {
+  if (recorder === undefined) return env;
+  const moved = { ...env };
+  for (const name of ["JOB_QUEUE_URL", "DEAD_LETTER_QUEUE_URL"]) {
+    const url = env[name];
+    if (url !== undefined && url !== "") moved[name] = `${recorder.endpoint}${new URL(url).pathname}`;
+  }
+  return moved;
+}
+
 function stubEnvironment(env: Record<string, string>): void {
   vi.unstubAllEnvs();
   for (const [variable, value] of Object.entries(env)) vi.stubEnv(variable, value);
@@ -102,10 +143,18 @@ describe("terraform deployment (complete example without the NAT instance) on th
   const dataset = mixedDataset();
   let workspace: TerraformWorkspace | undefined;
   let outputs: ModuleOutputs;
+  let deployed: DeployedResource[];
+  // The handlers reach both sides through these, so that their calls can be checked against the
+  // deployed policies; the calls of each function are told apart by where each run started.
+  let ownSide: RequestRecorder | undefined;
+  let otherSide: RequestRecorder | undefined;
+  const runs = { jobsender: { own: 0, other: 0 }, worker: { own: 0, other: 0 }, end: { own: 0, other: 0 } };
 
   beforeAll(async () => {
     await createBucket(src, sourceBucket);
     await createBucket(dst, destinationBucket);
+    ownSide = await startRequestRecorder(source.endpoint);
+    otherSide = await startRequestRecorder(destination.endpoint);
     // The README's way: the destination's keys in a SecureString created out of band, so that
     // they never enter the Terraform state. `endpoint` sends them to the destination moto.
     await ssm.send(
@@ -116,7 +165,7 @@ describe("terraform deployment (complete example without the NAT instance) on th
           aws_access_key_id: "testing",
           aws_secret_access_key: "testing",
           region: destination.region,
-          endpoint: destination.endpoint,
+          endpoint: otherSide.endpoint,
         }),
       }),
     );
@@ -151,6 +200,7 @@ describe("terraform deployment (complete example without the NAT instance) on th
     });
     await workspace.apply();
     outputs = await workspace.outputs();
+    deployed = await workspace.resources();
     // moto's own mapping runs the worker in Docker on every SendMessage: without Docker it
     // receives the message, fails and releases it (one more ApproximateReceiveCount each time);
     // with Docker it would pull a runtime image. The in-process drain plays the mapping here.
@@ -165,6 +215,7 @@ describe("terraform deployment (complete example without the NAT instance) on th
       workspace?.remove();
       // Absent when the setup failed before creating it.
       await ssm.send(new DeleteParameterCommand({ Name: credentialsParameter })).catch(() => undefined);
+      await Promise.all([ownSide?.close(), otherSide?.close()]);
     }
   }, 180_000);
 
@@ -202,6 +253,43 @@ describe("terraform deployment (complete example without the NAT instance) on th
     for (const alarm of alarms.MetricAlarms ?? []) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([outputs.string("sns_topic_arn")]);
   });
 
+  it("deploys closed queues and an encrypted alarm topic whose policies are what the module wrote", async () => {
+    // Act: the policies as SQS answers them, the topic as the provider read it back
+    const policies = await Promise.all(
+      [outputs.string("job_queue_url"), outputs.string("dlq_url")].map(async (QueueUrl) => {
+        const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["Policy"] }));
+        return JSON.parse(Attributes?.Policy ?? "{}") as PolicyDocument;
+      }),
+    );
+    const [jobQueuePolicy, dlqPolicy] = policies as [PolicyDocument, PolicyDocument];
+    const topic = deployed.find((resource) => resource.type === "aws_sns_topic");
+    const topicPolicy = policyOf(deployed, "module.s3_migrate.module.monitoring.aws_sns_topic_policy.this[0]");
+    const keyPolicy = policyOf(deployed, "module.s3_migrate.module.monitoring.aws_kms_key.sns[0]");
+
+    // Assess
+    expect(jobQueuePolicy).toEqual(JSON.parse(outputs.string("job_queue_policy_json")));
+    expect(dlqPolicy).toEqual(JSON.parse(outputs.string("dlq_policy_json")));
+    const sendAs = (principal: string, queue: string, secure = true): Permission => ({
+      action: "sqs:SendMessage",
+      resource: outputs.string(queue),
+      context: { "aws:PrincipalArn": principal, "aws:SecureTransport": String(secure) },
+      call: `SendMessage to ${queue} as ${principal}`,
+    });
+    const stranger = `arn:aws:iam::${outputs.string("worker_role_arn").split(":")[4]}:role/stranger`;
+    expect(isDenied(jobQueuePolicy, sendAs(outputs.string("worker_role_arn"), "job_queue_arn"))).toBe(false);
+    expect(isDenied(jobQueuePolicy, sendAs(outputs.string("jobsender_role_arn"), "job_queue_arn"))).toBe(false);
+    expect(isDenied(dlqPolicy, sendAs(outputs.string("worker_role_arn"), "dlq_arn"))).toBe(false);
+    expect(isDenied(jobQueuePolicy, sendAs(stranger, "job_queue_arn"))).toBe(true);
+    expect(isDenied(dlqPolicy, sendAs(outputs.string("jobsender_role_arn"), "dlq_arn"))).toBe(true);
+    expect(isDenied(jobQueuePolicy, sendAs(outputs.string("worker_role_arn"), "job_queue_arn", false))).toBe(true);
+    expect(topic?.values.kms_master_key_id).toBe(outputs.string("sns_kms_key_arn"));
+    expect(topicPolicy.Statement.map((statement) => (statement as { Sid?: string }).Sid)).toEqual([
+      "AllowCloudWatchAlarms",
+      "DenyInsecureTransport",
+    ]);
+    expect(JSON.stringify(keyPolicy)).toContain("cloudwatch.amazonaws.com");
+  });
+
   it("migrates a mixed dataset with the deployed configuration: byte-identical, ledger all done, queues empty", async () => {
     // Prepare: the dataset at the source; the functions as the schedule and the mapping find them
     for (const [key, body] of dataset) {
@@ -215,19 +303,24 @@ describe("terraform deployment (complete example without the NAT instance) on th
     const jobsender = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: Targets[0]?.Arn }));
     const worker = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: mapping.FunctionArn }));
 
-    // Act: the handlers load and run with the environment Lambda would give them
-    stubEnvironment(lambdaRuntimeEnvironment(jobsender, source));
+    // Act: the handlers load and run with the environment Lambda would give them (their calls
+    // going through the recorders)
+    const own = { ...source, endpoint: ownSide?.endpoint ?? source.endpoint };
+    runs.jobsender = { own: ownSide?.calls.length ?? 0, other: otherSide?.calls.length ?? 0 };
+    stubEnvironment(throughRecorder(lambdaRuntimeEnvironment(jobsender, own), ownSide));
     const { handler: jobsenderHandler } = await import("../../../functions/jobsender/src/handler.js");
     const report = await jobsenderHandler(
       scheduledEvent(rule),
       lambdaContext(jobsender.FunctionName ?? "jobsender", (jobsender.Timeout ?? 0) * 1000),
     );
-    stubEnvironment(lambdaRuntimeEnvironment(worker, source));
+    runs.worker = { own: ownSide?.calls.length ?? 0, other: otherSide?.calls.length ?? 0 };
+    stubEnvironment(throughRecorder(lambdaRuntimeEnvironment(worker, own), ownSide));
     const { handler: workerHandler } = await import("../../../functions/worker/src/handler.js");
     const drained = await drainThroughHandler(sqs, outputs.string("job_queue_url"), workerHandler, {
       batchSize: mapping.BatchSize ?? 1,
       timeoutMs: (worker.Timeout ?? 0) * 1000,
     });
+    runs.end = { own: ownSide?.calls.length ?? 0, other: otherSide?.calls.length ?? 0 };
 
     // Assess
     const expectedKeys = [...dataset.keys()].map((key) => `${DESTINATION_PREFIX}${key}`).sort();
@@ -268,5 +361,43 @@ describe("terraform deployment (complete example without the NAT instance) on th
         ApproximateNumberOfMessagesDelayed: "0",
       });
     }
+  });
+  it("needed no permission beyond the deployed least-privilege policies, on either side", () => {
+    // Prepare: the policies as applied, and where the calls went
+    const workerPolicy = policyOf(deployed, 'module.s3_migrate.module.worker.aws_iam_role_policy.additional["migrate"]');
+    const jobsenderPolicy = policyOf(deployed, 'module.s3_migrate.module.jobsender.aws_iam_role_policy.additional["migrate"]');
+    const credentialsPolicy = JSON.parse(outputs.string("credentials_policy_json")) as PolicyDocument;
+    const account = outputs.string("worker_role_arn").split(":")[4] ?? "";
+    const ownScope: CallScope = { partition: "aws", region: source.region, account };
+    const otherScope: CallScope = { partition: outputs.string("other_partition"), region: destination.region, account: "" };
+    const ownCalls = ownSide?.calls ?? [];
+    const otherCalls = otherSide?.calls ?? [];
+
+    // Act: what each function needed, as recorded (the mapping's own calls, made by the test's
+    // drain on the worker role's behalf, added by hand)
+    const jobsenderOwn = permissionsSince(ownCalls.slice(0, runs.worker.own), runs.jobsender.own, ownScope);
+    const workerOwn = permissionsSince(ownCalls.slice(0, runs.end.own), runs.worker.own, ownScope);
+    const otherSideNeeds = permissionsSince(otherCalls.slice(0, runs.end.other), runs.jobsender.other, otherScope);
+    const mapping = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"].map(
+      (action): Permission => ({ action, resource: outputs.string("job_queue_arn"), context: {}, call: "event source mapping" }),
+    );
+
+    // Assess: something was recorded for each, and all of it is allowed
+    expect(jobsenderOwn.map((p) => p.action)).toEqual(
+      expect.arrayContaining(["ssm:GetParameter", "s3:ListBucket", "sqs:SendMessage", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"]),
+    );
+    expect(workerOwn.map((p) => p.action)).toEqual(expect.arrayContaining(["ssm:GetParameter", "s3:GetObject", "dynamodb:UpdateItem"]));
+    expect(otherSideNeeds.map((p) => p.action)).toEqual(expect.arrayContaining(["s3:ListBucket", "s3:PutObject"]));
+    expect(refused(jobsenderPolicy, jobsenderOwn)).toEqual([]);
+    expect(refused(workerPolicy, [...workerOwn, ...mapping])).toEqual([]);
+    expect(refused(credentialsPolicy, otherSideNeeds)).toEqual([]);
+    // ... and the grants are not wider than that: the evaluator does refuse what is not granted
+    const table = `arn:aws:dynamodb:${source.region}:${account}:table/${outputs.string("ledger_table_name")}`;
+    const probe = (action: string, resource: string): Permission => ({ action, resource, context: {}, call: "probe" });
+    expect(isAllowed(workerPolicy, probe("dynamodb:Query", `${table}/index/by_status`))).toBe(false);
+    expect(isAllowed(jobsenderPolicy, probe("s3:GetObject", `arn:aws:s3:::${sourceBucket}/empty.bin`))).toBe(false);
+    expect(isAllowed(workerPolicy, probe("s3:PutObject", `arn:aws:s3:::${destinationBucket}/${DESTINATION_PREFIX}empty.bin`))).toBe(false);
+    expect(isAllowed(credentialsPolicy, probe("s3:GetObject", `arn:aws-cn:s3:::${sourceBucket}/empty.bin`))).toBe(false);
+    expect(isAllowed(credentialsPolicy, probe("s3:PutObject", `arn:aws-cn:s3:::${destinationBucket}/elsewhere.bin`))).toBe(false);
   });
 });

@@ -5,13 +5,23 @@
  * deleted" is what the endpoints saw, not what our logs say.
  */
 
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { orderableSequencer } from "@s3-migrate/core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
 import { drainDeadLetters, localClients } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
-import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
+import {
+  createBucket,
+  listAllKeys,
+  makeS3Client,
+  putObject,
+  readObject,
+  testEndpoints,
+  uniqueBucketName,
+} from "../../support/endpoints.js";
 import { drainThroughHandler } from "../../support/eventSourceMapping.js";
 import { type FaultProxy, startFaultProxy } from "../../support/faultProxy.js";
 import { deployLocally, type LocalDeployment } from "../../support/functionEnvironment.js";
@@ -190,7 +200,7 @@ describe("trust boundary: messages outside the configuration", () => {
     },
   );
 
-  it("a forged removal of an object that exists deletes nothing; stale events (older sequencer) change nothing and read nothing", async () => {
+  it("stale events (older sequencer) change nothing and read nothing; a forged removal of an object that exists deletes nothing; a real one deletes", async () => {
     // Prepare: deletes on; the event bucket's object copied through its (newest) event
     const deployment = await deploy("trust-stale", { PROPAGATE_DELETES: "true" });
     for (const [variable, value] of Object.entries(deployment.env)) vi.stubEnv(variable, value);
@@ -214,10 +224,24 @@ describe("trust boundary: messages outside the configuration", () => {
     before = mark();
     await send(deployment.queueUrl, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E7", eventName: "ObjectRemoved:Delete" })]);
     const forged = await drainThroughHandler(sqs, deployment.queueUrl, handler);
-    // Assess 2: one HEAD of the configured source key, nothing at the destination
+    // Assess 2: one listing of the configured source key (a one-key ListObjectsV2 under it),
+    // nothing at the destination
     expect(forged).toMatchObject({ processed: 1, failures: 0 });
-    expect(requestsSince(before)).toEqual([`source HEAD /${buckets.events}/${key}`]);
+    expect(requestsSince(before)).toEqual([`source GET /${buckets.events}/`]);
+    expect(sourceProxy.requests.at(-1)?.query).toMatchObject({ "list-type": "2", prefix: key, "max-keys": "1" });
     expect((await readObject(dst, buckets.destination, `events/${key}`)).toString()).toBe("version two");
+    // Act 3: the source object really goes; its (newest) removal is applied
+    await src.send(new DeleteObjectCommand({ Bucket: buckets.events, Key: key }));
+    before = mark();
+    await send(deployment.queueUrl, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E8", eventName: "ObjectRemoved:Delete" })]);
+    expect(await drainThroughHandler(sqs, deployment.queueUrl, handler)).toMatchObject({ processed: 1, failures: 0 });
+    // Assess 3: the destination copy is gone, the ledger remembers the removal and its sequencer
+    expect(requestsSince(before)).toEqual([`source GET /${buckets.events}/`, `destination DELETE /${buckets.destination}/events/${key}`]);
+    expect(await listAllKeys(dst, buckets.destination, `events/${key}`)).toEqual([]);
+    const removed = await documents.send(
+      new GetCommand({ TableName: deployment.table, Key: { pk: `obj#${buckets.destination}/events/${key}`, sk: "object" } }),
+    );
+    expect(removed.Item).toMatchObject({ status: "deleted", eventSequencer: orderableSequencer("0055AED6DCD90281E8") });
     expect(await drainDeadLetters(sqs, deployment.dlqUrl)).toEqual([]);
   });
 });

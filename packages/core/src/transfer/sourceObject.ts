@@ -3,6 +3,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
+  ListObjectsV2Command,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
@@ -125,6 +126,28 @@ export async function readSourceTagging(
     return new URLSearchParams(tags.map((tag): [string, string] => [tag.Key ?? "", tag.Value ?? ""])).toString();
   } catch (error) {
     throw classifyError(error, { side: "source", operation: "GetObjectTagging", bucket: source.bucket, key: source.key });
+  }
+}
+
+/**
+ * Whether `key` exists (its latest version is an object, not a delete marker). Asked with a
+ * one-key listing under the key itself rather than a HEAD: S3 answers a HEAD of a missing key
+ * 404 only to a caller with `s3:ListBucket` on the whole bucket (a grant limited by `s3:prefix`
+ * does not count, as a HEAD carries no prefix), 403 otherwise; the listing carries the key as its
+ * `s3:prefix`, which the prefix-scoped grant allows. The key sorts before every longer key it
+ * prefixes, so the first key listed is the key itself when it exists.
+ *
+ * @throws BucketMissingError, AccessDeniedError or a retryable error.
+ */
+export async function sourceKeyExists(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    const answer = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }),
+      signal === undefined ? {} : { abortSignal: signal },
+    );
+    return answer.Contents?.[0]?.Key === key;
+  } catch (error) {
+    throw classifyError(error, { side: "source", operation: "ListObjectsV2", bucket, key });
   }
 }
 

@@ -6,7 +6,7 @@ import type { ObjectTransitions, TransferIdentity } from "../ledger/objectTransi
 import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
 import type { ProgressListener, TransferLogger, TransferMetrics } from "../observability.js";
 import { copyObject } from "../transfer/copyObject.js";
-import { headSource } from "../transfer/sourceObject.js";
+import { headSource, sourceKeyExists } from "../transfer/sourceObject.js";
 import type { TransferOutcome, TransferSettings } from "../transfer/types.js";
 import { ObjectLease } from "./objectLease.js";
 import { checkScope, type WorkScope } from "./workScope.js";
@@ -327,13 +327,13 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
   if (judged !== "clear") return busy(judged.busyForMs);
   // Step 2: a removal of an object that exists (forged, or overtaken by a new upload) deletes nothing.
   try {
-    await headSource(context.source, work.source, attempt.pause);
-    context.metrics?.addMetric("DeletesSkipped", "Count", 1);
-    context.logger?.warn("ObjectRemoved event, but the source object exists; nothing deleted", where);
-    return { action: "skipped", reason: "source-exists" };
+    if (await sourceKeyExists(context.source, work.source.bucket, work.source.key, attempt.pause)) {
+      context.metrics?.addMetric("DeletesSkipped", "Count", 1);
+      context.logger?.warn("ObjectRemoved event, but the source object exists; nothing deleted", where);
+      return { action: "skipped", reason: "source-exists" };
+    }
   } catch (thrown) {
-    const error = classifyError(thrown, { side: "source", operation: "HeadObject", bucket: work.source.bucket, key: work.source.key });
-    if (error.code !== "SourceMissing") return failure(context, undefined, error);
+    return failure(context, undefined, classifyError(thrown, { side: "source", operation: "ListObjectsV2", ...work.source }));
   }
   // Step 3: record it (atomically re-checked), then delete.
   const recorded = await context.ledger.recordDelete(object, sequencer, now(context));
