@@ -41,17 +41,20 @@ describe("ObjectTransitions.begin without the refused record in the answer", () 
     expect(documents.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({ ConsistentRead: true });
   });
 
-  it("treats a record written before leases had expiries as leased for 16 minutes after its last update", async () => {
-    const record = {
-      pk: "obj#d/k",
-      sk: "object",
-      status: "in_progress",
-      size: 5,
-      srcEtag: "e0",
-      updated_at: new Date(now.getTime() - 60_000).toISOString(),
-    };
-    documents.on(UpdateCommand).rejects(refused());
-    documents.on(GetCommand).resolves({ Item: record });
-    expect(await ledger.begin(identity, claim, 0, now)).toEqual({ status: "busy", retryAfterMs: 900_000 });
-  });
+  it.each(["e0", "e1"])(
+    "treats a record written before leases had expiries (source ETag %s) as leased for 16 minutes after its last update, never as a duplicate",
+    async (srcEtag) => {
+      const record = {
+        pk: "obj#d/k",
+        sk: "object",
+        status: "in_progress",
+        size: 5,
+        srcEtag,
+        updated_at: new Date(now.getTime() - 60_000).toISOString(),
+      };
+      documents.on(UpdateCommand).rejects(refused());
+      documents.on(GetCommand).resolves({ Item: record });
+      expect(await ledger.begin(identity, claim, 0, now)).toEqual({ status: "busy", retryAfterMs: 900_000 });
+    },
+  );
 });

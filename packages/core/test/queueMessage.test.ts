@@ -159,6 +159,17 @@ describe("parseQueueMessage", () => {
     ["an unknown shape", '{"a":1}', /neither an s3-migrate job/],
     ["an event record without its bucket", event([{ eventName: "ObjectCreated:Put", s3: { object: { key: "k" } } }]), /s3.bucket.name/],
     ["an event with a sequencer that is not hex", event([created("k", { sequencer: "xyz" })]), /sequencer/],
+    ["an event with an empty key", event([created("")]), /key is empty/],
+    [
+      "a job with an empty key",
+      JSON.stringify({
+        schema: "s3-migrate/job",
+        version: 1,
+        source: { bucket: "s", key: "", size: 1 },
+        destination: { bucket: "d", key: "k" },
+      }),
+      /source.key must be a non-empty string/,
+    ],
     ["an original job without Des_key", '{"Src_bucket":"s","Src_key":"k","Des_bucket":"d"}', /"Des_key"/],
     [
       "a job with a negative size",

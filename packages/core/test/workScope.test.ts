@@ -85,6 +85,12 @@ describe("checkScope", () => {
       REFUSAL.notConfigured,
     ],
     [
+      "a job outside the event filter's suffix (the event settings count as a pair)",
+      job(["global-events", "incoming/secret.key"], ["china-events", "events/incoming/secret.key"]),
+      REFUSAL.notConfigured,
+    ],
+    ["a job with an empty key (it would address the bucket)", job(["global-b", ""], ["china-b", ""]), REFUSAL.notConfigured],
+    [
       "a removal while deletes are off",
       removal("global-events", "incoming/a.csv", ["china-events", "events/incoming/a.csv"]),
       REFUSAL.deletesDisabled,

@@ -40,7 +40,8 @@ describe("exactly-once copies under duplicate delivery (two worker processes)", 
     }
     const proxy = await startFaultProxy({ target: destination.endpoint });
     // The slow objects' parts take 3 s each, two at a time: each copy lasts longer than the
-    // busy-retry delay (5 s at most on a first delivery), so a duplicate would come back mid-copy.
+    // busy-retry delay of a first delivery (at most 5 s) and than a lease: a duplicate deferred
+    // as busy would come back mid-copy, and the copy lives only by renewing its lease.
     proxy.addRule({
       match: { method: "PUT", query: "partNumber", path: /\/slow\// },
       action: { type: "delay", ms: 3_000 },
@@ -74,7 +75,11 @@ describe("exactly-once copies under duplicate delivery (two worker processes)", 
       );
     }
     // Act
-    const workers = [0, 1].map(() => startWorker({ ...deployment.env, POWERTOOLS_LOG_LEVEL: "INFO" }, ["--exit-when-idle", "4"]));
+    // A 4 s visibility (and lease) renewed every 1.3 s: the slow copies outlive several leases,
+    // so renewals run while duplicates keep arriving.
+    const workers = [0, 1].map(() =>
+      startWorker({ ...deployment.env, POWERTOOLS_LOG_LEVEL: "INFO" }, ["--exit-when-idle", "4", "--visibility-timeout", "4"]),
+    );
     const statuses = await Promise.all(workers.map((worker) => worker.exited));
     await proxy.close();
     // Assess

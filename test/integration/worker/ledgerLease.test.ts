@@ -3,7 +3,7 @@
  * atomic): who may take an object, when a lease is taken over, and what a stale S3 event does.
  * Time is passed in, so expiry is tested without waiting.
  */
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type LeaseClaim, ObjectTransitions, orderableSequencer, type TransferIdentity } from "@s3-migrate/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLedgerTable, localClients } from "../../support/awsResources.js";
@@ -54,17 +54,24 @@ describe("object lease (ledger)", () => {
     expect(await record(v1)).toMatchObject({ status: "in_progress", leaseOwner: "a", leaseMessageId: "m1", attempts: 1, deliveries: 2 });
   });
 
-  it("lets a continuation take its own lease back, and anyone take an expired one; the old owner can then neither renew nor finish", async () => {
+  it("lets a continuation take back the lease handed off at its pause, once; anyone may take an expired lease, after which the old owner can neither renew nor finish", async () => {
     counter++;
     const v1 = object();
+    const held = { identity: v1, token: "a" };
     expect(await ledger.begin(v1, claim("a", "m1"), 0, t0)).toEqual({ status: "started" });
-    expect(await ledger.begin(v1, claim("a", "m2", 120), 1, at(30))).toEqual({ status: "started" });
+    expect(await ledger.pause(held, "upload-1", at(20))).toBe(true);
+    const continuing = (messageId: string, seconds = 120) => ({ ...claim("a", messageId, seconds), continuing: true });
+    expect(await ledger.begin(v1, continuing("m2"), 1, at(30))).toEqual({ status: "started" });
+    // a second copy of the same continuation (an SDK retry of the send), and the continuation
+    // delivered again while its holder is alive: neither may copy alongside it
+    expect(await ledger.begin(v1, continuing("m3"), 1, at(31))).toEqual({ status: "duplicate" });
+    expect(await ledger.begin(v1, continuing("m2"), 1, at(32))).toMatchObject({ status: "busy" });
     // the lease (now until t0 + 120 s) expires: the message delivered again takes the object over
     expect(await ledger.begin(v1, claim("z", "m2", 300), 0, at(121))).toEqual({ status: "started" });
-    expect(await ledger.renew({ identity: v1, token: "a" }, t0.getTime() + 999_000)).toBe(false);
-    expect(await ledger.finish({ identity: v1, token: "a" }, { status: "done", desEtag: "x", verification: "source-etag" }, at(130))).toBe(
-      false,
-    );
+    expect(await ledger.renew(held, t0.getTime() + 999_000)).toBe(false);
+    expect(await ledger.finish(held, { status: "done", desEtag: "x", verification: "source-etag" }, at(130))).toBe(false);
+    // ... and a late continuation of the old owner is superseded
+    expect(await ledger.begin(v1, continuing("m4", 600), 2, at(131))).toEqual({ status: "duplicate" });
     expect(await ledger.renew({ identity: v1, token: "z" }, t0.getTime() + 400_000)).toBe(true);
     expect(await ledger.finish({ identity: v1, token: "z" }, { status: "done", desEtag: "x", verification: "source-etag" }, at(140))).toBe(
       true,
@@ -73,6 +80,30 @@ describe("object lease (ledger)", () => {
     expect(done).toMatchObject({ status: "done", attempts: 2, continuations: 1 });
     expect(done).not.toHaveProperty("leaseOwner");
     expect(await ledger.begin(v1, claim("y", "m9"), 0, at(150))).toEqual({ status: "already-done" });
+    expect(await ledger.begin(v1, continuing("m10", 600), 3, at(151))).toEqual({ status: "already-done" });
+  });
+
+  it("treats a record of the previous version (no lease attributes) as leased for 16 minutes, except by a continuation of that version", async () => {
+    counter++;
+    const v1 = object();
+    await documents.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `obj#dst/${v1.desKey}`,
+          sk: "object",
+          status: "in_progress",
+          size: v1.size,
+          srcEtag: v1.srcEtag,
+          updated_at: at(0).toISOString(),
+        },
+      }),
+    );
+    expect(await ledger.begin(v1, claim("b", "m2"), 0, at(60))).toEqual({ status: "busy", retryAfterMs: 900_000 });
+    expect(await ledger.judgeDelete(v1, undefined, at(60))).toEqual({ busyForMs: 900_000 });
+    expect(await ledger.failBeforeStart(v1, "SourceMissing", "gone", at(60))).toBe(false);
+    // the previous version's continuation names no token: it takes its record over, as it did
+    expect(await ledger.begin(v1, claim("c", "m3"), 1, at(61))).toEqual({ status: "started" });
   });
 
   it("releases the lease on a retryable error, so the next delivery may start at once", async () => {
@@ -99,12 +130,18 @@ describe("object lease (ledger)", () => {
     // an older create event (shorter sequencer: right-padded, it sorts lower)
     expect(await ledger.begin(object("etag-1"), claim("b", "m2", 60, "0055AED6DCD9028"), 0, at(2))).toEqual({ status: "stale" });
     expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E5"), at(3))).toBe("stale");
-    expect(await ledger.recordDelete(v2, orderableSequencer("0055AED6DCD90281E5"), at(3))).toBe("stale");
+    expect(await ledger.beginDelete(v2, claim("r", "m4", 60, "0055AED6DCD90281E5"), at(3))).toEqual({ status: "stale" });
     // the same event again is not stale (a redelivery); a newer removal applies
     expect(await ledger.begin(v2, claim("c", "m3", 60, "0055AED6DCD90281E6"), 0, at(4))).toEqual({ status: "already-done" });
     expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E7"), at(5))).toBe("clear");
-    expect(await ledger.recordDelete(v2, orderableSequencer("0055AED6DCD90281E7"), at(5))).toBe("recorded");
+    const removal = await ledger.beginDelete(v2, claim("r", "m5", 60, "0055AED6DCD90281E7"), at(5));
+    expect(removal).toMatchObject({ status: "started" });
+    // while the removal holds the lease, a copy of a newer upload waits for it
+    expect(await ledger.begin(object("etag-3"), claim("d", "m6", 60, "0055AED6DCD90281E8"), 0, at(6))).toMatchObject({ status: "busy" });
+    if (!("lease" in removal)) throw new Error("no lease");
+    expect(await ledger.finishDelete(removal.lease, at(7))).toBe(true);
     expect(await record(v2)).toMatchObject({ status: "deleted", eventSequencer: orderableSequencer("0055AED6DCD90281E7") });
+    expect(await ledger.begin(object("etag-3"), claim("d", "m6", 60, "0055AED6DCD90281E8"), 0, at(8))).toEqual({ status: "started" });
   });
 
   it("holds a removal back while a live lease copies the object", async () => {
@@ -112,7 +149,7 @@ describe("object lease (ledger)", () => {
     const v1 = object();
     await ledger.begin(v1, claim("a", "m1"), 0, t0);
     expect(await ledger.judgeDelete(v1, undefined, at(10))).toEqual({ busyForMs: 50_000 });
-    expect(await ledger.recordDelete(v1, undefined, at(10))).toEqual({ busyForMs: 50_000 });
+    expect(await ledger.beginDelete(v1, claim("r", "m2"), at(10))).toEqual({ busyForMs: 50_000 });
   });
 
   it("lets exactly one of many concurrent attempts take a fresh object (atomic conditional writes)", async () => {

@@ -43,7 +43,8 @@ export class ObjectLedger {
 
   /**
    * Records that an object was queued. Never moves a record that a worker holds (`in_progress`)
-   * backwards; anything else (new, done, failed, skipped, an older queued) becomes `queued`.
+   * backwards, nor one `done` for this same version; anything else (new, done for another
+   * version, failed, skipped, deleted, an older queued) becomes `queued`.
    *
    * @returns false when a worker held the record and it was left alone.
    */
@@ -55,11 +56,15 @@ export class ObjectLedger {
           Key: { pk: objectPk(object.desBucket, object.desKey), sk: "object" },
           UpdateExpression:
             "SET #status = :queued, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, queuedAt = :now, updated_at = :now, srcEtag = :srcEtag, srcVersionId = :srcVersionId",
-          ConditionExpression: "attribute_not_exists(pk) OR #status <> :inProgress",
+          // Never over a worker's lease, and never over the copy of this very version a worker
+          // finished before this mark was written (a duplicate of the job would copy it again).
+          ConditionExpression:
+            "attribute_not_exists(pk) OR (#status <> :inProgress AND NOT (#status = :done AND srcEtag = :srcEtag AND #size = :size))",
           ExpressionAttributeNames: { "#status": "status", "#size": "size" },
           ExpressionAttributeValues: {
             ":queued": OBJECT_STATUS.queued,
             ":inProgress": OBJECT_STATUS.inProgress,
+            ":done": OBJECT_STATUS.done,
             ":srcBucket": object.srcBucket,
             ":srcKey": object.srcKey,
             ":desBucket": object.desBucket,

@@ -23,6 +23,12 @@ export interface LeaseClaim {
   readonly expiresAt: number;
   /** The S3 event behind the work ({@link orderableSequencer}): older events never win. */
   readonly sequencer?: string;
+  /**
+   * The token came with a continuation: the attempt takes back the lease its paused predecessor
+   * handed off, once (a second copy of the continuation is a duplicate), and only while nobody
+   * else has taken the object since.
+   */
+  readonly continuing?: boolean;
 }
 
 /** A lease this attempt holds: what every later transition is guarded by. */
@@ -54,6 +60,24 @@ const LEGACY_LEASE_MS = 960_000;
 /** How soon to look again when the record changed between the refused write and the read. */
 const RACE_RETRY_MS = 1_000;
 
+/** `leaseMessageId` of a lease its paused holder handed off to the continuation it queued. */
+const HANDOFF = "handoff";
+
+/** No attempt holds a live lease (a record of the previous version holds one for LEGACY_LEASE_MS). */
+const NO_LIVE_LEASE =
+  "(#status <> :inProgress OR leaseExpiresAt < :nowMs OR (attribute_not_exists(leaseExpiresAt) AND updated_at < :legacyStart))";
+/** The S3 event being applied is not older than the last one applied to the key. */
+const NOT_STALE = "(attribute_not_exists(eventSequencer) OR eventSequencer <= :sequencer)";
+
+/** The values NO_LIVE_LEASE reads (DynamoDB refuses values an expression does not use). */
+function leaseClock(now: Date, legacy = true): Record<string, unknown> {
+  return {
+    ":inProgress": OBJECT_STATUS.inProgress,
+    ":nowMs": now.getTime(),
+    ...(legacy ? { ":legacyStart": new Date(now.getTime() - LEGACY_LEASE_MS).toISOString() } : {}),
+  };
+}
+
 const isConditionFailure = (error: unknown) => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
 /**
@@ -74,11 +98,10 @@ export class ObjectTransitions {
 
   /**
    * Takes the object's lease for this source version. Refused when the record says `done` for
-   * the same ETag and size, when another attempt's lease has not expired (a continuation's own
-   * token is always let back in), and when a newer S3 event of the key was applied.
+   * the same ETag and size, while another attempt's lease is live (a continuation takes back the
+   * lease its predecessor handed off, once), and when a newer S3 event of the key was applied.
    */
   async begin(identity: TransferIdentity, claim: LeaseClaim, continuation: number, now: Date): Promise<BeginResult> {
-    const nowMs = now.getTime();
     const sequenced = claim.sequencer !== undefined;
     try {
       await this.#client.send(
@@ -86,11 +109,11 @@ export class ObjectTransitions {
           TableName: this.#table,
           Key: this.#key(identity),
           UpdateExpression: `SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, startedAt = if_not_exists(startedAt, :now), updated_at = :now${sequenced ? ", eventSequencer = :sequencer" : ""} ADD attempts :attempt, deliveries :one, continuations :continued`,
-          ConditionExpression: `attribute_not_exists(pk) OR (NOT (#status = :done AND srcEtag = :etag AND #size = :size) AND (#status <> :inProgress OR leaseOwner = :token OR leaseExpiresAt < :nowMs OR (attribute_not_exists(leaseExpiresAt) AND updated_at < :legacyStart))${sequenced ? " AND (attribute_not_exists(eventSequencer) OR eventSequencer <= :sequencer)" : ""})`,
+          ConditionExpression: `${beginCondition(claim, continuation)}${sequenced ? ` AND ${NOT_STALE}` : ""}`,
           ExpressionAttributeNames: { "#status": "status", "#size": "size" },
           ExpressionAttributeValues: {
-            ":inProgress": OBJECT_STATUS.inProgress,
-            ":done": OBJECT_STATUS.done,
+            ...leaseClock(now, !claim.continuing),
+            ...(claim.continuing ? { ":handoff": HANDOFF } : { ":done": OBJECT_STATUS.done }),
             ":srcBucket": identity.srcBucket,
             ":srcKey": identity.srcKey,
             ":desBucket": identity.desBucket,
@@ -101,9 +124,7 @@ export class ObjectTransitions {
             ":token": claim.token,
             ":messageId": claim.messageId,
             ":expiresAt": claim.expiresAt,
-            ":nowMs": nowMs,
             ":now": now.toISOString(),
-            ":legacyStart": new Date(nowMs - LEGACY_LEASE_MS).toISOString(),
             ":attempt": continuation === 0 ? 1 : 0,
             ":continued": continuation === 0 ? 0 : 1,
             ":one": 1,
@@ -116,7 +137,7 @@ export class ObjectTransitions {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = (await this.#refusedRecord(error, identity)) ?? undefined;
-      const result = classifyRefusal(current, identity, claim, nowMs);
+      const result = classifyRefusal(current, identity, claim, now.getTime());
       // A delivery that copies nothing is still counted, so a record shows how often it came.
       if (result.status === "already-done" || result.status === "duplicate") await this.#countDelivery(identity);
       return result;
@@ -131,25 +152,35 @@ export class ObjectTransitions {
     return this.#guarded(lease, "SET leaseExpiresAt = :expiresAt", { ":expiresAt": expiresAt });
   }
 
-  /** Notes the open upload of a paused transfer; the lease stays ours for the continuation. */
+  /**
+   * Notes the open upload of a paused transfer and hands the lease off to the continuation about
+   * to be queued (`leaseMessageId = "handoff"`): the first continuation carrying the token takes
+   * it back, a second copy of it is a duplicate.
+   */
   async pause(lease: HeldLease, uploadId: string | undefined, now: Date): Promise<boolean> {
-    return this.#guarded(lease, "SET uploadId = :uploadId, updated_at = :now", {
+    return this.#guarded(lease, "SET uploadId = :uploadId, leaseMessageId = :handoff, updated_at = :now", {
       ":uploadId": uploadId ?? null,
+      ":handoff": HANDOFF,
       ":now": now.toISOString(),
     });
   }
 
   /**
-   * Records a retryable error and lets the lease go (`leaseExpiresAt = 0`): whichever delivery
-   * comes next, this message after its backoff or a duplicate, may take the object at once.
+   * Records a retryable error and lets the lease go (`leaseExpiresAt = 0`, no owner): whichever
+   * delivery comes next, this message after its backoff or a duplicate, may take the object at
+   * once, and a late renewal of this attempt can no longer revive it.
    */
   async recordError(lease: HeldLease, errorCode: string, error: string, now: Date): Promise<boolean> {
-    return this.#guarded(lease, "SET lastErrorCode = :code, lastError = :error, leaseExpiresAt = :released, updated_at = :now", {
-      ":code": errorCode,
-      ":error": error.slice(0, 1000),
-      ":released": 0,
-      ":now": now.toISOString(),
-    });
+    return this.#guarded(
+      lease,
+      "SET lastErrorCode = :code, lastError = :error, leaseExpiresAt = :released, updated_at = :now REMOVE leaseOwner, leaseMessageId",
+      {
+        ":code": errorCode,
+        ":error": error.slice(0, 1000),
+        ":released": 0,
+        ":now": now.toISOString(),
+      },
+    );
   }
 
   /** Ends the transfer and its lease. @returns false when the lease was no longer ours. */
@@ -196,13 +227,12 @@ export class ObjectTransitions {
           Key: { pk: objectPk(object.desBucket, object.desKey), sk: "object" },
           UpdateExpression:
             "SET #status = :failed, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
-          ConditionExpression:
-            "attribute_not_exists(pk) OR (#status <> :done AND (#status <> :inProgress OR attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :nowMs))",
+          ConditionExpression: `attribute_not_exists(pk) OR (#status <> :done AND ${NO_LIVE_LEASE})`,
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
+            ...leaseClock(now),
             ":failed": OBJECT_STATUS.failed,
             ":done": OBJECT_STATUS.done,
-            ":inProgress": OBJECT_STATUS.inProgress,
             ":srcBucket": object.srcBucket,
             ":srcKey": object.srcKey,
             ":desBucket": object.desBucket,
@@ -210,7 +240,6 @@ export class ObjectTransitions {
             ":code": errorCode,
             ":error": error.slice(0, 1000),
             ":now": now.toISOString(),
-            ":nowMs": now.getTime(),
             ":one": 1,
           },
         }),
@@ -223,52 +252,9 @@ export class ObjectTransitions {
   }
 
   /**
-   * Records that an S3 `ObjectRemoved` event is being applied: `status = deleted` and its
-   * sequencer, unless a newer event of the key was applied (`stale`) or a live lease is copying
-   * the object (`busy`). Called before the destination object is deleted, so a retry of the same
-   * event (same sequencer) passes again.
-   */
-  async recordDelete(
-    object: Pick<TransferIdentity, "srcBucket" | "srcKey" | "desBucket" | "desKey">,
-    sequencer: string | undefined,
-    now: Date,
-  ): Promise<"recorded" | "stale" | { readonly busyForMs: number }> {
-    const sequenced = sequencer !== undefined;
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: objectPk(object.desBucket, object.desKey), sk: "object" },
-          UpdateExpression: `SET #status = :deleted, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, finishedAt = :now, updated_at = :now${sequenced ? ", eventSequencer = :sequencer" : ""} REMOVE uploadId, leaseOwner, leaseMessageId, leaseExpiresAt`,
-          ConditionExpression: `(attribute_not_exists(#status) OR #status <> :inProgress OR attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :nowMs)${sequenced ? " AND (attribute_not_exists(eventSequencer) OR eventSequencer <= :sequencer)" : ""}`,
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":deleted": OBJECT_STATUS.deleted,
-            ":inProgress": OBJECT_STATUS.inProgress,
-            ":srcBucket": object.srcBucket,
-            ":srcKey": object.srcKey,
-            ":desBucket": object.desBucket,
-            ":desKey": object.desKey,
-            ":now": now.toISOString(),
-            ":nowMs": now.getTime(),
-            ...(sequenced ? { ":sequencer": sequencer } : {}),
-          },
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-        }),
-      );
-      return "recorded";
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const current = await this.#refusedRecord(error, object);
-      if (sequenced && current?.eventSequencer !== undefined && current.eventSequencer > sequencer) return "stale";
-      return { busyForMs: Math.max(RACE_RETRY_MS, Number(current?.leaseExpiresAt ?? 0) - now.getTime()) };
-    }
-  }
-
-  /**
    * Whether an S3 removal may be applied, judged from the record alone (a consistent read, no
-   * write): `stale` when a newer event of the key was applied, busy while a live lease copies it.
-   * {@link recordDelete} checks the same conditions again atomically.
+   * write): `stale` when a newer event of the key was applied, busy while a live lease holds it.
+   * {@link beginDelete} checks the same conditions again, atomically.
    */
   async judgeDelete(
     object: Pick<TransferIdentity, "desBucket" | "desKey">,
@@ -276,21 +262,73 @@ export class ObjectTransitions {
     now: Date,
   ): Promise<"clear" | "stale" | { readonly busyForMs: number }> {
     const read = await this.#client.send(new GetCommand({ TableName: this.#table, Key: this.#key(object), ConsistentRead: true }));
-    const current = read.Item as (ObjectRecord & { eventSequencer?: string }) | undefined;
+    const current = read.Item as LedgerRecord | undefined;
     if (current === undefined) return "clear";
     if (sequencer !== undefined && current.eventSequencer !== undefined && current.eventSequencer > sequencer) return "stale";
-    const leaseLeft = Number(current.leaseExpiresAt ?? 0) - now.getTime();
-    if (current.status === OBJECT_STATUS.inProgress && leaseLeft > 0) return { busyForMs: Math.max(RACE_RETRY_MS, leaseLeft) };
-    return "clear";
+    const leaseLeft = liveLeaseExpiry(current) - now.getTime();
+    return leaseLeft > 0 ? { busyForMs: Math.max(RACE_RETRY_MS, leaseLeft) } : "clear";
+  }
+
+  /**
+   * Takes the object's lease to apply an S3 `ObjectRemoved` event (the record is `in_progress`
+   * with no source version while the destination object is deleted, so a copy of a newer upload
+   * waits for it), unless a newer event of the key was applied (`stale`) or a live lease holds
+   * it. {@link finishDelete} then records `deleted`.
+   */
+  async beginDelete(
+    object: Pick<TransferIdentity, "srcBucket" | "srcKey" | "desBucket" | "desKey">,
+    claim: LeaseClaim,
+    now: Date,
+  ): Promise<{ readonly status: "started"; readonly lease: HeldLease } | { readonly status: "stale" } | { readonly busyForMs: number }> {
+    const sequenced = claim.sequencer !== undefined;
+    const identity: TransferIdentity = { ...object, size: 0, srcEtag: REMOVAL_ETAG };
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: this.#key(object),
+          UpdateExpression: `SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, srcEtag = :removal, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, updated_at = :now${sequenced ? ", eventSequencer = :sequencer" : ""} REMOVE uploadId`,
+          ConditionExpression: `(attribute_not_exists(pk) OR ${NO_LIVE_LEASE})${sequenced ? ` AND ${NOT_STALE}` : ""}`,
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ...leaseClock(now),
+            ":srcBucket": object.srcBucket,
+            ":srcKey": object.srcKey,
+            ":desBucket": object.desBucket,
+            ":desKey": object.desKey,
+            ":removal": REMOVAL_ETAG,
+            ":token": claim.token,
+            ":messageId": claim.messageId,
+            ":expiresAt": claim.expiresAt,
+            ":now": now.toISOString(),
+            ...(sequenced ? { ":sequencer": claim.sequencer } : {}),
+          },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return { status: "started", lease: { identity, token: claim.token } };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.#refusedRecord(error, object);
+      if (sequenced && current?.eventSequencer !== undefined && current.eventSequencer > (claim.sequencer ?? ""))
+        return { status: "stale" };
+      return { busyForMs: Math.max(RACE_RETRY_MS, (current === undefined ? 0 : liveLeaseExpiry(current)) - now.getTime()) };
+    }
+  }
+
+  /** Records that the removal was applied at the destination, and ends its lease. */
+  async finishDelete(lease: HeldLease, now: Date): Promise<boolean> {
+    return this.#guarded(
+      lease,
+      "SET #status = :deleted, finishedAt = :now, updated_at = :now REMOVE leaseOwner, leaseMessageId, leaseExpiresAt, lastError, lastErrorCode",
+      { ":deleted": OBJECT_STATUS.deleted, ":now": now.toISOString() },
+    );
   }
 
   /** The record as it was when a conditional write was refused (from the error, else read). */
-  async #refusedRecord(
-    error: unknown,
-    object: Pick<TransferIdentity, "desBucket" | "desKey">,
-  ): Promise<(ObjectRecord & { eventSequencer?: string }) | undefined> {
+  async #refusedRecord(error: unknown, object: Pick<TransferIdentity, "desBucket" | "desKey">): Promise<LedgerRecord | undefined> {
     const old = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
-    if (old !== undefined) return unmarshall(old) as ObjectRecord;
+    if (old !== undefined) return unmarshall(old) as LedgerRecord;
     const read = await this.#client.send(
       new GetCommand({
         TableName: this.#table,
@@ -298,7 +336,7 @@ export class ObjectTransitions {
         ConsistentRead: true,
       }),
     );
-    return read.Item as ObjectRecord | undefined;
+    return read.Item as LedgerRecord | undefined;
   }
 
   async #countDelivery(identity: TransferIdentity): Promise<void> {
@@ -342,24 +380,48 @@ export class ObjectTransitions {
   }
 }
 
+/** A record as read back: any attribute may be missing (older records, removals). */
+type LedgerRecord = Partial<ObjectRecord>;
+
+/** `srcEtag` of a record while a removal holds its lease: no source version. */
+const REMOVAL_ETAG = "";
+
+/** The condition under which `begin` takes the lease, for this kind of attempt. */
+function beginCondition(claim: LeaseClaim, continuation: number): string {
+  if (claim.continuing)
+    return "(#status = :inProgress AND leaseOwner = :token AND srcEtag = :etag AND (leaseMessageId = :handoff OR leaseExpiresAt < :nowMs))";
+  const free =
+    continuation > 0
+      ? // The continuation of a transfer paused by the previous version of the worker (no token):
+        // it takes over a record of that version, as that version did.
+        `(${NO_LIVE_LEASE} OR attribute_not_exists(leaseExpiresAt))`
+      : NO_LIVE_LEASE;
+  return `(attribute_not_exists(pk) OR (NOT (#status = :done AND srcEtag = :etag AND #size = :size) AND ${free}))`;
+}
+
+/** When the record's lease lapses (epoch ms); in the past when none is live. */
+function liveLeaseExpiry(record: LedgerRecord): number {
+  if (record.status !== OBJECT_STATUS.inProgress) return 0;
+  if (record.leaseExpiresAt !== undefined) return Number(record.leaseExpiresAt);
+  return Date.parse(record.updated_at ?? "") + LEGACY_LEASE_MS || 0;
+}
+
 /** Why `begin` was refused, from the record as it stood. */
-function classifyRefusal(
-  current: (ObjectRecord & { eventSequencer?: string }) | undefined,
-  identity: TransferIdentity,
-  claim: LeaseClaim,
-  nowMs: number,
-): BeginResult {
+function classifyRefusal(current: LedgerRecord | undefined, identity: TransferIdentity, claim: LeaseClaim, nowMs: number): BeginResult {
   if (current === undefined) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
   const sameVersion = current.srcEtag === identity.srcEtag && Number(current.size) === identity.size;
   if (current.status === OBJECT_STATUS.done && sameVersion) return { status: "already-done" };
   if (claim.sequencer !== undefined && current.eventSequencer !== undefined && current.eventSequencer > claim.sequencer)
     return { status: "stale" };
-  if (current.status !== OBJECT_STATUS.inProgress) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
-  const expiresAt =
-    current.leaseExpiresAt === undefined ? Date.parse(current.updated_at) + LEGACY_LEASE_MS : Number(current.leaseExpiresAt);
+  // A continuation whose lease another attempt has taken since (ours expired, or the object was
+  // finished or replaced): the transfer is no longer this attempt's to continue.
+  if (claim.continuing && current.leaseOwner !== claim.token) return { status: "duplicate" };
+  const expiresAt = liveLeaseExpiry(current);
+  if (expiresAt <= nowMs) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
   const retryAfterMs = Math.max(RACE_RETRY_MS, expiresAt - nowMs);
-  // This very message, delivered again while its lease lives: its holder lost the visibility but
-  // may still be copying. Wait for the lease to lapse rather than take it or drop the message.
-  if (current.leaseMessageId === claim.messageId) return { status: "busy", retryAfterMs };
+  // This very message delivered again while its lease lives (its holder lost the visibility but
+  // may still be copying), or a record of the previous version (which names no message): wait
+  // for the lease to lapse rather than take it or drop the message.
+  if (current.leaseMessageId === claim.messageId || current.leaseMessageId === undefined) return { status: "busy", retryAfterMs };
   return sameVersion ? { status: "duplicate" } : { status: "busy", retryAfterMs };
 }

@@ -31,6 +31,8 @@ export interface JobMessage {
   readonly continuation?: number;
   /** Set on a continuation: the lease token of the paused attempt, which the next one takes back. */
   readonly leaseToken?: string;
+  /** Set on the continuation of S3 event work: the event's sequencer, so it stays ordered. */
+  readonly eventSequencer?: string;
 }
 
 /** The JSON body of a job message. */
@@ -63,8 +65,8 @@ export function parseJobMessage(value: unknown): JobMessage {
   const text = (record: Record<string, unknown>, field: string, where: string, optional = false): string | undefined => {
     const fieldValue = record[field];
     if (fieldValue === undefined && optional) return undefined;
-    if (typeof fieldValue !== "string" || (!optional && field === "bucket" && fieldValue === ""))
-      return fail(`${where}.${field} must be a string`);
+    // An empty key would turn object calls into bucket calls (GET /bucket/ lists, DELETE deletes it).
+    if (typeof fieldValue !== "string" || (!optional && fieldValue === "")) return fail(`${where}.${field} must be a non-empty string`);
     return fieldValue as string;
   };
   const size = source.size;
@@ -74,6 +76,8 @@ export function parseJobMessage(value: unknown): JobMessage {
   const passId = message.passId;
   const leaseToken = message.leaseToken;
   if (leaseToken !== undefined && (typeof leaseToken !== "string" || leaseToken === "")) return fail("leaseToken must be a string");
+  const eventSequencer = message.eventSequencer;
+  if (eventSequencer !== undefined && typeof eventSequencer !== "string") return fail("eventSequencer must be a string");
   return {
     schema: JOB_SCHEMA,
     version: JOB_SCHEMA_VERSION,
@@ -91,5 +95,6 @@ export function parseJobMessage(value: unknown): JobMessage {
       ? { continuation: message.continuation }
       : {}),
     ...(leaseToken === undefined ? {} : { leaseToken }),
+    ...(eventSequencer === undefined ? {} : { eventSequencer }),
   };
 }

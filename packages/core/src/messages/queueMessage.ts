@@ -35,6 +35,8 @@ export interface CopyWork {
   readonly continuation: number;
   /** The lease token of the attempt this continues (a continuation takes its own lease back). */
   readonly leaseToken?: string;
+  /** The orderable sequencer of the S3 event a continuation continues (it stays as old as its event). */
+  readonly eventSequencer?: string;
   readonly origin: WorkOrigin;
 }
 
@@ -83,6 +85,7 @@ export function parseQueueMessage(body: string, defaults: EventDefaults = {}): W
         destination: job.destination,
         continuation: job.continuation ?? 0,
         ...(job.leaseToken === undefined ? {} : { leaseToken: job.leaseToken }),
+        ...(job.eventSequencer === undefined ? {} : { eventSequencer: orderableSequencer(job.eventSequencer, JOB_SCHEMA) }),
         origin: { format: "job" },
       },
     ];
@@ -141,6 +144,8 @@ function parseS3Event(records: unknown[], defaults: EventDefaults): Work[] {
     if (typeof bucket !== "string" || bucket === "" || typeof rawKey !== "string")
       throw new ConfigError(`${where}: s3.bucket.name and s3.object.key are required`);
     const key = decodeEventKey(rawKey);
+    // An empty key would turn object calls into bucket calls (GET /bucket/ lists, DELETE deletes it).
+    if (key === "") throw new ConfigError(`${where}: s3.object.key is empty`);
     // Without DEFAULT_DEST_BUCKET the worker takes no S3 events at all; the scope check refuses
     // the record (ForeignEventSource) rather than calling the message malformed.
     const destinationBucket = defaults.defaultDestBucket ?? "";

@@ -117,18 +117,22 @@ async function handle(
   receivedAt: number,
 ): Promise<"succeeded" | "failed"> {
   const { setup } = options;
+  const visibilityMs = visibility * 1000;
+  // When the message becomes visible again, as last extended: a lease taken now lasts that long.
+  let visibleUntil = receivedAt + visibilityMs;
   let lease: ObjectLease | undefined;
   // Each beat renews the lease first and the visibility second, so the lease always lapses
-  // before the message can be delivered again.
+  // before the message can be delivered again; a beat whose renewal failed does not extend the
+  // visibility either (the lease gives itself up locally before it could lapse).
   const beat = async () => {
-    if (lease !== undefined) {
-      const until = Date.now() + visibility * 1000;
-      await lease
-        .renew(until)
-        .catch((error: unknown) =>
-          setup.worker.logger?.warn("Could not renew the object's lease", { messageId: message.messageId, error: String(error) }),
-        );
+    if (lease !== undefined && !lease.ended) {
+      const renewed = await lease.renew(Date.now() + visibilityMs, visibilityMs / 3).catch((error: unknown) => {
+        setup.worker.logger?.warn("Could not renew the object's lease", { messageId: message.messageId, error: String(error) });
+        return false;
+      });
+      if (!renewed && !lease.ended) return;
     }
+    const extendedAt = Date.now();
     await setup.queues.sqs
       .send(
         new ChangeMessageVisibilityCommand({
@@ -137,14 +141,17 @@ async function handle(
           VisibilityTimeout: visibility,
         }),
       )
+      .then(() => {
+        visibleUntil = extendedAt + visibilityMs;
+      })
       .catch((error: unknown) =>
         setup.worker.logger?.warn("Could not extend message visibility", { messageId: message.messageId, error: String(error) }),
       );
   };
-  const heartbeat = setInterval(() => void beat(), Math.max(1_000, (visibility * 1000) / 3));
+  const heartbeat = setInterval(() => void beat(), Math.max(1_000, visibilityMs / 3));
   try {
     const action = await decideMessage(setup.worker, message, {
-      leaseUntil: receivedAt + visibility * 1000,
+      leaseUntil: () => visibleUntil,
       pause: options.shutdown,
       ...(options.hardStop === undefined ? {} : { abort: options.hardStop }),
       onLease: (taken) => {

@@ -64,5 +64,6 @@ function toContinuationBody(copy: CopyWork): string {
     queuedAt: new Date().toISOString(),
     ...(copy.continuation > 0 ? { continuation: copy.continuation } : {}),
     ...(copy.leaseToken === undefined ? {} : { leaseToken: copy.leaseToken }),
+    ...(copy.eventSequencer === undefined ? {} : { eventSequencer: copy.eventSequencer }),
   });
 }

@@ -56,7 +56,7 @@ export async function handleSqsBatch(records: readonly SqsEventRecord[], setting
       };
       try {
         const action = await decideMessage(settings.worker, message, {
-          leaseUntil: settings.leaseUntil,
+          leaseUntil: () => settings.leaseUntil,
           pause: deadline.signal,
           abort: hardDeadline.signal,
         });

@@ -34,10 +34,11 @@ export interface Attempt {
   /** The queue message's id (stable across its redeliveries). */
   readonly messageId: string;
   /**
-   * Epoch ms the lease lasts unless renewed: no later than the message would be delivered again
-   * (cluster mode: receive time + visibility timeout; Lambda: the invocation's deadline).
+   * Epoch ms a lease taken now lasts unless renewed: never later than the message would be
+   * delivered again (cluster mode: when its visibility, as last extended, lapses; Lambda: the
+   * invocation's deadline).
    */
-  readonly leaseUntil: number;
+  readonly leaseUntil: () => number;
   /** When it fires, no new part starts and the transfer pauses (a continuation follows). */
   readonly pause?: AbortSignal;
   /** When it fires, parts still uploading are cancelled too. */
@@ -93,6 +94,8 @@ async function processCopy(context: WorkerContext, work: CopyWork, attempt: Atte
   attempt.onLease?.(lease);
   const started = Date.now();
   const outcome = await copyUnderLease(context, work, attempt, identity, lease);
+  // No renewal from here on: the lease is finished, released or handed off below.
+  lease.end();
   return settleTransfer(context, work, identity, lease, outcome, started);
 }
 
@@ -136,13 +139,19 @@ async function takeLease(
 ): Promise<ObjectLease | WorkOutcome> {
   const token = work.leaseToken ?? randomUUID();
   const ledger = context.ledger;
-  const sequencer = work.origin.format === "s3-event" ? work.origin.sequencer : undefined;
-  const claim = { token, messageId: attempt.messageId, expiresAt: attempt.leaseUntil, ...(sequencer === undefined ? {} : { sequencer }) };
+  const sequencer = eventSequencer(work);
+  const claim = {
+    token,
+    messageId: attempt.messageId,
+    expiresAt: attempt.leaseUntil(),
+    continuing: work.leaseToken !== undefined,
+    ...(sequencer === undefined ? {} : { sequencer }),
+  };
   const result = await ledger.begin(identity, claim, work.continuation, now(context));
   const where = { key: identity.srcKey, destinationKey: identity.desKey, messageId: attempt.messageId };
   switch (result.status) {
     case "started":
-      return new ObjectLease(ledger, { identity, token });
+      return new ObjectLease(ledger, { identity, token }, claim.expiresAt);
     case "already-done":
       context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
       context.logger?.info("Already copied; duplicate delivery skipped", where);
@@ -266,6 +275,7 @@ async function settleTransfer(
           },
           continuation: work.continuation + 1,
           leaseToken: lease.token,
+          ...(eventSequencer(work) === undefined ? {} : { eventSequencer: eventSequencer(work) }),
         },
       };
     case "source-changed":
@@ -335,22 +345,39 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
   } catch (thrown) {
     return failure(context, undefined, classifyError(thrown, { side: "source", operation: "ListObjectsV2", ...work.source }));
   }
-  // Step 3: record it (atomically re-checked), then delete.
-  const recorded = await context.ledger.recordDelete(object, sequencer, now(context));
-  if (recorded === "stale") return stale();
-  if (recorded !== "recorded") return busy(recorded.busyForMs);
+  // Step 3: take the object's lease (atomically re-checked), delete, record `deleted`.
+  const claim = {
+    token: randomUUID(),
+    messageId: attempt.messageId,
+    expiresAt: attempt.leaseUntil(),
+    ...(sequencer === undefined ? {} : { sequencer }),
+  };
+  const taken = await context.ledger.beginDelete(object, claim, now(context));
+  if ("busyForMs" in taken) return busy(taken.busyForMs);
+  if (taken.status === "stale") return stale();
   try {
     await context.destination.send(new DeleteObjectCommand({ Bucket: work.destination.bucket, Key: work.destination.key }));
   } catch (thrown) {
-    return failure(
-      context,
-      undefined,
-      classifyError(thrown, { side: "destination", operation: "DeleteObject", bucket: work.destination.bucket, key: work.destination.key }),
-    );
+    const error = classifyError(thrown, {
+      side: "destination",
+      operation: "DeleteObject",
+      bucket: work.destination.bucket,
+      key: work.destination.key,
+    });
+    await (error.retryable
+      ? context.ledger.recordError(taken.lease, error.code, error.message, now(context))
+      : context.ledger.finish(taken.lease, { status: "failed", errorCode: error.code, error: error.message }, now(context)));
+    return failure(context, undefined, error);
   }
+  await context.ledger.finishDelete(taken.lease, now(context));
   context.metrics?.addMetric("ObjectsDeleted", "Count", 1);
   context.logger?.info("Deleted at the destination (ObjectRemoved)", where);
   return { action: "done", bytes: 0 };
+}
+
+/** The sequencer of the S3 event behind the work, also when it comes as a continuation. */
+function eventSequencer(work: CopyWork): string | undefined {
+  return work.origin.format === "s3-event" ? work.origin.sequencer : work.eventSequencer;
 }
 
 function now(context: WorkerContext): Date {

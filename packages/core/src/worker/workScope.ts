@@ -64,6 +64,9 @@ const ALLOWED: ScopeVerdict = { kind: "allowed" };
  * checkScope(scope, work).kind === "refused" // -> dead-letter with verdict.code, read nothing
  */
 export function checkScope(scope: WorkScope, work: Work): ScopeVerdict {
+  // Parsing refuses empty keys already; an empty key here would address the bucket itself.
+  if (work.source.key === "" || work.destination.key === "")
+    return { kind: "refused", code: REFUSAL.notConfigured, reason: "an empty object key addresses a bucket, not an object" };
   const verdict = work.origin.format === "s3-event" ? checkEvent(scope, work) : checkJob(scope, work);
   if (verdict.kind !== "allowed") return verdict;
   if (scope.ignore.matches(work.source.bucket, work.source.key))
@@ -73,8 +76,9 @@ export function checkScope(scope: WorkScope, work: Work): ScopeVerdict {
 
 function checkJob(scope: WorkScope, work: Work): ScopeVerdict {
   const { source, destination } = work;
-  const covering = allPairs(scope).filter(
-    (pair) => pair.srcBucket === source.bucket && source.key.startsWith(listingPrefix(pair.srcPrefix)),
+  const covering = allMappings(scope).filter(
+    (pair) =>
+      pair.srcBucket === source.bucket && source.key.startsWith(listingPrefix(pair.srcPrefix)) && source.key.endsWith(pair.srcSuffix),
   );
   if (covering.length === 0)
     return {
@@ -122,12 +126,22 @@ function checkEvent(scope: WorkScope, work: Work): ScopeVerdict {
   return ALLOWED;
 }
 
+/** A pair, or the S3 event settings seen as one (with the notification's suffix filter). */
+type Mapping = BucketPair & { readonly srcSuffix: string };
+
 /** The pairs, plus the event settings as one more pair (continuations of event work are jobs). */
-function allPairs(scope: WorkScope): readonly BucketPair[] {
+function allMappings(scope: WorkScope): readonly Mapping[] {
+  const pairs = scope.pairs.map((pair) => ({ ...pair, srcSuffix: "" }));
   const events = scope.events;
-  if (events === undefined) return scope.pairs;
+  if (events === undefined) return pairs;
   return [
-    ...scope.pairs,
-    { srcBucket: events.bucket, srcPrefix: events.filterPrefix, desBucket: events.destinationBucket, desPrefix: events.destinationPrefix },
+    ...pairs,
+    {
+      srcBucket: events.bucket,
+      srcPrefix: events.filterPrefix,
+      srcSuffix: events.filterSuffix,
+      desBucket: events.destinationBucket,
+      desPrefix: events.destinationPrefix,
+    },
   ];
 }
