@@ -21,6 +21,6 @@ node .tmp/worker-bench.mjs "$OWN" "$DEST" > .tmp/worker-bench.json
 node -e '
 const rows = JSON.parse(require("fs").readFileSync(".tmp/worker-bench.json", "utf8"));
 for (const r of rows) {
-  console.log(`${r.set}: ${r.wallSeconds} s wall, ${r.cpuSeconds} CPU s (${r.cpuSecondsPerGiB} per GiB, ${r.cpuSecondsPer1000Objects} per 1,000 objects), peak RSS ${r.peakRssMiB} MiB`);
+  console.log(`${r.set}: ${r.wallSeconds} s wall, ${r.cpuSeconds} CPU s (${r.cpuSecondsPerGiB} per GiB, ${r.cpuSecondsPer1000Objects} per 1,000 objects), peak RSS ${r.peakRssMiB} MiB, ${r.extraDeliveries} messages delivered again (settled, nothing copied)`);
   for (const [request, perObject] of Object.entries(r.requestsPerObject)) console.log(`    ${request.padEnd(40)} ${perObject} per object`);
 }'

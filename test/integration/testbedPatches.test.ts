@@ -1,8 +1,8 @@
 /**
  * Proves the fixes test/setup/moto_server.py applies to moto, so the tests that lean on them (run
- * lease, ledger, versioned listings) prove something: concurrent conditional writes to one
- * DynamoDB item are atomic, and ListObjectVersions after a KeyMarker lists exactly the keys after
- * it. `S3M_MOTO_PATCHES=off pnpm exec vitest run <this file>` shows every test here fail unfixed
+ * lease, ledger, versioned listings, exactly-once counts) prove something: concurrent
+ * conditional writes to one DynamoDB item are atomic, ListObjectVersions after a KeyMarker lists
+ * exactly the keys after it, and SQS deletes neither lose concurrent sends nor revive messages. `S3M_MOTO_PATCHES=off pnpm exec vitest run <this file>` shows every test here fail unfixed
  * but the pagination guard, which checks that the fix leaves moto's own paging alone.
  */
 import { Agent } from "node:http";
@@ -21,6 +21,15 @@ import {
   type ListObjectVersionsCommandInput,
   PutBucketVersioningCommand,
 } from "@aws-sdk/client-s3";
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../support/endpoints.js";
 
@@ -250,5 +259,50 @@ describe("moto S3: ListObjectVersions after a KeyMarker", () => {
 
     // Assess
     expect(listed).toEqual(writtenAfter(""));
+  });
+});
+
+describe("moto SQS: DeleteMessage cannot undo a concurrent send or delete", () => {
+  const sqs = new SQSClient({
+    endpoint: source.endpoint,
+    region: source.region,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }) },
+  });
+
+  it("keeps every message sent while others are deleted, and brings none of the deleted back", { timeout: 240_000 }, async () => {
+    // Prepare: 1,000 messages received (in flight), 300 of them to be deleted while 300 others
+    // are sent; a deep queue makes each unlocked delete's rebuild long enough to be overtaken
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `deletes-${process.pid}-${Date.now()}` }))).QueueUrl ?? "";
+    const old = Array.from({ length: 1000 }, (_, i) => `old-${i}`);
+    const fresh = Array.from({ length: 300 }, (_, i) => `new-${i}`);
+    for (let start = 0; start < old.length; start += 10)
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: old.slice(start, start + 10).map((MessageBody, index) => ({ Id: String(index), MessageBody })),
+        }),
+      );
+    const handles: string[] = [];
+    while (handles.length < old.length) {
+      const answer = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 120 }));
+      for (const message of answer.Messages ?? []) handles.push(message.ReceiptHandle ?? "");
+    }
+    // Act: deletes and sends interleaved, each on its own request
+    await Promise.all([
+      ...handles.slice(0, 300).map((ReceiptHandle) => sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle }))),
+      ...fresh.map((MessageBody) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody }))),
+    ]);
+    // Assess: exactly the new messages are left (the old ones would come back after 120 s)
+    const attributes = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
+    );
+    expect({
+      visible: Number(attributes.Attributes?.ApproximateNumberOfMessages),
+      inFlight: Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible),
+    }).toEqual({ visible: fresh.length, inFlight: old.length - 300 });
   });
 });

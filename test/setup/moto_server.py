@@ -29,6 +29,12 @@ The lies fixed, and why they matter here:
    (or cursor whose object has gone) with no key of its own. Fix: the faulty lines are replaced
    in the method's source, which is compiled again in its module.
 
+3. SQS DeleteMessage races with SendMessage and with other deletes. ``Queue.delete_message``
+   rebuilds the queue's message list and assigns it back without the lock ``add_message`` holds,
+   so a message sent (or deleted) while it runs is lost (or comes back): a continuation queued
+   by one worker while another deletes its message can vanish, and a deleted job can be
+   delivered again. Real SQS does neither. Fix: delete_message runs under the queue's lock.
+
 Each patch checks that moto still has the shape it fixes and stops the server with a message
 otherwise, so a moto upgrade cannot silently drop a fix (test/integration/testbed.test.ts checks
 that). The tests that prove the fixes are in test/integration/testbedPatches.test.ts and
@@ -62,11 +68,12 @@ def main(argv: list[str]) -> None:
     if patches not in ("on", "off"):
         sys.exit(f"moto_server.py: S3M_MOTO_PATCHES must be 'on' (the default) or 'off', not {patches!r}")
     if patches == "off":
-        log("S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys)")
+        log("S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys, SQS deletes race)")
     else:
         try:
             serialise_dynamodb()
             fix_list_object_versions_key_marker()
+            lock_sqs_deletes()
         except PatchError as error:
             sys.exit(f"moto_server.py: refusing to start: {error}")
     import moto.server
@@ -171,6 +178,34 @@ def fix_list_object_versions_key_marker() -> None:
     patched.__wrapped__ = original
     models.S3Backend.list_object_versions = patched  # type: ignore[method-assign]
     log("patched: ListObjectVersions with only a KeyMarker lists the keys after it")
+
+
+def lock_sqs_deletes() -> None:
+    """Makes SQS DeleteMessage hold the queue's own lock while it rebuilds the queue (lie 3)."""
+    from moto.sqs.models import Queue
+
+    where = "moto.sqs.models.Queue"
+    try:
+        delete = inspect.getsource(Queue.delete_message)
+        init = inspect.getsource(Queue.__init__)
+        add = inspect.getsource(Queue.add_message)
+    except (OSError, TypeError, AttributeError) as error:
+        raise PatchError(f"cannot read {where}.delete_message / add_message / __init__ ({error})") from error
+    if "self._messages = new_messages" not in delete or "with self._messages_lock" in delete:
+        raise PatchError(f"{where}.delete_message no longer rebuilds the queue unlocked; check and remove this patch")
+    if "self._messages_lock = Condition()" not in init or "with self._messages_lock" not in add:
+        raise PatchError(f"{where} no longer guards add_message with _messages_lock, the lock this patch takes")
+
+    unlocked: Callable[..., Any] = Queue.delete_message
+
+    def delete_message(self: Any, receipt_handle: str) -> None:
+        # _messages_lock is a Condition over an RLock: add_message holds it while it appends.
+        with self._messages_lock:
+            unlocked(self, receipt_handle)
+
+    delete_message.__wrapped__ = unlocked  # type: ignore[attr-defined]
+    Queue.delete_message = delete_message  # type: ignore[method-assign]
+    log("patched: SQS DeleteMessage cannot undo a concurrent send or delete")
 
 
 def moto_version() -> str:
