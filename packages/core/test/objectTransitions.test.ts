@@ -18,7 +18,11 @@ describe("ObjectTransitions.begin without the refused record in the answer", () 
 
   it.each([
     ["a live lease on the same version, another message", { leaseMessageId: "m1", srcEtag: "e1" }, { status: "duplicate" }],
-    ["a live lease held for this very message", { leaseMessageId: "m2", srcEtag: "e1" }, { status: "busy", retryAfterMs: 20_000 }],
+    [
+      "a live lease held for this very message",
+      { leaseMessageId: "m2", srcEtag: "e1" },
+      { status: "busy", retryAfterMs: 20_000, ownMessage: true },
+    ],
     ["a live lease on another version", { leaseMessageId: "m1", srcEtag: "e0" }, { status: "busy", retryAfterMs: 20_000 }],
   ])("reads the record and classifies %s", async (_label, lease, expected) => {
     // Prepare
@@ -54,7 +58,7 @@ describe("ObjectTransitions.begin without the refused record in the answer", () 
       };
       documents.on(UpdateCommand).rejects(refused());
       documents.on(GetCommand).resolves({ Item: record });
-      expect(await ledger.begin(identity, claim, 0, now)).toEqual({ status: "busy", retryAfterMs: 900_000 });
+      expect(await ledger.begin(identity, claim, 0, now)).toEqual({ status: "busy", retryAfterMs: 900_000, ownMessage: true });
     },
   );
 });

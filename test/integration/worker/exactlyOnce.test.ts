@@ -3,13 +3,15 @@
  * from one queue at the same time: every copy of a job is delivered (3 or 10 times), yet every
  * byte crosses to the destination once. Counted at the destination endpoint, not from our logs.
  */
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { MIB, serializeJob } from "@s3-migrate/core";
-import { beforeAll, describe, expect, it } from "vitest";
+import { MIB, ObjectTransitions, serializeJob } from "@s3-migrate/core";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
 import { drainDeadLetters, localClients } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
+import { drainThroughHandler } from "../../support/eventSourceMapping.js";
 import { type ProxiedRequest, startFaultProxy } from "../../support/faultProxy.js";
 import { deployLocally } from "../../support/functionEnvironment.js";
 import { openUploads, randomBody } from "../../support/transferBed.js";
@@ -122,5 +124,58 @@ describe("exactly-once copies under duplicate delivery (two worker processes)", 
     console.log(`duplicates: ${duplicates.whileCopying} settled against a live lease, ${duplicates.afterDone} after the copy was done`);
     expect(duplicates.whileCopying + duplicates.afterDone).toBe(bodies.length - objects.length);
     expect(duplicates.whileCopying).toBeGreaterThan(0);
+  });
+});
+
+describe("waiting for another attempt's lease", () => {
+  const { source, destination } = testEndpoints();
+  const src = makeS3Client(source.endpoint, source.region);
+  const dst = makeS3Client(destination.endpoint, destination.region);
+  const { sqs, documents } = localClients(source.endpoint);
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    resetWorkerForTests();
+  });
+
+  it("brings a job for a newer version back as a new message once the older copy's lease lapses, so waiting counts no receive", async () => {
+    // Prepare: the newer version at the source; an older version's copy holds a live lease
+    const sourceBucket = await createBucket(src, uniqueBucketName("wait-src"));
+    const destinationBucket = await createBucket(dst, uniqueBucketName("wait-dst"));
+    const key = "waits/for the lease.bin";
+    const body = randomBody(3000);
+    const etag = ((await putObject(src, sourceBucket, key, body)).ETag ?? "").replaceAll('"', "");
+    const deployment = await deployLocally("wait", [{ src_bucket: sourceBucket, des_bucket: destinationBucket }]);
+    for (const [variable, value] of Object.entries(deployment.env)) vi.stubEnv(variable, value);
+    vi.stubEnv("DEAD_LETTER_QUEUE_URL", deployment.dlqUrl);
+    const ledger = new ObjectTransitions(documents, deployment.table);
+    const older = { srcBucket: sourceBucket, srcKey: key, desBucket: destinationBucket, desKey: key, size: 2000, srcEtag: "0".repeat(32) };
+    const now = new Date();
+    await ledger.begin(older, { token: "older", messageId: "older-message", expiresAt: now.getTime() + 4_000 }, 0, now);
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: deployment.queueUrl,
+        MessageBody: serializeJob({
+          source: { bucket: sourceBucket, key, size: body.length, etag },
+          destination: { bucket: destinationBucket, key },
+          queuedAt: "",
+        }),
+      }),
+    );
+    const receiveCounts: string[] = [];
+    const counting: typeof handler = (event, context) => {
+      for (const record of event.Records) receiveCounts.push(record.attributes.ApproximateReceiveCount);
+      return handler(event, context);
+    };
+    // Act
+    const drained = await drainThroughHandler(sqs, deployment.queueUrl, counting, { idleRounds: 20 });
+    // Assess: delivered twice (busy, then copied), each time as a first delivery
+    expect(drained.failures).toBe(0);
+    expect(receiveCounts).toEqual(["1", "1"]);
+    expect((await readObject(dst, destinationBucket, key)).equals(body)).toBe(true);
+    const record = await documents.send(
+      new GetCommand({ TableName: deployment.table, Key: { pk: `obj#${destinationBucket}/${key}`, sk: "object" } }),
+    );
+    expect(record.Item).toMatchObject({ status: "done", srcEtag: etag });
+    expect(await drainDeadLetters(sqs, deployment.dlqUrl)).toEqual([]);
   });
 });

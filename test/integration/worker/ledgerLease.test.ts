@@ -48,7 +48,7 @@ describe("object lease (ledger)", () => {
     // another message for the same version, long after any busy-retry delay but within the lease
     expect(await ledger.begin(v1, claim("b", "m2"), 0, at(50))).toEqual({ status: "duplicate" });
     // the lease holder's own message, delivered again while the lease lives (its visibility lapsed)
-    expect(await ledger.begin(v1, claim("c", "m1"), 0, at(50))).toEqual({ status: "busy", retryAfterMs: 10_000 });
+    expect(await ledger.begin(v1, claim("c", "m1"), 0, at(50))).toEqual({ status: "busy", retryAfterMs: 10_000, ownMessage: true });
     // a newer version of the object waits for the lease too (one writer per destination key)
     expect(await ledger.begin(object("etag-2", 11), claim("d", "m3"), 0, at(50))).toMatchObject({ status: "busy" });
     expect(await record(v1)).toMatchObject({ status: "in_progress", leaseOwner: "a", leaseMessageId: "m1", attempts: 1, deliveries: 2 });
@@ -99,7 +99,7 @@ describe("object lease (ledger)", () => {
         },
       }),
     );
-    expect(await ledger.begin(v1, claim("b", "m2"), 0, at(60))).toEqual({ status: "busy", retryAfterMs: 900_000 });
+    expect(await ledger.begin(v1, claim("b", "m2"), 0, at(60))).toEqual({ status: "busy", retryAfterMs: 900_000, ownMessage: true });
     expect(await ledger.judgeDelete(v1, undefined, at(60))).toEqual({ busyForMs: 900_000 });
     expect(await ledger.failBeforeStart(v1, "SourceMissing", "gone", at(60))).toBe(false);
     // the previous version's continuation names no token: it takes its record over, as it did

@@ -45,8 +45,12 @@ export type BeginResult =
   | { readonly status: "already-done" }
   /** Another message for the same version holds a live lease: this one can only copy twice. */
   | { readonly status: "duplicate" }
-  /** A live lease for another version, or this very message's earlier delivery still alive: wait. */
-  | { readonly status: "busy"; readonly retryAfterMs: number }
+  /**
+   * A live lease for another version, or this very message's earlier delivery still alive: wait.
+   * `ownMessage`: the lease may be held for this very message, which must then come back as
+   * itself (its holder's copy depends on it); otherwise it may come back as a new message.
+   */
+  | { readonly status: "busy"; readonly retryAfterMs: number; readonly ownMessage?: boolean }
   /** A newer S3 event of this key was applied already. */
   | { readonly status: "stale" };
 
@@ -422,6 +426,7 @@ function classifyRefusal(current: LedgerRecord | undefined, identity: TransferId
   // This very message delivered again while its lease lives (its holder lost the visibility but
   // may still be copying), or a record of the previous version (which names no message): wait
   // for the lease to lapse rather than take it or drop the message.
-  if (current.leaseMessageId === claim.messageId || current.leaseMessageId === undefined) return { status: "busy", retryAfterMs };
+  if (current.leaseMessageId === claim.messageId || current.leaseMessageId === undefined)
+    return { status: "busy", retryAfterMs, ownMessage: true };
   return sameVersion ? { status: "duplicate" } : { status: "busy", retryAfterMs };
 }

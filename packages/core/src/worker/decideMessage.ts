@@ -42,6 +42,7 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
         kind: "retry-later",
         reason: outcome.error.message,
         ...(outcome.retryAfterSeconds === undefined ? {} : { delaySeconds: outcome.retryAfterSeconds }),
+        ...(outcome.asNewMessage ? { asNewMessage: true } : {}),
       };
     case "dead-letter":
       return { kind: "dead-letter", code: outcome.error.code, reason: outcome.error.message };

@@ -52,8 +52,12 @@ export type WorkOutcome =
   | { readonly action: "done"; readonly bytes: number }
   | { readonly action: "skipped"; readonly reason: SkipReason }
   | { readonly action: "paused"; readonly next: CopyWork }
-  /** Deliver again later: after `retryAfterSeconds` when known (a lease's expiry), else with backoff. */
-  | { readonly action: "retry"; readonly error: MigrationError; readonly retryAfterSeconds?: number }
+  /**
+   * Deliver again later: after `retryAfterSeconds` when known (a lease's expiry), else with
+   * backoff. `asNewMessage`: it may come back as a new message (no receive counted against
+   * maxReceiveCount); otherwise the same message must (a lease may be held for it).
+   */
+  | { readonly action: "retry"; readonly error: MigrationError; readonly retryAfterSeconds?: number; readonly asNewMessage?: boolean }
   | { readonly action: "dead-letter"; readonly error: MigrationError };
 
 /** Why a message was finished with nothing copied. */
@@ -173,6 +177,7 @@ async function takeLease(
         action: "retry",
         error: new TransientError(`s3://${identity.desBucket}/${identity.desKey} is leased by another attempt`, { side: "destination" }),
         retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000),
+        ...(result.ownMessage ? {} : { asNewMessage: true }),
       };
   }
 }
@@ -330,6 +335,7 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
     action: "retry",
     error: new TransientError(`s3://${object.desBucket}/${object.desKey} is being copied; its removal waits`, { side: "destination" }),
     retryAfterSeconds: Math.ceil(busyForMs / 1000),
+    asNewMessage: true,
   });
   // Step 1: the ledger alone says whether the event is stale or must wait (nothing read at S3).
   const judged = await context.ledger.judgeDelete(object, sequencer, now(context));

@@ -15,8 +15,12 @@ export type MessageAction =
   | { readonly kind: "delete" }
   /** Send these messages (continuations, split S3 events), then delete the original. */
   | { readonly kind: "replace"; readonly bodies: readonly string[] }
-  /** Make it visible again after `delaySeconds` (a lease's expiry), or with backoff by receive count. */
-  | { readonly kind: "retry-later"; readonly reason: string; readonly delaySeconds?: number }
+  /**
+   * Make it visible again after `delaySeconds` (a lease's expiry), or with backoff by receive
+   * count; `asNewMessage`: send it again with that delay and delete this one instead, so a wait
+   * for another attempt's lease never uses up the queue's maxReceiveCount.
+   */
+  | { readonly kind: "retry-later"; readonly reason: string; readonly delaySeconds?: number; readonly asNewMessage?: boolean }
   | { readonly kind: "dead-letter"; readonly reason: string; readonly code: string };
 
 /** The queues a worker talks to. */
@@ -63,8 +67,26 @@ export async function settleMessage(
       );
       return result.failed.length === 0 ? succeed() : visibleIn(0);
     }
-    case "retry-later":
-      return visibleIn(action.delaySeconds === undefined ? retryDelaySeconds(message.receiveCount) : Math.min(43_200, action.delaySeconds));
+    case "retry-later": {
+      if (action.delaySeconds === undefined) return visibleIn(retryDelaySeconds(message.receiveCount));
+      if (action.asNewMessage) {
+        // SQS delays a message by at most 15 minutes; a longer wait comes back and waits again.
+        const sent = await queues.sqs
+          .send(
+            new SendMessageCommand({
+              QueueUrl: queues.queueUrl,
+              MessageBody: message.body,
+              DelaySeconds: Math.min(900, action.delaySeconds),
+            }),
+          )
+          .then(
+            () => true,
+            () => false,
+          );
+        if (sent) return succeed();
+      }
+      return visibleIn(Math.min(43_200, action.delaySeconds));
+    }
     case "dead-letter":
       if (queues.deadLetterQueueUrl === undefined) return visibleIn(0);
       await queues.sqs.send(
