@@ -86,6 +86,19 @@ function craftedMessages(b: Buckets): Array<[string, string, string]> {
       s3Event(b.events, "incoming/a.csv", { eventName: "ObjectRemoved:Delete" }),
       "DeletesDisabled",
     ],
+    [
+      "S3 event: a foreign record beside a configured one",
+      JSON.stringify({
+        Records: [...JSON.parse(s3Event(b.events, "incoming/a.csv")).Records, ...JSON.parse(s3Event(b.foreign, "incoming/a.csv")).Records],
+      }),
+      "ForeignEventSource",
+    ],
+    ["job: an empty key (it would address the bucket)", job([b.source, ""], [b.destination, "copied/"]), "MalformedMessage"],
+    [
+      "job: outside the event filter's suffix",
+      job([b.events, "incoming/a.key"], [b.destination, "events/incoming/a.key"]),
+      "NotConfigured",
+    ],
   ];
 }
 
@@ -197,6 +210,25 @@ describe("trust boundary: messages outside the configuration", () => {
       for (const letter of dead) expect(letter.errorMessage).not.toMatch(/secret|testing|china-secret/i);
       expect(await queueDepth(sqs, deployment.queueUrl)).toBe(0);
       expect(await ledgerItems(deployment.table)).toBe(0);
+      // Control: an allowed job is copied through the same proxies, so the silence above means something
+      const control = mark();
+      const key = `data/control-${mode}`;
+      const etag = ((await putObject(src, buckets.source, key, "hello")).ETag ?? "").replaceAll('"', "");
+      await send(deployment.queueUrl, [
+        JSON.stringify({
+          schema: "s3-migrate/job",
+          version: 1,
+          source: { bucket: buckets.source, key, size: 5, etag },
+          destination: { bucket: buckets.destination, key: `copied/${key}` },
+          queuedAt: "",
+        }),
+      ]);
+      if (mode === "lambda") await drainThroughHandler(sqs, deployment.queueUrl, handler);
+      else await startWorker(deployment.env, ["--exit-when-idle", "3"]).exited;
+      expect(requestsSince(control)).toEqual([
+        `source GET /${buckets.source}/${key}`,
+        `destination PUT /${buckets.destination}/copied/${key}`,
+      ]);
     },
   );
 

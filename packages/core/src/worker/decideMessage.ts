@@ -3,6 +3,7 @@ import { serializeJob } from "../messages/jobMessage.js";
 import { type CopyWork, parseQueueMessage, type Work } from "../messages/queueMessage.js";
 import { type Attempt, processWork, type WorkerContext } from "./processWork.js";
 import type { MessageAction, QueueMessage } from "./settleMessage.js";
+import { checkScope } from "./workScope.js";
 
 /** How a message is being worked on, besides the message itself. */
 export type Delivery = Omit<Attempt, "messageId">;
@@ -29,7 +30,7 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
     return { kind: "dead-letter", code: "MalformedMessage", reason };
   }
   if (work.length === 0) return { kind: "delete" };
-  if (work.length > 1) return { kind: "replace", bodies: work.map(toSingleBody) };
+  if (work.length > 1) return splitRecords(context, message, work);
   const outcome = await processWork(context, work[0] as Work, { ...delivery, messageId: message.messageId });
   switch (outcome.action) {
     case "done":
@@ -47,6 +48,28 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
     case "dead-letter":
       return { kind: "dead-letter", code: outcome.error.code, reason: outcome.error.message };
   }
+}
+
+/**
+ * A multi-record S3 event as one message per record, each checked again when it arrives. S3
+ * sends one record a message, so a message with a record outside the scope is forged as a whole:
+ * it is dead-lettered whole, and none of its records is queued.
+ */
+function splitRecords(context: WorkerContext, message: QueueMessage, work: readonly Work[]): MessageAction {
+  const verdicts = work.map((piece) => checkScope(context.scope, piece));
+  const refused = verdicts.flatMap((verdict, index) => (verdict.kind === "refused" ? [{ index, ...verdict }] : []));
+  const first = refused[0];
+  if (first !== undefined) {
+    context.metrics?.addMetric("MessagesRefused", "Count", 1);
+    const reason = refused.map((refusal) => `record ${refusal.index}: ${refusal.code}: ${refusal.reason}`).join("; ");
+    context.logger?.error("Message refused: outside this worker's configuration; nothing read or written", {
+      messageId: message.messageId,
+      code: first.code,
+      reason,
+    });
+    return { kind: "dead-letter", code: first.code, reason };
+  }
+  return { kind: "replace", bodies: work.filter((_, index) => verdicts[index]?.kind === "allowed").map(toSingleBody) };
 }
 
 /** One piece of a multi-record message as a message of its own, in the format it came in. */
