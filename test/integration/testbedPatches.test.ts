@@ -267,7 +267,7 @@ describe("moto SQS: DeleteMessage cannot undo a concurrent send or delete", () =
     endpoint: source.endpoint,
     region: source.region,
     credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }) },
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 700 }) },
   });
 
   it("keeps every message sent while others are deleted, and brings none of the deleted back", { timeout: 240_000 }, async () => {
