@@ -73,6 +73,11 @@ const NO_LIVE_LEASE =
 /** The S3 event being applied is not older than the last one applied to the key. */
 const NOT_STALE = "(attribute_not_exists(eventSequencer) OR eventSequencer <= :sequencer)";
 
+/** Where the object is, as the values of `SET srcBucket = :srcBucket, ...`. */
+function locationValues(object: Pick<TransferIdentity, "srcBucket" | "srcKey" | "desBucket" | "desKey">): Record<string, string> {
+  return { ":srcBucket": object.srcBucket, ":srcKey": object.srcKey, ":desBucket": object.desBucket, ":desKey": object.desKey };
+}
+
 /** The values NO_LIVE_LEASE reads (DynamoDB refuses values an expression does not use). */
 function leaseClock(now: Date, legacy = true): Record<string, unknown> {
   return {
@@ -118,10 +123,7 @@ export class ObjectTransitions {
           ExpressionAttributeValues: {
             ...leaseClock(now, !claim.continuing),
             ...(claim.continuing ? { ":handoff": HANDOFF } : { ":done": OBJECT_STATUS.done }),
-            ":srcBucket": identity.srcBucket,
-            ":srcKey": identity.srcKey,
-            ":desBucket": identity.desBucket,
-            ":desKey": identity.desKey,
+            ...locationValues(identity),
             ":size": identity.size,
             ":etag": identity.srcEtag,
             ":versionId": identity.srcVersionId ?? null,
@@ -237,10 +239,7 @@ export class ObjectTransitions {
             ...leaseClock(now),
             ":failed": OBJECT_STATUS.failed,
             ":done": OBJECT_STATUS.done,
-            ":srcBucket": object.srcBucket,
-            ":srcKey": object.srcKey,
-            ":desBucket": object.desBucket,
-            ":desKey": object.desKey,
+            ...locationValues(object),
             ":code": errorCode,
             ":error": error.slice(0, 1000),
             ":now": now.toISOString(),
@@ -296,10 +295,7 @@ export class ObjectTransitions {
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ...leaseClock(now),
-            ":srcBucket": object.srcBucket,
-            ":srcKey": object.srcKey,
-            ":desBucket": object.desBucket,
-            ":desKey": object.desKey,
+            ...locationValues(object),
             ":removal": REMOVAL_ETAG,
             ":token": claim.token,
             ":messageId": claim.messageId,
