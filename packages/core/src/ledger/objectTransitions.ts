@@ -267,7 +267,7 @@ export class ObjectTransitions {
     const read = await this.#client.send(new GetCommand({ TableName: this.#table, Key: this.#key(object), ConsistentRead: true }));
     const current = read.Item as LedgerRecord | undefined;
     if (current === undefined) return "clear";
-    if (sequencer !== undefined && current.eventSequencer !== undefined && current.eventSequencer > sequencer) return "stale";
+    if (isStale(current, sequencer)) return "stale";
     const leaseLeft = liveLeaseExpiry(current) - now.getTime();
     return leaseLeft > 0 ? { busyForMs: Math.max(RACE_RETRY_MS, leaseLeft) } : "clear";
   }
@@ -310,8 +310,7 @@ export class ObjectTransitions {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.#refusedRecord(error, object);
-      if (sequenced && current?.eventSequencer !== undefined && current.eventSequencer > (claim.sequencer ?? ""))
-        return { status: "stale" };
+      if (current !== undefined && isStale(current, claim.sequencer)) return { status: "stale" };
       return { busyForMs: Math.max(RACE_RETRY_MS, (current === undefined ? 0 : liveLeaseExpiry(current)) - now.getTime()) };
     }
   }
@@ -399,6 +398,11 @@ function beginCondition(claim: LeaseClaim, continuation: number): string {
   return `(attribute_not_exists(pk) OR (NOT (#status = :done AND srcEtag = :etag AND #size = :size) AND ${free}))`;
 }
 
+/** Whether an S3 event of the key newer than `sequencer` was applied (NOT_STALE, read back). */
+function isStale(record: LedgerRecord, sequencer: string | undefined): boolean {
+  return sequencer !== undefined && record.eventSequencer !== undefined && record.eventSequencer > sequencer;
+}
+
 /** When the record's lease lapses (epoch ms); in the past when none is live. */
 function liveLeaseExpiry(record: LedgerRecord): number {
   if (record.status !== OBJECT_STATUS.inProgress) return 0;
@@ -411,8 +415,7 @@ function classifyRefusal(current: LedgerRecord | undefined, identity: TransferId
   if (current === undefined) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
   const sameVersion = current.srcEtag === identity.srcEtag && Number(current.size) === identity.size;
   if (current.status === OBJECT_STATUS.done && sameVersion) return { status: "already-done" };
-  if (claim.sequencer !== undefined && current.eventSequencer !== undefined && current.eventSequencer > claim.sequencer)
-    return { status: "stale" };
+  if (isStale(current, claim.sequencer)) return { status: "stale" };
   // A continuation whose lease another attempt has taken since (ours expired, or the object was
   // finished or replaced): the transfer is no longer this attempt's to continue.
   if (claim.continuing && current.leaseOwner !== claim.token) return { status: "duplicate" };

@@ -1,7 +1,7 @@
 import { ConfigError, MigrationError } from "../errors.js";
 import { serializeJob } from "../messages/jobMessage.js";
 import { type CopyWork, parseQueueMessage, type Work } from "../messages/queueMessage.js";
-import { type Attempt, processWork, type WorkerContext } from "./processWork.js";
+import { type Attempt, processWork, refuse, type WorkerContext } from "./processWork.js";
 import type { MessageAction, QueueMessage } from "./settleMessage.js";
 import { checkScope } from "./workScope.js";
 
@@ -60,14 +60,9 @@ function splitRecords(context: WorkerContext, message: QueueMessage, work: reado
   const refused = verdicts.flatMap((verdict, index) => (verdict.kind === "refused" ? [{ index, ...verdict }] : []));
   const first = refused[0];
   if (first !== undefined) {
-    context.metrics?.addMetric("MessagesRefused", "Count", 1);
     const reason = refused.map((refusal) => `record ${refusal.index}: ${refusal.code}: ${refusal.reason}`).join("; ");
-    context.logger?.error("Message refused: outside this worker's configuration; nothing read or written", {
-      messageId: message.messageId,
-      code: first.code,
-      reason,
-    });
-    return { kind: "dead-letter", code: first.code, reason };
+    const error = refuse(context, message.messageId, first.code, reason);
+    return { kind: "dead-letter", code: error.code, reason: error.message };
   }
   return { kind: "replace", bodies: work.filter((_, index) => verdicts[index]?.kind === "allowed").map(toSingleBody) };
 }

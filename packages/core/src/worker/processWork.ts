@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
 import { type MigrationError, RefusedWorkError, TransientError } from "../errors.js";
-import type { ObjectTransitions, TransferIdentity } from "../ledger/objectTransitions.js";
+import type { HeldLease, ObjectTransitions, TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
 import type { ProgressListener, TransferLogger, TransferMetrics } from "../observability.js";
 import { copyObject } from "../transfer/copyObject.js";
@@ -61,7 +61,7 @@ export type WorkOutcome =
   | { readonly action: "dead-letter"; readonly error: MigrationError };
 
 /** Why a message was finished with nothing copied. */
-export type SkipReason = "already-done" | "duplicate" | "stale-event" | "ignored" | "source-changed" | "source-exists" | "deleted";
+export type SkipReason = "already-done" | "duplicate" | "stale-event" | "ignored" | "source-changed" | "source-exists";
 
 /** How long a lease that was lost mid-copy waits before its message is looked at again. */
 const LEASE_LOST_RETRY_SECONDS = 5;
@@ -73,21 +73,20 @@ const LEASE_LOST_RETRY_SECONDS = 5;
  */
 export async function processWork(context: WorkerContext, work: Work, attempt: Attempt): Promise<WorkOutcome> {
   const verdict = checkScope(context.scope, work);
-  if (verdict.kind === "refused") {
-    context.metrics?.addMetric("MessagesRefused", "Count", 1);
-    context.logger?.error("Message refused: outside this worker's configuration; nothing read or written", {
-      messageId: attempt.messageId,
-      code: verdict.code,
-      reason: verdict.reason,
-    });
-    return { action: "dead-letter", error: new RefusedWorkError(verdict.code, verdict.reason) };
-  }
+  if (verdict.kind === "refused") return { action: "dead-letter", error: refuse(context, attempt.messageId, verdict.code, verdict.reason) };
   if (verdict.kind === "ignored") {
     context.metrics?.addMetric("ObjectsIgnored", "Count", 1);
     context.logger?.info("On the ignore list; not copied", { messageId: attempt.messageId, reason: verdict.reason });
     return { action: "skipped", reason: "ignored" };
   }
   return work.kind === "delete" ? processDelete(context, work, attempt) : processCopy(context, work, attempt);
+}
+
+/** Counts and logs a message refused by the scope check; the error it returns is its dead letter's reason. */
+export function refuse(context: WorkerContext, messageId: string, code: string, reason: string): RefusedWorkError {
+  context.metrics?.addMetric("MessagesRefused", "Count", 1);
+  context.logger?.error("Message refused: outside this worker's configuration; nothing read or written", { messageId, code, reason });
+  return new RefusedWorkError(code, reason);
 }
 
 async function processCopy(context: WorkerContext, work: CopyWork, attempt: Attempt): Promise<WorkOutcome> {
@@ -292,15 +291,16 @@ async function settleTransfer(
       });
       return { action: "skipped", reason: "source-changed" };
     case "failed":
-      return failure(context, lease, outcome.error);
+      return failure(context, lease.held, outcome.error);
   }
 }
 
-async function failure(context: WorkerContext, lease: ObjectLease | undefined, error: MigrationError): Promise<WorkOutcome> {
+/** Records a failure under the lease, if one is held (retryable: released; else `failed`), and maps it to the message. */
+async function failure(context: WorkerContext, lease: HeldLease | undefined, error: MigrationError): Promise<WorkOutcome> {
   const at = now(context);
   if (lease !== undefined) {
-    if (error.retryable) await context.ledger.recordError(lease.held, error.code, error.message, at);
-    else await context.ledger.finish(lease.held, { status: "failed", errorCode: error.code, error: error.message }, at);
+    if (error.retryable) await context.ledger.recordError(lease, error.code, error.message, at);
+    else await context.ledger.finish(lease, { status: "failed", errorCode: error.code, error: error.message }, at);
   }
   context.metrics?.addMetric(error.retryable ? "TransferErrors" : "ObjectsFailed", "Count", 1);
   context.logger?.error(error.retryable ? "Transfer failed; will retry" : "Transfer failed for good", {
@@ -364,16 +364,11 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
   try {
     await context.destination.send(new DeleteObjectCommand({ Bucket: work.destination.bucket, Key: work.destination.key }));
   } catch (thrown) {
-    const error = classifyError(thrown, {
-      side: "destination",
-      operation: "DeleteObject",
-      bucket: work.destination.bucket,
-      key: work.destination.key,
-    });
-    await (error.retryable
-      ? context.ledger.recordError(taken.lease, error.code, error.message, now(context))
-      : context.ledger.finish(taken.lease, { status: "failed", errorCode: error.code, error: error.message }, now(context)));
-    return failure(context, undefined, error);
+    return failure(
+      context,
+      taken.lease,
+      classifyError(thrown, { side: "destination", operation: "DeleteObject", bucket: work.destination.bucket, key: work.destination.key }),
+    );
   }
   await context.ledger.finishDelete(taken.lease, now(context));
   context.metrics?.addMetric("ObjectsDeleted", "Count", 1);
