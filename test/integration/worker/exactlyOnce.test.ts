@@ -3,9 +3,9 @@
  * from one queue at the same time: every copy of a job is delivered (3 or 10 times), yet every
  * byte crosses to the destination once. Counted at the destination endpoint, not from our logs.
  */
-import { SendMessageBatchCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { MIB, ObjectTransitions, serializeJob } from "@s3-migrate/core";
+import { MIB, ObjectTransitions, sendJobs, serializeJob } from "@s3-migrate/core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
 import { drainDeadLetters, localClients } from "../../support/awsResources.js";
@@ -68,14 +68,12 @@ describe("exactly-once copies under duplicate delivery (two worker processes)", 
     );
     // shuffled, so duplicates of one object reach both workers at the same time
     bodies.sort(() => Math.random() - 0.5);
-    for (let start = 0; start < bodies.length; start += 10) {
-      await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: deployment.queueUrl,
-          Entries: bodies.slice(start, start + 10).map((MessageBody, index) => ({ Id: String(index), MessageBody })),
-        }),
-      );
-    }
+    const queued = await sendJobs(
+      sqs,
+      deployment.queueUrl,
+      bodies.map((body) => ({ body, item: body })),
+    );
+    expect(queued.failed).toEqual([]);
     // Act
     // A 4 s visibility (and lease) renewed every 1.3 s: the slow copies outlive several leases,
     // so renewals run while duplicates keep arriving.

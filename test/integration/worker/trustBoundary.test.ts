@@ -6,9 +6,8 @@
  */
 
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { orderableSequencer } from "@s3-migrate/core";
+import { orderableSequencer, sendJobs } from "@s3-migrate/core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
 import { drainDeadLetters, localClients } from "../../support/awsResources.js";
@@ -163,14 +162,12 @@ describe("trust boundary: messages outside the configuration", () => {
   }
 
   async function send(queueUrl: string, bodies: readonly string[]): Promise<void> {
-    for (let start = 0; start < bodies.length; start += 10) {
-      await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: bodies.slice(start, start + 10).map((MessageBody, index) => ({ Id: String(index), MessageBody })),
-        }),
-      );
-    }
+    const queued = await sendJobs(
+      sqs,
+      queueUrl,
+      bodies.map((body) => ({ body, item: body })),
+    );
+    expect(queued.failed).toEqual([]);
   }
 
   const requestsSince = (marks: [number, number]) => [
