@@ -6,9 +6,6 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    // Node 20 runs the suite here; the SDK's notice that its 2027 releases need Node 22 (our
-    // Lambda runtime) would repeat in every test file.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     projects: [
       {
         extends: true,

@@ -5,7 +5,8 @@
 # delete per small object).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
+source scripts/lib/node.sh
+export AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
 source scripts/lib/moto.sh
 trap stop_motos EXIT
 start_moto bench-worker-own
@@ -13,9 +14,8 @@ OWN=$MOTO_ENDPOINT
 start_moto bench-worker-destination
 DEST=$MOTO_ENDPOINT
 echo "bench-worker: bundling packages/core/bench/worker.bench.ts"
-node -e '
-require("esbuild").buildSync({ entryPoints: ["packages/core/bench/worker.bench.ts"], outfile: ".tmp/worker-bench.mjs", bundle: true, platform: "node", format: "esm", target: "node20",
-  banner: { js: "import { createRequire as __cr } from \"node:module\"; const require = __cr(import.meta.url);" }, logLevel: "warning" });'
+mkdir -p .tmp
+node scripts/bundle.mjs bench packages/core/bench/worker.bench.ts .tmp/worker-bench.mjs
 echo "bench-worker: seeding, queueing and draining (own side $OWN, destination $DEST)"
 node .tmp/worker-bench.mjs "$OWN" "$DEST" > .tmp/worker-bench.json
 node -e '

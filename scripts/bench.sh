@@ -15,6 +15,7 @@
 #                              left in .tmp/bench-profile/
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/node.sh
 
 WORK=.tmp/bench
 RESULTS=.tmp/bench-results.json
@@ -60,8 +61,6 @@ mkdir -p "$WORK"
 source scripts/lib/moto.sh
 trap stop_motos EXIT
 
-# Node 20 runs here; the SDK warns that its 2027 releases need Node 22.
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_EC2_METADATA_DISABLED=true
 
 node "$CLI" copy --help >"$WORK/cli-help.txt"

@@ -1,56 +1,42 @@
 #!/usr/bin/env node
-// Bundles one entry point with esbuild: `cli` → packages/cli/dist/s3-migrate.mjs;
-// `worker` / `jobsender` → functions/<name>/dist/index.mjs zipped as functions/<name>/dist/<name>.zip.
+// Bundles one entry point with esbuild:
+//   `cli`                  → packages/cli/dist/s3-migrate.mjs
+//   `worker` / `jobsender` → functions/<name>/dist/index.mjs, zipped as functions/<name>/dist/<name>.zip
+//   `bench <entry> <out>`  → one benchmark script, for scripts/bench-*.sh
+// Every bundle targets the Node.js major that `.node-version` pins: the Lambda runtime
+// (nodejs22.x) and what every command here runs on.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const target = process.argv[2];
-// ESM bundles of CommonJS dependencies (the AWS SDK) need require().
-const banner = {
-  js: "import { createRequire as __s3mCreateRequire } from 'node:module'; const require = __s3mCreateRequire(import.meta.url);",
+const [target, ...rest] = process.argv.slice(2);
+const nodeMajor = readFileSync(join(root, ".node-version"), "utf8").trim().split(".")[0];
+const common = {
+  bundle: true,
+  platform: "node",
+  target: `node${nodeMajor}`,
+  format: "esm",
+  // ESM bundles of CommonJS dependencies (the AWS SDK) need require().
+  banner: {
+    js: "import { createRequire as __s3mCreateRequire } from 'node:module'; const require = __s3mCreateRequire(import.meta.url);",
+  },
+  logLevel: "warning",
 };
 
 if (target === "cli") {
   const outfile = join(root, "packages/cli/dist/s3-migrate.mjs");
-  await build({
-    entryPoints: [join(root, "packages/cli/src/bin.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    banner,
-    minify: true,
-    sourcemap: true,
-    logLevel: "warning",
-  });
+  await build({ ...common, entryPoints: [join(root, "packages/cli/src/bin.ts")], outfile, minify: true, sourcemap: true });
   console.log(`bundled ${outfile}`);
 } else if (target === "worker" || target === "jobsender") {
   const entry = join(root, `functions/${target}/src/handler.ts`);
-  if (!existsSync(entry)) {
-    console.log(`skipped ${target}: ${entry} does not exist yet`);
-    process.exit(0);
-  }
   const dist = join(root, `functions/${target}/dist`);
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
   // The Lambda runtime ships an SDK, but bundling ours pins the version we test against.
-  await build({
-    entryPoints: [entry],
-    outfile: join(dist, "index.mjs"),
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    banner,
-    minify: true,
-    sourcemap: false,
-    logLevel: "warning",
-  });
+  await build({ ...common, entryPoints: [entry], outfile: join(dist, "index.mjs"), minify: true, sourcemap: false });
   const zip = join(dist, `${target}.zip`);
   // python3 is on every machine that runs the test bed (moto); its zipfile gives a plain, portable zip.
   execFileSync("python3", [
@@ -60,7 +46,9 @@ if (target === "cli") {
     join(dist, "index.mjs"),
   ]);
   console.log(`bundled ${zip}`);
+} else if (target === "bench" && rest.length === 2 && existsSync(join(root, rest[0]))) {
+  await build({ ...common, entryPoints: [join(root, rest[0])], outfile: join(root, rest[1]) });
 } else {
-  console.error("usage: node scripts/bundle.mjs cli|worker|jobsender");
+  console.error("usage: node scripts/bundle.mjs cli | worker | jobsender | bench <entry.ts> <out.mjs>");
   process.exit(2);
 }

@@ -5,6 +5,7 @@
 # second resumes its uploads from their parts); the status command reports the verified result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/node.sh
 
 bash scripts/bootstrap.sh
 echo "demo: building the CLI"
@@ -18,10 +19,7 @@ start_moto demo-destination
 DEST=$MOTO_ENDPOINT
 echo "demo: source account (us-east-1) at $SOURCE, destination account (cn-northwest-1) at $DEST"
 
-# Node 20 runs the demo here; the SDK warns that its 2027 releases need Node 22 (the Lambda
-# runtime we deploy, nodejs22.x).
 export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 # Our own account's services (SQS, DynamoDB, SSM, the source S3) live on the source endpoint.
 export AWS_ENDPOINT_URL_S3=$SOURCE AWS_ENDPOINT_URL_SQS=$SOURCE AWS_ENDPOINT_URL_DYNAMODB=$SOURCE AWS_ENDPOINT_URL_SSM=$SOURCE
 

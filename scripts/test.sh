@@ -4,7 +4,7 @@
 # The last line is "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+source scripts/lib/node.sh
 
 bash scripts/bootstrap.sh
 
