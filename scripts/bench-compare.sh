@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node.sh
 mkdir -p .tmp
-echo "bench-compare: bundling packages/core/bench/compare.bench.ts"
+echo "bench-compare: bundling packages/pipeline/bench/compare.bench.ts"
 mkdir -p .tmp
-node scripts/bundle.mjs bench packages/core/bench/compare.bench.ts .tmp/compare-bench.mjs
+node scripts/bundle.mjs bench packages/pipeline/bench/compare.bench.ts .tmp/compare-bench.mjs
 printf "%-10s %10s %14s %12s %14s\n" "keys" "seconds" "keys/s" "cpu s" "peak RSS MiB"
 for count in ${BENCH_COMPARE_COUNTS:-100000 1000000 5000000}; do
   line=$(node .tmp/compare-bench.mjs "$count")

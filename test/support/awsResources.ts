@@ -5,7 +5,7 @@
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ledgerTableDefinition } from "@s3-migrate/core";
+import { ledgerTableDefinition } from "@s3-migrate/pipeline";
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 

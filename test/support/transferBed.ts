@@ -10,7 +10,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { createS3Client, MIB, type TransferContext } from "@s3-migrate/core";
+import { createS3Client, MIB, type TransferContext } from "@s3-migrate/transfer";
 import { createBucket, makeS3Client, testEndpoints, uniqueBucketName } from "./endpoints.js";
 import { type FaultProxy, startFaultProxy } from "./faultProxy.js";
 

@@ -1,10 +1,10 @@
 /**
  * The jobsender Lambda: on its EventBridge schedule, compares every bucket pair and queues one
- * job per missing object. All logic is in @s3-migrate/core; this file wires Powertools in.
+ * job per missing object. All logic is in @s3-migrate/pipeline; this file wires Powertools in.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { type JobsenderReport, runJobsenderFromEnvironment } from "@s3-migrate/core";
+import { type JobsenderReport, runJobsenderFromEnvironment } from "@s3-migrate/pipeline";
 import type { Context, ScheduledEvent } from "aws-lambda";
 
 const logger = new Logger({ serviceName: "jobsender" });

@@ -1,10 +1,10 @@
 /**
  * The worker Lambda: copies the objects of an SQS batch, verified and resumable, and answers
- * with a partial batch response. All logic is in @s3-migrate/core; this file wires Powertools in.
+ * with a partial batch response. All logic is in @s3-migrate/pipeline; this file wires Powertools in.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { type BatchResponse, handleSqsBatch, setUpWorker, type WorkerSetup } from "@s3-migrate/core";
+import { type BatchResponse, handleSqsBatch, setUpWorker, type WorkerSetup } from "@s3-migrate/pipeline";
 import type { Context, SQSEvent } from "aws-lambda";
 
 const logger = new Logger({ serviceName: "worker" });

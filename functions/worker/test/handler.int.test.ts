@@ -1,7 +1,8 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { MIB, runJobsenderFromEnvironment } from "@s3-migrate/core";
+import { runJobsenderFromEnvironment } from "@s3-migrate/pipeline";
+import { MIB } from "@s3-migrate/transfer";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { drainDeadLetters, localClients } from "../../../test/support/awsResources.js";
 import {

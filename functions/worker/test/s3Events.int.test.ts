@@ -1,6 +1,6 @@
 import { PutBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { MIB } from "@s3-migrate/core";
+import { MIB } from "@s3-migrate/transfer";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { localClients } from "../../../test/support/awsResources.js";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../../test/support/endpoints.js";

@@ -1,5 +1,5 @@
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { applyStoredCredentials, ConfigError, type EndpointConfig, loadStoredCredentials, parseDirection } from "@s3-migrate/core";
+import { applyStoredCredentials, ConfigError, type EndpointConfig, loadStoredCredentials, parseDirection } from "@s3-migrate/transfer";
 
 /** The parseArgs definitions of the options that say where each side is and who we are there. */
 export const ENDPOINT_OPTIONS = {

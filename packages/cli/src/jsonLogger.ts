@@ -1,4 +1,4 @@
-import type { TransferLogger } from "@s3-migrate/core";
+import type { TransferLogger } from "@s3-migrate/transfer";
 
 /** Structured logs as JSON lines on stderr (what cluster mode prints when not on a terminal). */
 export function jsonLogger(service: string, level: "debug" | "info" | "warn" | "error" = "info"): TransferLogger {

@@ -1,4 +1,4 @@
-import { MigrationError } from "@s3-migrate/core";
+import { MigrationError } from "@s3-migrate/transfer";
 import { COPY_USAGE, runCopy } from "./commands/copy.js";
 import { JOBS_USAGE, runJobs } from "./commands/jobs.js";
 import { OPERATIONS_USAGE, runOperations } from "./commands/operations.js";

@@ -1,4 +1,4 @@
-import { ConfigError } from "@s3-migrate/core";
+import { ConfigError } from "@s3-migrate/transfer";
 
 /** A bucket and an optional prefix, from `s3://bucket/prefix`. */
 export interface BucketPrefix {

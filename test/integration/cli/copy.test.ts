@@ -1,4 +1,4 @@
-import { MIB } from "@s3-migrate/core";
+import { MIB } from "@s3-migrate/transfer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCli, runCli } from "../../support/cli.js";
 import {

@@ -1,5 +1,5 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { ObjectLedger, ObjectTransitions } from "@s3-migrate/core";
+import { ObjectLedger, ObjectTransitions } from "@s3-migrate/pipeline";
 import { beforeAll, describe, expect, it } from "vitest";
 import { drainQueue, localClients } from "../../support/awsResources.js";
 import { buildCli, runCli } from "../../support/cli.js";

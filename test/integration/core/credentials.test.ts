@@ -1,5 +1,5 @@
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { loadStoredCredentials } from "@s3-migrate/core";
+import { loadStoredCredentials } from "@s3-migrate/transfer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCli, runCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";

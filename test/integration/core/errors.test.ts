@@ -1,4 +1,4 @@
-import { type CopyRequest, copyObject, MIB } from "@s3-migrate/core";
+import { type CopyRequest, copyObject, MIB } from "@s3-migrate/transfer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putObject } from "../../support/endpoints.js";
 import { openTransferBed, openUploads, randomBody, type TransferBed } from "../../support/transferBed.js";

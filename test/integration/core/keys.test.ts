@@ -1,5 +1,5 @@
 import { GetObjectTaggingCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { copyObject, MIB } from "@s3-migrate/core";
+import { copyObject, MIB } from "@s3-migrate/transfer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAllKeys, putObject, readObject } from "../../support/endpoints.js";
 import { openTransferBed, randomBody, type TransferBed } from "../../support/transferBed.js";

@@ -1,5 +1,5 @@
 import { CreateMultipartUploadCommand, HeadObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
-import { type CopyRequest, copyObject, MIB, type TransferMetrics, type TransferOutcome, type TransferSettings } from "@s3-migrate/core";
+import { type CopyRequest, copyObject, MIB, type TransferMetrics, type TransferOutcome, type TransferSettings } from "@s3-migrate/transfer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putObject, readObject } from "../../support/endpoints.js";
 import { openTransferBed, openUploads, randomBody, type TransferBed } from "../../support/transferBed.js";

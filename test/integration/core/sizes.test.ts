@@ -1,5 +1,5 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { copyObject, type DoneOutcome, MIB, type TransferOutcome } from "@s3-migrate/core";
+import { copyObject, type DoneOutcome, MIB, type TransferOutcome } from "@s3-migrate/transfer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putObject, readObject } from "../../support/endpoints.js";
 import { openTransferBed, openUploads, putMultipartObject, randomBody, type TransferBed } from "../../support/transferBed.js";

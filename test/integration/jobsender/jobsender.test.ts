@@ -1,4 +1,5 @@
-import { type BucketPair, createS3Client, ObjectLedger, PassStateStore, parseIgnoreList, runJobsender } from "@s3-migrate/core";
+import { type BucketPair, ObjectLedger, PassStateStore, parseIgnoreList, runJobsender } from "@s3-migrate/pipeline";
+import { createS3Client } from "@s3-migrate/transfer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLedgerTable, createQueue, drainQueue, localClients } from "../../support/awsResources.js";
 import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";

@@ -7,16 +7,8 @@
  * both tests fail.
  */
 import { DeleteObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
-import {
-  type BucketPair,
-  createS3Client,
-  PassStateStore,
-  pairId,
-  parseIgnoreList,
-  planSegments,
-  runJobsender,
-  segmentsAt,
-} from "@s3-migrate/core";
+import { type BucketPair, PassStateStore, pairId, parseIgnoreList, planSegments, runJobsender, segmentsAt } from "@s3-migrate/pipeline";
+import { createS3Client } from "@s3-migrate/transfer";
 import { describe, expect, it } from "vitest";
 import { createLedgerTable, createQueue, drainQueue, localClients } from "../../support/awsResources.js";
 import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";

@@ -5,7 +5,8 @@
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { MIB, ObjectTransitions, sendJobs, serializeJob } from "@s3-migrate/core";
+import { ObjectTransitions, sendJobs, serializeJob } from "@s3-migrate/pipeline";
+import { MIB } from "@s3-migrate/transfer";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
 import { drainDeadLetters, localClients } from "../../support/awsResources.js";

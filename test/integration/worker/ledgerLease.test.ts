@@ -4,7 +4,7 @@
  * Time is passed in, so expiry is tested without waiting.
  */
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { type LeaseClaim, ObjectTransitions, orderableSequencer, type TransferIdentity } from "@s3-migrate/core";
+import { type LeaseClaim, ObjectTransitions, orderableSequencer, type TransferIdentity } from "@s3-migrate/pipeline";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLedgerTable, localClients } from "../../support/awsResources.js";
 import { testEndpoints } from "../../support/endpoints.js";

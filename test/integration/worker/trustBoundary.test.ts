@@ -7,7 +7,7 @@
 
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { orderableSequencer, sendJobs } from "@s3-migrate/core";
+import { orderableSequencer, sendJobs } from "@s3-migrate/pipeline";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
 import { drainDeadLetters, localClients } from "../../support/awsResources.js";

@@ -12,7 +12,7 @@ import {
   mapConcurrent,
   type TransferLogger,
   type TransferSettings,
-} from "@s3-migrate/core";
+} from "@s3-migrate/transfer";
 import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, positiveInteger, resolveEndpoints } from "../endpointOptions.js";
 import { formatBytes } from "../format.js";
 import { formatSummary, type ObjectResult, summarize } from "../progress/copySummary.js";

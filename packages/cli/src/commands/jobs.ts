@@ -5,8 +5,6 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
-  ConfigError,
-  createS3Client,
   type JobMessage,
   type JobsenderReport,
   ObjectLedger,
@@ -15,7 +13,8 @@ import {
   parseIgnoreList,
   runJobsender,
   serializeJob,
-} from "@s3-migrate/core";
+} from "@s3-migrate/pipeline";
+import { ConfigError, createS3Client } from "@s3-migrate/transfer";
 import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, positiveInteger, resolveEndpoints } from "../endpointOptions.js";
 
 /** Help text of `s3-migrate plan` and `s3-migrate send`. */

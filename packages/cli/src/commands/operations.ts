@@ -2,7 +2,8 @@ import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ConfigError, redriveDeadLetters, summarizeLedger } from "@s3-migrate/core";
+import { redriveDeadLetters, summarizeLedger } from "@s3-migrate/pipeline";
+import { ConfigError } from "@s3-migrate/transfer";
 import { formatBytes, formatDuration } from "../format.js";
 
 /** Help text of `s3-migrate status` and `s3-migrate redrive`. */

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
-import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker, setUpWorker } from "@s3-migrate/core";
+import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker, setUpWorker } from "@s3-migrate/pipeline";
 import { positiveInteger } from "../endpointOptions.js";
 import { formatBytes } from "../format.js";
 import { jsonLogger } from "../jsonLogger.js";

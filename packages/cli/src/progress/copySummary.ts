@@ -1,4 +1,4 @@
-import type { TransferOutcome } from "@s3-migrate/core";
+import type { TransferOutcome } from "@s3-migrate/transfer";
 import { formatBytes, formatDuration } from "../format.js";
 
 /** One object's fate in a copy run. */

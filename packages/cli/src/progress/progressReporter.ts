@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "@s3-migrate/core";
+import type { ProgressEvent } from "@s3-migrate/transfer";
 import { formatBytes, formatDuration } from "../format.js";
 
 /** Counts what a copy has done so far. */

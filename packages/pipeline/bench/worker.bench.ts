@@ -1,0 +1,171 @@
+/**
+ * Worker benchmark (issue: worker): jobs for a mixed dataset are queued on local endpoints and a
+ * cluster-mode worker runs in this process until the queue is empty. Prints wall time, client
+ * CPU-seconds per GiB (large objects) and per 1,000 small objects, peak RSS, and AWS requests per
+ * object by service and operation. Usage: node worker-bench.mjs OWN_ENDPOINT DESTINATION_ENDPOINT
+ */
+import { randomBytes } from "node:crypto";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { MIB } from "@s3-migrate/transfer";
+import { ledgerTableDefinition } from "../src/ledger/ledgerTable.js";
+import { serializeJob } from "../src/messages/jobMessage.js";
+import { runClusterWorker } from "../src/worker/clusterWorker.js";
+import { setUpWorker } from "../src/worker/workerFromEnvironment.js";
+
+const [own, destination] = process.argv.slice(2);
+if (own === undefined || destination === undefined) throw new Error("usage: worker-bench OWN_ENDPOINT DESTINATION_ENDPOINT");
+const SMALL = Number(process.env.BENCH_WORKER_SMALL ?? 1000);
+const LARGE_MIB = Number(process.env.BENCH_WORKER_LARGE_MIB ?? 512);
+const credentials = { accessKeyId: "bench", secretAccessKey: "bench" };
+const region = "us-east-1";
+const counts = new Map<string, number>();
+function count<T extends { middlewareStack: { add: (...args: never[]) => void } }>(client: T, service: string): T {
+  (client.middlewareStack as unknown as { add: (mw: unknown, options: unknown) => void }).add(
+    (next: (args: unknown) => unknown, context: { commandName?: string }) => async (args: unknown) => {
+      const key = `${service} ${(context.commandName ?? "?").replace(/Command$/, "")}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      return next(args);
+    },
+    { step: "finalizeRequest", name: "benchRequestCounter" },
+  );
+  return client;
+}
+
+// Prepare the endpoints: buckets, queue, ledger, credentials; seed and queue the jobs.
+const seedSource = new S3Client({ endpoint: own, region, forcePathStyle: true, credentials, requestChecksumCalculation: "WHEN_REQUIRED" });
+const seedDestination = new S3Client({ endpoint: destination, region: "cn-northwest-1", forcePathStyle: true, credentials });
+await seedSource.send(new CreateBucketCommand({ Bucket: "bench-worker-src" }));
+await seedDestination.send(
+  new CreateBucketCommand({ Bucket: "bench-worker-dst", CreateBucketConfiguration: { LocationConstraint: "cn-northwest-1" } }),
+);
+const sqs = new SQSClient({ endpoint: own, region, credentials });
+const queueUrl =
+  (await sqs.send(new CreateQueueCommand({ QueueName: "bench-worker-jobs", Attributes: { VisibilityTimeout: "300" } }))).QueueUrl ?? "";
+const dynamo = new DynamoDBClient({ endpoint: own, region, credentials });
+await dynamo.send(new CreateTableCommand(ledgerTableDefinition("bench-worker-ledger")));
+const ssm = new SSMClient({ endpoint: own, region, credentials });
+await ssm.send(
+  new PutParameterCommand({
+    Name: "bench-credentials",
+    Type: "SecureString",
+    Overwrite: true,
+    Value: JSON.stringify({ aws_access_key_id: "b", aws_secret_access_key: "b", region: "cn-northwest-1", endpoint: destination }),
+  }),
+);
+
+await ssm.send(
+  new PutParameterCommand({
+    Name: "bench-pairs",
+    Type: "String",
+    Overwrite: true,
+    Value: JSON.stringify([{ src_bucket: "bench-worker-src", des_bucket: "bench-worker-dst" }]),
+  }),
+);
+
+type Set = { name: string; objects: Array<{ key: string; size: number }> };
+const sets: Set[] = [
+  {
+    name: `${SMALL} small objects (4-64 KiB)`,
+    objects: Array.from({ length: SMALL }, (_, i) => ({
+      key: `small/${String(i).padStart(5, "0")}.bin`,
+      size: 4096 + ((i * 7919) % (60 * 1024)),
+    })),
+  },
+  { name: `1 object of ${LARGE_MIB} MiB`, objects: [{ key: "large/one.bin", size: LARGE_MIB * MIB }] },
+];
+
+const setup = await setUpWorker(
+  {
+    JOB_QUEUE_URL: queueUrl,
+    LEDGER_TABLE: "bench-worker-ledger",
+    CREDENTIALS_PARAMETER: "bench-credentials",
+    BUCKET_PAIRS_PARAMETER: "bench-pairs",
+    DIRECTION: "PUT",
+    AWS_ENDPOINT_URL_S3: own,
+    AWS_REGION: region,
+    FILE_CONCURRENCY: "8",
+    POWERTOOLS_LOG_LEVEL: "WARN",
+  },
+  {
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message, ...extra) => process.stderr.write(`warn: ${message} ${JSON.stringify(extra)}\n`),
+      error: (message, ...extra) => process.stderr.write(`error: ${message} ${JSON.stringify(extra)}\n`),
+    },
+    clients: {
+      ssm,
+      sqs: count(new SQSClient({ endpoint: own, region, credentials }), "SQS"),
+      documents: DynamoDBDocumentClient.from(count(new DynamoDBClient({ endpoint: own, region, credentials }), "DynamoDB"), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    },
+  },
+);
+count(setup.worker.source, "S3 source");
+count(setup.worker.destination, "S3 destination");
+
+// As the jobsender does, jobs carry the ETag and size seen when listing.
+const etags = new Map<string, string>();
+const results = [];
+const note = (message: string) => process.stderr.write(`worker-bench: ${message}\n`);
+for (const set of sets) {
+  for (let i = 0; i < set.objects.length; i += 16) {
+    await Promise.all(
+      set.objects.slice(i, i + 16).map(async (object) => {
+        const put = await seedSource.send(
+          new PutObjectCommand({ Bucket: "bench-worker-src", Key: object.key, Body: randomBytes(object.size) }),
+        );
+        etags.set(object.key, (put.ETag ?? "").replaceAll('"', ""));
+      }),
+    );
+  }
+  for (let i = 0; i < set.objects.length; i += 10) {
+    const entries = set.objects.slice(i, i + 10).map((object, index) => ({
+      Id: String(index),
+      MessageBody: serializeJob({
+        source: { bucket: "bench-worker-src", key: object.key, size: object.size, etag: etags.get(object.key) ?? "" },
+        destination: { bucket: "bench-worker-dst", key: object.key },
+        queuedAt: new Date().toISOString(),
+      }),
+    }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  }
+  note(`${set.name}: seeded and queued; draining`);
+  counts.clear();
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const cpu = process.cpuUsage();
+  const started = Date.now();
+  const report = await runClusterWorker({ setup, concurrency: 8, shutdown: new AbortController().signal, idleExitMs: 2000 });
+  const wall = (Date.now() - started - 2000) / 1000;
+  const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
+  const bytes = set.objects.reduce((sum, object) => sum + object.size, 0);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  // SQS delivers at least once: a message delivered again is settled without a copy (the ledger
+  // says done), so it succeeds too. Fewer successes than objects is a failure.
+  if (report.succeeded < set.objects.length || report.failed > 0)
+    throw new Error(`${set.name}: ${report.succeeded} of ${set.objects.length} messages succeeded, ${report.failed} failed`);
+  results.push({
+    set: set.name,
+    objects: set.objects.length,
+    bytes,
+    wallSeconds: Number(wall.toFixed(2)),
+    cpuSeconds: Number(cpuSeconds.toFixed(2)),
+    cpuSecondsPerGiB: Number((cpuSeconds / (bytes / 1024 ** 3)).toFixed(2)),
+    cpuSecondsPer1000Objects: Number(((cpuSeconds / set.objects.length) * 1000).toFixed(2)),
+    peakRssMiB: Math.round(peak / MIB),
+    extraDeliveries: report.received - set.objects.length,
+    requestsPerObject: Object.fromEntries(
+      [...counts.entries()].sort().map(([key, value]) => [key, Number((value / set.objects.length).toFixed(2))]),
+    ),
+  });
+}
+console.log(JSON.stringify(results));

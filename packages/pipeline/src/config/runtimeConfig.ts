@@ -1,0 +1,69 @@
+import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { applyStoredCredentials, ConfigError, type EndpointConfig, loadStoredCredentials } from "@s3-migrate/transfer";
+import { type BucketPair, parseBucketPairs } from "./bucketPairs.js";
+import type { FunctionEnvironment } from "./environment.js";
+import { type IgnoreList, parseIgnoreList } from "./ignoreList.js";
+
+/** What the functions load from SSM at the start of a run. */
+export interface RuntimeConfig {
+  readonly pairs: readonly BucketPair[];
+  readonly ignore: IgnoreList;
+  readonly source: EndpointConfig;
+  readonly destination: EndpointConfig;
+}
+
+/** Which configuration a function cannot run without. */
+export interface ConfigNeeds {
+  /**
+   * `required`: the jobsender (it lists the pairs); `optional`: a worker that also takes S3
+   * events may have no pairs at all (an absent parameter or `[]`).
+   */
+  readonly pairs: "required" | "optional";
+}
+
+/**
+ * Loads the bucket pairs, the ignore list and the other side's credentials from SSM, and works
+ * out each side's endpoint: our own side uses the role (and the own-side endpoint override), the
+ * other the stored keys, as the direction says.
+ *
+ * @throws ConfigError naming the parameter and field that is wrong; nothing has been sent then.
+ */
+export async function loadRuntimeConfig(
+  ssm: SSMClient,
+  environment: FunctionEnvironment,
+  needs: ConfigNeeds = { pairs: "required" },
+): Promise<RuntimeConfig> {
+  const pairsParameter = environment.bucketPairsParameter;
+  if (needs.pairs === "required" && pairsParameter === undefined)
+    throw new ConfigError("Environment variable BUCKET_PAIRS_PARAMETER is required");
+  const [pairsText, ignoreText] = await Promise.all([
+    pairsParameter === undefined ? Promise.resolve(undefined) : readParameter(ssm, pairsParameter, true),
+    environment.ignoreListParameter === undefined ? Promise.resolve(undefined) : readParameter(ssm, environment.ignoreListParameter, false),
+  ]);
+  const own: EndpointConfig = {
+    region: environment.region,
+    ...(environment.ownS3Endpoint === undefined ? {} : { endpoint: environment.ownS3Endpoint, forcePathStyle: true }),
+  };
+  const sides =
+    environment.credentialsParameter === undefined
+      ? { source: own, destination: own }
+      : applyStoredCredentials(environment.direction, await loadStoredCredentials(ssm, environment.credentialsParameter), own, own);
+  return {
+    pairs:
+      pairsText === undefined && needs.pairs === "optional"
+        ? []
+        : parseBucketPairs(pairsText ?? "", pairsParameter, { allowEmpty: needs.pairs === "optional" }),
+    ignore: parseIgnoreList(ignoreText),
+    ...sides,
+  };
+}
+
+async function readParameter(ssm: SSMClient, name: string, required: boolean): Promise<string | undefined> {
+  try {
+    const answer = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    return answer.Parameter?.Value;
+  } catch (error) {
+    if (!required && (error as { name?: string }).name === "ParameterNotFound") return undefined;
+    throw new ConfigError(`Cannot read SSM parameter ${name}: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+  }
+}

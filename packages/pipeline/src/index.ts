@@ -1,0 +1,24 @@
+/**
+ * @s3-migrate/pipeline: the serverless migration built on `@s3-migrate/transfer`: job and S3
+ * event messages, queue sending, the DynamoDB ledger and its leases, the jobsender (compare and
+ * queue), the worker (Lambda and cluster mode) and their configuration from the environment.
+ */
+export { type BucketPair, parseBucketPairs } from "./config/bucketPairs.js";
+export { parseIgnoreList } from "./config/ignoreList.js";
+export type { JobsenderReport } from "./jobsender/jobsenderTypes.js";
+export { planSegments, segmentsAt } from "./jobsender/keySegments.js";
+export { PassStateStore, pairId } from "./jobsender/passState.js";
+export { runJobsenderFromEnvironment } from "./jobsender/runFromEnvironment.js";
+export { runJobsender } from "./jobsender/runJobsender.js";
+export { summarizeLedger } from "./ledger/ledgerSummary.js";
+export { ledgerTableDefinition } from "./ledger/ledgerTable.js";
+export { ObjectLedger } from "./ledger/objectLedger.js";
+export { OBJECT_STATUS } from "./ledger/objectRecord.js";
+export { type LeaseClaim, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
+export { type JobMessage, serializeJob } from "./messages/jobMessage.js";
+export { orderableSequencer } from "./messages/queueMessage.js";
+export { sendJobs } from "./queue/sendJobs.js";
+export { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker } from "./worker/clusterWorker.js";
+export { type BatchResponse, handleSqsBatch } from "./worker/handleSqsBatch.js";
+export { redriveDeadLetters } from "./worker/redrive.js";
+export { setUpWorker, type WorkerSetup } from "./worker/workerFromEnvironment.js";

@@ -1,0 +1,75 @@
+import { ConfigError, createS3Client, MIB, type TransferLogger, type TransferMetrics } from "@s3-migrate/transfer";
+import { readFunctionEnvironment } from "../config/environment.js";
+import { loadRuntimeConfig } from "../config/runtimeConfig.js";
+import { ObjectLedger } from "../ledger/objectLedger.js";
+import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
+import type { JobsenderOptions, JobsenderReport, WorkerSizing } from "./jobsenderTypes.js";
+import { PassStateStore } from "./passState.js";
+import { runJobsender } from "./runJobsender.js";
+
+/** What the caller (the Lambda handler, the CLI) supplies besides the environment. */
+export interface JobsenderInvocation {
+  readonly logger?: TransferLogger;
+  readonly metrics?: TransferMetrics;
+  /** Milliseconds the run may take; the run checkpoints `DEADLINE_MARGIN_SECONDS` before. */
+  readonly remainingMs?: number;
+  readonly runId?: string;
+  /** Overrides for tests and the CLI. */
+  readonly clients?: ServiceClients;
+  readonly options?: Partial<JobsenderOptions>;
+}
+
+/**
+ * A jobsender run configured the way the deployed function is: variables from `env` (see
+ * docs/configuration.md), bucket pairs, ignore list and credentials from SSM, checkpoints and
+ * records in the ledger table. Invalid configuration throws a ConfigError before anything is sent.
+ */
+export async function runJobsenderFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  invocation: JobsenderInvocation = {},
+): Promise<JobsenderReport> {
+  const environment = readFunctionEnvironment(env);
+  const clients = invocation.clients ?? createServiceClients(environment.region, environment.maxAttempts);
+  const config = await loadRuntimeConfig(clients.ssm, environment);
+  const tuning = { maxAttempts: environment.maxAttempts, maxSockets: 64 };
+  const sizing = readSizing(env);
+  return runJobsender(
+    {
+      source: createS3Client(config.source, tuning),
+      destination: createS3Client(config.destination, tuning),
+      sqs: clients.sqs,
+      queueUrl: environment.jobQueueUrl,
+      ledger: new ObjectLedger(clients.documents, environment.ledgerTable),
+      state: new PassStateStore(clients.documents, environment.ledgerTable),
+      ...(invocation.logger === undefined ? {} : { logger: invocation.logger }),
+      ...(invocation.metrics === undefined ? {} : { metrics: invocation.metrics }),
+    },
+    {
+      pairs: config.pairs,
+      ignore: config.ignore,
+      compareVersions: environment.compareVersionId,
+      skipWhenQueueBusy: (env.SKIP_WHEN_QUEUE_BUSY ?? "").toLowerCase() === "true",
+      ...(invocation.remainingMs === undefined ? {} : { deadline: Date.now() + invocation.remainingMs - environment.deadlineMarginMs }),
+      ...(invocation.runId === undefined ? {} : { runId: invocation.runId }),
+      ...(sizing === undefined ? {} : { sizing }),
+      ...invocation.options,
+    },
+  );
+}
+
+function readSizing(env: Readonly<Record<string, string | undefined>>): WorkerSizing | undefined {
+  const memory = env.WORKER_MEMORY_MIB;
+  if (memory === undefined || memory === "") return undefined;
+  const number = (name: string, fallback: number): number => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new ConfigError(`Environment variable ${name} must be a positive number, got "${env[name]}"`);
+    return value;
+  };
+  return {
+    workerMemoryMiB: number("WORKER_MEMORY_MIB", 1769),
+    partSize: number("PART_SIZE_MIB", 8) * MIB,
+    partConcurrency: number("PART_CONCURRENCY", 8),
+    fileConcurrency: number("FILE_CONCURRENCY", 4),
+  };
+}

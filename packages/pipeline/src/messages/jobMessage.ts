@@ -1,0 +1,100 @@
+import { ConfigError } from "@s3-migrate/transfer";
+
+/** Schema name and version every job message carries; bump the version on any breaking change. */
+export const JOB_SCHEMA = "s3-migrate/job" as const;
+export const JOB_SCHEMA_VERSION = 1 as const;
+
+/**
+ * One object to copy, as the jobsender queues it (documented in docs/messages.md).
+ *
+ * @example
+ * {"schema":"s3-migrate/job","version":1,
+ *  "source":{"bucket":"src","key":"a/b.bin","size":123,"etag":"9b2c...","versionId":"3HL4..."},
+ *  "destination":{"bucket":"dst","key":"backup/a/b.bin"},
+ *  "queuedAt":"2026-11-28T04:00:00.000Z","passId":"2026-11-28T04:00:00.000Z"}
+ */
+export interface JobMessage {
+  readonly schema: typeof JOB_SCHEMA;
+  readonly version: typeof JOB_SCHEMA_VERSION;
+  readonly source: {
+    readonly bucket: string;
+    readonly key: string;
+    readonly size: number;
+    readonly etag?: string;
+    readonly versionId?: string;
+  };
+  readonly destination: { readonly bucket: string; readonly key: string };
+  readonly queuedAt: string;
+  /** The jobsender pass that queued it, for tracing. */
+  readonly passId?: string;
+  /** Set on a worker's continuation of a transfer paused at its deadline: how many so far. */
+  readonly continuation?: number;
+  /** Set on a continuation: the lease token of the paused attempt, which the next one takes back. */
+  readonly leaseToken?: string;
+  /** Set on the continuation of S3 event work: the event's sequencer, so it stays ordered. */
+  readonly eventSequencer?: string;
+}
+
+/** The JSON body of a job message. */
+export function serializeJob(job: Omit<JobMessage, "schema" | "version">): string {
+  const message: JobMessage = { schema: JOB_SCHEMA, version: JOB_SCHEMA_VERSION, ...job };
+  return JSON.stringify(message);
+}
+
+/** Size in bytes of a serialized job (SQS counts UTF-8 bytes against its 256 KiB limit). */
+export function jobBytes(body: string): number {
+  return Buffer.byteLength(body, "utf8");
+}
+
+/**
+ * Parses and validates a job message body.
+ * @throws ConfigError saying which field is wrong.
+ */
+export function parseJobMessage(value: unknown): JobMessage {
+  const fail = (why: string): never => {
+    throw new ConfigError(`Invalid ${JOB_SCHEMA} message: ${why}`);
+  };
+  if (typeof value !== "object" || value === null) return fail("not an object");
+  const message = value as Record<string, unknown>;
+  if (message.schema !== JOB_SCHEMA) return fail(`schema is ${JSON.stringify(message.schema)}`);
+  if (message.version !== JOB_SCHEMA_VERSION) return fail(`unsupported version ${JSON.stringify(message.version)}`);
+  const source = message.source as Record<string, unknown> | undefined;
+  const destination = message.destination as Record<string, unknown> | undefined;
+  if (typeof source !== "object" || source === null) return fail("source missing");
+  if (typeof destination !== "object" || destination === null) return fail("destination missing");
+  const text = (record: Record<string, unknown>, field: string, where: string, optional = false): string | undefined => {
+    const fieldValue = record[field];
+    if (fieldValue === undefined && optional) return undefined;
+    // An empty key would turn object calls into bucket calls (GET /bucket/ lists, DELETE deletes it).
+    if (typeof fieldValue !== "string" || (!optional && fieldValue === "")) return fail(`${where}.${field} must be a non-empty string`);
+    return fieldValue as string;
+  };
+  const size = source.size;
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) return fail("source.size must be a whole number of bytes");
+  const etag = text(source, "etag", "source", true);
+  const versionId = text(source, "versionId", "source", true);
+  const passId = message.passId;
+  const leaseToken = message.leaseToken;
+  if (leaseToken !== undefined && (typeof leaseToken !== "string" || leaseToken === "")) return fail("leaseToken must be a string");
+  const eventSequencer = message.eventSequencer;
+  if (eventSequencer !== undefined && typeof eventSequencer !== "string") return fail("eventSequencer must be a string");
+  return {
+    schema: JOB_SCHEMA,
+    version: JOB_SCHEMA_VERSION,
+    source: {
+      bucket: text(source, "bucket", "source") as string,
+      key: text(source, "key", "source") as string,
+      size,
+      ...(etag === undefined ? {} : { etag }),
+      ...(versionId === undefined ? {} : { versionId }),
+    },
+    destination: { bucket: text(destination, "bucket", "destination") as string, key: text(destination, "key", "destination") as string },
+    queuedAt: typeof message.queuedAt === "string" ? message.queuedAt : "",
+    ...(typeof passId === "string" ? { passId } : {}),
+    ...(typeof message.continuation === "number" && Number.isSafeInteger(message.continuation) && message.continuation > 0
+      ? { continuation: message.continuation }
+      : {}),
+    ...(leaseToken === undefined ? {} : { leaseToken }),
+    ...(eventSequencer === undefined ? {} : { eventSequencer }),
+  };
+}

@@ -1,0 +1,170 @@
+import { setMaxListeners } from "node:events";
+import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { decideMessage } from "./decideMessage.js";
+import type { ObjectLease } from "./objectLease.js";
+import { type QueueMessage, settleMessage } from "./settleMessage.js";
+import type { WorkerSetup } from "./workerFromEnvironment.js";
+
+/** Default visibility timeout (and lease length) of cluster mode, in seconds: the recovery bound. */
+export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
+
+/** How a cluster-mode worker runs. */
+export interface ClusterOptions {
+  readonly setup: WorkerSetup;
+  /** Objects copied at once. */
+  readonly concurrency: number;
+  /**
+   * Seconds a received message stays invisible, and the object's ledger lease lasts; both are
+   * renewed every third of it while work goes on. It bounds recovery: a worker killed mid-copy
+   * leaves its object to the next worker within this time. @default 30
+   */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Stops receiving; transfers start no new parts and their messages continue elsewhere. */
+  readonly shutdown: AbortSignal;
+  /** Cancels parts still uploading after a shutdown (the grace period is over). */
+  readonly hardStop?: AbortSignal;
+  /** Return once the queue stays empty this long (for batch runs and tests); absent: run until shutdown. */
+  readonly idleExitMs?: number;
+}
+
+/** What a cluster run did. */
+export interface ClusterReport {
+  received: number;
+  succeeded: number;
+  failed: number;
+}
+
+/**
+ * Cluster mode: long-polls the job queue and runs the same per-message logic as the Lambda on any
+ * machine. Message visibility is extended while an object copies (a crashed worker's messages come
+ * back within one visibility timeout); on shutdown, receiving stops, parts in flight drain, and
+ * unfinished transfers continue in new messages, resumable by any worker from their parts.
+ */
+export async function runClusterWorker(options: ClusterOptions): Promise<ClusterReport> {
+  const { setup } = options;
+  const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+  const report: ClusterReport = { received: 0, succeeded: 0, failed: 0 };
+  const active = new Set<Promise<void>>();
+  setMaxListeners(0, options.shutdown);
+  let idleSince = Date.now();
+  while (!options.shutdown.aborted) {
+    if (active.size >= options.concurrency) {
+      await Promise.race(active);
+      continue;
+    }
+    if (options.idleExitMs !== undefined && active.size === 0 && Date.now() - idleSince > options.idleExitMs) break;
+    // Not cancelled on shutdown: a receive cut short may still have taken messages, which would
+    // then stay invisible for a whole visibility timeout. A short poll keeps shutdown prompt.
+    // Taken before the request: the leases of these messages must lapse before they reappear.
+    const receivedAt = Date.now();
+    const answer = await setup.queues.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: setup.queues.queueUrl,
+        MaxNumberOfMessages: Math.min(10, options.concurrency - active.size),
+        WaitTimeSeconds: options.idleExitMs === undefined ? 5 : 1,
+        VisibilityTimeout: visibility,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+      }),
+    );
+    if (options.shutdown.aborted) {
+      await releaseMessages(options, answer.Messages ?? []);
+      break;
+    }
+    const messages = answer.Messages ?? [];
+    if (messages.length > 0) idleSince = Date.now();
+    for (const received of messages) {
+      report.received++;
+      const message: QueueMessage = {
+        messageId: received.MessageId ?? "",
+        body: received.Body ?? "",
+        receiptHandle: received.ReceiptHandle ?? "",
+        receiveCount: Number(received.Attributes?.ApproximateReceiveCount ?? 1),
+      };
+      const task = handle(options, message, visibility, receivedAt).then((outcome) => {
+        report[outcome]++;
+      });
+      const tracked = task.finally(() => {
+        active.delete(tracked);
+        idleSince = Date.now();
+      });
+      active.add(tracked);
+    }
+  }
+  await Promise.all(active);
+  return report;
+}
+
+/** Makes messages received during a shutdown visible again at once. */
+async function releaseMessages(options: ClusterOptions, messages: ReadonlyArray<{ ReceiptHandle?: string }>): Promise<void> {
+  for (const message of messages) {
+    await options.setup.queues.sqs
+      .send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: options.setup.queues.queueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      )
+      .catch(() => undefined);
+  }
+}
+
+async function handle(
+  options: ClusterOptions,
+  message: QueueMessage,
+  visibility: number,
+  receivedAt: number,
+): Promise<"succeeded" | "failed"> {
+  const { setup } = options;
+  const visibilityMs = visibility * 1000;
+  // When the message becomes visible again, as last extended: a lease taken now lasts that long.
+  let visibleUntil = receivedAt + visibilityMs;
+  let lease: ObjectLease | undefined;
+  // Each beat renews the lease first and the visibility second, so the lease always lapses
+  // before the message can be delivered again; a beat whose renewal failed does not extend the
+  // visibility either (the lease gives itself up locally before it could lapse).
+  const beat = async () => {
+    if (lease !== undefined && !lease.ended) {
+      const renewed = await lease.renew(Date.now() + visibilityMs, visibilityMs / 3).catch((error: unknown) => {
+        setup.worker.logger?.warn("Could not renew the object's lease", { messageId: message.messageId, error: String(error) });
+        return false;
+      });
+      if (!renewed && !lease.ended) return;
+    }
+    const extendedAt = Date.now();
+    await setup.queues.sqs
+      .send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: setup.queues.queueUrl,
+          ReceiptHandle: message.receiptHandle,
+          VisibilityTimeout: visibility,
+        }),
+      )
+      .then(() => {
+        visibleUntil = extendedAt + visibilityMs;
+      })
+      .catch((error: unknown) =>
+        setup.worker.logger?.warn("Could not extend message visibility", { messageId: message.messageId, error: String(error) }),
+      );
+  };
+  const heartbeat = setInterval(() => void beat(), Math.max(1_000, visibilityMs / 3));
+  try {
+    const action = await decideMessage(setup.worker, message, {
+      leaseUntil: () => visibleUntil,
+      pause: options.shutdown,
+      ...(options.hardStop === undefined ? {} : { abort: options.hardStop }),
+      onLease: (taken) => {
+        lease = taken;
+      },
+    });
+    return await settleMessage(setup.queues, message, action, "cluster");
+  } catch (error) {
+    setup.worker.logger?.error("Message failed unexpectedly; it will be delivered again", {
+      messageId: message.messageId,
+      error: String(error),
+    });
+    return "failed";
+  } finally {
+    clearInterval(heartbeat);
+  }
+}

@@ -1,0 +1,78 @@
+import { setMaxListeners } from "node:events";
+import { mapConcurrent } from "@s3-migrate/transfer";
+import { decideMessage } from "./decideMessage.js";
+import type { WorkerContext } from "./processWork.js";
+import { type QueueMessage, settleMessage, type WorkerQueues } from "./settleMessage.js";
+
+/** The part of an SQS Lambda event record the worker reads. */
+export interface SqsEventRecord {
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiptHandle: string;
+  readonly attributes?: { readonly ApproximateReceiveCount?: string };
+}
+
+/** A partial batch response: the messages to deliver again. */
+export interface BatchResponse {
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+/** What a batch needs besides its records. */
+export interface BatchSettings {
+  readonly worker: WorkerContext;
+  readonly queues: WorkerQueues;
+  /** Objects copied at once. */
+  readonly fileConcurrency: number;
+  /** Epoch ms at which transfers start no new parts (the Lambda deadline minus a safety margin). */
+  readonly pauseAt: number;
+  /** Epoch ms at which parts still uploading are cancelled; until then they finish. @default pauseAt */
+  readonly abortAt?: number;
+  /**
+   * Epoch ms the invocation ends (its deadline): the ledger leases it takes last that long, so a
+   * crashed invocation's objects are free again before its messages become visible.
+   */
+  readonly leaseUntil: number;
+}
+
+/**
+ * Handles an SQS batch in a Lambda: several objects at once (bounded), each message settled on
+ * its own, and a partial batch response so one bad message never fails the others.
+ */
+export async function handleSqsBatch(records: readonly SqsEventRecord[], settings: BatchSettings): Promise<BatchResponse> {
+  const deadline = new AbortController();
+  const hardDeadline = new AbortController();
+  setMaxListeners(0, deadline.signal);
+  setMaxListeners(0, hardDeadline.signal);
+  const timer = setTimeout(() => deadline.abort(), Math.max(0, settings.pauseAt - Date.now()));
+  const hardTimer = setTimeout(() => hardDeadline.abort(), Math.max(0, (settings.abortAt ?? settings.pauseAt) - Date.now()));
+  const failures: BatchResponse["batchItemFailures"] = [];
+  try {
+    await mapConcurrent(records, settings.fileConcurrency, async (record) => {
+      const message: QueueMessage = {
+        messageId: record.messageId,
+        body: record.body,
+        receiptHandle: record.receiptHandle,
+        receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+      };
+      try {
+        const action = await decideMessage(settings.worker, message, {
+          leaseUntil: () => settings.leaseUntil,
+          pause: deadline.signal,
+          abort: hardDeadline.signal,
+        });
+        if ((await settleMessage(settings.queues, message, action, "lambda")) === "failed")
+          failures.push({ itemIdentifier: record.messageId });
+      } catch (error) {
+        settings.worker.logger?.error("Message failed unexpectedly; it will be delivered again", {
+          messageId: record.messageId,
+          error: String(error),
+        });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    });
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(hardTimer);
+  }
+  return { batchItemFailures: failures };
+}

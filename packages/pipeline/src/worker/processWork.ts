@@ -1,0 +1,400 @@
+import { randomUUID } from "node:crypto";
+import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  classifyError,
+  copyObject,
+  headSource,
+  type MigrationError,
+  type ProgressListener,
+  RefusedWorkError,
+  sourceKeyExists,
+  type TransferLogger,
+  type TransferMetrics,
+  type TransferOutcome,
+  type TransferSettings,
+  TransientError,
+} from "@s3-migrate/transfer";
+import type { HeldLease, ObjectTransitions, TransferIdentity } from "../ledger/objectTransitions.js";
+import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
+import { ObjectLease } from "./objectLease.js";
+import { checkScope, type WorkScope } from "./workScope.js";
+
+/** What processing one piece of work needs. */
+export interface WorkerContext {
+  readonly source: S3Client;
+  readonly destination: S3Client;
+  /** What this worker may copy or delete; every piece of work is checked against it first. */
+  readonly scope: WorkScope;
+  readonly ledger: ObjectTransitions;
+  readonly logger?: TransferLogger;
+  readonly metrics?: TransferMetrics;
+  readonly onProgress?: ProgressListener;
+  readonly settings: TransferSettings;
+  /** The original's UpdateVersionId: HEAD the source first and record its current versionId. */
+  readonly updateVersionId?: boolean;
+  /** The original's GetObjectWithVersionId: read the versionId the job names (else the latest, pinned by ETag). */
+  readonly getObjectWithVersionId?: boolean;
+  readonly now?: () => Date;
+}
+
+/** The delivery a piece of work came in: what its lease is bound to, and when it must stop. */
+export interface Attempt {
+  /** The queue message's id (stable across its redeliveries). */
+  readonly messageId: string;
+  /**
+   * Epoch ms a lease taken now lasts unless renewed: never later than the message would be
+   * delivered again (cluster mode: when its visibility, as last extended, lapses; Lambda: the
+   * invocation's deadline).
+   */
+  readonly leaseUntil: () => number;
+  /** When it fires, no new part starts and the transfer pauses (a continuation follows). */
+  readonly pause?: AbortSignal;
+  /** When it fires, parts still uploading are cancelled too. */
+  readonly abort?: AbortSignal;
+  /** Receives the lease once taken, so the caller can renew it while the copy runs. */
+  readonly onLease?: (lease: ObjectLease) => void;
+}
+
+/** What the queue layer (Lambda or cluster mode) should do with the message. */
+export type WorkOutcome =
+  | { readonly action: "done"; readonly bytes: number }
+  | { readonly action: "skipped"; readonly reason: SkipReason }
+  | { readonly action: "paused"; readonly next: CopyWork }
+  /**
+   * Deliver again later: after `retryAfterSeconds` when known (a lease's expiry), else with
+   * backoff. `asNewMessage`: it may come back as a new message (no receive counted against
+   * maxReceiveCount); otherwise the same message must (a lease may be held for it).
+   */
+  | { readonly action: "retry"; readonly error: MigrationError; readonly retryAfterSeconds?: number; readonly asNewMessage?: boolean }
+  | { readonly action: "dead-letter"; readonly error: MigrationError };
+
+/** Why a message was finished with nothing copied. */
+export type SkipReason = "already-done" | "duplicate" | "stale-event" | "ignored" | "source-changed" | "source-exists";
+
+/** How long a lease that was lost mid-copy waits before its message is looked at again. */
+const LEASE_LOST_RETRY_SECONDS = 5;
+
+/**
+ * Processes one piece of work: checks it against the worker's scope (a refused message reads
+ * and writes nothing), then copies (verified, resumable) or deletes one object under the
+ * object's ledger lease. Never throws for S3 answers; the outcome says what to do with the message.
+ */
+export async function processWork(context: WorkerContext, work: Work, attempt: Attempt): Promise<WorkOutcome> {
+  const verdict = checkScope(context.scope, work);
+  if (verdict.kind === "refused") return { action: "dead-letter", error: refuse(context, attempt.messageId, verdict.code, verdict.reason) };
+  if (verdict.kind === "ignored") {
+    context.metrics?.addMetric("ObjectsIgnored", "Count", 1);
+    context.logger?.info("On the ignore list; not copied", { messageId: attempt.messageId, reason: verdict.reason });
+    return { action: "skipped", reason: "ignored" };
+  }
+  return work.kind === "delete" ? processDelete(context, work, attempt) : processCopy(context, work, attempt);
+}
+
+/** Counts and logs a message refused by the scope check; the error it returns is its dead letter's reason. */
+export function refuse(context: WorkerContext, messageId: string, code: string, reason: string): RefusedWorkError {
+  context.metrics?.addMetric("MessagesRefused", "Count", 1);
+  context.logger?.error("Message refused: outside this worker's configuration; nothing read or written", { messageId, code, reason });
+  return new RefusedWorkError(code, reason);
+}
+
+async function processCopy(context: WorkerContext, work: CopyWork, attempt: Attempt): Promise<WorkOutcome> {
+  const identity = await identifySource(context, work, attempt);
+  if ("action" in identity) return identity;
+  const lease = await takeLease(context, work, attempt, identity);
+  if (!(lease instanceof ObjectLease)) return lease;
+  attempt.onLease?.(lease);
+  const started = Date.now();
+  const outcome = await copyUnderLease(context, work, attempt, identity, lease);
+  // No renewal from here on: the lease is finished, released or handed off below.
+  lease.end();
+  return settleTransfer(context, work, identity, lease, outcome, started);
+}
+
+/** Step 1: the source version to copy, from the job or (when it lacks ETag or size) a HEAD. */
+async function identifySource(context: WorkerContext, work: CopyWork, attempt: Attempt): Promise<TransferIdentity | WorkOutcome> {
+  let source = work.source;
+  try {
+    if (source.etag === undefined || source.size === undefined || context.updateVersionId) {
+      const head = await headSource(
+        context.source,
+        { bucket: source.bucket, key: source.key, ...(source.versionId === undefined ? {} : { versionId: source.versionId }) },
+        attempt.pause,
+      );
+      source = { ...source, etag: head.etag, size: head.size, ...(head.versionId === undefined ? {} : { versionId: head.versionId }) };
+    }
+  } catch (thrown) {
+    const error = classifyError(thrown, { side: "source", operation: "HeadObject", bucket: source.bucket, key: source.key });
+    if (!error.retryable) {
+      const object = { srcBucket: source.bucket, srcKey: source.key, desBucket: work.destination.bucket, desKey: work.destination.key };
+      await context.ledger.failBeforeStart(object, error.code, error.message, now(context));
+    }
+    return failure(context, undefined, error);
+  }
+  return {
+    srcBucket: source.bucket,
+    srcKey: source.key,
+    desBucket: work.destination.bucket,
+    desKey: work.destination.key,
+    size: source.size ?? 0,
+    srcEtag: source.etag ?? "",
+    ...(source.versionId === undefined ? {} : { srcVersionId: source.versionId }),
+  };
+}
+
+/** Step 2: the object's lease, or why this delivery copies nothing. */
+async function takeLease(
+  context: WorkerContext,
+  work: CopyWork,
+  attempt: Attempt,
+  identity: TransferIdentity,
+): Promise<ObjectLease | WorkOutcome> {
+  const token = work.leaseToken ?? randomUUID();
+  const ledger = context.ledger;
+  const sequencer = eventSequencer(work);
+  const claim = {
+    token,
+    messageId: attempt.messageId,
+    expiresAt: attempt.leaseUntil(),
+    continuing: work.leaseToken !== undefined,
+    ...(sequencer === undefined ? {} : { sequencer }),
+  };
+  const result = await ledger.begin(identity, claim, work.continuation, now(context));
+  const where = { key: identity.srcKey, destinationKey: identity.desKey, messageId: attempt.messageId };
+  switch (result.status) {
+    case "started":
+      return new ObjectLease(ledger, { identity, token }, claim.expiresAt);
+    case "already-done":
+      context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
+      context.logger?.info("Already copied; duplicate delivery skipped", where);
+      return { action: "skipped", reason: "already-done" };
+    case "duplicate":
+      // The holder's own message stays on the queue until the copy is done, so this one adds
+      // nothing but a second crossing of the border: settle it.
+      context.metrics?.addMetric("DuplicateDeliveries", "Count", 1);
+      context.logger?.info("Another worker holds a live lease on this version; duplicate settled", where);
+      return { action: "skipped", reason: "duplicate" };
+    case "stale":
+      context.metrics?.addMetric("StaleEvents", "Count", 1);
+      context.logger?.warn("A newer S3 event of this key was applied already; stale event dropped", where);
+      return { action: "skipped", reason: "stale-event" };
+    case "busy":
+      context.metrics?.addMetric("ObjectsBusy", "Count", 1);
+      context.logger?.info("The object's lease is held; looking again when it lapses", { ...where, retryAfterMs: result.retryAfterMs });
+      return {
+        action: "retry",
+        error: new TransientError(`s3://${identity.desBucket}/${identity.desKey} is leased by another attempt`, { side: "destination" }),
+        retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000),
+        ...(result.ownMessage ? {} : { asNewMessage: true }),
+      };
+  }
+}
+
+/** Step 3: the copy itself, stopped at once if the lease is lost. */
+async function copyUnderLease(
+  context: WorkerContext,
+  work: CopyWork,
+  attempt: Attempt,
+  identity: TransferIdentity,
+  lease: ObjectLease,
+): Promise<TransferOutcome> {
+  const pause = anySignal(attempt.pause, lease.lost);
+  const abort = anySignal(attempt.abort, lease.lost);
+  const readVersion = context.getObjectWithVersionId && identity.srcVersionId !== undefined ? { versionId: identity.srcVersionId } : {};
+  return copyObject(
+    {
+      source: context.source,
+      destination: context.destination,
+      ...(context.logger === undefined ? {} : { logger: context.logger }),
+      ...(context.metrics === undefined ? {} : { metrics: context.metrics }),
+      ...(context.onProgress === undefined ? {} : { onProgress: context.onProgress }),
+      ...(pause === undefined ? {} : { signal: pause }),
+      ...(abort === undefined ? {} : { abortSignal: abort }),
+    },
+    {
+      source: { bucket: identity.srcBucket, key: identity.srcKey, size: identity.size, etag: identity.srcEtag, ...readVersion },
+      destination: work.destination,
+    },
+    context.settings,
+  );
+}
+
+/** Step 4: the ledger and the message after the copy. */
+async function settleTransfer(
+  context: WorkerContext,
+  work: CopyWork,
+  identity: TransferIdentity,
+  lease: ObjectLease,
+  outcome: TransferOutcome,
+  started: number,
+): Promise<WorkOutcome> {
+  const ledger = context.ledger;
+  if (lease.lost.aborted && outcome.status !== "done") {
+    context.metrics?.addMetric("LeasesLost", "Count", 1);
+    context.logger?.warn("Lease lost to another attempt (ours had expired); stopped copying", { key: identity.srcKey });
+    return {
+      action: "retry",
+      error: new TransientError(`Lost the lease on s3://${identity.desBucket}/${identity.desKey}`, { side: "destination" }),
+      retryAfterSeconds: LEASE_LOST_RETRY_SECONDS,
+    };
+  }
+  switch (outcome.status) {
+    case "done": {
+      const recorded = await ledger.finish(
+        lease.held,
+        {
+          status: "done",
+          desEtag: outcome.destinationEtag,
+          verification: outcome.verification,
+          ...(outcome.destinationVersionId === undefined ? {} : { desVersionId: outcome.destinationVersionId }),
+        },
+        now(context),
+      );
+      if (!recorded)
+        context.logger?.warn("Copied and verified, but the lease had passed to another attempt; its record stands", {
+          key: identity.srcKey,
+        });
+      context.metrics?.addMetric("ObjectsDone", "Count", 1);
+      context.metrics?.addMetric("BytesCompleted", "Bytes", outcome.bytes);
+      context.logger?.info("Copied", {
+        key: identity.srcKey,
+        destinationKey: identity.desKey,
+        bytes: outcome.bytes,
+        mode: outcome.mode,
+        verification: outcome.verification,
+        partsResumed: outcome.partsResumed,
+        ms: Date.now() - started,
+      });
+      return { action: "done", bytes: outcome.bytes };
+    }
+    case "paused":
+      await ledger.pause(lease.held, outcome.uploadId, now(context));
+      context.metrics?.addMetric("Continuations", "Count", 1);
+      context.logger?.info("Paused at the deadline; continuing in a new message", {
+        key: identity.srcKey,
+        uploadId: outcome.uploadId,
+        partsDone: outcome.partsDone,
+        partCount: outcome.partCount,
+      });
+      return {
+        action: "paused",
+        next: {
+          ...work,
+          source: {
+            ...work.source,
+            etag: identity.srcEtag,
+            size: identity.size,
+            ...(identity.srcVersionId === undefined ? {} : { versionId: identity.srcVersionId }),
+          },
+          continuation: work.continuation + 1,
+          leaseToken: lease.token,
+          ...(eventSequencer(work) === undefined ? {} : { eventSequencer: eventSequencer(work) }),
+        },
+      };
+    case "source-changed":
+      await ledger.finish(lease.held, { status: "skipped", errorCode: outcome.error.code, error: outcome.error.message }, now(context));
+      context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
+      context.logger?.warn("Source changed while being copied; the newer version is copied by its own job", {
+        key: identity.srcKey,
+        error: outcome.error.message,
+      });
+      return { action: "skipped", reason: "source-changed" };
+    case "failed":
+      return failure(context, lease.held, outcome.error);
+  }
+}
+
+/** Records a failure under the lease, if one is held (retryable: released; else `failed`), and maps it to the message. */
+async function failure(context: WorkerContext, lease: HeldLease | undefined, error: MigrationError): Promise<WorkOutcome> {
+  const at = now(context);
+  if (lease !== undefined) {
+    if (error.retryable) await context.ledger.recordError(lease, error.code, error.message, at);
+    else await context.ledger.finish(lease, { status: "failed", errorCode: error.code, error: error.message }, at);
+  }
+  context.metrics?.addMetric(error.retryable ? "TransferErrors" : "ObjectsFailed", "Count", 1);
+  context.logger?.error(error.retryable ? "Transfer failed; will retry" : "Transfer failed for good", {
+    code: error.code,
+    side: error.side,
+    retryable: error.retryable,
+    error: error.message,
+  });
+  return error.retryable ? { action: "retry", error } : { action: "dead-letter", error };
+}
+
+/**
+ * Applies an S3 `ObjectRemoved` event: only when the source object is really gone (a forged or
+ * outdated removal of an object that exists deletes nothing), only when no newer event of the
+ * key was applied, and never under a live copy.
+ */
+async function processDelete(context: WorkerContext, work: DeleteWork, attempt: Attempt): Promise<WorkOutcome> {
+  const where = { key: work.source.key, destinationKey: work.destination.key, messageId: attempt.messageId };
+  const object = {
+    srcBucket: work.source.bucket,
+    srcKey: work.source.key,
+    desBucket: work.destination.bucket,
+    desKey: work.destination.key,
+  };
+  const sequencer = work.origin.sequencer;
+  const stale = (): WorkOutcome => {
+    context.metrics?.addMetric("StaleEvents", "Count", 1);
+    context.logger?.warn("A newer S3 event of this key was applied already; stale removal dropped", where);
+    return { action: "skipped", reason: "stale-event" };
+  };
+  const busy = (busyForMs: number): WorkOutcome => ({
+    action: "retry",
+    error: new TransientError(`s3://${object.desBucket}/${object.desKey} is being copied; its removal waits`, { side: "destination" }),
+    retryAfterSeconds: Math.ceil(busyForMs / 1000),
+    asNewMessage: true,
+  });
+  // Step 1: the ledger alone says whether the event is stale or must wait (nothing read at S3).
+  const judged = await context.ledger.judgeDelete(object, sequencer, now(context));
+  if (judged === "stale") return stale();
+  if (judged !== "clear") return busy(judged.busyForMs);
+  // Step 2: a removal of an object that exists (forged, or overtaken by a new upload) deletes nothing.
+  try {
+    if (await sourceKeyExists(context.source, work.source.bucket, work.source.key, attempt.pause)) {
+      context.metrics?.addMetric("DeletesSkipped", "Count", 1);
+      context.logger?.warn("ObjectRemoved event, but the source object exists; nothing deleted", where);
+      return { action: "skipped", reason: "source-exists" };
+    }
+  } catch (thrown) {
+    return failure(context, undefined, classifyError(thrown, { side: "source", operation: "ListObjectsV2", ...work.source }));
+  }
+  // Step 3: take the object's lease (atomically re-checked), delete, record `deleted`.
+  const claim = {
+    token: randomUUID(),
+    messageId: attempt.messageId,
+    expiresAt: attempt.leaseUntil(),
+    ...(sequencer === undefined ? {} : { sequencer }),
+  };
+  const taken = await context.ledger.beginDelete(object, claim, now(context));
+  if ("busyForMs" in taken) return busy(taken.busyForMs);
+  if (taken.status === "stale") return stale();
+  try {
+    await context.destination.send(new DeleteObjectCommand({ Bucket: work.destination.bucket, Key: work.destination.key }));
+  } catch (thrown) {
+    return failure(
+      context,
+      taken.lease,
+      classifyError(thrown, { side: "destination", operation: "DeleteObject", bucket: work.destination.bucket, key: work.destination.key }),
+    );
+  }
+  await context.ledger.finishDelete(taken.lease, now(context));
+  context.metrics?.addMetric("ObjectsDeleted", "Count", 1);
+  context.logger?.info("Deleted at the destination (ObjectRemoved)", where);
+  return { action: "done", bytes: 0 };
+}
+
+/** The sequencer of the S3 event behind the work, also when it comes as a continuation. */
+function eventSequencer(work: CopyWork): string | undefined {
+  return work.origin.format === "s3-event" ? work.origin.sequencer : work.eventSequencer;
+}
+
+function now(context: WorkerContext): Date {
+  return context.now?.() ?? new Date();
+}
+
+/** One signal for several (undefined when none is given). */
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const given = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  return given.length <= 1 ? given[0] : AbortSignal.any(given);
+}

@@ -1,0 +1,111 @@
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { sendJobs } from "../queue/sendJobs.js";
+
+/** A message as both the Lambda event and ReceiveMessage give it. */
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiptHandle: string;
+  /** ApproximateReceiveCount: 1 on the first delivery. */
+  readonly receiveCount: number;
+}
+
+/** What to do with a message once its work is decided. */
+export type MessageAction =
+  | { readonly kind: "delete" }
+  /** Send these messages (continuations, split S3 events), then delete the original. */
+  | { readonly kind: "replace"; readonly bodies: readonly string[] }
+  /**
+   * Make it visible again after `delaySeconds` (a lease's expiry), or with backoff by receive
+   * count; `asNewMessage`: send it again with that delay and delete this one instead, so a wait
+   * for another attempt's lease never uses up the queue's maxReceiveCount.
+   */
+  | { readonly kind: "retry-later"; readonly reason: string; readonly delaySeconds?: number; readonly asNewMessage?: boolean }
+  | { readonly kind: "dead-letter"; readonly reason: string; readonly code: string };
+
+/** The queues a worker talks to. */
+export interface WorkerQueues {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  /** Where terminal failures go at once; without it they reach the DLQ through maxReceiveCount. */
+  readonly deadLetterQueueUrl?: string;
+}
+
+/**
+ * Carries out a message's action. Lambda mode leaves successful messages to the event source
+ * mapping to delete (and reports the rest as batch item failures); cluster mode deletes them.
+ *
+ * @returns `succeeded` (the message is finished with) or `failed` (it will be delivered again).
+ */
+export async function settleMessage(
+  queues: WorkerQueues,
+  message: QueueMessage,
+  action: MessageAction,
+  mode: "lambda" | "cluster",
+): Promise<"succeeded" | "failed"> {
+  const succeed = async (): Promise<"succeeded"> => {
+    if (mode === "cluster")
+      await queues.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: message.receiptHandle }));
+    return "succeeded";
+  };
+  const visibleIn = async (seconds: number): Promise<"failed"> => {
+    await queues.sqs
+      .send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds }),
+      )
+      .catch(() => undefined);
+    return "failed";
+  };
+  switch (action.kind) {
+    case "delete":
+      return succeed();
+    case "replace": {
+      const result = await sendJobs(
+        queues.sqs,
+        queues.queueUrl,
+        action.bodies.map((body) => ({ body, item: body })),
+      );
+      return result.failed.length === 0 ? succeed() : visibleIn(0);
+    }
+    case "retry-later": {
+      if (action.delaySeconds === undefined) return visibleIn(retryDelaySeconds(message.receiveCount));
+      if (action.asNewMessage) {
+        // SQS delays a message by at most 15 minutes; a longer wait comes back and waits again.
+        const sent = await queues.sqs
+          .send(
+            new SendMessageCommand({
+              QueueUrl: queues.queueUrl,
+              MessageBody: message.body,
+              DelaySeconds: Math.min(900, action.delaySeconds),
+            }),
+          )
+          .then(
+            () => true,
+            () => false,
+          );
+        if (sent) return succeed();
+      }
+      return visibleIn(Math.min(43_200, action.delaySeconds));
+    }
+    case "dead-letter":
+      if (queues.deadLetterQueueUrl === undefined) return visibleIn(0);
+      await queues.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queues.deadLetterQueueUrl,
+          MessageBody: message.body,
+          MessageAttributes: {
+            errorCode: { DataType: "String", StringValue: action.code },
+            errorMessage: { DataType: "String", StringValue: action.reason.slice(0, 1000) },
+            originalMessageId: { DataType: "String", StringValue: message.messageId },
+          },
+        }),
+      );
+      return succeed();
+  }
+}
+
+/** Exponential backoff with jitter for a message that failed `receiveCount` times: 5 s .. 15 min. */
+export function retryDelaySeconds(receiveCount: number): number {
+  const ceiling = Math.min(900, 5 * 2 ** Math.max(0, receiveCount - 1));
+  return Math.max(1, Math.round(ceiling / 2 + Math.random() * (ceiling / 2)));
+}

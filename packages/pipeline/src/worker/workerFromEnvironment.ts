@@ -1,0 +1,82 @@
+import { ConfigError, createS3Client, type TransferLogger, type TransferMetrics } from "@s3-migrate/transfer";
+import { readWorkerEnvironment, type WorkerEnvironment } from "../config/environment.js";
+import { loadRuntimeConfig } from "../config/runtimeConfig.js";
+import { ObjectTransitions } from "../ledger/objectTransitions.js";
+import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
+import type { WorkerContext } from "./processWork.js";
+import type { WorkerQueues } from "./settleMessage.js";
+import type { EventScope, WorkScope } from "./workScope.js";
+
+/** Everything a worker (Lambda or cluster) runs with, built from its environment. */
+export interface WorkerSetup {
+  readonly environment: WorkerEnvironment;
+  readonly worker: WorkerContext;
+  readonly queues: WorkerQueues;
+}
+
+/**
+ * Builds the worker from the environment (docs/configuration.md) and SSM (bucket pairs, ignore
+ * list, credentials), once per cold start or process: its scope (what it may copy), clients with
+ * keep-alive sockets sized to files x parts, the ledger, the queues. A change of the pairs takes
+ * effect at the next cold start (cluster mode: restart).
+ *
+ * @throws ConfigError naming the variable or parameter that is wrong, or when the worker would
+ *   be allowed nothing at all.
+ */
+export async function setUpWorker(
+  env: Readonly<Record<string, string | undefined>>,
+  observers: { logger?: TransferLogger; metrics?: TransferMetrics; clients?: ServiceClients } = {},
+): Promise<WorkerSetup> {
+  const environment = readWorkerEnvironment(env);
+  const clients = observers.clients ?? createServiceClients(environment.region, environment.maxAttempts);
+  const events = eventScope(environment);
+  if (environment.bucketPairsParameter === undefined && events === undefined)
+    throw new ConfigError("The worker copies only what its configuration allows: set BUCKET_PAIRS_PARAMETER, EVENT_SOURCE_BUCKET, or both");
+  const config = await loadRuntimeConfig(clients.ssm, environment, { pairs: events === undefined ? "required" : "optional" });
+  const scope: WorkScope = { pairs: config.pairs, ignore: config.ignore, ...(events === undefined ? {} : { events }) };
+  const tuning = { maxAttempts: environment.maxAttempts, maxSockets: environment.fileConcurrency * (environment.partConcurrency + 1) };
+  const deadLetter = env.DEAD_LETTER_QUEUE_URL?.trim();
+  return {
+    environment,
+    worker: {
+      source: createS3Client(config.source, tuning),
+      destination: createS3Client(config.destination, tuning),
+      scope,
+      ledger: new ObjectTransitions(clients.documents, environment.ledgerTable),
+      ...(observers.logger === undefined ? {} : { logger: observers.logger }),
+      ...(observers.metrics === undefined ? {} : { metrics: observers.metrics }),
+      settings: {
+        partSize: environment.partSize,
+        smallObjectThreshold: environment.smallObjectThreshold,
+        partConcurrency: environment.partConcurrency,
+        copyTags: environment.copyTags,
+        retry: { maxAttempts: environment.maxAttempts },
+        ...(environment.storageClass === undefined ? {} : { storageClass: environment.storageClass }),
+        ...(environment.sse === undefined
+          ? {}
+          : {
+              encryption:
+                environment.sse === "AES256"
+                  ? { mode: "AES256" as const }
+                  : { mode: "aws:kms" as const, ...(environment.sseKmsKeyId === undefined ? {} : { kmsKeyId: environment.sseKmsKeyId }) },
+            }),
+      },
+      updateVersionId: environment.updateVersionId,
+      getObjectWithVersionId: environment.getObjectWithVersionId,
+    },
+    queues: { sqs: clients.sqs, queueUrl: environment.jobQueueUrl, ...(deadLetter ? { deadLetterQueueUrl: deadLetter } : {}) },
+  };
+}
+
+/** The S3 events the environment lets the worker take, if any. */
+function eventScope(environment: WorkerEnvironment): EventScope | undefined {
+  if (environment.eventSourceBucket === undefined || environment.defaultDestBucket === undefined) return undefined;
+  return {
+    bucket: environment.eventSourceBucket,
+    filterPrefix: environment.eventFilterPrefix,
+    filterSuffix: environment.eventFilterSuffix,
+    destinationBucket: environment.defaultDestBucket,
+    destinationPrefix: environment.defaultDestPrefix,
+    propagateDeletes: environment.propagateDeletes,
+  };
+}

@@ -1,0 +1,58 @@
+import { classifyError } from "../classifyError.js";
+import { resolveSettings } from "../defaults.js";
+import { SourceChangedError } from "../errors.js";
+import { copySmallObject, TOO_LARGE_FOR_SINGLE_PUT } from "./copySmallObject.js";
+import { copyMultipart } from "./multipart/copyMultipart.js";
+import { headSource } from "./sourceObject.js";
+import type { CopyRequest, TransferContext, TransferOutcome, TransferSettings } from "./types.js";
+
+/**
+ * Copies one object from the source endpoint to the destination endpoint, verified, and says how
+ * it went. Never throws for an S3 answer: every failure comes back as an outcome whose error says
+ * what happened, on which side, and whether to retry.
+ *
+ * Objects at or below `smallObjectThreshold` (0-byte objects and `folder/` keys included) take one
+ * GET and one PUT; larger ones a resumable multipart upload.
+ *
+ * @example
+ * const outcome = await copyObject(
+ *   { source: sourceClient, destination: destinationClient, signal: AbortSignal.timeout(840_000) },
+ *   { source: { bucket: "src", key: "a/b.bin", size: 123 }, destination: { bucket: "dst", key: "a/b.bin" } },
+ * );
+ * if (outcome.status === "paused") requeueSoon();
+ */
+export async function copyObject(
+  context: TransferContext,
+  request: CopyRequest,
+  settings: TransferSettings = {},
+): Promise<TransferOutcome> {
+  const resolved = resolveSettings(settings);
+  const started = Date.now();
+  try {
+    if (context.signal?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
+    if (request.source.size !== undefined && request.source.size <= resolved.smallObjectThreshold) {
+      const outcome = await copySmallObject(context, request, resolved);
+      if (outcome !== TOO_LARGE_FOR_SINGLE_PUT) return outcome;
+    }
+    const source = await headSource(context.source, request.source, context.signal);
+    if (source.size <= resolved.smallObjectThreshold) {
+      const outcome = await copySmallObject(context, { ...request, source: { ...request.source, etag: source.etag } }, resolved);
+      if (outcome !== TOO_LARGE_FOR_SINGLE_PUT) return outcome;
+      throw new SourceChangedError(`s3://${source.bucket}/${source.key} grew past the small-object threshold while being copied`);
+    }
+    return await copyMultipart(context, request, resolved, source);
+  } catch (thrown) {
+    if (context.signal?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
+    const error = classifyError(thrown, { side: "source", operation: "copy", bucket: request.source.bucket, key: request.source.key });
+    context.logger?.warn("Transfer failed", {
+      key: request.source.key,
+      code: error.code,
+      retryable: error.retryable,
+      error: error.message,
+    });
+    if (error instanceof SourceChangedError) return { status: "source-changed", error };
+    return { status: "failed", error };
+  } finally {
+    context.metrics?.addMetric("TransferDuration", "Milliseconds", Date.now() - started);
+  }
+}

@@ -1,0 +1,122 @@
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { classifyError } from "../classifyError.js";
+import type { ResolvedSettings } from "../defaults.js";
+import { IntegrityError } from "../errors.js";
+import { isPlainMd5Etag, normalizeEtag } from "../integrity/md5.js";
+import { withRetry } from "../retry.js";
+import { ByteStreamReader } from "./byteStreamReader.js";
+import { etagIsMd5, pickObjectHeaders, writeParameters } from "./objectHeaders.js";
+import { quote, readSourceTagging } from "./sourceObject.js";
+import type { CopyRequest, DoneOutcome, TransferContext } from "./types.js";
+
+/** Returned instead of copying when the object turned out larger than the small-object threshold. */
+export const TOO_LARGE_FOR_SINGLE_PUT = Symbol("tooLargeForSinglePut");
+
+/**
+ * Copies an object of at most the threshold with one GET and one PUT, both held in memory.
+ * The PUT carries Content-MD5; when the source ETag is a plain MD5, the bytes read are proven
+ * equal to it, and the destination's answer is proven equal to the bytes sent.
+ */
+export async function copySmallObject(
+  context: TransferContext,
+  request: CopyRequest,
+  settings: ResolvedSettings,
+): Promise<DoneOutcome | typeof TOO_LARGE_FOR_SINGLE_PUT> {
+  const { source, destination } = request;
+  const signal = context.signal;
+  const sendOptions = signal === undefined ? {} : { abortSignal: signal };
+  const readContext = { side: "source", operation: "GetObject", bucket: source.bucket, key: source.key } as const;
+  const writeContext = { side: "destination", operation: "PutObject", bucket: destination.bucket, key: destination.key } as const;
+  const classify = (error: unknown) => classifyError(error, readContext);
+
+  return withRetry(
+    async () => {
+      const read = await context.source
+        .send(
+          new GetObjectCommand({
+            Bucket: source.bucket,
+            Key: source.key,
+            ...(source.versionId === undefined ? {} : { VersionId: source.versionId }),
+            ...(source.etag === undefined ? {} : { IfMatch: quote(source.etag) }),
+          }),
+          sendOptions,
+        )
+        .catch((error: unknown) => {
+          throw classifyError(error, readContext);
+        });
+      const size = read.ContentLength ?? 0;
+      const body = new ByteStreamReader((read.Body ?? emptyBody()) as AsyncIterable<Uint8Array>);
+      if (size > settings.smallObjectThreshold) {
+        await body.close();
+        return TOO_LARGE_FOR_SINGLE_PUT;
+      }
+      const data = await body.read(size, (count) => context.metrics?.addMetric("BytesRead", "Bytes", count));
+      if (await body.hasMore())
+        throw new IntegrityError(`GetObject source s3://${source.bucket}/${source.key}: body longer than Content-Length ${size}`, {
+          side: "source",
+        });
+      const sourceEtag = normalizeEtag(read.ETag) ?? "";
+      const provenAgainstSource = isPlainMd5Etag(sourceEtag) && etagIsMd5(read.ServerSideEncryption);
+      if (provenAgainstSource && data.md5Hex !== sourceEtag) {
+        throw new IntegrityError(
+          `GetObject source s3://${source.bucket}/${source.key}: MD5 of bytes read ${data.md5Hex} differs from source ETag ${sourceEtag}`,
+          { side: "source" },
+        );
+      }
+      const tagging = settings.copyTags
+        ? await readSourceTagging(
+            context.source,
+            { ...source, ...(source.versionId === undefined ? {} : { versionId: source.versionId }) },
+            signal,
+          )
+        : undefined;
+      const written = await context.destination
+        .send(
+          new PutObjectCommand({
+            Bucket: destination.bucket,
+            Key: destination.key,
+            Body: data.bytes,
+            ContentLength: size,
+            ContentMD5: data.md5Base64,
+            ...writeParameters(pickObjectHeaders(read), settings, tagging),
+          }),
+          sendOptions,
+        )
+        .catch((error: unknown) => {
+          throw classifyError(error, writeContext);
+        });
+      const destinationEtag = normalizeEtag(written.ETag) ?? "";
+      if (etagIsMd5(written.ServerSideEncryption) && destinationEtag !== data.md5Hex) {
+        throw new IntegrityError(
+          `PutObject destination s3://${destination.bucket}/${destination.key}: stored ETag ${destinationEtag} differs from MD5 sent ${data.md5Hex}`,
+          { side: "destination" },
+        );
+      }
+      context.metrics?.addMetric("BytesWritten", "Bytes", size);
+      context.onProgress?.({ key: source.key, bytes: size, partsDone: 1, partCount: 1 });
+      return {
+        status: "done",
+        mode: "single",
+        bytes: size,
+        partCount: 1,
+        partsUploaded: 1,
+        partsResumed: 0,
+        verification: provenAgainstSource ? "source-etag" : "part-checksums",
+        sourceEtag,
+        ...(read.VersionId === undefined ? {} : { sourceVersionId: read.VersionId }),
+        destinationEtag,
+        ...(written.VersionId === undefined ? {} : { destinationVersionId: written.VersionId }),
+        abortedUploads: [],
+      } satisfies DoneOutcome;
+    },
+    classify,
+    settings.retry,
+    signal,
+    (error, attempt, delayMs) => {
+      context.logger?.warn("Retrying small object", { key: source.key, attempt, delayMs, error: error.message });
+      context.metrics?.addMetric("Retries", "Count", 1);
+    },
+  );
+}
+
+async function* emptyBody(): AsyncIterable<Uint8Array> {}

@@ -1,0 +1,152 @@
+import { setMaxListeners } from "node:events";
+import type { MigrationError } from "../../errors.js";
+import { type PartPlan, partRange } from "../../plan/partPlan.js";
+import { type RetryPolicy, withRetry } from "../../retry.js";
+import { BufferPool } from "../bufferPool.js";
+import { ByteStreamReader, type HashedBytes } from "../byteStreamReader.js";
+
+/** What the pump needs from the outside world; both functions throw classified errors. */
+export interface PartPumpIo {
+  /** Opens a ranged GET of the pinned source for bytes `start..end` (inclusive). */
+  openRead(start: number, end: number, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
+  /** Uploads one part and verifies the destination's answer. */
+  uploadPart(partNumber: number, data: HashedBytes, signal: AbortSignal): Promise<void>;
+  classifyRead(error: unknown): MigrationError;
+  classifyWrite(error: unknown): MigrationError;
+  onRetry?(error: MigrationError, attempt: number, delayMs: number): void;
+  onBytesRead?(count: number): void;
+}
+
+/** How many parts, streams and buffers. */
+export interface PartPumpOptions {
+  readonly plan: PartPlan;
+  /** Part numbers still to send, ascending. */
+  readonly missing: readonly number[];
+  /** Ranged GET streams at once; each reads a contiguous run of parts. */
+  readonly readStreams: number;
+  /** Part buffers in memory at once (being read or uploaded). */
+  readonly buffers: number;
+  readonly retry: RetryPolicy;
+  /** Stops the pump: no new part starts, parts in flight are cancelled. */
+  readonly signal?: AbortSignal;
+  /** Cancels uploads in flight; absent, `signal` does (no drain). */
+  readonly abortSignal?: AbortSignal;
+}
+
+/**
+ * Moves the missing parts from source to destination. The missing parts are dealt out to
+ * `readStreams` lanes of neighbouring parts; each lane streams its run with one ranged GET
+ * (reopened only after an error or a gap), slices it into parts and hands each to an upload while
+ * it reads on. A shared semaphore caps the part buffers in memory. The first error that retries do
+ * not cure stops every lane and is thrown. When `signal` fires no new part starts and the pump
+ * returns once the uploads in flight end: they finish (a drain) unless `abortSignal` cancels them.
+ */
+export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promise<void> {
+  const failure = new AbortController();
+  const signal = options.signal === undefined ? failure.signal : AbortSignal.any([options.signal, failure.signal]);
+  const hard = options.abortSignal ?? options.signal;
+  const uploadSignal = hard === undefined ? failure.signal : AbortSignal.any([hard, failure.signal]);
+  // Every request in flight listens on these signals; thousands of parts are expected, not a leak.
+  setMaxListeners(0, signal);
+  setMaxListeners(0, uploadSignal);
+  let firstError: unknown;
+  const fail = (error: unknown) => {
+    if (firstError === undefined) firstError = error;
+    failure.abort();
+  };
+  const buffers = new BufferPool(options.buffers, options.plan.partSize);
+  const uploads: Promise<void>[] = [];
+  const laneCount = Math.max(1, Math.min(options.readStreams, options.buffers, options.missing.length));
+  const lanes = splitIntoLanes(options.missing, laneCount).map((parts) =>
+    runLane(parts, { ...options, signal, uploadSignal }, io, buffers, (upload) => uploads.push(upload.catch(fail))).catch(fail),
+  );
+  await Promise.all(lanes);
+  await Promise.all(uploads);
+  if (firstError !== undefined && !options.signal?.aborted) throw firstError;
+}
+
+async function runLane(
+  parts: readonly number[],
+  options: PartPumpOptions & { signal: AbortSignal; uploadSignal: AbortSignal },
+  io: PartPumpIo,
+  buffers: BufferPool,
+  track: (upload: Promise<void>) => void,
+): Promise<void> {
+  const { plan, signal } = options;
+  let reader: ByteStreamReader | undefined;
+  let readerAt: number | undefined;
+  try {
+    for (let index = 0; index < parts.length; index++) {
+      const partNumber = parts[index] as number;
+      if (signal.aborted) return;
+      const buffer = await buffers.acquire();
+      if (signal.aborted) {
+        buffers.release(buffer);
+        return;
+      }
+      let data: HashedBytes;
+      try {
+        data = await withRetry(
+          async () => {
+            if (reader === undefined || readerAt !== partNumber) {
+              await reader?.close();
+              reader = undefined;
+              const last = parts[runEnd(parts, index)] as number;
+              reader = new ByteStreamReader(await io.openRead(partRange(plan, partNumber).start, partRange(plan, last).end, signal));
+              readerAt = partNumber;
+            }
+            try {
+              const bytes = await reader.read(partRange(plan, partNumber).length, io.onBytesRead, buffer);
+              readerAt = partNumber + 1;
+              return bytes;
+            } catch (error) {
+              await reader.close();
+              reader = undefined;
+              throw error;
+            }
+          },
+          io.classifyRead,
+          options.retry,
+          signal,
+          io.onRetry,
+        );
+      } catch (error) {
+        buffers.release(buffer);
+        throw error;
+      }
+      track(
+        withRetry(
+          () => io.uploadPart(partNumber, data, options.uploadSignal),
+          io.classifyWrite,
+          options.retry,
+          options.uploadSignal,
+          io.onRetry,
+        ).finally(() => buffers.release(buffer)),
+      );
+    }
+  } finally {
+    await reader?.close();
+  }
+}
+
+/** Deals ascending part numbers into `count` lanes of neighbours, as even as possible. */
+export function splitIntoLanes(parts: readonly number[], count: number): number[][] {
+  const lanes: number[][] = [];
+  const base = Math.floor(parts.length / count);
+  let extra = parts.length % count;
+  let start = 0;
+  for (let lane = 0; lane < count && start < parts.length; lane++) {
+    const size = base + (extra > 0 ? 1 : 0);
+    if (extra > 0) extra--;
+    lanes.push(parts.slice(start, start + size));
+    start += size;
+  }
+  return lanes;
+}
+
+/** Index of the last part of the contiguous run that starts at `index`. */
+function runEnd(parts: readonly number[], index: number): number {
+  let end = index;
+  while (end + 1 < parts.length && (parts[end + 1] as number) === (parts[end] as number) + 1) end++;
+  return end;
+}

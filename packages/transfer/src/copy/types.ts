@@ -1,0 +1,118 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { MigrationError, SourceChangedError } from "../errors.js";
+import type { ProgressListener, TransferLogger, TransferMetrics } from "../observability.js";
+import type { RetryPolicy } from "../retry.js";
+
+/** A bucket and a key. */
+export interface ObjectLocation {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** One object to copy, with what the caller already knows of the source. */
+export interface CopyRequest {
+  readonly source: ObjectLocation & {
+    /** Read exactly this version (needs s3:GetObjectVersion). */
+    readonly versionId?: string;
+    /** The ETag the job saw; reads are pinned to it with If-Match, so a replaced object is detected. */
+    readonly etag?: string;
+    /** The size the job saw; lets small objects skip the HEAD request. */
+    readonly size?: number;
+  };
+  readonly destination: ObjectLocation;
+}
+
+/** Encryption of the objects written at the destination. */
+export type DestinationEncryption = { readonly mode: "AES256" } | { readonly mode: "aws:kms"; readonly kmsKeyId?: string };
+
+/** How objects are copied. Every field has a default. */
+export interface TransferSettings {
+  /** Objects of at most this many bytes are copied with one GET and one PUT. @default 8 MiB */
+  readonly smallObjectThreshold?: number;
+  /** Part size for new multipart uploads, raised automatically for huge objects. @default 8 MiB */
+  readonly partSize?: number;
+  /** Parts held in memory (being read or uploaded) per object. @default 8 */
+  readonly partConcurrency?: number;
+  /** Parallel ranged GET streams per object; each streams a contiguous run of parts. @default 4 */
+  readonly readStreams?: number;
+  /** Upper bound on part buffers in memory per object, in bytes; lowers the concurrency for huge parts. */
+  readonly memoryBudgetBytes?: number;
+  /** Use the source's own part size when it is a multipart object, so the destination ETag equals the source's. @default true */
+  readonly matchSourceParts?: boolean;
+  /** Storage class of the copies; absent keeps the destination bucket's default. */
+  readonly storageClass?: string;
+  /** Server-side encryption of the copies; absent keeps the destination bucket's default. */
+  readonly encryption?: DestinationEncryption;
+  /** Copy object tags too (needs s3:GetObjectTagging and s3:PutObjectTagging). @default false */
+  readonly copyTags?: boolean;
+  /** Retries of one part or small object beyond the SDK's request retries. */
+  readonly retry?: RetryPolicy;
+}
+
+/** The clients and listeners a transfer runs with. */
+export interface TransferContext {
+  readonly source: S3Client;
+  readonly destination: S3Client;
+  readonly logger?: TransferLogger;
+  readonly metrics?: TransferMetrics;
+  readonly onProgress?: ProgressListener;
+  /**
+   * When it fires, no new part starts and the outcome is `paused`; parts already uploading finish
+   * (so nothing is lost) unless `abortSignal` fires too.
+   */
+  readonly signal?: AbortSignal;
+  /** Cancels requests in flight at once; absent, `signal` does. */
+  readonly abortSignal?: AbortSignal;
+}
+
+/**
+ * How the copy was proven equal to the source:
+ * - `source-etag`: the MD5s of the bytes read (and stored) reproduce the source's own ETag;
+ * - `part-checksums`: every part / the object was written with Content-MD5 and the destination
+ *   answered the same MD5, the whole read pinned to one source version (the source ETag is not
+ *   an MD5 we can reproduce, e.g. SSE-KMS or a different part layout).
+ */
+export type Verification = "source-etag" | "part-checksums";
+
+/** The object is at the destination, verified. */
+export interface DoneOutcome {
+  readonly status: "done";
+  readonly mode: "single" | "multipart";
+  readonly bytes: number;
+  readonly partCount: number;
+  /** Parts sent by this run (all of them for a fresh copy). */
+  readonly partsUploaded: number;
+  /** Parts found already uploaded by an earlier run and reused. */
+  readonly partsResumed: number;
+  readonly verification: Verification;
+  readonly sourceEtag: string;
+  readonly sourceVersionId?: string;
+  readonly destinationEtag: string;
+  readonly destinationVersionId?: string;
+  /** Upload ids of older uploads for the same key that were aborted. */
+  readonly abortedUploads: readonly string[];
+}
+
+/** The deadline fired; the upload stays open and the next run resumes it. */
+export interface PausedOutcome {
+  readonly status: "paused";
+  readonly uploadId?: string;
+  readonly partCount: number;
+  readonly partsDone: number;
+  readonly bytesDone: number;
+}
+
+/** The source changed (or its version vanished) mid-copy; nothing was completed, the upload was aborted. */
+export interface SourceChangedOutcome {
+  readonly status: "source-changed";
+  readonly error: SourceChangedError;
+}
+
+/** The copy failed; `error.retryable` says whether running the job again may help. */
+export interface FailedOutcome {
+  readonly status: "failed";
+  readonly error: MigrationError;
+}
+
+/** Result of one object's transfer. */
+export type TransferOutcome = DoneOutcome | PausedOutcome | SourceChangedOutcome | FailedOutcome;

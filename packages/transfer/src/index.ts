@@ -1,0 +1,32 @@
+/**
+ * @s3-migrate/transfer: copies S3 objects between two endpoints (accounts, regions, partitions),
+ * verified and resumable at the part level. Everything `s3-migrate copy` needs, and nothing of the
+ * queue, the ledger or Lambda: endpoints and clients, part planning, integrity, listing, key
+ * mapping, and the small and multipart copies. The pipeline (`@s3-migrate/pipeline`) builds on it.
+ *
+ * @example
+ * const source = createS3Client({ region: "us-east-1" });
+ * const destination = createS3Client({ region: "cn-northwest-1", credentials });
+ * const outcome = await copyObject({ source, destination }, { source: { bucket: "a", key: "k" }, destination: { bucket: "b", key: "k" } });
+ */
+export { classifyError } from "./classifyError.js";
+export { mapConcurrent } from "./concurrency/mapConcurrent.js";
+export { copyObject } from "./copy/copyObject.js";
+export { headSource, sourceKeyExists } from "./copy/sourceObject.js";
+export type { CopyRequest, DoneOutcome, TransferContext, TransferOutcome, TransferSettings } from "./copy/types.js";
+export { type AccessKeys, type Direction, type EndpointConfig, parseDirection } from "./endpoints/endpoints.js";
+export { createS3Client } from "./endpoints/s3Client.js";
+export {
+  applyStoredCredentials,
+  loadStoredCredentials,
+  parseStoredCredentials,
+  type StoredCredentials,
+} from "./endpoints/storedCredentials.js";
+export { ConfigError, MigrationError, RefusedWorkError, TransientError } from "./errors.js";
+export { compareKeys } from "./listing/keyOrder.js";
+export { listLatestVersions } from "./listing/listLatestVersions.js";
+export { type ListedObject, listObjects } from "./listing/listObjects.js";
+export { destinationKey, listingPrefix } from "./mapping/destinationKey.js";
+export type { ProgressEvent, ProgressListener, TransferLogger, TransferMetrics } from "./observability.js";
+export { MIB } from "./plan/limits.js";
+export { planParts } from "./plan/partPlan.js";
