@@ -19,7 +19,11 @@ function importsUnder(dir: string): Array<{ file: string; specifier: string }> {
 }
 
 /** The package a bare specifier names (`@scope/name/sub` → `@scope/name`). */
-const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageOf = (specifier: string) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 
 /** Imports that leave `dir` by a relative path. */
 function escapes(dir: string): string[] {

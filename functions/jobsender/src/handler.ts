@@ -4,11 +4,14 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { type JobsenderReport, runJobsenderFromEnvironment } from "@s3-migrate/pipeline";
+import { DEFAULT_METRICS_NAMESPACE, type JobsenderReport, runJobsenderFromEnvironment, SERVICE } from "@s3-migrate/pipeline";
 import type { Context, ScheduledEvent } from "aws-lambda";
 
-const logger = new Logger({ serviceName: "jobsender" });
-const metrics = new Metrics({ serviceName: "jobsender", namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "s3-migrate" });
+const logger = new Logger({ serviceName: SERVICE.jobsender });
+const metrics = new Metrics({
+  serviceName: SERVICE.jobsender,
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+});
 
 /** Runs one jobsender pass (or its continuation) and returns its report. */
 export async function handler(event: ScheduledEvent, context: Context): Promise<JobsenderReport> {

@@ -4,11 +4,21 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { type BatchResponse, handleSqsBatch, setUpWorker, type WorkerSetup } from "@s3-migrate/pipeline";
+import {
+  type BatchResponse,
+  DEFAULT_METRICS_NAMESPACE,
+  handleSqsBatch,
+  SERVICE,
+  setUpWorker,
+  type WorkerSetup,
+} from "@s3-migrate/pipeline";
 import type { Context, SQSEvent } from "aws-lambda";
 
-const logger = new Logger({ serviceName: "worker" });
-const metrics = new Metrics({ serviceName: "worker", namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "s3-migrate" });
+const logger = new Logger({ serviceName: SERVICE.worker });
+const metrics = new Metrics({
+  serviceName: SERVICE.worker,
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+});
 let setup: Promise<WorkerSetup> | undefined;
 
 /** Handles one SQS batch. */

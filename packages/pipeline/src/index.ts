@@ -17,6 +17,7 @@ export { OBJECT_STATUS } from "./ledger/objectRecord.js";
 export { type LeaseClaim, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
 export { type JobMessage, serializeJob } from "./messages/jobMessage.js";
 export { orderableSequencer } from "./messages/queueMessage.js";
+export { DEFAULT_METRICS_NAMESPACE, METRICS, type MetricName, type PipelineMetrics, SERVICE } from "./metricNames.js";
 export { sendJobs } from "./queue/sendJobs.js";
 export { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker } from "./worker/clusterWorker.js";
 export { type BatchResponse, handleSqsBatch } from "./worker/handleSqsBatch.js";

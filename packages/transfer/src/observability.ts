@@ -1,7 +1,9 @@
 /**
- * The small interfaces through which core reports what it does. Lambda handlers pass Powertools'
- * Logger and Metrics (which satisfy these shapes); the CLI passes its own; tests pass spies.
+ * The small interfaces through which the transfer library (and the pipeline on it) reports what it
+ * does. Lambda handlers pass Powertools' Logger and Metrics (which satisfy these shapes); the CLI
+ * passes its own; tests pass spies.
  */
+import type { MetricCatalogue, TRANSFER_METRICS } from "./metricNames.js";
 
 /** Structured logger; compatible with `Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>`. */
 export interface TransferLogger {
@@ -11,13 +13,16 @@ export interface TransferLogger {
   error(message: string, ...extra: Array<Record<string, unknown>>): void;
 }
 
-/** Metric sink; compatible with Powertools `Metrics.addMetric`. */
-export interface TransferMetrics {
-  addMetric(name: string, unit: MetricUnitName, value: number): void;
+/**
+ * Metric sink for the metrics of one catalogue: a name outside it, or a unit other than its own,
+ * does not compile. Compatible with Powertools `Metrics.addMetric`.
+ */
+export interface MetricSink<Catalogue extends MetricCatalogue> {
+  addMetric<Name extends keyof Catalogue & string>(name: Name, unit: Catalogue[Name]["unit"], value: number): void;
 }
 
-/** Units core emits, spelled as CloudWatch (and Powertools' `MetricUnit`) spell them. */
-export type MetricUnitName = "Bytes" | "Count" | "Milliseconds";
+/** The sink the transfer library reports to. */
+export type TransferMetrics = MetricSink<typeof TRANSFER_METRICS>;
 
 /** One step of progress on one object. */
 export interface ProgressEvent {

@@ -25,7 +25,7 @@ import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { paginateQuery } from "@aws-sdk/lib-dynamodb";
-import { OBJECT_STATUS } from "@s3-migrate/pipeline";
+import { DEFAULT_METRICS_NAMESPACE, METRICS, type MetricName, OBJECT_STATUS } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -250,6 +250,16 @@ describe("terraform deployment (complete example without the NAT instance) on th
     const queueName = outputs.string("job_queue_url").split("/").pop();
     expect(dashboard.DashboardBody).toContain(`"QueueName","${queueName}"`);
     expect(dashboard.DashboardBody).toContain(`"FunctionName","${outputs.string("worker_function_name")}"`);
+    // every metric of ours the dashboard graphs is one the code emits, read from the function that emits it
+    const graphed = (JSON.parse(dashboard.DashboardBody ?? "{}").widgets as Array<{ properties: { metrics?: unknown[][] } }>)
+      .flatMap((widget) => widget.properties.metrics ?? [])
+      .filter((metric) => metric[0] === DEFAULT_METRICS_NAMESPACE)
+      .map((metric) => ({ name: String(metric[1]), service: String(metric[3]) }));
+    expect(graphed.length).toBeGreaterThan(10);
+    for (const { name, service } of graphed) {
+      expect(Object.keys(METRICS), name).toContain(name);
+      expect(METRICS[name as MetricName].emittedBy as readonly string[], name).toContain(service);
+    }
     expect(alarms.MetricAlarms?.map((alarm) => alarm.AlarmName).sort()).toEqual(outputs.strings("alarm_names").sort());
     for (const alarm of alarms.MetricAlarms ?? []) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([outputs.string("sns_topic_arn")]);
   });

@@ -1,10 +1,11 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { TransferLogger, TransferMetrics } from "@s3-migrate/transfer";
+import type { TransferLogger } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
 import type { IgnoreList } from "../config/ignoreList.js";
 import type { ObjectLedger } from "../ledger/objectLedger.js";
 import type { JobMessage } from "../messages/jobMessage.js";
+import type { PipelineMetrics } from "../metricNames.js";
 import type { PassStateStore } from "./passState.js";
 
 /** Clients and stores a jobsender run uses. Without `sqs`/`queueUrl` it is a dry run. */
@@ -18,7 +19,7 @@ export interface JobsenderContext {
   /** Checkpoints and the run lease; without it every run is a full pass. */
   readonly state?: PassStateStore;
   readonly logger?: TransferLogger;
-  readonly metrics?: TransferMetrics;
+  readonly metrics?: PipelineMetrics;
   readonly now?: () => Date;
 }
 

@@ -1,7 +1,8 @@
-import { ConfigError, createS3Client, MIB, type TransferLogger, type TransferMetrics } from "@s3-migrate/transfer";
+import { ConfigError, createS3Client, MIB, type TransferLogger } from "@s3-migrate/transfer";
 import { readFunctionEnvironment } from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { ObjectLedger } from "../ledger/objectLedger.js";
+import type { PipelineMetrics } from "../metricNames.js";
 import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
 import type { JobsenderOptions, JobsenderReport, WorkerSizing } from "./jobsenderTypes.js";
 import { PassStateStore } from "./passState.js";
@@ -10,7 +11,7 @@ import { runJobsender } from "./runJobsender.js";
 /** What the caller (the Lambda handler, the CLI) supplies besides the environment. */
 export interface JobsenderInvocation {
   readonly logger?: TransferLogger;
-  readonly metrics?: TransferMetrics;
+  readonly metrics?: PipelineMetrics;
   /** Milliseconds the run may take; the run checkpoints `DEADLINE_MARGIN_SECONDS` before. */
   readonly remainingMs?: number;
   readonly runId?: string;

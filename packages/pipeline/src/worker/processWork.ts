@@ -9,13 +9,13 @@ import {
   RefusedWorkError,
   sourceKeyExists,
   type TransferLogger,
-  type TransferMetrics,
   type TransferOutcome,
   type TransferSettings,
   TransientError,
 } from "@s3-migrate/transfer";
 import type { HeldLease, ObjectTransitions, TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
+import type { PipelineMetrics } from "../metricNames.js";
 import { ObjectLease } from "./objectLease.js";
 import { checkScope, type WorkScope } from "./workScope.js";
 
@@ -27,7 +27,7 @@ export interface WorkerContext {
   readonly scope: WorkScope;
   readonly ledger: ObjectTransitions;
   readonly logger?: TransferLogger;
-  readonly metrics?: TransferMetrics;
+  readonly metrics?: PipelineMetrics;
   readonly onProgress?: ProgressListener;
   readonly settings: TransferSettings;
   /** The original's UpdateVersionId: HEAD the source first and record its current versionId. */

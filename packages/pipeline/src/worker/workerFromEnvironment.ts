@@ -1,7 +1,8 @@
-import { ConfigError, createS3Client, type TransferLogger, type TransferMetrics } from "@s3-migrate/transfer";
+import { ConfigError, createS3Client, type TransferLogger } from "@s3-migrate/transfer";
 import { readWorkerEnvironment, type WorkerEnvironment } from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { ObjectTransitions } from "../ledger/objectTransitions.js";
+import type { PipelineMetrics } from "../metricNames.js";
 import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
 import type { WorkerContext } from "./processWork.js";
 import type { WorkerQueues } from "./settleMessage.js";
@@ -25,7 +26,7 @@ export interface WorkerSetup {
  */
 export async function setUpWorker(
   env: Readonly<Record<string, string | undefined>>,
-  observers: { logger?: TransferLogger; metrics?: TransferMetrics; clients?: ServiceClients } = {},
+  observers: { logger?: TransferLogger; metrics?: PipelineMetrics; clients?: ServiceClients } = {},
 ): Promise<WorkerSetup> {
   const environment = readWorkerEnvironment(env);
   const clients = observers.clients ?? createServiceClients(environment.region, environment.maxAttempts);
