@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { RETRY_POLICIES } from "@s3-migrate/transfer";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { batches, sendJobs } from "../src/queue/sendJobs.js";
@@ -47,7 +48,7 @@ describe("sendJobs", () => {
 
   it("treats a failed request as every entry failing, and gives up after the attempts", async () => {
     sqs.on(SendMessageBatchCommand).rejects(Object.assign(new Error("down"), { name: "ServiceUnavailable" }));
-    const result = await sendJobs(client, "https://queue", jobs(3), 2);
+    const result = await sendJobs(client, "https://queue", jobs(3), { ...RETRY_POLICIES.queueSend, maxAttempts: 2 });
     expect(result.sent).toEqual([]);
     expect(result.failed.map((failure) => failure.item)).toEqual([0, 1, 2]);
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);

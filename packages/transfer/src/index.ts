@@ -32,3 +32,12 @@ export { TRANSFER_METRICS } from "./metricNames.js";
 export type { MetricSink, ProgressEvent, ProgressListener, TransferLogger, TransferMetrics } from "./observability.js";
 export { MIB } from "./plan/limits.js";
 export { planParts } from "./plan/partPlan.js";
+export {
+  backoffDelayMs,
+  pause,
+  RETRY_POLICIES,
+  type RetryOverrides,
+  type RetryPolicy,
+  retryPolicy,
+  SDK_REQUEST_ATTEMPTS,
+} from "./retry.js";

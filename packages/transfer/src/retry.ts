@@ -1,20 +1,71 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MigrationError } from "./errors.js";
 
-/** How a unit of work (a part, a small object) is retried beyond the SDK's own request retries. */
+/**
+ * How something is retried: the one home of every backoff in s3-migrate. Each retry loop, in the
+ * transfer library and in the pipeline, takes its delays from {@link backoffDelayMs} with one of
+ * the {@link RETRY_POLICIES}; these come on top of the AWS SDK's own quick request retries.
+ */
 export interface RetryPolicy {
-  /** Attempts in all, including the first. @default 5 */
-  readonly maxAttempts?: number;
-  /** First backoff ceiling in milliseconds; doubles each attempt (full jitter). @default 200 */
-  readonly baseDelayMs?: number;
-  /** Largest backoff ceiling in milliseconds. @default 20000 */
-  readonly maxDelayMs?: number;
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  /** The first backoff ceiling in milliseconds; it doubles with every attempt. */
+  readonly baseDelayMs: number;
+  /** The largest backoff ceiling in milliseconds. */
+  readonly maxDelayMs: number;
+  /**
+   * `full`: a delay anywhere from 0 to the ceiling, so many workers hitting one throttled prefix
+   * spread out instead of stampeding. `equal`: from half the ceiling to all of it, for waits that
+   * must not come back at once (a failed message's next delivery).
+   */
+  readonly jitter: "full" | "equal";
+}
+
+/** A policy with some fields replaced (the worker's `MAX_ATTEMPTS`, a CLI flag). */
+export type RetryOverrides = Partial<Pick<RetryPolicy, "maxAttempts" | "baseDelayMs" | "maxDelayMs">>;
+
+/** Attempts per AWS request in the SDK's standard retry mode (its own backoff), unless `MAX_ATTEMPTS` says otherwise. */
+export const SDK_REQUEST_ATTEMPTS = 5;
+
+/** Every retry policy, by what it retries. */
+export const RETRY_POLICIES = {
+  /** A part, a small object, a manifest part: reads and writes of object data. */
+  transfer: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 20_000, jitter: "full" },
+  /** CompleteMultipartUpload: S3 answers it with an occasional 500 that a pause cures. */
+  completion: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 20_000, jitter: "full" },
+  /** Entries of a SendMessageBatch that failed (SQS throttling, a partial batch). */
+  queueSend: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000, jitter: "full" },
+  /** Keys a DynamoDB BatchGetItem left unprocessed. */
+  ledgerBatchRead: { maxAttempts: 9, baseDelayMs: 100, maxDelayMs: 2_000, jitter: "full" },
+  /**
+   * A message whose copy failed with a retryable error, delivered again by SQS after a visibility
+   * timeout of 5 s doubling per receive up to SQS's 15 minutes; maxReceiveCount ends it.
+   */
+  redelivery: { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 5_000, maxDelayMs: 900_000, jitter: "equal" },
+} as const satisfies Record<string, RetryPolicy>;
+
+/** The policy `name` with `overrides` applied. */
+export function retryPolicy(name: keyof typeof RETRY_POLICIES, overrides: RetryOverrides = {}): RetryPolicy {
+  return { ...RETRY_POLICIES[name], ...overrides };
+}
+
+/**
+ * The wait before the next attempt, after `attemptsMade` attempts failed (1 for the first retry):
+ * a jittered share of `min(maxDelayMs, baseDelayMs * 2^(attemptsMade - 1))`.
+ */
+export function backoffDelayMs(policy: RetryPolicy, attemptsMade: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.floor(policy.jitter === "full" ? random() * ceiling : ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** Waits `ms`, or less if the signal fires first; never throws. */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
 }
 
 /**
  * Runs `attempt` until it succeeds, it throws a non-retryable error, attempts run out, or the
- * signal fires. Waits `random(0, min(max, base * 2^n))` between attempts (exponential backoff with
- * full jitter), so many workers hitting one throttled prefix spread out instead of stampeding.
+ * signal fires, waiting {@link backoffDelayMs} between attempts.
  *
  * @param classify turns whatever was thrown into a {@link MigrationError}.
  * @param onRetry called before each wait, e.g. to log or count the retry.
@@ -22,23 +73,20 @@ export interface RetryPolicy {
 export async function withRetry<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   classify: (error: unknown) => MigrationError,
-  policy: RetryPolicy = {},
+  policy: RetryPolicy,
   signal?: AbortSignal,
   onRetry?: (error: MigrationError, attemptNumber: number, delayMs: number) => void,
 ): Promise<T> {
-  const maxAttempts = policy.maxAttempts ?? 5;
-  const base = policy.baseDelayMs ?? 200;
-  const ceiling = policy.maxDelayMs ?? 20_000;
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
       return await attempt(attemptNumber);
     } catch (thrown) {
       if (signal?.aborted) throw thrown;
       const error = classify(thrown);
-      if (!error.retryable || attemptNumber >= maxAttempts) throw error;
-      const delayMs = Math.floor(Math.random() * Math.min(ceiling, base * 2 ** (attemptNumber - 1)));
+      if (!error.retryable || attemptNumber >= policy.maxAttempts) throw error;
+      const delayMs = backoffDelayMs(policy, attemptNumber);
       onRetry?.(error, attemptNumber, delayMs);
-      await sleep(delayMs, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
+      await pause(delayMs, signal);
       if (signal?.aborted) throw thrown;
     }
   }

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { MigrationError } from "@s3-migrate/transfer";
+import { backoffDelayMs, MigrationError, pause, RETRY_POLICIES } from "@s3-migrate/transfer";
 import { OBJECT_STATUS, type ObjectRecord, objectPk } from "./objectRecord.js";
 
 /** What the jobsender records when it queues an object. */
@@ -31,8 +30,9 @@ export class ObjectLedger {
     for (let start = 0; start < keys.length; start += 100) {
       let pending: Array<Record<string, unknown>> = keys.slice(start, start + 100);
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new MigrationError("Transient", `Ledger ${this.#table}: BatchGetItem kept leaving keys unprocessed`, true);
-        if (attempt > 0) await sleep(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
+        if (attempt >= RETRY_POLICIES.ledgerBatchRead.maxAttempts)
+          throw new MigrationError("Transient", `Ledger ${this.#table}: BatchGetItem kept leaving keys unprocessed`, true);
+        if (attempt > 0) await pause(backoffDelayMs(RETRY_POLICIES.ledgerBatchRead, attempt));
         const answer = await this.#client.send(new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: pending } } }));
         for (const item of answer.Responses?.[this.#table] ?? []) found.set(item.pk as string, item as ObjectRecord);
         pending = (answer.UnprocessedKeys?.[this.#table]?.Keys ?? []) as Array<Record<string, unknown>>;

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
+import { backoffDelayMs, pause, RETRY_POLICIES, type RetryPolicy } from "@s3-migrate/transfer";
 import { jobBytes } from "../messages/jobMessage.js";
 
 /** One message to send, with a value handed back once it is sent (or has failed). */
@@ -21,13 +21,13 @@ const MAX_BATCH_BYTES = 256 * 1024;
 
 /**
  * Sends jobs with SendMessageBatch: up to 10 entries and 256 KiB a batch, failed entries retried
- * alone with exponential backoff and jitter, entries that still fail reported with the reason.
+ * alone with the `queueSend` backoff (or `policy`), entries that still fail reported with the reason.
  */
 export async function sendJobs<T>(
   sqs: SQSClient,
   queueUrl: string,
   jobs: readonly OutgoingJob<T>[],
-  maxAttempts = 5,
+  policy: RetryPolicy = RETRY_POLICIES.queueSend,
 ): Promise<SendResult<T>> {
   const result: { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] } = { sent: [], failed: [], retried: 0 };
   for (const batch of batches(jobs)) {
@@ -35,7 +35,7 @@ export async function sendJobs<T>(
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 1) {
         result.retried += pending.length;
-        await sleep(Math.random() * Math.min(5_000, 100 * 2 ** (attempt - 2)));
+        await pause(backoffDelayMs(policy, attempt - 1));
       }
       let failures: Array<{ Id?: string; Message?: string; Code?: string; SenderFault?: boolean }>;
       try {
@@ -59,7 +59,7 @@ export async function sendJobs<T>(
       const retryable = pending.filter((entry) => {
         const failure = failedIds.get(entry.id);
         if (failure === undefined) return false;
-        if (failure.SenderFault || attempt >= maxAttempts) {
+        if (failure.SenderFault || attempt >= policy.maxAttempts) {
           result.failed.push({ item: entry.job.item, reason: `${failure.Code ?? "Error"}: ${failure.Message ?? "send failed"}` });
           return false;
         }

@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { SDK_REQUEST_ATTEMPTS } from "@s3-migrate/transfer";
 
 /** The own-account service clients the functions use (SSM, SQS, DynamoDB). */
 export interface ServiceClients {
@@ -15,7 +16,7 @@ export interface ServiceClients {
  * configuration (`AWS_ENDPOINT_URL_SQS` and friends), which is how tests point them at local
  * servers; credentials follow the default chain (the function's role).
  */
-export function createServiceClients(region: string, maxAttempts = 5): ServiceClients {
+export function createServiceClients(region: string, maxAttempts = SDK_REQUEST_ATTEMPTS): ServiceClients {
   const dynamo = new DynamoDBClient({ region, maxAttempts });
   return {
     ssm: new SSMClient({ region, maxAttempts }),

@@ -1,4 +1,5 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { backoffDelayMs, RETRY_POLICIES } from "@s3-migrate/transfer";
 import { sendJobs } from "../queue/sendJobs.js";
 
 /** A message as both the Lambda event and ReceiveMessage give it. */
@@ -104,8 +105,7 @@ export async function settleMessage(
   }
 }
 
-/** Exponential backoff with jitter for a message that failed `receiveCount` times: 5 s .. 15 min. */
+/** The visibility timeout of a message that failed `receiveCount` times: the `redelivery` backoff, in whole seconds. */
 export function retryDelaySeconds(receiveCount: number): number {
-  const ceiling = Math.min(900, 5 * 2 ** Math.max(0, receiveCount - 1));
-  return Math.max(1, Math.round(ceiling / 2 + Math.random() * (ceiling / 2)));
+  return Math.max(1, Math.round(backoffDelayMs(RETRY_POLICIES.redelivery, receiveCount) / 1000));
 }

@@ -3,7 +3,7 @@ import { classifyError } from "../classifyError.js";
 import type { ResolvedSettings } from "../defaults.js";
 import { IntegrityError } from "../errors.js";
 import { isPlainMd5Etag, normalizeEtag } from "../integrity/md5.js";
-import { withRetry } from "../retry.js";
+import { retryPolicy, withRetry } from "../retry.js";
 import { ByteStreamReader } from "./byteStreamReader.js";
 import { etagIsMd5, pickObjectHeaders, writeParameters } from "./objectHeaders.js";
 import { quote, readSourceTagging } from "./sourceObject.js";
@@ -110,7 +110,7 @@ export async function copySmallObject(
       } satisfies DoneOutcome;
     },
     classify,
-    settings.retry,
+    retryPolicy("transfer", settings.retry),
     signal,
     (error, attempt, delayMs) => {
       context.logger?.warn("Retrying small object", { key: source.key, attempt, delayMs, error: error.message });

@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { MigrationError, SourceChangedError } from "../errors.js";
 import type { ProgressListener, TransferLogger, TransferMetrics } from "../observability.js";
-import type { RetryPolicy } from "../retry.js";
+import type { RetryOverrides } from "../retry.js";
 
 /** A bucket and a key. */
 export interface ObjectLocation {
@@ -45,8 +45,8 @@ export interface TransferSettings {
   readonly encryption?: DestinationEncryption;
   /** Copy object tags too (needs s3:GetObjectTagging and s3:PutObjectTagging). @default false */
   readonly copyTags?: boolean;
-  /** Retries of one part or small object beyond the SDK's request retries. */
-  readonly retry?: RetryPolicy;
+  /** Changes to the retry policies of parts, small objects and completion (`RETRY_POLICIES`). */
+  readonly retry?: RetryOverrides;
 }
 
 /** The clients and listeners a transfer runs with. */

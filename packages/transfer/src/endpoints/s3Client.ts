@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { SDK_REQUEST_ATTEMPTS } from "../retry.js";
 import type { EndpointConfig } from "./endpoints.js";
 
 /** Connection and retry settings shared by both sides' clients. */
@@ -29,7 +30,7 @@ export function createS3Client(config: EndpointConfig, tuning: ClientTuning = {}
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     forcePathStyle: config.forcePathStyle ?? config.endpoint !== undefined,
     ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
-    maxAttempts: tuning.maxAttempts ?? 5,
+    maxAttempts: tuning.maxAttempts ?? SDK_REQUEST_ATTEMPTS,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: new NodeHttpHandler({

@@ -5,7 +5,7 @@ import { IntegrityError, MigrationError, TransientError } from "../../errors.js"
 import { compositeEtag, normalizeEtag } from "../../integrity/md5.js";
 import { MAX_PARTS } from "../../plan/limits.js";
 import { type PartPlan, partFits, planParts, planWithPartSize } from "../../plan/partPlan.js";
-import { withRetry } from "../../retry.js";
+import { retryPolicy, withRetry } from "../../retry.js";
 import { hashBytes } from "../byteStreamReader.js";
 import { etagIsMd5, writeParameters } from "../objectHeaders.js";
 import { quote, readSourceTagging, type SourceObject, sourceFirstPartSize } from "../sourceObject.js";
@@ -89,7 +89,7 @@ export async function copyMultipart(
       missing,
       readStreams: settings.readStreams,
       buffers,
-      retry: settings.retry,
+      retry: retryPolicy("transfer", settings.retry),
       ...(signal === undefined ? {} : { signal }),
       ...(context.abortSignal === undefined ? {} : { abortSignal: context.abortSignal }),
     },
@@ -163,7 +163,7 @@ export async function copyMultipart(
   const completed = await withRetry(
     () => completeUpload(context.destination, destination, uploadId, parts, etagsAreMd5 ? expectedEtag : undefined, context.abortSignal),
     (error) => classifyError(error, writeContext("CompleteMultipartUpload")),
-    { baseDelayMs: 500, ...settings.retry },
+    retryPolicy("completion", settings.retry),
     context.abortSignal,
   );
   const destinationEtag = completed.etag;
@@ -267,7 +267,7 @@ async function createUpload(
         ),
       (error) =>
         classifyError(error, { side: "destination", operation: "UploadPart(manifest)", bucket: destination.bucket, key: destination.key }),
-      settings.retry,
+      retryPolicy("transfer", settings.retry),
       context.signal,
     );
   }
