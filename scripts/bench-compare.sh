@@ -7,7 +7,7 @@ source scripts/lib/node.sh
 mkdir -p .tmp
 echo "bench-compare: bundling packages/pipeline/bench/compare.bench.ts"
 mkdir -p .tmp
-node scripts/bundle.mjs bench packages/pipeline/bench/compare.bench.ts .tmp/compare-bench.mjs
+node scripts/bundle.mjs script packages/pipeline/bench/compare.bench.ts .tmp/compare-bench.mjs
 printf "%-10s %10s %14s %12s %14s\n" "keys" "seconds" "keys/s" "cpu s" "peak RSS MiB"
 for count in ${BENCH_COMPARE_COUNTS:-100000 1000000 5000000}; do
   line=$(node .tmp/compare-bench.mjs "$count")

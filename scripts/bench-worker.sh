@@ -15,7 +15,7 @@ start_moto bench-worker-destination
 DEST=$MOTO_ENDPOINT
 echo "bench-worker: bundling packages/pipeline/bench/worker.bench.ts"
 mkdir -p .tmp
-node scripts/bundle.mjs bench packages/pipeline/bench/worker.bench.ts .tmp/worker-bench.mjs
+node scripts/bundle.mjs script packages/pipeline/bench/worker.bench.ts .tmp/worker-bench.mjs
 echo "bench-worker: seeding, queueing and draining (own side $OWN, destination $DEST)"
 node .tmp/worker-bench.mjs "$OWN" "$DEST" > .tmp/worker-bench.json
 node -e '

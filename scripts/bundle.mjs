@@ -2,7 +2,7 @@
 // Bundles one entry point with esbuild:
 //   `cli`                  → packages/cli/dist/s3-migrate.mjs
 //   `worker` / `jobsender` → functions/<name>/dist/index.mjs, zipped as functions/<name>/dist/<name>.zip
-//   `bench <entry> <out>`  → one benchmark script, for scripts/bench-*.sh
+//   `script <entry> <out>` → one script of scripts/ or a benchmark (scripts/demo.sh, scripts/bench-*.sh)
 // Every bundle targets the Node.js major that `.node-version` pins: the Lambda runtime
 // (nodejs22.x) and what every command here runs on.
 import { execFileSync } from "node:child_process";
@@ -46,9 +46,9 @@ if (target === "cli") {
     join(dist, "index.mjs"),
   ]);
   console.log(`bundled ${zip}`);
-} else if (target === "bench" && rest.length === 2 && existsSync(join(root, rest[0]))) {
+} else if (target === "script" && rest.length === 2 && existsSync(join(root, rest[0]))) {
   await build({ ...common, entryPoints: [join(root, rest[0])], outfile: join(root, rest[1]) });
 } else {
-  console.error("usage: node scripts/bundle.mjs cli | worker | jobsender | bench <entry.ts> <out.mjs>");
+  console.error("usage: node scripts/bundle.mjs cli | worker | jobsender | script <entry.ts> <out.mjs>");
   process.exit(2);
 }

@@ -25,7 +25,9 @@ export AWS_ENDPOINT_URL_S3=$SOURCE AWS_ENDPOINT_URL_SQS=$SOURCE AWS_ENDPOINT_URL
 
 node scripts/seed-demo.mjs "$SOURCE" demo-source "${DEMO_LARGE_MIB:-200}"
 PAIRS='[{"src_bucket":"demo-source","src_prefix":"","des_bucket":"demo-destination","des_prefix":"migrated"}]'
-eval "$(node scripts/demo-deploy.mjs "$SOURCE" "$DEST" demo-destination "$PAIRS")"
+mkdir -p .tmp
+node scripts/bundle.mjs script scripts/demo-deploy.ts .tmp/demo-deploy.mjs
+eval "$(node .tmp/demo-deploy.mjs "$SOURCE" "$DEST" demo-destination "$PAIRS")"
 CLI=(node packages/cli/dist/s3-migrate.mjs)
 
 echo

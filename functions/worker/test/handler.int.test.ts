@@ -1,7 +1,7 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { runJobsenderFromEnvironment } from "@s3-migrate/pipeline";
+import { LEDGER_KEYS, runJobsenderFromEnvironment } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { drainDeadLetters, localClients } from "../../../test/support/awsResources.js";
@@ -78,7 +78,7 @@ describe("worker handler (in-process, local endpoints)", () => {
       const answer = await documents.send(
         new QueryCommand({
           TableName: table,
-          IndexName: "by_status",
+          IndexName: LEDGER_KEYS.statusIndex.name,
           KeyConditionExpression: "#s = :s",
           ExpressionAttributeNames: { "#s": "status" },
           ExpressionAttributeValues: { ":s": status },

@@ -1,5 +1,6 @@
 import { PutBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { objectKey } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { localClients } from "../../../test/support/awsResources.js";
@@ -58,7 +59,7 @@ describe("worker fed by S3 event notifications (local S3 -> SQS -> handler)", ()
     for (const [key, body] of objects)
       expect((await readObject(dst, destinationBucket, `from-events/${key}`)).equals(body), key).toBe(true);
     const record = await documents.send(
-      new GetCommand({ TableName: deployment.table, Key: { pk: `obj#${destinationBucket}/from-events/multi/part.bin`, sk: "object" } }),
+      new GetCommand({ TableName: deployment.table, Key: objectKey(destinationBucket, "from-events/multi/part.bin") }),
     );
     expect(record.Item).toMatchObject({ status: "done", attempts: 1, verification: "source-etag" });
     // both announcements were delivered; the second copied nothing (attempts stays 1)

@@ -11,7 +11,7 @@ import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MIB } from "@s3-migrate/transfer";
-import { ledgerTableDefinition } from "../src/ledger/ledgerTable.js";
+import { ledgerTableDefinition } from "../src/ledger/ledgerSchema.js";
 import { serializeJob } from "../src/messages/jobMessage.js";
 import { runClusterWorker } from "../src/worker/clusterWorker.js";
 import { setUpWorker } from "../src/worker/workerFromEnvironment.js";

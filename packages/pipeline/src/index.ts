@@ -10,10 +10,17 @@ export { planSegments, segmentsAt } from "./jobsender/keySegments.js";
 export { PassStateStore, pairId } from "./jobsender/passState.js";
 export { runJobsenderFromEnvironment } from "./jobsender/runFromEnvironment.js";
 export { runJobsender } from "./jobsender/runJobsender.js";
+export {
+  LEDGER_KEYS,
+  ledgerTableDefinition,
+  OBJECT_STATUS,
+  type ObjectRecord,
+  type ObjectStatus,
+  objectKey,
+  RECORD_KIND,
+} from "./ledger/ledgerSchema.js";
 export { summarizeLedger } from "./ledger/ledgerSummary.js";
-export { ledgerTableDefinition } from "./ledger/ledgerTable.js";
 export { ObjectLedger } from "./ledger/objectLedger.js";
-export { OBJECT_STATUS } from "./ledger/objectRecord.js";
 export { type LeaseClaim, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
 export { type JobMessage, serializeJob } from "./messages/jobMessage.js";
 export { orderableSequencer } from "./messages/queueMessage.js";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS } from "@s3-migrate/pipeline";
+import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, objectKey } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localClients } from "../../support/awsResources.js";
@@ -50,11 +50,8 @@ describe("s3-migrate worker (cluster mode)", () => {
       }),
     );
     const ledgerRecord = async () =>
-      (
-        await documents.send(
-          new GetCommand({ TableName: deployment.table, Key: { pk: `obj#${destinationBucket}/big/two-hundred.bin`, sk: "object" } }),
-        )
-      ).Item;
+      (await documents.send(new GetCommand({ TableName: deployment.table, Key: objectKey(destinationBucket, "big/two-hundred.bin") })))
+        .Item;
     const storedDataParts = () =>
       proxy.countRequests({ method: "PUT", query: "partNumber", status: 200 }) -
       proxy.countRequests({ method: "PUT", query: { partNumber: "10000" }, status: 200 });

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import {
   DescribeRuleCommand,
   type DescribeRuleCommandOutput,
@@ -25,7 +26,14 @@ import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { paginateQuery } from "@aws-sdk/lib-dynamodb";
-import { DEFAULT_METRICS_NAMESPACE, METRICS, type MetricName, OBJECT_STATUS } from "@s3-migrate/pipeline";
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  LEDGER_KEYS,
+  ledgerTableDefinition,
+  METRICS,
+  type MetricName,
+  OBJECT_STATUS,
+} from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -345,12 +353,21 @@ describe("terraform deployment (complete example without the NAT instance) on th
       expect(head.ServerSideEncryption, key).toBe("AES256");
       if (key === MULTIPART_KEY) expect(head.ETag).toMatch(/-3"$/);
     }
+    // the table Terraform created has the schema the code reads and writes
+    const tableName = outputs.string("ledger_table_name");
+    const described = (await documents.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    const schema = ledgerTableDefinition(tableName);
+    expect(described?.KeySchema).toEqual(schema.KeySchema);
+    expect(described?.BillingModeSummary?.BillingMode).toBe(schema.BillingMode);
+    expect(
+      described?.GlobalSecondaryIndexes?.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })),
+    ).toEqual(schema.GlobalSecondaryIndexes);
     const ledger = new Map<string, string[]>();
     for (const status of Object.values(OBJECT_STATUS)) {
       const keys: string[] = [];
       const query = {
-        TableName: outputs.string("ledger_table_name"),
-        IndexName: "by_status",
+        TableName: tableName,
+        IndexName: LEDGER_KEYS.statusIndex.name,
         KeyConditionExpression: "#status = :status",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: { ":status": status },

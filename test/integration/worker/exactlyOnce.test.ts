@@ -5,7 +5,7 @@
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { ObjectTransitions, sendJobs, serializeJob } from "@s3-migrate/pipeline";
+import { ObjectTransitions, objectKey, sendJobs, serializeJob } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
@@ -110,7 +110,7 @@ describe("exactly-once copies under duplicate delivery (two worker processes)", 
       }
       expect((await readObject(dst, destinationBucket, `copied/${object.key}`)).equals(object.body), label).toBe(true);
       const record = await documents.send(
-        new GetCommand({ TableName: deployment.table, Key: { pk: `obj#${destinationBucket}/copied/${object.key}`, sk: "object" } }),
+        new GetCommand({ TableName: deployment.table, Key: objectKey(destinationBucket, `copied/${object.key}`) }),
       );
       expect(record.Item, label).toMatchObject({ status: "done", attempts: 1, deliveries: object.deliveries });
     }
@@ -171,9 +171,7 @@ describe("waiting for another attempt's lease", () => {
     expect(drained.failures).toBe(0);
     expect(receiveCounts).toEqual(["1", "1"]);
     expect((await readObject(dst, destinationBucket, key)).equals(body)).toBe(true);
-    const record = await documents.send(
-      new GetCommand({ TableName: deployment.table, Key: { pk: `obj#${destinationBucket}/${key}`, sk: "object" } }),
-    );
+    const record = await documents.send(new GetCommand({ TableName: deployment.table, Key: objectKey(destinationBucket, `${key}`) }));
     expect(record.Item).toMatchObject({ status: "done", srcEtag: etag });
     expect(await drainDeadLetters(sqs, deployment.dlqUrl)).toEqual([]);
   });

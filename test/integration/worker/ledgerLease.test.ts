@@ -4,7 +4,7 @@
  * Time is passed in, so expiry is tested without waiting.
  */
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { type LeaseClaim, ObjectTransitions, orderableSequencer, type TransferIdentity } from "@s3-migrate/pipeline";
+import { type LeaseClaim, ObjectTransitions, objectKey, orderableSequencer, type TransferIdentity } from "@s3-migrate/pipeline";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLedgerTable, localClients } from "../../support/awsResources.js";
 import { testEndpoints } from "../../support/endpoints.js";
@@ -31,11 +31,7 @@ describe("object lease (ledger)", () => {
     ...(sequencer === undefined ? {} : { sequencer: orderableSequencer(sequencer) }),
   });
   const record = async (identity: TransferIdentity) =>
-    (
-      await documents.send(
-        new GetCommand({ TableName: table, Key: { pk: `obj#dst/${identity.desKey}`, sk: "object" }, ConsistentRead: true }),
-      )
-    ).Item;
+    (await documents.send(new GetCommand({ TableName: table, Key: objectKey("dst", identity.desKey), ConsistentRead: true }))).Item;
 
   beforeAll(async () => {
     await createLedgerTable(dynamo, table);

@@ -7,7 +7,7 @@
 
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { orderableSequencer, sendJobs } from "@s3-migrate/pipeline";
+import { objectKey, orderableSequencer, sendJobs } from "@s3-migrate/pipeline";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
 import { drainDeadLetters, localClients } from "../../support/awsResources.js";
@@ -268,7 +268,7 @@ describe("trust boundary: messages outside the configuration", () => {
     expect(requestsSince(before)).toEqual([`source GET /${buckets.events}/`, `destination DELETE /${buckets.destination}/events/${key}`]);
     expect(await listAllKeys(dst, buckets.destination, `events/${key}`)).toEqual([]);
     const removed = await documents.send(
-      new GetCommand({ TableName: deployment.table, Key: { pk: `obj#${buckets.destination}/events/${key}`, sk: "object" } }),
+      new GetCommand({ TableName: deployment.table, Key: objectKey(buckets.destination, `events/${key}`) }),
     );
     expect(removed.Item).toMatchObject({ status: "deleted", eventSequencer: orderableSequencer("0055AED6DCD90281E8") });
     expect(await drainDeadLetters(sqs, deployment.dlqUrl)).toEqual([]);

@@ -1,5 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { BucketPair } from "../config/bucketPairs.js";
+import { JOBSENDER_LEASE_KEY, passKey } from "../ledger/ledgerSchema.js";
 import type { KeySegment } from "./keySegments.js";
 
 /** Where one segment's listing stands. */
@@ -27,9 +28,9 @@ export function pairId(pair: BucketPair): string {
 
 /**
  * Keeps pass state and the run lease in the ledger table:
- * - `pk = "jobsender#pass#" + pairId, sk = "pass"`: the {@link PassState} of an unfinished pass
- *   (deleted when the pass completes, so the next run starts a new one);
- * - `pk = "jobsender#lease", sk = "lease"`: who is running, until when.
+ * - at `passKey(pairId)`: the {@link PassState} of an unfinished pass (deleted when the pass
+ *   completes, so the next run starts a new one);
+ * - at `JOBSENDER_LEASE_KEY`: who is running, until when.
  */
 export class PassStateStore {
   readonly #client: DynamoDBDocumentClient;
@@ -42,9 +43,7 @@ export class PassStateStore {
 
   /** The unfinished pass of a pair, if any. */
   async load(id: string): Promise<PassState | undefined> {
-    const answer = await this.#client.send(
-      new GetCommand({ TableName: this.#table, Key: { pk: `jobsender#pass#${id}`, sk: "pass" }, ConsistentRead: true }),
-    );
+    const answer = await this.#client.send(new GetCommand({ TableName: this.#table, Key: passKey(id), ConsistentRead: true }));
     return answer.Item?.state as PassState | undefined;
   }
 
@@ -53,14 +52,14 @@ export class PassStateStore {
     await this.#client.send(
       new PutCommand({
         TableName: this.#table,
-        Item: { pk: `jobsender#pass#${state.pairId}`, sk: "pass", state, updated_at: state.updatedAt },
+        Item: { ...passKey(state.pairId), state, updated_at: state.updatedAt },
       }),
     );
   }
 
   /** Forgets a finished pass. */
   async clear(id: string): Promise<void> {
-    await this.#client.send(new DeleteCommand({ TableName: this.#table, Key: { pk: `jobsender#pass#${id}`, sk: "pass" } }));
+    await this.#client.send(new DeleteCommand({ TableName: this.#table, Key: passKey(id) }));
   }
 
   /**
@@ -72,7 +71,7 @@ export class PassStateStore {
       await this.#client.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { pk: "jobsender#lease", sk: "lease", owner, expiresAt: now.getTime() + ttlMs, updated_at: now.toISOString() },
+          Item: { ...JOBSENDER_LEASE_KEY, owner, expiresAt: now.getTime() + ttlMs, updated_at: now.toISOString() },
           ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner",
           ExpressionAttributeNames: { "#owner": "owner" },
           ExpressionAttributeValues: { ":now": now.getTime(), ":owner": owner },
@@ -91,7 +90,7 @@ export class PassStateStore {
       await this.#client.send(
         new DeleteCommand({
           TableName: this.#table,
-          Key: { pk: "jobsender#lease", sk: "lease" },
+          Key: JOBSENDER_LEASE_KEY,
           ConditionExpression: "#owner = :owner",
           ExpressionAttributeNames: { "#owner": "owner" },
           ExpressionAttributeValues: { ":owner": owner },

@@ -1,6 +1,6 @@
 import { destinationKey, MigrationError, mapConcurrent } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
-import { OBJECT_STATUS, objectPk } from "../ledger/objectRecord.js";
+import { OBJECT_STATUS, objectPk } from "../ledger/ledgerSchema.js";
 import { type JobMessage, serializeJob } from "../messages/jobMessage.js";
 import { sendJobs } from "../queue/sendJobs.js";
 import type { JobsenderContext, JobsenderOptions, PairCounts } from "./jobsenderTypes.js";

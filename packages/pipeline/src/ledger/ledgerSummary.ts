@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { OBJECT_STATUS, type ObjectStatus } from "./objectRecord.js";
+import { LEDGER_KEYS, OBJECT_STATUS, type ObjectStatus } from "./ledgerSchema.js";
 
 /** Objects and bytes per status, and recent throughput. */
 export interface LedgerSummary {
@@ -35,7 +35,7 @@ export async function summarizeLedger(
       const page = await client.send(
         new QueryCommand({
           TableName: table,
-          IndexName: "by_status",
+          IndexName: LEDGER_KEYS.statusIndex.name,
           KeyConditionExpression: "#status = :status",
           ExpressionAttributeNames: { "#status": "status", "#size": "size" },
           ExpressionAttributeValues: { ":status": status },

@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { backoffDelayMs, MigrationError, pause, RETRY_POLICIES } from "@s3-migrate/transfer";
-import { OBJECT_STATUS, type ObjectRecord, objectPk } from "./objectRecord.js";
+import { OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** What the jobsender records when it queues an object. */
 export interface QueuedObject {
@@ -26,7 +26,7 @@ export class ObjectLedger {
   /** The records of these destination objects that exist, keyed by `pk` (BatchGetItem, 100 a call). */
   async getMany(objects: ReadonlyArray<{ desBucket: string; desKey: string }>): Promise<Map<string, ObjectRecord>> {
     const found = new Map<string, ObjectRecord>();
-    const keys = [...new Set(objects.map((object) => objectPk(object.desBucket, object.desKey)))].map((pk) => ({ pk, sk: "object" }));
+    const keys = [...new Map(objects.map((object) => objectKey(object.desBucket, object.desKey)).map((key) => [key.pk, key])).values()];
     for (let start = 0; start < keys.length; start += 100) {
       let pending: Array<Record<string, unknown>> = keys.slice(start, start + 100);
       for (let attempt = 0; pending.length > 0; attempt++) {
@@ -53,7 +53,7 @@ export class ObjectLedger {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: objectPk(object.desBucket, object.desKey), sk: "object" },
+          Key: objectKey(object.desBucket, object.desKey),
           UpdateExpression:
             "SET #status = :queued, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, queuedAt = :now, updated_at = :now, srcEtag = :srcEtag, srcVersionId = :srcVersionId",
           // Never over a worker's lease, and never over the copy of this very version a worker

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { OBJECT_STATUS, type ObjectRecord, objectPk } from "./objectRecord.js";
+import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** The source version a worker is copying: the guard of every transition. */
 export interface TransferIdentity {
@@ -59,8 +59,6 @@ export type Finish =
   | { readonly status: "done"; readonly desEtag: string; readonly desVersionId?: string; readonly verification: string }
   | { readonly status: "failed" | "skipped"; readonly errorCode: string; readonly error: string };
 
-/** An object record written before lease expiries existed holds its lease this long after `updated_at`. */
-const LEGACY_LEASE_MS = 960_000;
 /** How soon to look again when the record changed between the refused write and the read. */
 const RACE_RETRY_MS = 1_000;
 
@@ -230,7 +228,7 @@ export class ObjectTransitions {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: objectPk(object.desBucket, object.desKey), sk: "object" },
+          Key: objectKey(object.desBucket, object.desKey),
           UpdateExpression:
             "SET #status = :failed, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
           ConditionExpression: `attribute_not_exists(pk) OR (#status <> :done AND ${NO_LIVE_LEASE})`,
@@ -331,7 +329,7 @@ export class ObjectTransitions {
     const read = await this.#client.send(
       new GetCommand({
         TableName: this.#table,
-        Key: { pk: objectPk(object.desBucket, object.desKey), sk: "object" },
+        Key: objectKey(object.desBucket, object.desKey),
         ConsistentRead: true,
       }),
     );
@@ -375,7 +373,7 @@ export class ObjectTransitions {
   }
 
   #key(identity: Pick<TransferIdentity, "desBucket" | "desKey">) {
-    return { pk: objectPk(identity.desBucket, identity.desKey), sk: "object" };
+    return objectKey(identity.desBucket, identity.desKey);
   }
 }
 

@@ -1,23 +1,24 @@
-#!/usr/bin/env node
 // Creates, on the local endpoints, what Terraform creates in AWS for the demo: the destination
 // bucket (destination side), and on our own side the job queue with its dead-letter queue, the
 // DynamoDB ledger, the bucket-pairs parameter (what the jobsender compares and the only thing the
 // worker may copy) and the credentials SecureString that points the worker at the destination.
 // Prints `export NAME=value` lines for the worker's environment.
-// Usage: node scripts/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET PAIRS_JSON
+// The ledger table comes from the pipeline's schema (ledgerTableDefinition), as in the tests.
+// Usage (bundled by scripts/demo.sh): node .tmp/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET PAIRS_JSON
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { ledgerTableDefinition } from "@s3-migrate/pipeline";
 
 const [own, destination, bucket, pairs] = process.argv.slice(2);
 if (!own || !destination || !bucket || !pairs) {
-  console.error("usage: node scripts/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET PAIRS_JSON");
+  console.error("usage: node .tmp/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET PAIRS_JSON");
   process.exit(2);
 }
 const credentials = { accessKeyId: "demo", secretAccessKey: "demo" };
 const region = "us-east-1";
-const log = (message) => console.error(`demo-deploy: ${message}`);
+const log = (message: string) => console.error(`demo-deploy: ${message}`);
 
 await new S3Client({ endpoint: destination, region: "cn-northwest-1", forcePathStyle: true, credentials }).send(
   new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: "cn-northwest-1" } }),
@@ -37,25 +38,7 @@ const queue = await sqs.send(
 log(`created the job queue and its dead-letter queue`);
 
 await new DynamoDBClient({ endpoint: own, region, credentials }).send(
-  new CreateTableCommand({
-    TableName: "s3-migrate-demo-ledger",
-    BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: ["pk", "sk", "status", "updated_at"].map((name) => ({ AttributeName: name, AttributeType: "S" })),
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: "by_status",
-        KeySchema: [
-          { AttributeName: "status", KeyType: "HASH" },
-          { AttributeName: "updated_at", KeyType: "RANGE" },
-        ],
-        Projection: { ProjectionType: "ALL" },
-      },
-    ],
-  }),
+  new CreateTableCommand(ledgerTableDefinition("s3-migrate-demo-ledger")),
 );
 log("created the ledger table");
 
