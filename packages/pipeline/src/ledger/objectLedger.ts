@@ -3,15 +3,7 @@ import { backoffDelayMs, MigrationError, pause, RETRY_POLICIES } from "@s3-migra
 import { OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** What the jobsender records when it queues an object. */
-export interface QueuedObject {
-  readonly srcBucket: string;
-  readonly srcKey: string;
-  readonly desBucket: string;
-  readonly desKey: string;
-  readonly size: number;
-  readonly srcEtag?: string;
-  readonly srcVersionId?: string;
-}
+export type QueuedObject = Pick<ObjectRecord, "srcBucket" | "srcKey" | "desBucket" | "desKey" | "size" | "srcEtag" | "srcVersionId">;
 
 /** Reads and writes object records in the ledger table. */
 export class ObjectLedger {
