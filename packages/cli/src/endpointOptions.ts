@@ -40,12 +40,19 @@ export async function resolveEndpoints(values: EndpointValues): Promise<{ source
   return applyStoredCredentials(parseDirection(values.direction), await loadStoredCredentials(ssm, parameter), source, destination);
 }
 
-/** A whole number from 1 up, or the fallback when the option is absent. */
-export function positiveInteger(value: string | undefined, option: string, fallback: number): number {
+/** A whole number from `min` (1 unless given) up to `max`, or the fallback when the option is absent. */
+export function positiveInteger(
+  value: string | undefined,
+  option: string,
+  fallback: number,
+  { min = 1, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
+): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new ConfigError(`${option} must be a whole number from 1 and up, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+    throw new ConfigError(
+      `${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? " and up" : ` to ${max}`}, got ${JSON.stringify(value)}`,
+    );
   return parsed;
 }
 

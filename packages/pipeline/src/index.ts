@@ -4,10 +4,13 @@
  * queue), the worker (Lambda and cluster mode) and their configuration from the environment.
  */
 export { type BucketPair, parseBucketPairs } from "./config/bucketPairs.js";
+export { readFunctionEnvironment, readWorkerEnvironment } from "./config/environment.js";
 export { parseIgnoreList } from "./config/ignoreList.js";
+export { SETTINGS, type Setting } from "./config/settings.js";
 export type { JobsenderReport } from "./jobsender/jobsenderTypes.js";
 export { planSegments, segmentsAt } from "./jobsender/keySegments.js";
 export { PassStateStore, pairId } from "./jobsender/passState.js";
+export { DEFAULT_SEGMENTS_PER_PAIR } from "./jobsender/processPair.js";
 export { runJobsenderFromEnvironment } from "./jobsender/runFromEnvironment.js";
 export { runJobsender } from "./jobsender/runJobsender.js";
 export {

@@ -12,8 +12,10 @@
 export { classifyError } from "./classifyError.js";
 export { mapConcurrent } from "./concurrency/mapConcurrent.js";
 export { copyObject } from "./copy/copyObject.js";
+export { planForNewUpload } from "./copy/multipart/copyMultipart.js";
 export { headSource, sourceKeyExists } from "./copy/sourceObject.js";
 export type { CopyRequest, DoneOutcome, TransferContext, TransferOutcome, TransferSettings } from "./copy/types.js";
+export { resolveSettings, TRANSFER_DEFAULTS } from "./defaults.js";
 export { type AccessKeys, type Direction, type EndpointConfig, parseDirection } from "./endpoints/endpoints.js";
 export { createS3Client } from "./endpoints/s3Client.js";
 export {
@@ -30,7 +32,7 @@ export { destinationKey, listingPrefix } from "./mapping/destinationKey.js";
 export type { MetricCatalogue, MetricDefinition, MetricUnitName } from "./metricNames.js";
 export { TRANSFER_METRICS } from "./metricNames.js";
 export type { MetricSink, ProgressEvent, ProgressListener, TransferLogger, TransferMetrics } from "./observability.js";
-export { MIB } from "./plan/limits.js";
+export { GIB, MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MAX_SINGLE_PUT_SIZE, MIB, MIN_PART_SIZE } from "./plan/limits.js";
 export { planParts } from "./plan/partPlan.js";
 export {
   backoffDelayMs,

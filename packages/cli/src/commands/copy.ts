@@ -8,8 +8,12 @@ import {
   type ListedObject,
   listingPrefix,
   listObjects,
+  MAX_PART_SIZE,
+  MAX_SINGLE_PUT_SIZE,
   MIB,
+  MIN_PART_SIZE,
   mapConcurrent,
+  TRANSFER_DEFAULTS,
   type TransferLogger,
   type TransferSettings,
 } from "@s3-migrate/transfer";
@@ -18,6 +22,9 @@ import { formatBytes } from "../format.js";
 import { formatSummary, type ObjectResult, summarize } from "../progress/copySummary.js";
 import { ProgressReporter } from "../progress/progressReporter.js";
 import { parseS3Url } from "../s3Url.js";
+
+/** Objects `s3-migrate copy` copies at once unless `--concurrency` says otherwise. */
+const COPY_CONCURRENCY = 8;
 
 /** Help text of `s3-migrate copy`. */
 export const COPY_USAGE = `Usage: s3-migrate copy --from s3://bucket[/prefix] --to s3://bucket[/prefix] [options]
@@ -29,11 +36,11 @@ uploads. Objects already at the destination with the same size are skipped.
 ${ENDPOINT_USAGE}
 
 Transfer:
-  --concurrency N            objects at once (default 8)
-  --part-size-mib N          part size of new multipart uploads (default 8, min 5)
-  --threshold-mib N          objects up to this size go in one PUT (default 8)
-  --part-concurrency N       part buffers in memory per object (default 8)
-  --read-streams N           ranged GET streams per object (default 4)
+  --concurrency N            objects at once (default ${COPY_CONCURRENCY})
+  --part-size-mib N          part size of new multipart uploads (default ${TRANSFER_DEFAULTS.partSize / MIB}, ${MIN_PART_SIZE / MIB} to ${MAX_PART_SIZE / MIB})
+  --threshold-mib N          objects up to this size go in one PUT (default ${TRANSFER_DEFAULTS.smallObjectThreshold / MIB}, up to ${MAX_SINGLE_PUT_SIZE / MIB})
+  --part-concurrency N       part buffers in memory per object (default ${TRANSFER_DEFAULTS.partConcurrency})
+  --read-streams N           ranged GET streams per object (default ${TRANSFER_DEFAULTS.readStreams})
   --storage-class C          e.g. STANDARD_IA, INTELLIGENT_TIERING (default: bucket default)
   --sse AES256|aws:kms       server-side encryption at the destination
   --sse-kms-key-id ID        KMS key for --sse aws:kms
@@ -74,13 +81,19 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
   }
   const from = parseS3Url(values.from, "--from");
   const to = parseS3Url(values.to, "--to");
-  const concurrency = positiveInteger(values.concurrency, "--concurrency", 8);
-  const partConcurrency = positiveInteger(values["part-concurrency"], "--part-concurrency", 8);
+  const concurrency = positiveInteger(values.concurrency, "--concurrency", COPY_CONCURRENCY);
+  const partConcurrency = positiveInteger(values["part-concurrency"], "--part-concurrency", TRANSFER_DEFAULTS.partConcurrency);
   const settings: TransferSettings = {
-    partSize: positiveInteger(values["part-size-mib"], "--part-size-mib", 8) * MIB,
-    smallObjectThreshold: positiveInteger(values["threshold-mib"], "--threshold-mib", 8) * MIB,
+    partSize: mibOption(values["part-size-mib"], "--part-size-mib", TRANSFER_DEFAULTS.partSize, MIN_PART_SIZE, MAX_PART_SIZE),
+    smallObjectThreshold: mibOption(
+      values["threshold-mib"],
+      "--threshold-mib",
+      TRANSFER_DEFAULTS.smallObjectThreshold,
+      0,
+      MAX_SINGLE_PUT_SIZE,
+    ),
     partConcurrency,
-    readStreams: positiveInteger(values["read-streams"], "--read-streams", 4),
+    readStreams: positiveInteger(values["read-streams"], "--read-streams", TRANSFER_DEFAULTS.readStreams),
     copyTags: values["copy-tags"],
     ...(values["storage-class"] === undefined ? {} : { storageClass: values["storage-class"] }),
     ...encryption(values.sse, values["sse-kms-key-id"]),
@@ -173,3 +186,8 @@ const stderrLogger: TransferLogger = {
   warn: (message, ...extra) => process.stderr.write(`\nwarn: ${message} ${JSON.stringify(Object.assign({}, ...extra))}\n`),
   error: (message, ...extra) => process.stderr.write(`\nerror: ${message} ${JSON.stringify(Object.assign({}, ...extra))}\n`),
 };
+
+/** A size option given in MiB, from `min` to `max` bytes; bytes. */
+function mibOption(value: string | undefined, option: string, fallback: number, min: number, max: number): number {
+  return positiveInteger(value, option, fallback / MIB, { min: min / MIB, max: max / MIB }) * MIB;
+}

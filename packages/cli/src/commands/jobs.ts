@@ -5,6 +5,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
+  DEFAULT_SEGMENTS_PER_PAIR,
   type JobMessage,
   type JobsenderReport,
   ObjectLedger,
@@ -36,7 +37,7 @@ ${ENDPOINT_USAGE}
 Sending (send only; SQS and DynamoDB endpoints follow AWS_ENDPOINT_URL_SQS / _DYNAMODB):
   --queue-url URL            the job queue
   --ledger-table NAME        record queued objects and checkpoints here (recommended)
-  --segments N               parallel listings per pair (default 4)
+  --segments N               parallel listings per pair (default ${DEFAULT_SEGMENTS_PER_PAIR})
   --json                     print the report as JSON`;
 
 /** Runs `plan` (dry run) or `send`; returns the exit status. */
@@ -93,7 +94,7 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
       pairs,
       ignore,
       compareVersions: values["compare-versions"],
-      segmentsPerPair: positiveInteger(values.segments, "--segments", 4),
+      segmentsPerPair: positiveInteger(values.segments, "--segments", DEFAULT_SEGMENTS_PER_PAIR),
       onPlanned: (job) => {
         planned.push(job);
         process.stdout.write(`${serializeJob(job)}\n`);

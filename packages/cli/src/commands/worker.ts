@@ -1,9 +1,12 @@
 import { setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
-import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker, setUpWorker } from "@s3-migrate/pipeline";
+import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker, SETTINGS, setUpWorker } from "@s3-migrate/pipeline";
 import { positiveInteger } from "../endpointOptions.js";
 import { formatBytes } from "../format.js";
 import { jsonLogger } from "../jsonLogger.js";
+
+/** Seconds parts in flight may finish after a stop signal, unless `--grace` says otherwise. */
+const GRACE_SECONDS = 20;
 
 /** Help text of `s3-migrate worker`. */
 export const WORKER_USAGE = `Usage: s3-migrate worker [--queue-url URL] [options]
@@ -16,11 +19,11 @@ S3 event settings allow. SIGTERM or Ctrl-C stops receiving, lets parts in flight
 grace period, and hands unfinished objects back to the queue, resumable from their parts.
 
   --queue-url URL            the job queue (default: JOB_QUEUE_URL)
-  --concurrency N            objects at once (default: FILE_CONCURRENCY or 4)
+  --concurrency N            objects at once (default: FILE_CONCURRENCY or ${SETTINGS.fileConcurrency.default})
   --visibility-timeout S     seconds a message stays invisible and an object's lease lasts, both
                              renewed every third of it while it works; a killed worker's objects
                              are taken over by another within this time (default ${DEFAULT_VISIBILITY_TIMEOUT_SECONDS})
-  --grace S                  seconds parts in flight may finish after a stop signal (default 20)
+  --grace S                  seconds parts in flight may finish after a stop signal (default ${GRACE_SECONDS})
   --exit-when-idle S         exit once the queue has been empty for S seconds`;
 
 /** Runs cluster mode until a stop signal (or an idle queue); returns the exit status. */
@@ -59,7 +62,7 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
   const hardStop = new AbortController();
   setMaxListeners(0, shutdown.signal);
   setMaxListeners(0, hardStop.signal);
-  const graceMs = positiveInteger(values.grace, "--grace", 20) * 1000;
+  const graceMs = positiveInteger(values.grace, "--grace", GRACE_SECONDS) * 1000;
   const stop = () => {
     if (shutdown.signal.aborted) return hardStop.abort();
     logger.warn("Stopping: no new objects or parts; parts in flight may finish", { graceSeconds: graceMs / 1000 });

@@ -1,8 +1,10 @@
 import { ConfigError, type Direction, MIB, parseDirection } from "@s3-migrate/transfer";
+import { type FlagSetting, type NumberSetting, SETTINGS, type TextSetting } from "./settings.js";
 
 /**
  * Settings both Lambda functions (and cluster mode) read from their environment. The variable
- * names are the contract with terraform/ (see docs/configuration.md).
+ * names, defaults and bounds come from `SETTINGS` (settings.ts), the contract with terraform/
+ * (see docs/configuration.md).
  */
 export interface FunctionEnvironment {
   readonly jobQueueUrl: string;
@@ -24,11 +26,8 @@ export interface FunctionEnvironment {
 }
 
 /** Transfer knobs of the worker. */
-export interface WorkerEnvironment extends FunctionEnvironment {
-  readonly partSize: number;
+export interface WorkerEnvironment extends FunctionEnvironment, TransferSizing {
   readonly smallObjectThreshold: number;
-  readonly partConcurrency: number;
-  readonly fileConcurrency: number;
   readonly storageClass?: string;
   readonly sse?: "AES256" | "aws:kms";
   readonly sseKmsKeyId?: string;
@@ -45,7 +44,7 @@ export interface WorkerEnvironment extends FunctionEnvironment {
 export function readFunctionEnvironment(env: Readonly<Record<string, string | undefined>>): FunctionEnvironment {
   const read = reader(env);
   const ignoreList = read.optional("IGNORE_LIST_PARAMETER");
-  const credentials = read.optional("CREDENTIALS_PARAMETER");
+  const credentials = read.text(SETTINGS.credentialsParameter);
   const pairs = read.optional("BUCKET_PAIRS_PARAMETER");
   const endpoint = read.optional("AWS_ENDPOINT_URL_S3") ?? read.optional("AWS_ENDPOINT_URL");
   return {
@@ -54,13 +53,13 @@ export function readFunctionEnvironment(env: Readonly<Record<string, string | un
     ...(pairs === undefined ? {} : { bucketPairsParameter: pairs }),
     ...(ignoreList === undefined ? {} : { ignoreListParameter: ignoreList }),
     ...(credentials === undefined ? {} : { credentialsParameter: credentials }),
-    direction: parseDirectionVariable(read.optional("DIRECTION")),
-    maxAttempts: read.integer("MAX_ATTEMPTS", 5, 1, 100),
-    deadlineMarginMs: read.integer("DEADLINE_MARGIN_SECONDS", 30, 1, 600) * 1000,
-    compareVersionId: read.flag("COMPARE_VERSION_ID"),
-    updateVersionId: read.flag("UPDATE_VERSION_ID"),
-    getObjectWithVersionId: read.flag("GET_OBJECT_WITH_VERSION_ID"),
-    propagateDeletes: read.flag("PROPAGATE_DELETES"),
+    direction: parseDirectionVariable(read.text(SETTINGS.direction)),
+    maxAttempts: read.number(SETTINGS.maxAttempts),
+    deadlineMarginMs: read.number(SETTINGS.deadlineMarginSeconds) * 1000,
+    compareVersionId: read.flag(SETTINGS.compareVersionId),
+    updateVersionId: read.flag(SETTINGS.updateVersionId),
+    getObjectWithVersionId: read.flag(SETTINGS.getObjectWithVersionId),
+    propagateDeletes: read.flag(SETTINGS.propagateDeletes),
     ...(endpoint === undefined ? {} : { ownS3Endpoint: endpoint }),
     region: read.optional("AWS_REGION") ?? read.optional("AWS_DEFAULT_REGION") ?? "us-east-1",
   };
@@ -72,7 +71,7 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
   const sse = read.optional("SSE");
   if (sse !== undefined && sse !== "AES256" && sse !== "aws:kms")
     throw new ConfigError(`Environment variable SSE must be AES256 or aws:kms, got "${sse}"`);
-  const storageClass = read.optional("STORAGE_CLASS");
+  const storageClass = read.text(SETTINGS.storageClass);
   const kmsKey = read.optional("SSE_KMS_KEY_ID");
   const defaultBucket = read.optional("DEFAULT_DEST_BUCKET");
   const eventBucket = read.optional("EVENT_SOURCE_BUCKET");
@@ -84,20 +83,40 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
     );
   return {
     ...readFunctionEnvironment(env),
-    partSize: read.integer("PART_SIZE_MIB", 8, 5, 5120) * MIB,
-    smallObjectThreshold: read.integer("SMALL_OBJECT_THRESHOLD_MIB", 8, 0, 5120) * MIB,
-    partConcurrency: read.integer("PART_CONCURRENCY", 8, 1, 256),
-    fileConcurrency: read.integer("FILE_CONCURRENCY", 4, 1, 256),
+    ...readSizing(env),
+    smallObjectThreshold: read.number(SETTINGS.smallObjectThresholdMib) * MIB,
     ...(storageClass === undefined ? {} : { storageClass }),
     ...(sse === undefined ? {} : { sse }),
     ...(kmsKey === undefined ? {} : { sseKmsKeyId: kmsKey }),
-    copyTags: read.flag("COPY_TAGS"),
+    copyTags: read.flag(SETTINGS.copyTags),
     ...(defaultBucket === undefined ? {} : { defaultDestBucket: defaultBucket }),
-    defaultDestPrefix: read.optional("DEFAULT_DEST_PREFIX") ?? "",
+    defaultDestPrefix: read.text(SETTINGS.defaultDestPrefix),
     ...(eventBucket === undefined ? {} : { eventSourceBucket: eventBucket }),
-    eventFilterPrefix: read.optional("EVENT_FILTER_PREFIX") ?? "",
-    eventFilterSuffix: read.optional("EVENT_FILTER_SUFFIX") ?? "",
+    eventFilterPrefix: read.text(SETTINGS.eventFilterPrefix),
+    eventFilterSuffix: read.text(SETTINGS.eventFilterSuffix),
   };
+}
+
+/** The sizes a worker transfers with, which the jobsender also reads to check the worker's memory. */
+export interface TransferSizing {
+  readonly partSize: number;
+  readonly partConcurrency: number;
+  readonly fileConcurrency: number;
+}
+
+/** Reads `PART_SIZE_MIB`, `PART_CONCURRENCY` and `FILE_CONCURRENCY`. @throws ConfigError naming the variable. */
+export function readSizing(env: Readonly<Record<string, string | undefined>>): TransferSizing {
+  const read = reader(env);
+  return {
+    partSize: read.number(SETTINGS.partSizeMib) * MIB,
+    partConcurrency: read.number(SETTINGS.partConcurrency),
+    fileConcurrency: read.number(SETTINGS.fileConcurrency),
+  };
+}
+
+/** Reads the flag `SKIP_WHEN_QUEUE_BUSY` (the jobsender's). @throws ConfigError when it is not true or false. */
+export function readSkipWhenQueueBusy(env: Readonly<Record<string, string | undefined>>): boolean {
+  return reader(env).flag(SETTINGS.skipWhenQueueBusy);
 }
 
 function parseDirectionVariable(value: string | undefined): Direction {
@@ -120,7 +139,7 @@ function reader(env: Readonly<Record<string, string | undefined>>) {
       if (value === undefined) throw new ConfigError(`Environment variable ${name} is required`);
       return value;
     },
-    integer(name: string, fallback: number, min: number, max: number): number {
+    number({ env: name, default: fallback, min, max }: NumberSetting): number {
       const value = optional(name);
       if (value === undefined) return fallback;
       const parsed = Number(value);
@@ -128,11 +147,15 @@ function reader(env: Readonly<Record<string, string | undefined>>) {
         throw new ConfigError(`Environment variable ${name} must be a whole number from ${min} to ${max}, got "${value}"`);
       return parsed;
     },
-    flag(name: string): boolean {
+    flag({ env: name, default: fallback }: FlagSetting): boolean {
       const value = optional(name)?.toLowerCase();
-      if (value === undefined || value === "false" || value === "0" || value === "no") return false;
+      if (value === undefined) return fallback;
+      if (value === "false" || value === "0" || value === "no") return false;
       if (value === "true" || value === "1" || value === "yes") return true;
       throw new ConfigError(`Environment variable ${name} must be true or false, got "${value}"`);
+    },
+    text<Value extends string | undefined>(setting: TextSetting & { readonly default: Value }): string | Value {
+      return optional(setting.env) ?? setting.default;
     },
   };
 }

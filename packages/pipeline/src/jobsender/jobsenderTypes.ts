@@ -2,6 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { TransferLogger } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
+import type { TransferSizing } from "../config/environment.js";
 import type { IgnoreList } from "../config/ignoreList.js";
 import type { ObjectLedger } from "../ledger/objectLedger.js";
 import type { JobMessage } from "../messages/jobMessage.js";
@@ -24,10 +25,7 @@ export interface JobsenderContext {
 }
 
 /** How the worker will run, for the memory check on the largest object. */
-export interface WorkerSizing {
-  readonly partSize: number;
-  readonly partConcurrency: number;
-  readonly fileConcurrency: number;
+export interface WorkerSizing extends TransferSizing {
   readonly workerMemoryMiB: number;
 }
 

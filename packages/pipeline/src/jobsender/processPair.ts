@@ -8,6 +8,9 @@ import { type PassState, pairId, type SegmentState } from "./passState.js";
 import { processSegment } from "./processSegment.js";
 import { sendRound } from "./sendRound.js";
 
+/** Parallel listings per bucket pair, unless the options say otherwise. */
+export const DEFAULT_SEGMENTS_PER_PAIR = 4;
+
 /**
  * Runs one pair's pass: continues the unfinished pass (its segments and cursors) or starts a new
  * one, lists and compares the segments in parallel until they end or the signal fires, and saves
@@ -34,7 +37,7 @@ export async function processPair(
         context.source,
         pair.srcBucket,
         listingPrefix(pair.srcPrefix),
-        options.segmentsPerPair ?? 4,
+        options.segmentsPerPair ?? DEFAULT_SEGMENTS_PER_PAIR,
         pairSignal,
       );
       state = {

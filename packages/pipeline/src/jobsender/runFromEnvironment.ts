@@ -1,5 +1,5 @@
-import { ConfigError, createS3Client, MIB, type TransferLogger } from "@s3-migrate/transfer";
-import { readFunctionEnvironment } from "../config/environment.js";
+import { ConfigError, createS3Client, type TransferLogger } from "@s3-migrate/transfer";
+import { readFunctionEnvironment, readSizing, readSkipWhenQueueBusy } from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { ObjectLedger } from "../ledger/objectLedger.js";
 import type { PipelineMetrics } from "../metricNames.js";
@@ -33,7 +33,7 @@ export async function runJobsenderFromEnvironment(
   const clients = invocation.clients ?? createServiceClients(environment.region, environment.maxAttempts);
   const config = await loadRuntimeConfig(clients.ssm, environment);
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: 64 };
-  const sizing = readSizing(env);
+  const sizing = readWorkerSizing(env);
   return runJobsender(
     {
       source: createS3Client(config.source, tuning),
@@ -49,7 +49,7 @@ export async function runJobsenderFromEnvironment(
       pairs: config.pairs,
       ignore: config.ignore,
       compareVersions: environment.compareVersionId,
-      skipWhenQueueBusy: (env.SKIP_WHEN_QUEUE_BUSY ?? "").toLowerCase() === "true",
+      skipWhenQueueBusy: readSkipWhenQueueBusy(env),
       ...(invocation.remainingMs === undefined ? {} : { deadline: Date.now() + invocation.remainingMs - environment.deadlineMarginMs }),
       ...(invocation.runId === undefined ? {} : { runId: invocation.runId }),
       ...(sizing === undefined ? {} : { sizing }),
@@ -58,19 +58,12 @@ export async function runJobsenderFromEnvironment(
   );
 }
 
-function readSizing(env: Readonly<Record<string, string | undefined>>): WorkerSizing | undefined {
-  const memory = env.WORKER_MEMORY_MIB;
+/** The worker's sizing, when the worker's memory is given (`WORKER_MEMORY_MIB`) to check it against. */
+function readWorkerSizing(env: Readonly<Record<string, string | undefined>>): WorkerSizing | undefined {
+  const memory = env.WORKER_MEMORY_MIB?.trim();
   if (memory === undefined || memory === "") return undefined;
-  const number = (name: string, fallback: number): number => {
-    const value = Number(env[name] ?? fallback);
-    if (!Number.isFinite(value) || value <= 0)
-      throw new ConfigError(`Environment variable ${name} must be a positive number, got "${env[name]}"`);
-    return value;
-  };
-  return {
-    workerMemoryMiB: number("WORKER_MEMORY_MIB", 1769),
-    partSize: number("PART_SIZE_MIB", 8) * MIB,
-    partConcurrency: number("PART_CONCURRENCY", 8),
-    fileConcurrency: number("FILE_CONCURRENCY", 4),
-  };
+  const workerMemoryMiB = Number(memory);
+  if (!Number.isInteger(workerMemoryMiB) || workerMemoryMiB <= 0)
+    throw new ConfigError(`Environment variable WORKER_MEMORY_MIB must be a whole number of MiB, got "${memory}"`);
+  return { workerMemoryMiB, ...readSizing(env) };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { MIB, planParts } from "@s3-migrate/transfer";
+import { MIB, planForNewUpload } from "@s3-migrate/transfer";
 import type { JobsenderContext, JobsenderOptions, JobsenderReport, PairReport } from "./jobsenderTypes.js";
 import { processPair } from "./processPair.js";
 
@@ -72,6 +72,9 @@ function emitCounts(context: JobsenderContext, report: PairReport): void {
   if (report.status === "failed") metrics.addMetric("PairsFailed", "Count", 1);
 }
 
+/** What a worker process needs besides its part buffers (runtime, SDK, sockets), for the memory check. */
+export const WORKER_BASE_MEMORY_MIB = 150;
+
 /**
  * The worker memory the largest listed object implies (objects at once × part buffers × its part
  * size, plus 150 MiB for the runtime), as a warning when it exceeds the configured memory.
@@ -81,8 +84,8 @@ export function checkWorkerMemory(options: Pick<JobsenderOptions, "sizing">, pai
   if (sizing === undefined) return undefined;
   const largest = pairs.reduce((max, report) => Math.max(max, report.counts.largest?.size ?? 0), 0);
   if (largest <= 0) return undefined;
-  const partSize = planParts(largest, sizing.partSize, 9_999).partSize;
-  const neededMiB = Math.ceil((sizing.fileConcurrency * sizing.partConcurrency * partSize) / MIB) + 150;
+  const partSize = planForNewUpload(largest, sizing.partSize).partSize;
+  const neededMiB = Math.ceil((sizing.fileConcurrency * sizing.partConcurrency * partSize) / MIB) + WORKER_BASE_MEMORY_MIB;
   if (neededMiB <= sizing.workerMemoryMiB) return undefined;
   return `The largest object (${largest} bytes) uses ${partSize / MIB} MiB parts: ${sizing.fileConcurrency} objects x ${sizing.partConcurrency} parts in flight need about ${neededMiB} MiB, but the worker has ${sizing.workerMemoryMiB} MiB. Raise the worker memory or lower the part or file concurrency.`;
 }

@@ -27,23 +27,23 @@ export type DestinationEncryption = { readonly mode: "AES256" } | { readonly mod
 
 /** How objects are copied. Every field has a default. */
 export interface TransferSettings {
-  /** Objects of at most this many bytes are copied with one GET and one PUT. @default 8 MiB */
+  /** Objects of at most this many bytes are copied with one GET and one PUT. @default TRANSFER_DEFAULTS.smallObjectThreshold */
   readonly smallObjectThreshold?: number;
-  /** Part size for new multipart uploads, raised automatically for huge objects. @default 8 MiB */
+  /** Part size for new multipart uploads, raised automatically for huge objects. @default TRANSFER_DEFAULTS.partSize */
   readonly partSize?: number;
-  /** Parts held in memory (being read or uploaded) per object. @default 8 */
+  /** Parts held in memory (being read or uploaded) per object. @default TRANSFER_DEFAULTS.partConcurrency */
   readonly partConcurrency?: number;
-  /** Parallel ranged GET streams per object; each streams a contiguous run of parts. @default 4 */
+  /** Parallel ranged GET streams per object; each streams a contiguous run of parts. @default TRANSFER_DEFAULTS.readStreams */
   readonly readStreams?: number;
   /** Upper bound on part buffers in memory per object, in bytes; lowers the concurrency for huge parts. */
   readonly memoryBudgetBytes?: number;
-  /** Use the source's own part size when it is a multipart object, so the destination ETag equals the source's. @default true */
+  /** Use the source's own part size when it is a multipart object, so the destination ETag equals the source's. @default TRANSFER_DEFAULTS.matchSourceParts */
   readonly matchSourceParts?: boolean;
   /** Storage class of the copies; absent keeps the destination bucket's default. */
   readonly storageClass?: string;
   /** Server-side encryption of the copies; absent keeps the destination bucket's default. */
   readonly encryption?: DestinationEncryption;
-  /** Copy object tags too (needs s3:GetObjectTagging and s3:PutObjectTagging). @default false */
+  /** Copy object tags too (needs s3:GetObjectTagging and s3:PutObjectTagging). @default TRANSFER_DEFAULTS.copyTags */
   readonly copyTags?: boolean;
   /** Changes to the retry policies of parts, small objects and completion (`RETRY_POLICIES`). */
   readonly retry?: RetryOverrides;

@@ -203,7 +203,7 @@ async function matchSourceLayout(
 }
 
 /** A plan that leaves part 10,000 free for the manifest, unless the object needs every part. */
-function planForNewUpload(size: number, partSize: number): PartPlan {
+export function planForNewUpload(size: number, partSize: number): PartPlan {
   const plan = planParts(size, partSize, MAX_PARTS - 1);
   return plan.partCount < MAX_PARTS ? plan : planParts(size, partSize);
 }
