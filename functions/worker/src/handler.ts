@@ -39,7 +39,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<BatchR
       // Stop starting parts one margin before the end, let parts in flight finish for two thirds
       // of it, and keep the last third to send continuations and write the ledger.
       pauseAt: deadline - ready.environment.deadlineMarginMs,
-      abortAt: deadline - ready.environment.deadlineMarginMs / 3,
+      cancelAt: deadline - ready.environment.deadlineMarginMs / 3,
       leaseUntil: deadline,
     });
   } finally {

@@ -143,7 +143,7 @@ for (const set of sets) {
   }, 20);
   const cpu = process.cpuUsage();
   const started = Date.now();
-  const report = await runClusterWorker({ setup, concurrency: 8, shutdown: new AbortController().signal, idleExitMs: 2000 });
+  const report = await runClusterWorker({ setup, concurrency: 8, pause: new AbortController().signal, idleExitMs: 2000 });
   const wall = (Date.now() - started - 2000) / 1000;
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);

@@ -14,7 +14,7 @@ export { mapConcurrent } from "./concurrency/mapConcurrent.js";
 export { copyObject } from "./copy/copyObject.js";
 export { planForNewUpload } from "./copy/multipart/copyMultipart.js";
 export { headSource, sourceKeyExists } from "./copy/sourceObject.js";
-export type { CopyRequest, DoneOutcome, TransferContext, TransferOutcome, TransferSettings } from "./copy/types.js";
+export type { CopyRequest, DoneOutcome, StopSignals, TransferContext, TransferOutcome, TransferSettings } from "./copy/types.js";
 export { resolveSettings, TRANSFER_DEFAULTS } from "./defaults.js";
 export { type AccessKeys, type Direction, type EndpointConfig, parseDirection } from "./endpoints/endpoints.js";
 export { createS3Client } from "./endpoints/s3Client.js";

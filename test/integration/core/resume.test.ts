@@ -26,7 +26,7 @@ describe("copyObject resume", () => {
   async function runUntilParts(key: string, parts: number, overrides: TransferSettings = {}, etag?: string): Promise<TransferOutcome> {
     const deadline = new AbortController();
     return copyObject(
-      bed.context({ signal: deadline.signal, onProgress: (event) => event.partsDone >= parts && deadline.abort() }),
+      bed.context({ pause: deadline.signal, onProgress: (event) => event.partsDone >= parts && deadline.abort() }),
       request(key, etag),
       { ...settings, ...overrides },
     );

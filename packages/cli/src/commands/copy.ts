@@ -137,7 +137,7 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
       {
         source: sourceClient,
         destination: destinationClient,
-        signal: interrupt.signal,
+        pause: interrupt.signal,
         onProgress: (event) => {
           reported += event.bytes;
           progress.onProgress(event);

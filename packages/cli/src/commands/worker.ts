@@ -58,16 +58,16 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
   };
   const setup = await setUpWorker(env, { logger, metrics: counters });
   const concurrency = positiveInteger(values.concurrency, "--concurrency", setup.environment.fileConcurrency);
-  const shutdown = new AbortController();
-  const hardStop = new AbortController();
-  setMaxListeners(0, shutdown.signal);
-  setMaxListeners(0, hardStop.signal);
+  const pause = new AbortController();
+  const cancel = new AbortController();
+  setMaxListeners(0, pause.signal);
+  setMaxListeners(0, cancel.signal);
   const graceMs = positiveInteger(values.grace, "--grace", GRACE_SECONDS) * 1000;
   const stop = () => {
-    if (shutdown.signal.aborted) return hardStop.abort();
+    if (pause.signal.aborted) return cancel.abort();
     logger.warn("Stopping: no new objects or parts; parts in flight may finish", { graceSeconds: graceMs / 1000 });
-    shutdown.abort();
-    setTimeout(() => hardStop.abort(), graceMs).unref();
+    pause.abort();
+    setTimeout(() => cancel.abort(), graceMs).unref();
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
@@ -81,8 +81,8 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
   const report = await runClusterWorker({
     setup,
     concurrency,
-    shutdown: shutdown.signal,
-    hardStop: hardStop.signal,
+    pause: pause.signal,
+    cancel: cancel.signal,
     visibilityTimeoutSeconds: positiveInteger(values["visibility-timeout"], "--visibility-timeout", DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
     ...(idle === undefined ? {} : { idleExitMs: positiveInteger(idle, "--exit-when-idle", 1) * 1000 }),
   });
@@ -91,5 +91,5 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   logger.info("Cluster worker stopped", { ...report });
-  return shutdown.signal.aborted ? 3 : 0;
+  return pause.signal.aborted ? 3 : 0;
 }

@@ -19,11 +19,11 @@ export interface ClusterOptions {
    * leaves its object to the next worker within this time. @default 30
    */
   readonly visibilityTimeoutSeconds?: number;
-  /** Stops receiving; transfers start no new parts and their messages continue elsewhere. */
-  readonly shutdown: AbortSignal;
-  /** Cancels parts still uploading after a shutdown (the grace period is over). */
-  readonly hardStop?: AbortSignal;
-  /** Return once the queue stays empty this long (for batch runs and tests); absent: run until shutdown. */
+  /** Stops receiving; transfers start no new parts, pause, and their messages continue elsewhere. */
+  readonly pause: AbortSignal;
+  /** Cancels parts still uploading after a pause (the grace period is over). */
+  readonly cancel?: AbortSignal;
+  /** Return once the queue stays empty this long (for batch runs and tests); absent: run until paused. */
   readonly idleExitMs?: number;
 }
 
@@ -45,9 +45,9 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
   const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
   const report: ClusterReport = { received: 0, succeeded: 0, failed: 0 };
   const active = new Set<Promise<void>>();
-  setMaxListeners(0, options.shutdown);
+  setMaxListeners(0, options.pause);
   let idleSince = Date.now();
-  while (!options.shutdown.aborted) {
+  while (!options.pause.aborted) {
     if (active.size >= options.concurrency) {
       await Promise.race(active);
       continue;
@@ -66,7 +66,7 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
         MessageSystemAttributeNames: ["ApproximateReceiveCount"],
       }),
     );
-    if (options.shutdown.aborted) {
+    if (options.pause.aborted) {
       await releaseMessages(options, answer.Messages ?? []);
       break;
     }
@@ -151,8 +151,8 @@ async function handle(
   try {
     const action = await decideMessage(setup.worker, message, {
       leaseUntil: () => visibleUntil,
-      pause: options.shutdown,
-      ...(options.hardStop === undefined ? {} : { abort: options.hardStop }),
+      pause: options.pause,
+      ...(options.cancel === undefined ? {} : { cancel: options.cancel }),
       onLease: (taken) => {
         lease = taken;
       },

@@ -26,7 +26,7 @@ export interface BatchSettings {
   /** Epoch ms at which transfers start no new parts (the Lambda deadline minus a safety margin). */
   readonly pauseAt: number;
   /** Epoch ms at which parts still uploading are cancelled; until then they finish. @default pauseAt */
-  readonly abortAt?: number;
+  readonly cancelAt?: number;
   /**
    * Epoch ms the invocation ends (its deadline): the ledger leases it takes last that long, so a
    * crashed invocation's objects are free again before its messages become visible.
@@ -39,12 +39,12 @@ export interface BatchSettings {
  * its own, and a partial batch response so one bad message never fails the others.
  */
 export async function handleSqsBatch(records: readonly SqsEventRecord[], settings: BatchSettings): Promise<BatchResponse> {
-  const deadline = new AbortController();
-  const hardDeadline = new AbortController();
-  setMaxListeners(0, deadline.signal);
-  setMaxListeners(0, hardDeadline.signal);
-  const timer = setTimeout(() => deadline.abort(), Math.max(0, settings.pauseAt - Date.now()));
-  const hardTimer = setTimeout(() => hardDeadline.abort(), Math.max(0, (settings.abortAt ?? settings.pauseAt) - Date.now()));
+  const pause = new AbortController();
+  const cancel = new AbortController();
+  setMaxListeners(0, pause.signal);
+  setMaxListeners(0, cancel.signal);
+  const pauseTimer = setTimeout(() => pause.abort(), Math.max(0, settings.pauseAt - Date.now()));
+  const cancelTimer = setTimeout(() => cancel.abort(), Math.max(0, (settings.cancelAt ?? settings.pauseAt) - Date.now()));
   const failures: BatchResponse["batchItemFailures"] = [];
   try {
     await mapConcurrent(records, settings.fileConcurrency, async (record) => {
@@ -57,8 +57,8 @@ export async function handleSqsBatch(records: readonly SqsEventRecord[], setting
       try {
         const action = await decideMessage(settings.worker, message, {
           leaseUntil: () => settings.leaseUntil,
-          pause: deadline.signal,
-          abort: hardDeadline.signal,
+          pause: pause.signal,
+          cancel: cancel.signal,
         });
         if ((await settleMessage(settings.queues, message, action, "lambda")) === "failed")
           failures.push({ itemIdentifier: record.messageId });
@@ -71,8 +71,8 @@ export async function handleSqsBatch(records: readonly SqsEventRecord[], setting
       }
     });
   } finally {
-    clearTimeout(timer);
-    clearTimeout(hardTimer);
+    clearTimeout(pauseTimer);
+    clearTimeout(cancelTimer);
   }
   return { batchItemFailures: failures };
 }

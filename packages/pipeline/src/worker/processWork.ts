@@ -7,6 +7,7 @@ import {
   type MigrationError,
   type ProgressListener,
   RefusedWorkError,
+  type StopSignals,
   sourceKeyExists,
   type TransferLogger,
   type TransferOutcome,
@@ -37,8 +38,12 @@ export interface WorkerContext {
   readonly now?: () => Date;
 }
 
-/** The delivery a piece of work came in: what its lease is bound to, and when it must stop. */
-export interface Attempt {
+/**
+ * The delivery a piece of work came in: what its lease is bound to, and when it must stop
+ * (`pause`: no new part starts and the transfer pauses, a continuation follows; `cancel`: parts
+ * still uploading are cancelled too).
+ */
+export interface Attempt extends StopSignals {
   /** The queue message's id (stable across its redeliveries). */
   readonly messageId: string;
   /**
@@ -47,10 +52,6 @@ export interface Attempt {
    * invocation's deadline).
    */
   readonly leaseUntil: () => number;
-  /** When it fires, no new part starts and the transfer pauses (a continuation follows). */
-  readonly pause?: AbortSignal;
-  /** When it fires, parts still uploading are cancelled too. */
-  readonly abort?: AbortSignal;
   /** Receives the lease once taken, so the caller can renew it while the copy runs. */
   readonly onLease?: (lease: ObjectLease) => void;
 }
@@ -198,7 +199,7 @@ async function copyUnderLease(
   lease: ObjectLease,
 ): Promise<TransferOutcome> {
   const pause = anySignal(attempt.pause, lease.lost);
-  const abort = anySignal(attempt.abort, lease.lost);
+  const cancel = anySignal(attempt.cancel, lease.lost);
   const readVersion = context.getObjectWithVersionId && identity.srcVersionId !== undefined ? { versionId: identity.srcVersionId } : {};
   return copyObject(
     {
@@ -207,8 +208,8 @@ async function copyUnderLease(
       ...(context.logger === undefined ? {} : { logger: context.logger }),
       ...(context.metrics === undefined ? {} : { metrics: context.metrics }),
       ...(context.onProgress === undefined ? {} : { onProgress: context.onProgress }),
-      ...(pause === undefined ? {} : { signal: pause }),
-      ...(abort === undefined ? {} : { abortSignal: abort }),
+      ...(pause === undefined ? {} : { pause }),
+      ...(cancel === undefined ? {} : { cancel }),
     },
     {
       source: { bucket: identity.srcBucket, key: identity.srcKey, size: identity.size, etag: identity.srcEtag, ...readVersion },

@@ -16,7 +16,7 @@ import type { CopyRequest, TransferContext, TransferOutcome, TransferSettings } 
  *
  * @example
  * const outcome = await copyObject(
- *   { source: sourceClient, destination: destinationClient, signal: AbortSignal.timeout(840_000) },
+ *   { source: sourceClient, destination: destinationClient, pause: AbortSignal.timeout(840_000) },
  *   { source: { bucket: "src", key: "a/b.bin", size: 123 }, destination: { bucket: "dst", key: "a/b.bin" } },
  * );
  * if (outcome.status === "paused") requeueSoon();
@@ -29,12 +29,12 @@ export async function copyObject(
   const resolved = resolveSettings(settings);
   const started = Date.now();
   try {
-    if (context.signal?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
+    if (context.pause?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
     if (request.source.size !== undefined && request.source.size <= resolved.smallObjectThreshold) {
       const outcome = await copySmallObject(context, request, resolved);
       if (outcome !== TOO_LARGE_FOR_SINGLE_PUT) return outcome;
     }
-    const source = await headSource(context.source, request.source, context.signal);
+    const source = await headSource(context.source, request.source, context.pause);
     if (source.size <= resolved.smallObjectThreshold) {
       const outcome = await copySmallObject(context, { ...request, source: { ...request.source, etag: source.etag } }, resolved);
       if (outcome !== TOO_LARGE_FOR_SINGLE_PUT) return outcome;
@@ -42,7 +42,7 @@ export async function copyObject(
     }
     return await copyMultipart(context, request, resolved, source);
   } catch (thrown) {
-    if (context.signal?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
+    if (context.pause?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
     const error = classifyError(thrown, { side: "source", operation: "copy", bucket: request.source.bucket, key: request.source.key });
     context.logger?.warn("Transfer failed", {
       key: request.source.key,

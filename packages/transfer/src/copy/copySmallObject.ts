@@ -23,7 +23,7 @@ export async function copySmallObject(
   settings: ResolvedSettings,
 ): Promise<DoneOutcome | typeof TOO_LARGE_FOR_SINGLE_PUT> {
   const { source, destination } = request;
-  const signal = context.signal;
+  const signal = context.pause;
   const sendOptions = signal === undefined ? {} : { abortSignal: signal };
   const readContext = { side: "source", operation: "GetObject", bucket: source.bucket, key: source.key } as const;
   const writeContext = { side: "destination", operation: "PutObject", bucket: destination.bucket, key: destination.key } as const;

@@ -49,20 +49,28 @@ export interface TransferSettings {
   readonly retry?: RetryOverrides;
 }
 
-/** The clients and listeners a transfer runs with. */
-export interface TransferContext {
+/**
+ * The two ways to stop work, by the same two names everywhere (a copy, a batch, a cluster
+ * worker): `pause` lets what is in flight finish and leaves the rest resumable; `cancel` cuts
+ * what is in flight too.
+ */
+export interface StopSignals {
+  /**
+   * When it fires, no new part starts and the outcome is `paused`; parts already uploading finish
+   * (so nothing is lost) unless `cancel` fires too.
+   */
+  readonly pause?: AbortSignal;
+  /** When it fires, requests in flight are cancelled at once; absent, `pause` does that too. */
+  readonly cancel?: AbortSignal;
+}
+
+/** The clients and listeners a transfer runs with, and its stop signals. */
+export interface TransferContext extends StopSignals {
   readonly source: S3Client;
   readonly destination: S3Client;
   readonly logger?: TransferLogger;
   readonly metrics?: TransferMetrics;
   readonly onProgress?: ProgressListener;
-  /**
-   * When it fires, no new part starts and the outcome is `paused`; parts already uploading finish
-   * (so nothing is lost) unless `abortSignal` fires too.
-   */
-  readonly signal?: AbortSignal;
-  /** Cancels requests in flight at once; absent, `signal` does. */
-  readonly abortSignal?: AbortSignal;
 }
 
 /**

@@ -24,7 +24,7 @@ import { abortUpload, listAllParts, listUploadsForKey, type StoredPart } from ".
  * 3. streams only the missing parts, each sent with Content-MD5 and its ETag checked;
  * 4. reads the part list back from the destination, checks it covers the plan (and reproduces the
  *    source ETag when the layouts match), and completes the upload from that list.
- * Returns `paused` when the context's signal fires; the next run resumes.
+ * Returns `paused` when the context's `pause` fires; the next run resumes.
  */
 export async function copyMultipart(
   context: TransferContext,
@@ -33,7 +33,7 @@ export async function copyMultipart(
   source: SourceObject,
 ): Promise<DoneOutcome | PausedOutcome> {
   const { destination } = request;
-  const signal = context.signal;
+  const pause = context.pause;
   const writeContext = (operation: string): ErrorContext => ({
     side: "destination",
     operation,
@@ -49,11 +49,11 @@ export async function copyMultipart(
     return manifest !== undefined && manifest.etag === manifestEtag(source, plan);
   };
 
-  const open = await listUploadsForKey(context.destination, destination.bucket, destination.key, signal);
+  const open = await listUploadsForKey(context.destination, destination.bucket, destination.key, pause);
   const withParts = await Promise.all(
     open.map(async (upload) => ({
       ...upload,
-      parts: await listAllParts(context.destination, destination.bucket, destination.key, upload.uploadId, signal),
+      parts: await listAllParts(context.destination, destination.bucket, destination.key, upload.uploadId, pause),
     })),
   );
   const choice = chooseUpload(source.size, withParts, freshPlan, isBound);
@@ -90,8 +90,8 @@ export async function copyMultipart(
       readStreams: settings.readStreams,
       buffers,
       retry: retryPolicy("transfer", settings.retry),
-      ...(signal === undefined ? {} : { signal }),
-      ...(context.abortSignal === undefined ? {} : { abortSignal: context.abortSignal }),
+      ...(pause === undefined ? {} : { pause }),
+      ...(context.cancel === undefined ? {} : { cancel: context.cancel }),
     },
     {
       openRead: async (start, end, readSignal) => {
@@ -145,7 +145,7 @@ export async function copyMultipart(
     },
   ).catch(abortOnSourceLoss);
 
-  if (signal?.aborted && partsDone < plan.partCount) return { status: "paused", uploadId, partCount: plan.partCount, partsDone, bytesDone };
+  if (pause?.aborted && partsDone < plan.partCount) return { status: "paused", uploadId, partCount: plan.partCount, partsDone, bytesDone };
 
   const parts = await verifiedPartList(context, request, uploadId, plan, sentMd5);
   const expectedEtag = compositeEtag(parts.map((part) => part.etag));
@@ -161,10 +161,10 @@ export async function copyMultipart(
   // Completing must not be cut by the soft deadline, only by a hard abort. S3 answers it with an
   // occasional 500 that a pause cures: retried with backoff on top of the SDK's quick retries.
   const completed = await withRetry(
-    () => completeUpload(context.destination, destination, uploadId, parts, etagsAreMd5 ? expectedEtag : undefined, context.abortSignal),
+    () => completeUpload(context.destination, destination, uploadId, parts, etagsAreMd5 ? expectedEtag : undefined, context.cancel),
     (error) => classifyError(error, writeContext("CompleteMultipartUpload")),
     retryPolicy("completion", settings.retry),
-    context.abortSignal,
+    context.cancel,
   );
   const destinationEtag = completed.etag;
   if (etagsAreMd5 && destinationEtag !== expectedEtag) {
@@ -196,7 +196,7 @@ async function matchSourceLayout(
   source: SourceObject,
 ): Promise<PartPlan | undefined> {
   if (!settings.matchSourceParts || source.multipartPartCount === undefined) return undefined;
-  const firstPartSize = await sourceFirstPartSize(context.source, source, context.signal);
+  const firstPartSize = await sourceFirstPartSize(context.source, source, context.pause);
   if (firstPartSize === undefined) return undefined;
   const plan = planWithPartSize(source.size, firstPartSize);
   return plan?.partCount === source.multipartPartCount ? plan : undefined;
@@ -230,7 +230,7 @@ async function createUpload(
   plan: PartPlan,
 ): Promise<string> {
   const { destination } = request;
-  const tagging = settings.copyTags ? await readSourceTagging(context.source, source, context.signal) : undefined;
+  const tagging = settings.copyTags ? await readSourceTagging(context.source, source, context.pause) : undefined;
   const created = await context.destination
     .send(
       new CreateMultipartUploadCommand({
@@ -268,7 +268,7 @@ async function createUpload(
       (error) =>
         classifyError(error, { side: "destination", operation: "UploadPart(manifest)", bucket: destination.bucket, key: destination.key }),
       retryPolicy("transfer", settings.retry),
-      context.signal,
+      context.pause,
     );
   }
   context.logger?.debug("Created upload", { key: destination.key, uploadId, partSize: plan.partSize, partCount: plan.partCount });
@@ -287,7 +287,7 @@ async function verifiedPartList(
   sentMd5: ReadonlyMap<number, string>,
 ): Promise<StoredPart[]> {
   const { bucket, key } = request.destination;
-  const parts = (await listAllParts(context.destination, bucket, key, uploadId, context.abortSignal)).filter(
+  const parts = (await listAllParts(context.destination, bucket, key, uploadId, context.cancel)).filter(
     (part) => part.partNumber <= plan.partCount && (hasManifestSlot(plan) ? part.partNumber !== MANIFEST_PART_NUMBER : true),
   );
   const problems: string[] = [];

@@ -4,6 +4,7 @@ import { type PartPlan, partRange } from "../../plan/partPlan.js";
 import { type RetryPolicy, withRetry } from "../../retry.js";
 import { BufferPool } from "../bufferPool.js";
 import { ByteStreamReader, type HashedBytes } from "../byteStreamReader.js";
+import type { StopSignals } from "../types.js";
 
 /** What the pump needs from the outside world; both functions throw classified errors. */
 export interface PartPumpIo {
@@ -18,7 +19,7 @@ export interface PartPumpIo {
 }
 
 /** How many parts, streams and buffers. */
-export interface PartPumpOptions {
+export interface PartPumpOptions extends StopSignals {
   readonly plan: PartPlan;
   /** Part numbers still to send, ascending. */
   readonly missing: readonly number[];
@@ -27,10 +28,6 @@ export interface PartPumpOptions {
   /** Part buffers in memory at once (being read or uploaded). */
   readonly buffers: number;
   readonly retry: RetryPolicy;
-  /** Stops the pump: no new part starts, parts in flight are cancelled. */
-  readonly signal?: AbortSignal;
-  /** Cancels uploads in flight; absent, `signal` does (no drain). */
-  readonly abortSignal?: AbortSignal;
 }
 
 /**
@@ -38,13 +35,13 @@ export interface PartPumpOptions {
  * `readStreams` lanes of neighbouring parts; each lane streams its run with one ranged GET
  * (reopened only after an error or a gap), slices it into parts and hands each to an upload while
  * it reads on. A shared semaphore caps the part buffers in memory. The first error that retries do
- * not cure stops every lane and is thrown. When `signal` fires no new part starts and the pump
- * returns once the uploads in flight end: they finish (a drain) unless `abortSignal` cancels them.
+ * not cure stops every lane and is thrown. When `pause` fires no new part starts and the pump
+ * returns once the uploads in flight end: they finish (a drain) unless `cancel` cuts them.
  */
 export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promise<void> {
   const failure = new AbortController();
-  const signal = options.signal === undefined ? failure.signal : AbortSignal.any([options.signal, failure.signal]);
-  const hard = options.abortSignal ?? options.signal;
+  const signal = options.pause === undefined ? failure.signal : AbortSignal.any([options.pause, failure.signal]);
+  const hard = options.cancel ?? options.pause;
   const uploadSignal = hard === undefined ? failure.signal : AbortSignal.any([hard, failure.signal]);
   // Every request in flight listens on these signals; thousands of parts are expected, not a leak.
   setMaxListeners(0, signal);
@@ -62,7 +59,7 @@ export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promi
   );
   await Promise.all(lanes);
   await Promise.all(uploads);
-  if (firstError !== undefined && !options.signal?.aborted) throw firstError;
+  if (firstError !== undefined && !options.pause?.aborted) throw firstError;
 }
 
 async function runLane(
