@@ -63,19 +63,24 @@ export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
   await sleep(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
 }
 
+/** How {@link withRetry} retries. */
+export interface RetryOptions {
+  /** Turns whatever was thrown into a {@link MigrationError}, whose `retryable` decides. */
+  readonly classify: (error: unknown) => MigrationError;
+  readonly policy: RetryPolicy;
+  /** When it fires, no further attempt starts (and a wait ends). */
+  readonly signal?: AbortSignal;
+  /** Called before each wait, e.g. to log or count the retry. */
+  readonly onRetry?: (error: MigrationError, attemptNumber: number, delayMs: number) => void;
+}
+
 /**
  * Runs `attempt` until it succeeds, it throws a non-retryable error, attempts run out, or the
  * signal fires, waiting {@link backoffDelayMs} between attempts.
- *
- * @param classify turns whatever was thrown into a {@link MigrationError}.
- * @param onRetry called before each wait, e.g. to log or count the retry.
  */
 export async function withRetry<T>(
   attempt: (attemptNumber: number) => Promise<T>,
-  classify: (error: unknown) => MigrationError,
-  policy: RetryPolicy,
-  signal?: AbortSignal,
-  onRetry?: (error: MigrationError, attemptNumber: number, delayMs: number) => void,
+  { classify, policy, signal, onRetry }: RetryOptions,
 ): Promise<T> {
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {

@@ -34,10 +34,10 @@ describe("the retry policy", () => {
       return "ok";
     };
     const classify = () => new TransientError("throttled");
-    await expect(withRetry(flaky, classify, policy)).resolves.toBe("ok");
+    await expect(withRetry(flaky, { classify, policy })).resolves.toBe("ok");
     expect(calls).toBe(3);
     calls = 0;
-    await expect(withRetry(flaky, classify, { ...policy, maxAttempts: 2 })).rejects.toThrow("throttled");
+    await expect(withRetry(flaky, { classify, policy: { ...policy, maxAttempts: 2 } })).rejects.toThrow("throttled");
     expect(calls).toBe(2);
   });
 });

@@ -109,12 +109,14 @@ export async function copySmallObject(
         abortedUploads: [],
       } satisfies DoneOutcome;
     },
-    classify,
-    retryPolicy("transfer", settings.retry),
-    signal,
-    (error, attempt, delayMs) => {
-      context.logger?.warn("Retrying small object", { key: source.key, attempt, delayMs, error: error.message });
-      context.metrics?.addMetric("Retries", "Count", 1);
+    {
+      classify,
+      policy: retryPolicy("transfer", settings.retry),
+      ...(signal === undefined ? {} : { signal }),
+      onRetry: (error, attempt, delayMs) => {
+        context.logger?.warn("Retrying small object", { key: source.key, attempt, delayMs, error: error.message });
+        context.metrics?.addMetric("Retries", "Count", 1);
+      },
     },
   );
 }

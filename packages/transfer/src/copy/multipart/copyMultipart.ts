@@ -17,13 +17,13 @@ import { hasManifestSlot, MANIFEST_PART_NUMBER, manifestEtag, manifestFor } from
 import { abortUpload, listAllParts, listUploadsForKey, type StoredPart } from "./uploads.js";
 
 /**
- * Copies a large object as a multipart upload that survives crashes and deadlines:
- * 1. plans the parts (the source's own part size when it is multipart, so the ETags match);
- * 2. resumes the open upload for the key that is bound to this source version (see
- *    `uploadManifest.ts`) and aborts every other one;
- * 3. streams only the missing parts, each sent with Content-MD5 and its ETag checked;
- * 4. reads the part list back from the destination, checks it covers the plan (and reproduces the
- *    source ETag when the layouts match), and completes the upload from that list.
+ * Copies a large object as a multipart upload that survives crashes and deadlines, in three steps:
+ * 1. `openUpload` plans the parts (the source's own part size when it is multipart, so the ETags
+ *    match), resumes the open upload for the key that is bound to this source version (see
+ *    `uploadManifest.ts`) or starts one, and aborts every other;
+ * 2. `sendMissingParts` streams only the parts it lacks, each sent with Content-MD5 and its ETag checked;
+ * 3. `completeVerified` reads the part list back from the destination, checks it covers the plan
+ *    (and reproduces the source ETag when the layouts match), and completes the upload from it.
  * Returns `paused` when the context's `pause` fires; the next run resumes.
  */
 export async function copyMultipart(
@@ -32,15 +32,39 @@ export async function copyMultipart(
   settings: ResolvedSettings,
   source: SourceObject,
 ): Promise<DoneOutcome | PausedOutcome> {
-  const { destination } = request;
-  const pause = context.pause;
-  const writeContext = (operation: string): ErrorContext => ({
-    side: "destination",
-    operation,
-    bucket: destination.bucket,
-    key: destination.key,
-  });
+  const upload = await openUpload(context, request, settings, source);
+  const sent = await sendMissingParts(context, request, settings, source, upload);
+  if (context.pause?.aborted && sent.partsDone < upload.plan.partCount)
+    return {
+      status: "paused",
+      uploadId: upload.uploadId,
+      partCount: upload.plan.partCount,
+      partsDone: sent.partsDone,
+      bytesDone: sent.bytesDone,
+    };
+  return completeVerified(context, request, settings, source, upload, sent.md5ByPart);
+}
 
+/** The upload a copy writes to: resumed or new, with its plan and the parts it holds already. */
+interface OpenUpload {
+  readonly uploadId: string;
+  readonly plan: PartPlan;
+  /** Part buffers the copy may hold (checked against the memory budget before anything is written). */
+  readonly buffers: number;
+  /** The source's own part layout, when the copy can reproduce its ETag. */
+  readonly sourceLayout: PartPlan | undefined;
+  readonly stored: ReadonlyMap<number, StoredPart>;
+  readonly superseded: readonly string[];
+}
+
+/** Step 1: plans the parts, resumes the upload bound to this source version or starts one, and aborts every other. */
+async function openUpload(
+  context: TransferContext,
+  request: CopyRequest,
+  settings: ResolvedSettings,
+  source: SourceObject,
+): Promise<OpenUpload> {
+  const { destination } = request;
   const sourceLayout = await matchSourceLayout(context, settings, source);
   const freshPlan = sourceLayout ?? planForNewUpload(source.size, settings.partSize);
   const isBound = (upload: UploadWithParts, plan: PartPlan): boolean => {
@@ -49,11 +73,11 @@ export async function copyMultipart(
     return manifest !== undefined && manifest.etag === manifestEtag(source, plan);
   };
 
-  const open = await listUploadsForKey(context.destination, destination.bucket, destination.key, pause);
+  const open = await listUploadsForKey(context.destination, destination.bucket, destination.key, context.pause);
   const withParts = await Promise.all(
     open.map(async (upload) => ({
       ...upload,
-      parts: await listAllParts(context.destination, destination.bucket, destination.key, upload.uploadId, pause),
+      parts: await listAllParts(context.destination, destination.bucket, destination.key, upload.uploadId, context.pause),
     })),
   );
   const choice = chooseUpload(source.size, withParts, freshPlan, isBound);
@@ -71,10 +95,36 @@ export async function copyMultipart(
     context.logger?.info("Resuming upload", { key: destination.key, uploadId, partsResumed: stored.size, partCount: plan.partCount });
     context.metrics?.addMetric("PartsResumed", "Count", stored.size);
   }
+  return { uploadId, plan, buffers, sourceLayout, stored, superseded: choice.supersede };
+}
+
+/** What step 2 sent: the MD5 of every part it stored, and the parts and bytes done counting those resumed. */
+interface SentParts {
+  readonly md5ByPart: ReadonlyMap<number, string>;
+  readonly partsDone: number;
+  readonly bytesDone: number;
+}
+
+/** Step 2: streams the parts the upload lacks, each with Content-MD5 and its stored ETag checked. */
+async function sendMissingParts(
+  context: TransferContext,
+  request: CopyRequest,
+  settings: ResolvedSettings,
+  source: SourceObject,
+  upload: OpenUpload,
+): Promise<SentParts> {
+  const { destination } = request;
+  const { plan, uploadId, stored } = upload;
   const missing = Array.from({ length: plan.partCount }, (_, index) => index + 1).filter((partNumber) => !stored.has(partNumber));
-  const sentMd5 = new Map<number, string>();
+  const md5ByPart = new Map<number, string>();
   let partsDone = stored.size;
   let bytesDone = [...stored.values()].reduce((sum, part) => sum + part.size, 0);
+  const writeContext = (operation: string): ErrorContext => ({
+    side: "destination",
+    operation,
+    bucket: destination.bucket,
+    key: destination.key,
+  });
   const abortOnSourceLoss = async (error: unknown): Promise<never> => {
     const classified = classifyError(error, writeContext("UploadPart"));
     if (!classified.retryable && classified.side === "source") {
@@ -88,9 +138,9 @@ export async function copyMultipart(
       plan,
       missing,
       readStreams: settings.readStreams,
-      buffers,
+      buffers: upload.buffers,
       retry: retryPolicy("transfer", settings.retry),
-      ...(pause === undefined ? {} : { pause }),
+      ...(context.pause === undefined ? {} : { pause: context.pause }),
       ...(context.cancel === undefined ? {} : { cancel: context.cancel }),
     },
     {
@@ -129,7 +179,7 @@ export async function copyMultipart(
             { side: "destination" },
           );
         }
-        sentMd5.set(partNumber, data.md5Hex);
+        md5ByPart.set(partNumber, data.md5Hex);
         partsDone++;
         bytesDone += data.bytes.length;
         context.metrics?.addMetric("BytesWritten", "Bytes", data.bytes.length);
@@ -144,10 +194,24 @@ export async function copyMultipart(
       onBytesRead: (count) => context.metrics?.addMetric("BytesRead", "Bytes", count),
     },
   ).catch(abortOnSourceLoss);
+  return { md5ByPart, partsDone, bytesDone };
+}
 
-  if (pause?.aborted && partsDone < plan.partCount) return { status: "paused", uploadId, partCount: plan.partCount, partsDone, bytesDone };
-
-  const parts = await verifiedPartList(context, request, uploadId, plan, sentMd5);
+/**
+ * Step 3: reads the part list back from the destination, checks it covers the plan (and
+ * reproduces the source ETag when the layouts match), and completes the upload from that list.
+ */
+async function completeVerified(
+  context: TransferContext,
+  request: CopyRequest,
+  settings: ResolvedSettings,
+  source: SourceObject,
+  upload: OpenUpload,
+  md5ByPart: ReadonlyMap<number, string>,
+): Promise<DoneOutcome> {
+  const { destination } = request;
+  const { plan, uploadId, sourceLayout } = upload;
+  const parts = await verifiedPartList(context, request, uploadId, plan, md5ByPart);
   const expectedEtag = compositeEtag(parts.map((part) => part.etag));
   const layoutMatches = sourceLayout !== undefined && plan.partSize === sourceLayout.partSize && plan.partCount === sourceLayout.partCount;
   const etagsAreMd5 = parts.every((part) => /^[0-9a-f]{32}$/.test(part.etag));
@@ -162,9 +226,17 @@ export async function copyMultipart(
   // occasional 500 that a pause cures: retried with backoff on top of the SDK's quick retries.
   const completed = await withRetry(
     () => completeUpload(context.destination, destination, uploadId, parts, etagsAreMd5 ? expectedEtag : undefined, context.cancel),
-    (error) => classifyError(error, writeContext("CompleteMultipartUpload")),
-    retryPolicy("completion", settings.retry),
-    context.cancel,
+    {
+      classify: (error) =>
+        classifyError(error, {
+          side: "destination",
+          operation: "CompleteMultipartUpload",
+          bucket: destination.bucket,
+          key: destination.key,
+        }),
+      policy: retryPolicy("completion", settings.retry),
+      ...(context.cancel === undefined ? {} : { signal: context.cancel }),
+    },
   );
   const destinationEtag = completed.etag;
   if (etagsAreMd5 && destinationEtag !== expectedEtag) {
@@ -178,14 +250,14 @@ export async function copyMultipart(
     mode: "multipart",
     bytes: source.size,
     partCount: plan.partCount,
-    partsUploaded: sentMd5.size,
-    partsResumed: stored.size,
+    partsUploaded: md5ByPart.size,
+    partsResumed: upload.stored.size,
     verification: layoutMatches && etagsAreMd5 ? "source-etag" : "part-checksums",
     sourceEtag: source.etag,
     ...(source.versionId === undefined ? {} : { sourceVersionId: source.versionId }),
     destinationEtag,
     ...(completed.versionId === undefined ? {} : { destinationVersionId: completed.versionId }),
-    abortedUploads: choice.supersede,
+    abortedUploads: [...upload.superseded],
   };
 }
 
@@ -265,10 +337,17 @@ async function createUpload(
             ContentMD5: manifest.md5Base64,
           }),
         ),
-      (error) =>
-        classifyError(error, { side: "destination", operation: "UploadPart(manifest)", bucket: destination.bucket, key: destination.key }),
-      retryPolicy("transfer", settings.retry),
-      context.pause,
+      {
+        classify: (error) =>
+          classifyError(error, {
+            side: "destination",
+            operation: "UploadPart(manifest)",
+            bucket: destination.bucket,
+            key: destination.key,
+          }),
+        policy: retryPolicy("transfer", settings.retry),
+        ...(context.pause === undefined ? {} : { signal: context.pause }),
+      },
     );
   }
   context.logger?.debug("Created upload", { key: destination.key, uploadId, partSize: plan.partSize, partCount: plan.partCount });

@@ -102,23 +102,19 @@ async function runLane(
               throw error;
             }
           },
-          io.classifyRead,
-          options.retry,
-          signal,
-          io.onRetry,
+          { classify: io.classifyRead, policy: options.retry, signal, onRetry: io.onRetry },
         );
       } catch (error) {
         buffers.release(buffer);
         throw error;
       }
       track(
-        withRetry(
-          () => io.uploadPart(partNumber, data, options.uploadSignal),
-          io.classifyWrite,
-          options.retry,
-          options.uploadSignal,
-          io.onRetry,
-        ).finally(() => buffers.release(buffer)),
+        withRetry(() => io.uploadPart(partNumber, data, options.uploadSignal), {
+          classify: io.classifyWrite,
+          policy: options.retry,
+          signal: options.uploadSignal,
+          onRetry: io.onRetry,
+        }).finally(() => buffers.release(buffer)),
       );
     }
   } finally {
