@@ -185,13 +185,13 @@ variable "part_size_mib" {
 }
 
 variable "small_object_threshold_mib" {
-  description = "Objects up to this size go in one PUT instead of a multipart upload, 1 to 5120 MiB (default 8)."
+  description = "Objects up to this size go in one PUT instead of a multipart upload, 0 to 5120 MiB, whole (default 8; 0: only empty objects)."
   type        = number
   default     = 8
 
   validation {
-    condition     = var.small_object_threshold_mib >= 1 && var.small_object_threshold_mib <= 5120
-    error_message = "Expected `small_object_threshold_mib` to be a number from 1 to 5120."
+    condition     = var.small_object_threshold_mib >= 0 && var.small_object_threshold_mib <= 5120 && floor(var.small_object_threshold_mib) == var.small_object_threshold_mib
+    error_message = "Expected `small_object_threshold_mib` to be a whole number from 0 to 5120."
   }
 }
 
@@ -279,8 +279,8 @@ variable "deadline_margin_seconds" {
   default     = 60
 
   validation {
-    condition     = var.deadline_margin_seconds >= 5 && var.deadline_margin_seconds <= 600
-    error_message = "Expected `deadline_margin_seconds` to be a number from 5 to 600."
+    condition     = var.deadline_margin_seconds >= 5 && var.deadline_margin_seconds <= 600 && floor(var.deadline_margin_seconds) == var.deadline_margin_seconds
+    error_message = "Expected `deadline_margin_seconds` to be a whole number from 5 to 600."
   }
 }
 

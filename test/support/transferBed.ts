@@ -1,5 +1,5 @@
 /**
- * A source bucket and a destination bucket on the two moto servers, with core's own clients for
+ * A source bucket and a destination bucket on the two moto servers, with the transfer library's own clients for
  * the transfer (optionally behind fault proxies) and plain clients for seeding and checking.
  */
 import { randomBytes } from "node:crypto";

@@ -17,6 +17,14 @@ function terraformDefault(variables: string, name: string): unknown {
   return value === "null" ? undefined : JSON.parse(value);
 }
 
+/** The bounds a variable's validation checks: `var.x >= min && var.x <= max`, and whether it checks `floor(var.x) == var.x`. */
+function terraformValidation(variables: string, name: string): { min: number; max: number; whole: boolean } {
+  const block = new RegExp(`variable "${name}" \\{([\\s\\S]*?)\\n\\}`).exec(variables)?.[1] ?? "";
+  const condition = /condition\s*=\s*(.+)/.exec(block)?.[1] ?? "";
+  const bound = (operator: string) => Number(new RegExp(`var\\.${name} ${operator} (\\d+)`).exec(condition)?.[1]);
+  return { min: bound(">="), max: bound("<="), whole: condition.includes(`floor(var.${name}) == var.${name}`) };
+}
+
 /** The cells of docs/configuration.md's row for an environment variable. */
 function docRow(doc: string, env: string): string[] {
   const row = doc.split("\n").find((line) => line.startsWith("|") && line.split("|")[1]?.includes(`\`${env}\``));
@@ -60,6 +68,15 @@ describe("the settings table (config/settings.ts) is the one home of every defau
       else expect(why, `${name}: Terraform deploys another default; say why`).toMatch(/.{20}/);
       // and Terraform passes it to the functions under the same name
       expect(main, name).toMatch(new RegExp(`\\n\\s*${setting.env}\\s*=`));
+      // within the code's bounds, whole numbers, narrower only where the table says why
+      if (setting.kind === "number") {
+        const bounds = "terraformBounds" in setting ? setting.terraformBounds : undefined;
+        expect(terraformValidation(variables, setting.terraform.variable), name).toEqual({
+          min: bounds?.min ?? setting.min,
+          max: bounds?.max ?? setting.max,
+          whole: true,
+        });
+      }
     }
   });
 

@@ -26,6 +26,8 @@ export interface NumberSetting extends SettingBase<number> {
   readonly kind: "number";
   readonly min: number;
   readonly max: number;
+  /** Narrower bounds the Terraform variable enforces for a deployment, and why. */
+  readonly terraformBounds?: { readonly min?: number; readonly max?: number; readonly why: string };
 }
 
 /** A true/false setting (`true`/`false`, `1`/`0`, `yes`/`no`). */
@@ -78,6 +80,10 @@ export const SETTINGS = {
     min: 1,
     max: 256,
     terraform: { variable: "file_concurrency", default: 4 },
+    terraformBounds: {
+      max: 64,
+      why: "a worker Lambda receives at most 10 messages a batch (worker_batch_size), so more objects at once do nothing there; cluster hosts set their own",
+    },
   },
   maxAttempts: {
     kind: "number",
@@ -97,6 +103,7 @@ export const SETTINGS = {
     default: 30,
     min: 1,
     max: 600,
+    terraformBounds: { min: 5, why: "with less, a worker Lambda's parts in flight cannot drain and hand off before its timeout" },
     terraform: {
       variable: "deadline_margin_seconds",
       default: 60,
