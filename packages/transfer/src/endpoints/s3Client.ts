@@ -19,7 +19,7 @@ export interface ClientTuning {
 
 /**
  * Creates the S3 client of one side: keep-alive agents sized to the concurrency, SDK-level retries,
- * and checksums left to us. Core sends its own Content-MD5 with every write and checks every ETag,
+ * and checksums left to us. The transfer library sends its own Content-MD5 with every write and checks every ETag,
  * so the SDK's default CRC32 on every request and its SHA-256 payload signing would hash each byte
  * twice more for nothing; payloads that carry Content-MD5 are signed `UNSIGNED-PAYLOAD`.
  */
