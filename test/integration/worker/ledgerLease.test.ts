@@ -96,7 +96,7 @@ describe("object lease (ledger)", () => {
       }),
     );
     expect(await ledger.begin(v1, claim("b", "m2"), 0, at(60))).toEqual({ status: "busy", retryAfterMs: 900_000, ownMessage: true });
-    expect(await ledger.judgeDelete(v1, undefined, at(60))).toEqual({ busyForMs: 900_000 });
+    expect(await ledger.judgeDelete(v1, undefined, at(60))).toEqual({ status: "busy", retryAfterMs: 900_000 });
     expect(await ledger.failBeforeStart(v1, "SourceMissing", "gone", at(60))).toBe(false);
     // the previous version's continuation names no token: it takes its record over, as it did
     expect(await ledger.begin(v1, claim("c", "m3"), 1, at(61))).toEqual({ status: "started" });
@@ -125,11 +125,11 @@ describe("object lease (ledger)", () => {
     await ledger.finish({ identity: v2, token: "a" }, { status: "done", desEtag: "x", verification: "source-etag" }, at(1));
     // an older create event (shorter sequencer: right-padded, it sorts lower)
     expect(await ledger.begin(object("etag-1"), claim("b", "m2", 60, "0055AED6DCD9028"), 0, at(2))).toEqual({ status: "stale" });
-    expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E5"), at(3))).toBe("stale");
+    expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E5"), at(3))).toEqual({ status: "stale" });
     expect(await ledger.beginDelete(v2, claim("r", "m4", 60, "0055AED6DCD90281E5"), at(3))).toEqual({ status: "stale" });
     // the same event again is not stale (a redelivery); a newer removal applies
     expect(await ledger.begin(v2, claim("c", "m3", 60, "0055AED6DCD90281E6"), 0, at(4))).toEqual({ status: "already-done" });
-    expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E7"), at(5))).toBe("clear");
+    expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E7"), at(5))).toEqual({ status: "clear" });
     const removal = await ledger.beginDelete(v2, claim("r", "m5", 60, "0055AED6DCD90281E7"), at(5));
     expect(removal).toMatchObject({ status: "started" });
     // while the removal holds the lease, a copy of a newer upload waits for it
@@ -144,8 +144,8 @@ describe("object lease (ledger)", () => {
     counter++;
     const v1 = object();
     await ledger.begin(v1, claim("a", "m1"), 0, t0);
-    expect(await ledger.judgeDelete(v1, undefined, at(10))).toEqual({ busyForMs: 50_000 });
-    expect(await ledger.beginDelete(v1, claim("r", "m2"), at(10))).toEqual({ busyForMs: 50_000 });
+    expect(await ledger.judgeDelete(v1, undefined, at(10))).toEqual({ status: "busy", retryAfterMs: 50_000 });
+    expect(await ledger.beginDelete(v1, claim("r", "m2"), at(10))).toEqual({ status: "busy", retryAfterMs: 50_000 });
   });
 
   it("lets exactly one of many concurrent attempts take a fresh object (atomic conditional writes)", async () => {

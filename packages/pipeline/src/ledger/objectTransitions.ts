@@ -37,6 +37,17 @@ export interface HeldLease {
   readonly token: string;
 }
 
+/**
+ * A live lease holds the object: look again in `retryAfterMs`. `ownMessage`: the lease may be
+ * held for this very message, which must then come back as itself (its holder's copy depends on
+ * it); otherwise it may come back as a new message.
+ */
+export interface Busy {
+  readonly status: "busy";
+  readonly retryAfterMs: number;
+  readonly ownMessage?: boolean;
+}
+
 /** How taking the lease went. */
 export type BeginResult =
   /** The lease is ours: copy. */
@@ -45,12 +56,8 @@ export type BeginResult =
   | { readonly status: "already-done" }
   /** Another message for the same version holds a live lease: this one can only copy twice. */
   | { readonly status: "duplicate" }
-  /**
-   * A live lease for another version, or this very message's earlier delivery still alive: wait.
-   * `ownMessage`: the lease may be held for this very message, which must then come back as
-   * itself (its holder's copy depends on it); otherwise it may come back as a new message.
-   */
-  | { readonly status: "busy"; readonly retryAfterMs: number; readonly ownMessage?: boolean }
+  /** A live lease for another version, or this very message's earlier delivery still alive: wait. */
+  | Busy
   /** A newer S3 event of this key was applied already. */
   | { readonly status: "stale" };
 
@@ -261,13 +268,13 @@ export class ObjectTransitions {
     object: Pick<TransferIdentity, "desBucket" | "desKey">,
     sequencer: string | undefined,
     now: Date,
-  ): Promise<"clear" | "stale" | { readonly busyForMs: number }> {
+  ): Promise<{ readonly status: "clear" } | { readonly status: "stale" } | Busy> {
     const read = await this.#client.send(new GetCommand({ TableName: this.#table, Key: this.#key(object), ConsistentRead: true }));
     const current = read.Item as LedgerRecord | undefined;
-    if (current === undefined) return "clear";
-    if (isStale(current, sequencer)) return "stale";
+    if (current === undefined) return { status: "clear" };
+    if (isStale(current, sequencer)) return { status: "stale" };
     const leaseLeft = liveLeaseExpiry(current) - now.getTime();
-    return leaseLeft > 0 ? { busyForMs: Math.max(RACE_RETRY_MS, leaseLeft) } : "clear";
+    return leaseLeft > 0 ? { status: "busy", retryAfterMs: Math.max(RACE_RETRY_MS, leaseLeft) } : { status: "clear" };
   }
 
   /**
@@ -280,7 +287,7 @@ export class ObjectTransitions {
     object: Pick<TransferIdentity, "srcBucket" | "srcKey" | "desBucket" | "desKey">,
     claim: LeaseClaim,
     now: Date,
-  ): Promise<{ readonly status: "started"; readonly lease: HeldLease } | { readonly status: "stale" } | { readonly busyForMs: number }> {
+  ): Promise<{ readonly status: "started"; readonly lease: HeldLease } | { readonly status: "stale" } | Busy> {
     const sequenced = claim.sequencer !== undefined;
     const identity: TransferIdentity = { ...object, size: 0, srcEtag: REMOVAL_ETAG };
     try {
@@ -309,7 +316,8 @@ export class ObjectTransitions {
       if (!isConditionFailure(error)) throw error;
       const current = await this.#refusedRecord(error, object);
       if (current !== undefined && isStale(current, claim.sequencer)) return { status: "stale" };
-      return { busyForMs: Math.max(RACE_RETRY_MS, (current === undefined ? 0 : liveLeaseExpiry(current)) - now.getTime()) };
+      const leaseLeft = (current === undefined ? 0 : liveLeaseExpiry(current)) - now.getTime();
+      return { status: "busy", retryAfterMs: Math.max(RACE_RETRY_MS, leaseLeft) };
     }
   }
 

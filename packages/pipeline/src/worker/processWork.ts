@@ -14,7 +14,7 @@ import {
   type TransferSettings,
   TransientError,
 } from "@s3-migrate/transfer";
-import type { HeldLease, ObjectTransitions, TransferIdentity } from "../ledger/objectTransitions.js";
+import type { Busy, HeldLease, ObjectTransitions, TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
 import type { PipelineMetrics } from "../metricNames.js";
 import { ObjectLease } from "./objectLease.js";
@@ -340,16 +340,16 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
     context.logger?.warn("A newer S3 event of this key was applied already; stale removal dropped", where);
     return { action: "skipped", reason: "stale-event" };
   };
-  const busy = (busyForMs: number): WorkOutcome => ({
+  const busy = ({ retryAfterMs }: Busy): WorkOutcome => ({
     action: "retry",
     error: new TransientError(`s3://${object.desBucket}/${object.desKey} is being copied; its removal waits`, { side: "destination" }),
-    retryAfterSeconds: Math.ceil(busyForMs / 1000),
+    retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
     asNewMessage: true,
   });
   // Step 1: the ledger alone says whether the event is stale or must wait (nothing read at S3).
   const judged = await context.ledger.judgeDelete(object, sequencer, now(context));
-  if (judged === "stale") return stale();
-  if (judged !== "clear") return busy(judged.busyForMs);
+  if (judged.status === "stale") return stale();
+  if (judged.status === "busy") return busy(judged);
   // Step 2: a removal of an object that exists (forged, or overtaken by a new upload) deletes nothing.
   try {
     if (await sourceKeyExists(context.source, work.source.bucket, work.source.key, attempt.pause)) {
@@ -368,7 +368,7 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
     ...(sequencer === undefined ? {} : { sequencer }),
   };
   const taken = await context.ledger.beginDelete(object, claim, now(context));
-  if ("busyForMs" in taken) return busy(taken.busyForMs);
+  if (taken.status === "busy") return busy(taken);
   if (taken.status === "stale") return stale();
   try {
     await context.destination.send(new DeleteObjectCommand({ Bucket: work.destination.bucket, Key: work.destination.key }));
