@@ -36,10 +36,10 @@ export { GIB, MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MAX_SINGLE_PUT_SIZE, MI
 export { planParts } from "./plan/partPlan.js";
 export {
   backoffDelayMs,
-  pause,
   RETRY_POLICIES,
   type RetryOverrides,
   type RetryPolicy,
   retryPolicy,
   SDK_REQUEST_ATTEMPTS,
+  sleep,
 } from "./retry.js";

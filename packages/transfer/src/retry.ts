@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as timeout } from "node:timers/promises";
 import type { MigrationError } from "./errors.js";
 
 /**
@@ -58,9 +58,9 @@ export function backoffDelayMs(policy: RetryPolicy, attemptsMade: number, random
   return Math.floor(policy.jitter === "full" ? random() * ceiling : ceiling / 2 + random() * (ceiling / 2));
 }
 
-/** Waits `ms`, or less if the signal fires first; never throws. */
-export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  await sleep(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
+/** Waits `ms` (a backoff), or less if the signal fires first; never throws. */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  await timeout(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
 }
 
 /** How {@link withRetry} retries. */
@@ -91,7 +91,7 @@ export async function withRetry<T>(
       if (!error.retryable || attemptNumber >= policy.maxAttempts) throw error;
       const delayMs = backoffDelayMs(policy, attemptNumber);
       onRetry?.(error, attemptNumber, delayMs);
-      await pause(delayMs, signal);
+      await sleep(delayMs, signal);
       if (signal?.aborted) throw thrown;
     }
   }

@@ -1,5 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { backoffDelayMs, MigrationError, pause, RETRY_POLICIES } from "@s3-migrate/transfer";
+import { backoffDelayMs, MigrationError, RETRY_POLICIES, sleep } from "@s3-migrate/transfer";
 import { OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** What the jobsender records when it queues an object. */
@@ -24,7 +24,7 @@ export class ObjectLedger {
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= RETRY_POLICIES.ledgerBatchRead.maxAttempts)
           throw new MigrationError("Transient", `Ledger ${this.#table}: BatchGetItem kept leaving keys unprocessed`, true);
-        if (attempt > 0) await pause(backoffDelayMs(RETRY_POLICIES.ledgerBatchRead, attempt));
+        if (attempt > 0) await sleep(backoffDelayMs(RETRY_POLICIES.ledgerBatchRead, attempt));
         const answer = await this.#client.send(new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: pending } } }));
         for (const item of answer.Responses?.[this.#table] ?? []) found.set(item.pk as string, item as ObjectRecord);
         pending = (answer.UnprocessedKeys?.[this.#table]?.Keys ?? []) as Array<Record<string, unknown>>;

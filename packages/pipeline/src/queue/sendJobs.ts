@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
-import { backoffDelayMs, pause, RETRY_POLICIES, type RetryPolicy } from "@s3-migrate/transfer";
+import { backoffDelayMs, RETRY_POLICIES, type RetryPolicy, sleep } from "@s3-migrate/transfer";
 import { jobBytes } from "../messages/jobMessage.js";
 
 /** One message to send, with a value handed back once it is sent (or has failed). */
@@ -35,7 +35,7 @@ export async function sendJobs<T>(
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 1) {
         result.retried += pending.length;
-        await pause(backoffDelayMs(policy, attempt - 1));
+        await sleep(backoffDelayMs(policy, attempt - 1));
       }
       let failures: Array<{ Id?: string; Message?: string; Code?: string; SenderFault?: boolean }>;
       try {
