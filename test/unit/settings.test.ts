@@ -8,10 +8,16 @@ const root = path.resolve(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 const settings: ReadonlyArray<[string, Setting]> = Object.entries(SETTINGS);
 
-/** The `default = ...` of a variable block of terraform/variables.tf, as a JS value. */
-function terraformDefault(variables: string, name: string): unknown {
+/** The body of a variable block of terraform/variables.tf. */
+function variableBlock(variables: string, name: string): string {
   const block = new RegExp(`variable "${name}" \\{([\\s\\S]*?)\\n\\}`).exec(variables)?.[1];
   if (block === undefined) throw new Error(`terraform/variables.tf has no variable "${name}"`);
+  return block;
+}
+
+/** The `default = ...` of a variable block of terraform/variables.tf, as a JS value. */
+function terraformDefault(variables: string, name: string): unknown {
+  const block = variableBlock(variables, name);
   const value = /\n\s*default\s*=\s*(.+)/.exec(block)?.[1]?.trim();
   if (value === undefined) throw new Error(`variable "${name}" has no default`);
   return value === "null" ? undefined : JSON.parse(value);
@@ -19,8 +25,7 @@ function terraformDefault(variables: string, name: string): unknown {
 
 /** The bounds a variable's validation checks: `var.x >= min && var.x <= max`, and whether it checks `floor(var.x) == var.x`. */
 function terraformValidation(variables: string, name: string): { min: number; max: number; whole: boolean } {
-  const block = new RegExp(`variable "${name}" \\{([\\s\\S]*?)\\n\\}`).exec(variables)?.[1] ?? "";
-  const condition = /condition\s*=\s*(.+)/.exec(block)?.[1] ?? "";
+  const condition = /condition\s*=\s*(.+)/.exec(variableBlock(variables, name))?.[1] ?? "";
   const bound = (operator: string) => Number(new RegExp(`var\\.${name} ${operator} (\\d+)`).exec(condition)?.[1]);
   return { min: bound(">="), max: bound("<="), whole: condition.includes(`floor(var.${name}) == var.${name}`) };
 }
