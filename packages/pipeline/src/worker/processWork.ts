@@ -181,12 +181,7 @@ async function takeLease(
     case "busy":
       context.metrics?.addMetric("ObjectsBusy", "Count", 1);
       context.logger?.info("The object's lease is held; looking again when it lapses", { ...where, retryAfterMs: result.retryAfterMs });
-      return {
-        action: "retry",
-        error: new TransientError(`s3://${identity.desBucket}/${identity.desKey} is leased by another attempt`, { side: "destination" }),
-        retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000),
-        ...(result.ownMessage ? {} : { asNewMessage: true }),
-      };
+      return retryWhenLeaseLapses(result, `s3://${identity.desBucket}/${identity.desKey} is leased by another attempt`);
   }
 }
 
@@ -340,12 +335,8 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
     context.logger?.warn("A newer S3 event of this key was applied already; stale removal dropped", where);
     return { action: "skipped", reason: "stale-event" };
   };
-  const busy = ({ retryAfterMs }: Busy): WorkOutcome => ({
-    action: "retry",
-    error: new TransientError(`s3://${object.desBucket}/${object.desKey} is being copied; its removal waits`, { side: "destination" }),
-    retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
-    asNewMessage: true,
-  });
+  const busy = (result: Busy) =>
+    retryWhenLeaseLapses(result, `s3://${object.desBucket}/${object.desKey} is being copied; its removal waits`);
   // Step 1: the ledger alone says whether the event is stale or must wait (nothing read at S3).
   const judged = await context.ledger.judgeDelete(object, sequencer, now(context));
   if (judged.status === "stale") return stale();
@@ -383,6 +374,19 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
   context.metrics?.addMetric("ObjectsDeleted", "Count", 1);
   context.logger?.info("Deleted at the destination (ObjectRemoved)", where);
   return { action: "done", bytes: 0 };
+}
+
+/**
+ * Delivers the message again once the lease that holds its object lapses: as a new message (no
+ * receive counted against maxReceiveCount), unless the lease may be held for this very message.
+ */
+function retryWhenLeaseLapses(busy: Busy, reason: string): WorkOutcome {
+  return {
+    action: "retry",
+    error: new TransientError(reason, { side: "destination" }),
+    retryAfterSeconds: Math.ceil(busy.retryAfterMs / 1000),
+    ...(busy.ownMessage ? {} : { asNewMessage: true }),
+  };
 }
 
 /** The sequencer of the S3 event behind the work, also when it comes as a continuation. */
