@@ -41,7 +41,7 @@ export async function resolveEndpoints(values: EndpointValues): Promise<{ source
 }
 
 /** A whole number from `min` (1 unless given) up to `max`, or the fallback when the option is absent. */
-export function positiveInteger(
+export function integerOption(
   value: string | undefined,
   option: string,
   fallback: number,

@@ -17,7 +17,7 @@ import {
   type TransferLogger,
   type TransferSettings,
 } from "@s3-migrate/transfer";
-import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, positiveInteger, resolveEndpoints } from "../endpointOptions.js";
+import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, resolveEndpoints } from "../endpointOptions.js";
 import { formatBytes } from "../format.js";
 import { formatSummary, type ObjectResult, summarize } from "../progress/copySummary.js";
 import { ProgressReporter } from "../progress/progressReporter.js";
@@ -81,8 +81,8 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
   }
   const from = parseS3Url(values.from, "--from");
   const to = parseS3Url(values.to, "--to");
-  const concurrency = positiveInteger(values.concurrency, "--concurrency", COPY_CONCURRENCY);
-  const partConcurrency = positiveInteger(values["part-concurrency"], "--part-concurrency", TRANSFER_DEFAULTS.partConcurrency);
+  const concurrency = integerOption(values.concurrency, "--concurrency", COPY_CONCURRENCY);
+  const partConcurrency = integerOption(values["part-concurrency"], "--part-concurrency", TRANSFER_DEFAULTS.partConcurrency);
   const settings: TransferSettings = {
     partSize: mibOption(values["part-size-mib"], "--part-size-mib", TRANSFER_DEFAULTS.partSize, MIN_PART_SIZE, MAX_PART_SIZE),
     smallObjectThreshold: mibOption(
@@ -93,7 +93,7 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
       MAX_SINGLE_PUT_SIZE,
     ),
     partConcurrency,
-    readStreams: positiveInteger(values["read-streams"], "--read-streams", TRANSFER_DEFAULTS.readStreams),
+    readStreams: integerOption(values["read-streams"], "--read-streams", TRANSFER_DEFAULTS.readStreams),
     copyTags: values["copy-tags"],
     ...(values["storage-class"] === undefined ? {} : { storageClass: values["storage-class"] }),
     ...encryption(values.sse, values["sse-kms-key-id"]),
@@ -189,5 +189,5 @@ const stderrLogger: TransferLogger = {
 
 /** A size option given in MiB, from `min` to `max` bytes; bytes. */
 function mibOption(value: string | undefined, option: string, fallback: number, min: number, max: number): number {
-  return positiveInteger(value, option, fallback / MIB, { min: min / MIB, max: max / MIB }) * MIB;
+  return integerOption(value, option, fallback / MIB, { min: min / MIB, max: max / MIB }) * MIB;
 }

@@ -16,7 +16,7 @@ import {
   serializeJob,
 } from "@s3-migrate/pipeline";
 import { ConfigError, createS3Client } from "@s3-migrate/transfer";
-import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, positiveInteger, resolveEndpoints } from "../endpointOptions.js";
+import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, resolveEndpoints } from "../endpointOptions.js";
 
 /** Help text of `s3-migrate plan` and `s3-migrate send`. */
 export const JOBS_USAGE = `Usage: s3-migrate plan|send --pairs JSON|@file [options]
@@ -94,7 +94,7 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
       pairs,
       ignore,
       compareVersions: values["compare-versions"],
-      segmentsPerPair: positiveInteger(values.segments, "--segments", DEFAULT_SEGMENTS_PER_PAIR),
+      segmentsPerPair: integerOption(values.segments, "--segments", DEFAULT_SEGMENTS_PER_PAIR),
       onPlanned: (job) => {
         planned.push(job);
         process.stdout.write(`${serializeJob(job)}\n`);

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
 import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker, SETTINGS, setUpWorker } from "@s3-migrate/pipeline";
-import { positiveInteger } from "../endpointOptions.js";
+import { integerOption } from "../endpointOptions.js";
 import { formatBytes } from "../format.js";
 import { jsonLogger } from "../jsonLogger.js";
 
@@ -57,12 +57,12 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
     },
   };
   const setup = await setUpWorker(env, { logger, metrics: counters });
-  const concurrency = positiveInteger(values.concurrency, "--concurrency", setup.environment.fileConcurrency);
+  const concurrency = integerOption(values.concurrency, "--concurrency", setup.environment.fileConcurrency);
   const pause = new AbortController();
   const cancel = new AbortController();
   setMaxListeners(0, pause.signal);
   setMaxListeners(0, cancel.signal);
-  const graceMs = positiveInteger(values.grace, "--grace", GRACE_SECONDS) * 1000;
+  const graceMs = integerOption(values.grace, "--grace", GRACE_SECONDS) * 1000;
   const stop = () => {
     if (pause.signal.aborted) return cancel.abort();
     logger.warn("Stopping: no new objects or parts; parts in flight may finish", { graceSeconds: graceMs / 1000 });
@@ -83,8 +83,8 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
     concurrency,
     pause: pause.signal,
     cancel: cancel.signal,
-    visibilityTimeoutSeconds: positiveInteger(values["visibility-timeout"], "--visibility-timeout", DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
-    ...(idle === undefined ? {} : { idleExitMs: positiveInteger(idle, "--exit-when-idle", 1) * 1000 }),
+    visibilityTimeoutSeconds: integerOption(values["visibility-timeout"], "--visibility-timeout", DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
+    ...(idle === undefined ? {} : { idleExitMs: integerOption(idle, "--exit-when-idle", 1) * 1000 }),
   });
   clearInterval(ticker);
   process.stderr.write(`${tty ? "\r\x1b[2K" : ""}${progress()}\n`);
