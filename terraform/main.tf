@@ -34,8 +34,10 @@ data "aws_caller_identity" "current" {
     }
 
     precondition {
-      condition     = var.part_size_mib * var.part_concurrency <= var.worker_memory_size * 0.75
-      error_message = "`part_size_mib` x `part_concurrency` (${var.part_size_mib * var.part_concurrency} MiB in flight) exceeds three quarters of `worker_memory_size` (${var.worker_memory_size} MB)."
+      # The same sum the jobsender checks (checkWorkerMemory): each object in flight holds at most
+      # part_concurrency parts of part_size_mib, plus 150 MiB for the runtime.
+      condition     = var.file_concurrency * var.part_concurrency * var.part_size_mib + 150 <= var.worker_memory_size
+      error_message = "`file_concurrency` x `part_concurrency` x `part_size_mib` (${var.file_concurrency * var.part_concurrency * var.part_size_mib} MiB in flight) plus 150 MiB for the runtime exceeds `worker_memory_size` (${var.worker_memory_size} MB)."
     }
 
     precondition {
@@ -179,6 +181,8 @@ locals {
     DIRECTION                    = var.direction
     PART_SIZE_MIB                = tostring(var.part_size_mib)
     SMALL_OBJECT_THRESHOLD_MIB   = tostring(var.small_object_threshold_mib)
+    FANOUT_THRESHOLD_MIB         = tostring(var.fanout_threshold_mib)
+    FANOUT_RANGE_PARTS           = tostring(var.fanout_range_parts)
     PART_CONCURRENCY             = tostring(var.part_concurrency)
     FILE_CONCURRENCY             = tostring(var.file_concurrency)
     MAX_ATTEMPTS                 = tostring(var.max_attempts)

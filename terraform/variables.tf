@@ -195,8 +195,30 @@ variable "small_object_threshold_mib" {
   }
 }
 
+variable "fanout_threshold_mib" {
+  description = "Objects larger than this (MiB) are fanned out: split into range jobs of `fanout_range_parts` parts that many workers copy at once, completed by the last. 0 (the default for now) turns fan-out off."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.fanout_threshold_mib >= 0 && var.fanout_threshold_mib <= 51200000 && floor(var.fanout_threshold_mib) == var.fanout_threshold_mib
+    error_message = "Expected `fanout_threshold_mib` to be a whole number from 0 (off) to 51200000 (10,000 parts of 5 GiB)."
+  }
+}
+
+variable "fanout_range_parts" {
+  description = "Parts per range job of a fanned-out object, 1 to 10000 (default 32: two rounds of the default `part_concurrency`)."
+  type        = number
+  default     = 32
+
+  validation {
+    condition     = var.fanout_range_parts >= 1 && var.fanout_range_parts <= 10000 && floor(var.fanout_range_parts) == var.fanout_range_parts
+    error_message = "Expected `fanout_range_parts` to be a whole number from 1 to 10000."
+  }
+}
+
 variable "part_concurrency" {
-  description = "Parts of one object transferred at once, 1 to 256 (default 16). Parts in flight are held in memory: `part_size_mib` x this must fit in three quarters of `worker_memory_size`."
+  description = "Parts of one object transferred at once, 1 to 256 (default 16). Parts in flight are held in memory: `file_concurrency` x this x `part_size_mib`, plus 150 MiB, must fit in `worker_memory_size`."
   type        = number
   default     = 16
 

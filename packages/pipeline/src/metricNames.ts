@@ -40,6 +40,15 @@ const PIPELINE_METRICS = {
   StaleEvents: { unit: "Count", emittedBy: worker, meaning: "S3 events older than one already applied to the key" },
   ObjectsBusy: { unit: "Count", emittedBy: worker, meaning: "deliveries that wait for another attempt's lease to lapse" },
   LeasesLost: { unit: "Count", emittedBy: worker, meaning: "copies stopped because another attempt took the lease over" },
+  ObjectsFannedOut: { unit: "Count", emittedBy: worker, meaning: "objects above the fan-out threshold split into range jobs" },
+  RangesQueued: { unit: "Count", emittedBy: worker, meaning: "range jobs queued by fan-outs" },
+  RangesDone: { unit: "Count", emittedBy: worker, meaning: "ranges of fanned-out objects whose parts are all at the destination" },
+  RangesFailed: { unit: "Count", emittedBy: worker, meaning: "ranges that failed for good (dead-lettered; a redrive takes them again)" },
+  FanoutRestarts: {
+    unit: "Count",
+    emittedBy: worker,
+    meaning: "fan-outs whose upload vanished at the destination, queued again as one job",
+  },
   DeletesSkipped: { unit: "Count", emittedBy: worker, meaning: "ObjectRemoved events whose source object still exists" },
   ObjectsIgnored: { unit: "Count", emittedBy: [SERVICE.worker, SERVICE.jobsender], meaning: "objects on the ignore list" },
   // jobsender

@@ -9,6 +9,7 @@ import {
   SourceMissingError,
   TransientError,
   UnexpectedResponseError,
+  UploadGoneError,
 } from "./errors.js";
 
 /** What was being done when an error happened, for the message and the side. */
@@ -89,6 +90,8 @@ export function classifyError(error: unknown, context: ErrorContext): MigrationE
   if (name === "NoSuchVersion") return new SourceChangedError(`${where}: the pinned source version no longer exists`, options);
   if ((name === "NoSuchKey" || name === "NotFound") && context.side === "source")
     return new SourceMissingError(`${where}: source object does not exist`, options);
+  if (name === "NoSuchUpload")
+    return new UploadGoneError(`${where}: the multipart upload is gone (completed or aborted by another attempt)`, options);
   if (name === "BadDigest" || name === "InvalidDigest" || name === "XAmzContentSHA256Mismatch")
     return new IntegrityError(`${where}: the endpoint rejected the bytes as corrupted (${name})`, options);
   if (name === "AbortError") return new TransientError(`${where}: aborted`, options);

@@ -55,6 +55,17 @@ export class SourceChangedError extends MigrationError {
   }
 }
 
+/**
+ * The multipart upload being written is gone at the destination (completed or aborted by another
+ * attempt). Retryable: the next attempt finds the object done or opens a new upload.
+ */
+export class UploadGoneError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("UploadGone", message, true, { side: "destination", ...options });
+    this.name = "UploadGoneError";
+  }
+}
+
 /** The source key does not exist. */
 export class SourceMissingError extends MigrationError {
   constructor(message: string, options: MigrationErrorOptions = {}) {

@@ -12,9 +12,29 @@
 export { classifyError } from "./classifyError.js";
 export { mapConcurrent } from "./concurrency/mapConcurrent.js";
 export { copyObject } from "./copy/copyObject.js";
-export { planForNewUpload } from "./copy/multipart/copyMultipart.js";
+export type { SourceIdentity } from "./copy/multipart/completeVerified.js";
+export { planForNewUpload } from "./copy/multipart/openUpload.js";
+export {
+  abortSharedUpload,
+  completeSharedUpload,
+  copyUploadSpan,
+  type OpenedSharedUpload,
+  openSharedUpload,
+  type SharedUpload,
+  type SpanOutcome,
+} from "./copy/multipart/sharedUpload.js";
 export { headSource, sourceKeyExists } from "./copy/sourceObject.js";
-export type { CopyRequest, DoneOutcome, StopSignals, TransferContext, TransferOutcome, TransferSettings } from "./copy/types.js";
+export type {
+  CopyRequest,
+  DoneOutcome,
+  FailedOutcome,
+  PausedOutcome,
+  SourceChangedOutcome,
+  StopSignals,
+  TransferContext,
+  TransferOutcome,
+  TransferSettings,
+} from "./copy/types.js";
 export { resolveSettings, TRANSFER_DEFAULTS } from "./defaults.js";
 export { type AccessKeys, type Direction, type EndpointConfig, parseDirection } from "./endpoints/endpoints.js";
 export { createS3Client } from "./endpoints/s3Client.js";
@@ -24,7 +44,7 @@ export {
   parseStoredCredentials,
   type StoredCredentials,
 } from "./endpoints/storedCredentials.js";
-export { ConfigError, MigrationError, RefusedWorkError, TransientError } from "./errors.js";
+export { ConfigError, MigrationError, RefusedWorkError, TransientError, UploadGoneError } from "./errors.js";
 export { compareKeys } from "./listing/keyOrder.js";
 export { listLatestVersions } from "./listing/listLatestVersions.js";
 export { type ListedObject, listObjects } from "./listing/listObjects.js";

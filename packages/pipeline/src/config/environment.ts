@@ -28,6 +28,10 @@ export interface FunctionEnvironment {
 /** Transfer knobs of the worker. */
 export interface WorkerEnvironment extends FunctionEnvironment, TransferSizing {
   readonly smallObjectThreshold: number;
+  /** Objects larger than this many bytes are fanned out into range jobs; 0: never. */
+  readonly fanoutThreshold: number;
+  /** Parts per range job. */
+  readonly fanoutRangeParts: number;
   readonly storageClass?: string;
   readonly sse?: "AES256" | "aws:kms";
   readonly sseKmsKeyId?: string;
@@ -85,6 +89,8 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
     ...readFunctionEnvironment(env),
     ...readSizing(env),
     smallObjectThreshold: read.number(SETTINGS.smallObjectThresholdMib) * MIB,
+    fanoutThreshold: read.number(SETTINGS.fanoutThresholdMib) * MIB,
+    fanoutRangeParts: read.number(SETTINGS.fanoutRangeParts),
     ...(storageClass === undefined ? {} : { storageClass }),
     ...(sse === undefined ? {} : { sse }),
     ...(kmsKey === undefined ? {} : { sseKmsKeyId: kmsKey }),

@@ -1,4 +1,13 @@
-import { MAX_PART_SIZE, MAX_SINGLE_PUT_SIZE, MIB, MIN_PART_SIZE, SDK_REQUEST_ATTEMPTS, TRANSFER_DEFAULTS } from "@s3-migrate/transfer";
+import {
+  MAX_OBJECT_SIZE,
+  MAX_PART_SIZE,
+  MAX_PARTS,
+  MAX_SINGLE_PUT_SIZE,
+  MIB,
+  MIN_PART_SIZE,
+  SDK_REQUEST_ATTEMPTS,
+  TRANSFER_DEFAULTS,
+} from "@s3-migrate/transfer";
 
 /**
  * Every setting of the functions and cluster mode that has a default, in one place: its
@@ -60,6 +69,30 @@ export const SETTINGS = {
     min: 0,
     max: MAX_SINGLE_PUT_SIZE / MIB,
     terraform: { variable: "small_object_threshold_mib", default: TRANSFER_DEFAULTS.smallObjectThreshold / MIB },
+  },
+  fanoutThresholdMib: {
+    kind: "number",
+    env: "FANOUT_THRESHOLD_MIB",
+    // Off (0) until the fan-out's multi-process integration tests land (issue 10, in progress);
+    // the intended default is 1024: above 1 GiB an object's time is worth spreading over workers.
+    default: 0,
+    min: 0,
+    max: MAX_OBJECT_SIZE / MIB,
+    terraform: { variable: "fanout_threshold_mib", default: 0 },
+  },
+  fanoutRangeParts: {
+    kind: "number",
+    env: "FANOUT_RANGE_PARTS",
+    // Two rounds of the default 8 parts in flight, so a range keeps its flows busy while its last
+    // parts finish; 1 GiB fans out into 8 ranges of 128 MiB.
+    default: 16,
+    min: 1,
+    max: MAX_PARTS,
+    terraform: {
+      variable: "fanout_range_parts",
+      default: 32,
+      why: "the worker Lambda has 16 parts in flight (part_concurrency), so a range of 32 parts is the same two rounds of them",
+    },
   },
   partConcurrency: {
     kind: "number",

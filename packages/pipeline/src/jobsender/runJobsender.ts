@@ -76,16 +76,23 @@ function emitCounts(context: JobsenderContext, report: PairReport): void {
 export const WORKER_BASE_MEMORY_MIB = 150;
 
 /**
- * The worker memory the largest listed object implies (objects at once × part buffers × its part
- * size, plus 150 MiB for the runtime), as a warning when it exceeds the configured memory.
+ * Checks the worker's memory against what its copies hold: every object (or range) it copies at
+ * once holds at most `partConcurrency` parts of `partSize` (the worker's per-object memory budget:
+ * a larger part size, from the source's own layout or an object too big for 10,000 parts of
+ * `partSize`, means fewer parts in flight), plus 150 MiB for the runtime. Warns when that sum
+ * exceeds the worker's memory, and when the largest listed object needs a part larger than the
+ * budget (it would fail with InsufficientMemory). terraform/main.tf checks the same sum at plan time.
  */
 export function checkWorkerMemory(options: Pick<JobsenderOptions, "sizing">, pairs: readonly PairReport[]): string | undefined {
   const sizing = options.sizing;
   if (sizing === undefined) return undefined;
+  const budget = sizing.partConcurrency * sizing.partSize;
+  const neededMiB = Math.ceil((sizing.fileConcurrency * budget) / MIB) + WORKER_BASE_MEMORY_MIB;
+  if (neededMiB > sizing.workerMemoryMiB)
+    return `${sizing.fileConcurrency} objects x ${sizing.partConcurrency} parts of ${sizing.partSize / MIB} MiB in flight need about ${neededMiB} MiB, but the worker has ${sizing.workerMemoryMiB} MiB. Raise the worker memory or lower the part size, part or file concurrency.`;
   const largest = pairs.reduce((max, report) => Math.max(max, report.counts.largest?.size ?? 0), 0);
   if (largest <= 0) return undefined;
   const partSize = planForNewUpload(largest, sizing.partSize).partSize;
-  const neededMiB = Math.ceil((sizing.fileConcurrency * sizing.partConcurrency * partSize) / MIB) + WORKER_BASE_MEMORY_MIB;
-  if (neededMiB <= sizing.workerMemoryMiB) return undefined;
-  return `The largest object (${largest} bytes) uses ${partSize / MIB} MiB parts: ${sizing.fileConcurrency} objects x ${sizing.partConcurrency} parts in flight need about ${neededMiB} MiB, but the worker has ${sizing.workerMemoryMiB} MiB. Raise the worker memory or lower the part or file concurrency.`;
+  if (partSize <= budget) return undefined;
+  return `The largest object (${largest} bytes) needs ${partSize / MIB} MiB parts, more than one object's budget of ${sizing.partConcurrency} x ${sizing.partSize / MIB} MiB: it will fail with InsufficientMemory. Raise the part size or part concurrency (and the worker memory with them).`;
 }

@@ -24,7 +24,16 @@ export const RECORD_KIND = {
   pass: "pass",
   /** The jobsender's run lease (one run at a time). */
   lease: "lease",
+  /** One range of parts of a fanned-out object (`RangeRecord`), under the object's own partition key. */
+  range: "range",
 } as const;
+
+/**
+ * The version of the records this code writes. 1: object records, pass state and the run lease.
+ * 2: fan-out (the object record's fan-out attributes and `RangeRecord`s). Version-1 records are
+ * read as before; records of version 2 carry `ledgerVersion`.
+ */
+export const LEDGER_SCHEMA_VERSION = 2;
 
 /** The key of a destination object's record: `pk = "obj#" + bucket + "/" + key`. */
 export function objectKey(desBucket: string, desKey: string): { pk: string; sk: typeof RECORD_KIND.object } {
@@ -35,6 +44,17 @@ export function objectKey(desBucket: string, desKey: string): { pk: string; sk: 
 export function objectPk(desBucket: string, desKey: string): string {
   return `obj#${desBucket}/${desKey}`;
 }
+
+/** Digits of a range's index in its sort key, so ranges sort in order (10,000 parts make at most 10,000 ranges). */
+const RANGE_INDEX_DIGITS = 5;
+
+/** The key of one range of a fanned-out object: the object's `pk`, `sk = "range#" + index` (zero-padded). */
+export function rangeKey(desBucket: string, desKey: string, index: number): { pk: string; sk: string } {
+  return { pk: objectPk(desBucket, desKey), sk: `${RECORD_KIND.range}#${String(index).padStart(RANGE_INDEX_DIGITS, "0")}` };
+}
+
+/** The sort-key prefix of an object's range records (Query with begins_with). */
+export const RANGE_SORT_PREFIX = `${RECORD_KIND.range}#`;
 
 /** The key of the jobsender's pass state of one bucket pair. */
 export function passKey(pairId: string): { pk: string; sk: typeof RECORD_KIND.pass } {
@@ -82,6 +102,63 @@ export interface ObjectRecord {
   readonly leaseExpiresAt?: number;
   /** The newest S3 event applied to the key (orderable sequencer); older events are stale. */
   readonly eventSequencer?: string;
+  /** Set on records written by a version-2 worker's fan-out. */
+  readonly ledgerVersion?: number;
+  /** Fan-out (version 2): the shared upload's plan, its ranges, and the indexes of those done. */
+  readonly partSize?: number;
+  readonly partCount?: number;
+  /** The plan is the source's own part layout (the completed ETag must equal the source's). */
+  readonly layoutMatches?: boolean;
+  readonly rangeParts?: number;
+  readonly rangeCount?: number;
+  /** Indexes of the ranges whose parts are all at the destination (a number set: adding one twice changes nothing). */
+  readonly rangesDone?: ReadonlySet<number>;
+  /** True once an attempt took the object's lease to complete the fanned-out upload. */
+  readonly completing?: boolean;
+}
+
+/** Where one range of a fanned-out object stands. */
+export const RANGE_STATUS = {
+  waiting: "waiting",
+  inProgress: "in_progress",
+  done: "done",
+  /** A non-retryable error; the range's job was dead-lettered and may be redriven. */
+  failed: "failed",
+  /** The fan-out was given up (the source changed): nothing more to do. */
+  aborted: "aborted",
+} as const;
+
+export type RangeStatus = (typeof RANGE_STATUS)[keyof typeof RANGE_STATUS];
+
+/**
+ * The ledger's record of one range of a fanned-out object (schema version 2). Its status is
+ * `rangeStatus`, not `status`, so ranges stay out of the `by_status` index and the summary counts
+ * objects only.
+ */
+export interface RangeRecord {
+  readonly pk: string;
+  readonly sk: string;
+  readonly ledgerVersion: number;
+  readonly rangeStatus: RangeStatus;
+  /** The shared upload the range belongs to; a range job of another upload is stale. */
+  readonly uploadId: string;
+  readonly rangeIndex: number;
+  readonly firstPart: number;
+  readonly lastPart: number;
+  /** Bytes the range's parts hold. */
+  readonly bytes: number;
+  readonly attempts?: number;
+  readonly continuations?: number;
+  readonly partsUploaded?: number;
+  readonly partsResumed?: number;
+  readonly leaseOwner?: string;
+  readonly leaseMessageId?: string;
+  readonly leaseExpiresAt?: number;
+  readonly lastError?: string;
+  readonly lastErrorCode?: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly updated_at: string;
 }
 
 /** Where an object stands. */

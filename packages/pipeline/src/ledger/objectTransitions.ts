@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { HANDOFF, isConditionFailure, RACE_RETRY_MS } from "./leaseTerms.js";
 import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** The source version a worker is copying: the guard of every transition. */
@@ -66,12 +67,6 @@ export type Finish =
   | { readonly status: "done"; readonly desEtag: string; readonly desVersionId?: string; readonly verification: string }
   | { readonly status: "failed" | "skipped"; readonly errorCode: string; readonly error: string };
 
-/** How soon to look again when the record changed between the refused write and the read. */
-const RACE_RETRY_MS = 1_000;
-
-/** `leaseMessageId` of a lease its paused holder handed off to the continuation it queued. */
-const HANDOFF = "handoff";
-
 /** No attempt holds a live lease (a record of the previous version holds one for LEGACY_LEASE_MS). */
 const NO_LIVE_LEASE =
   "(#status <> :inProgress OR leaseExpiresAt < :nowMs OR (attribute_not_exists(leaseExpiresAt) AND updated_at < :legacyStart))";
@@ -91,8 +86,6 @@ function leaseClock(now: Date, legacy = true): Record<string, unknown> {
     ...(legacy ? { ":legacyStart": new Date(now.getTime() - LEGACY_LEASE_MS).toISOString() } : {}),
   };
 }
-
-const isConditionFailure = (error: unknown) => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
 /**
  * The worker's writes to an object record. Each is one conditional UpdateItem, so a small object
@@ -199,7 +192,7 @@ export class ObjectTransitions {
     if (finish.status === "done") {
       return this.#guarded(
         lease,
-        "SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode, leaseOwner, leaseMessageId, leaseExpiresAt",
+        "SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone",
         {
           ":status": OBJECT_STATUS.done,
           ":desEtag": finish.desEtag,
@@ -211,7 +204,7 @@ export class ObjectTransitions {
     }
     return this.#guarded(
       lease,
-      "SET #status = :status, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now REMOVE uploadId, leaseOwner, leaseMessageId, leaseExpiresAt",
+      "SET #status = :status, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now REMOVE uploadId, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone",
       {
         ":status": finish.status,
         ":code": finish.errorCode,

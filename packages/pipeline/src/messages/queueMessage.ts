@@ -1,5 +1,6 @@
 import { ConfigError, destinationKey } from "@s3-migrate/transfer";
 import { JOB_SCHEMA, parseJobMessage } from "./jobMessage.js";
+import { parseRangeMessage, RANGE_SCHEMA, type RangeMessage } from "./rangeMessage.js";
 
 /**
  * Which message format announced a piece of work. The worker's scope check treats them
@@ -7,6 +8,8 @@ import { JOB_SCHEMA, parseJobMessage } from "./jobMessage.js";
  */
 export type WorkOrigin =
   | { readonly format: "job" }
+  /** A range job, queued by the worker that fanned a giant object out. */
+  | { readonly format: "range" }
   | { readonly format: "original-job" }
   | {
       readonly format: "s3-event";
@@ -48,8 +51,23 @@ export interface DeleteWork {
   readonly origin: Extract<WorkOrigin, { format: "s3-event" }>;
 }
 
+/** One range of parts of a fanned-out object to copy (and, if it is the last, the upload to complete). */
+export interface RangeWork {
+  readonly kind: "range";
+  readonly source: RangeMessage["source"];
+  readonly destination: RangeMessage["destination"];
+  readonly upload: RangeMessage["upload"];
+  readonly range: RangeMessage["range"];
+  readonly rangeCount: number;
+  /** How many times this range has been continued after a deadline. */
+  readonly continuation: number;
+  /** The lease token of the attempt this continues. */
+  readonly leaseToken?: string;
+  readonly origin: Extract<WorkOrigin, { format: "range" }>;
+}
+
 /** Everything a queue message can ask for. */
-export type Work = CopyWork | DeleteWork;
+export type Work = CopyWork | DeleteWork | RangeWork;
 
 /** Where S3 event notifications are copied to (they name no destination). */
 export interface EventDefaults {
@@ -58,7 +76,8 @@ export interface EventDefaults {
 }
 
 /**
- * Turns a queue message body into work: an `s3-migrate/job` message, the original tool's
+ * Turns a queue message body into work: an `s3-migrate/job` message, an `s3-migrate/range` job
+ * (one range of a fanned-out object), the original tool's
  * `{"Src_bucket","Src_key","Des_bucket","Des_key","Size","versionId"}`, or an S3 event
  * notification (every `ObjectCreated:*` and `ObjectRemoved:*` record). `s3:TestEvent` and other
  * event types give no work. Parsing decides nothing about what is allowed: the worker's scope
@@ -89,10 +108,26 @@ export function parseQueueMessage(body: string, defaults: EventDefaults = {}): W
       },
     ];
   }
+  if (message.schema === RANGE_SCHEMA) {
+    const range = parseRangeMessage(message);
+    return [
+      {
+        kind: "range",
+        source: range.source,
+        destination: range.destination,
+        upload: range.upload,
+        range: range.range,
+        rangeCount: range.rangeCount,
+        continuation: range.continuation ?? 0,
+        ...(range.leaseToken === undefined ? {} : { leaseToken: range.leaseToken }),
+        origin: { format: "range" },
+      },
+    ];
+  }
   if (message.Event === "s3:TestEvent") return [];
   if (Array.isArray(message.Records)) return parseS3Event(message.Records, defaults);
   if ("Src_bucket" in message || "Src_key" in message) return [parseLegacyJob(message)];
-  throw new ConfigError("Message is neither an s3-migrate job, an original-tool job nor an S3 event notification");
+  throw new ConfigError("Message is neither an s3-migrate job or range job, an original-tool job nor an S3 event notification");
 }
 
 function parseLegacyJob(message: Record<string, unknown>): CopyWork {

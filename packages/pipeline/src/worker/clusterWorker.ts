@@ -119,7 +119,7 @@ async function handle(
   const visibilityMs = visibility * 1000;
   // When the message becomes visible again, as last extended: a lease taken now lasts that long.
   let visibleUntil = receivedAt + visibilityMs;
-  let lease: ObjectLease | undefined;
+  let lease: ObjectLease<{ readonly token: string }> | undefined;
   // Each beat renews the lease first and the visibility second, so the lease always lapses
   // before the message can be delivered again; a beat whose renewal failed does not extend the
   // visibility either (the lease gives itself up locally before it could lapse).

@@ -1,6 +1,7 @@
 import { ConfigError, MigrationError } from "@s3-migrate/transfer";
 import { serializeJob } from "../messages/jobMessage.js";
-import { type CopyWork, parseQueueMessage, type Work } from "../messages/queueMessage.js";
+import { type CopyWork, parseQueueMessage, type RangeWork, type Work } from "../messages/queueMessage.js";
+import { serializeRange } from "../messages/rangeMessage.js";
 import { type Attempt, processWork, refuse, type WorkerContext } from "./processWork.js";
 import type { MessageAction, QueueMessage } from "./settleMessage.js";
 import { checkScope } from "./workScope.js";
@@ -38,6 +39,8 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
       return { kind: "delete" };
     case "paused":
       return { kind: "replace", bodies: [toContinuationBody(outcome.next)] };
+    case "queue":
+      return { kind: "replace", bodies: outcome.bodies };
     case "retry":
       return {
         kind: "retry-later",
@@ -74,8 +77,17 @@ function toSingleBody(work: Work): string {
   throw new ConfigError("Only S3 event messages hold several pieces of work");
 }
 
-/** A paused transfer as the `s3-migrate/job` that continues it, carrying the lease token. */
-function toContinuationBody(copy: CopyWork): string {
+/** A paused transfer as the `s3-migrate/job` (or range job) that continues it, carrying the lease token. */
+function toContinuationBody(copy: CopyWork | RangeWork): string {
+  if (copy.kind === "range") {
+    const { kind: _kind, origin: _origin, continuation, leaseToken, ...range } = copy;
+    return serializeRange({
+      ...range,
+      queuedAt: new Date().toISOString(),
+      ...(continuation > 0 ? { continuation } : {}),
+      ...(leaseToken === undefined ? {} : { leaseToken }),
+    });
+  }
   if (copy.source.size === undefined) throw new ConfigError(`Cannot queue ${copy.source.key} without its size`);
   return serializeJob({
     source: { ...copy.source, size: copy.source.size },

@@ -1,8 +1,8 @@
 import { setMaxListeners } from "node:events";
 import { mapConcurrent } from "@s3-migrate/transfer";
 import { decideMessage } from "./decideMessage.js";
-import type { WorkerContext } from "./processWork.js";
 import { type QueueMessage, settleMessage, type WorkerQueues } from "./settleMessage.js";
+import type { WorkerContext } from "./workerContext.js";
 
 /** The part of an SQS Lambda event record the worker reads. */
 export interface SqsEventRecord {

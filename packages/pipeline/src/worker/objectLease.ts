@@ -1,22 +1,29 @@
-import type { HeldLease, ObjectTransitions } from "../ledger/objectTransitions.js";
+import type { HeldLease } from "../ledger/objectTransitions.js";
+
+/** Extends a lease in the ledger to `expiresAt`; false when it is no longer the holder's. */
+export type RenewLease = (expiresAt: number) => Promise<boolean>;
 
 /**
- * The ledger lease one attempt holds on one object, as the queue layer sees it: renewed with the
+ * The ledger lease one attempt holds on one object (or one range of a fanned-out object), as the
+ * queue layer sees it: renewed with the
  * message's visibility heartbeat (cluster mode), and `lost` once a renewal finds that another
  * attempt took the object over (ours had expired), or once renewals have failed for so long
  * that the lease may lapse before the next one: either way the copy stops at once, so the
  * object never has two writers for longer than the parts already in flight.
  */
-export class ObjectLease {
-  readonly held: HeldLease;
-  readonly #ledger: ObjectTransitions;
+export class ObjectLease<Held extends { readonly token: string } = HeldLease> {
+  readonly held: Held;
+  readonly #renew: RenewLease;
   readonly #lost = new AbortController();
   #confirmedUntil: number;
   #ended = false;
 
-  /** @param expiresAt - when the lease taken by `begin` lapses (epoch ms) */
-  constructor(ledger: ObjectTransitions, held: HeldLease, expiresAt: number) {
-    this.#ledger = ledger;
+  /**
+   * @param renew - extends the lease in the ledger
+   * @param expiresAt - when the lease just taken lapses (epoch ms)
+   */
+  constructor(renew: RenewLease, held: Held, expiresAt: number) {
+    this.#renew = renew;
     this.held = held;
     this.#confirmedUntil = expiresAt;
   }
@@ -52,7 +59,7 @@ export class ObjectLease {
   async renew(expiresAt: number, safetyMs: number): Promise<boolean> {
     if (this.#ended || this.#lost.signal.aborted) return false;
     try {
-      const kept = await this.#ledger.renew(this.held, expiresAt);
+      const kept = await this.#renew(expiresAt);
       if (kept) this.#confirmedUntil = expiresAt;
       else this.#lost.abort();
       return kept;

@@ -1,84 +1,38 @@
 import { randomUUID } from "node:crypto";
-import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import {
+  type CopyRequest,
   classifyError,
   copyObject,
   headSource,
   type MigrationError,
-  type ProgressListener,
   RefusedWorkError,
-  type StopSignals,
   sourceKeyExists,
-  type TransferLogger,
   type TransferOutcome,
-  type TransferSettings,
-  TransientError,
 } from "@s3-migrate/transfer";
-import type { Busy, HeldLease, ObjectTransitions, TransferIdentity } from "../ledger/objectTransitions.js";
+import type { Busy, HeldLease, TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
-import type { PipelineMetrics } from "../metricNames.js";
+import { fanOut, fansOut } from "./fanOut.js";
 import { ObjectLease } from "./objectLease.js";
-import { checkScope, type WorkScope } from "./workScope.js";
+import { processRange } from "./processRange.js";
+import {
+  type Attempt,
+  leaseLost,
+  now,
+  retryWhenLeaseLapses,
+  transferContext,
+  type WorkerContext,
+  type WorkOutcome,
+} from "./workerContext.js";
+import { checkScope } from "./workScope.js";
 
-/** What processing one piece of work needs. */
-export interface WorkerContext {
-  readonly source: S3Client;
-  readonly destination: S3Client;
-  /** What this worker may copy or delete; every piece of work is checked against it first. */
-  readonly scope: WorkScope;
-  readonly ledger: ObjectTransitions;
-  readonly logger?: TransferLogger;
-  readonly metrics?: PipelineMetrics;
-  readonly onProgress?: ProgressListener;
-  readonly settings: TransferSettings;
-  /** The original's UpdateVersionId: HEAD the source first and record its current versionId. */
-  readonly updateVersionId?: boolean;
-  /** The original's GetObjectWithVersionId: read the versionId the job names (else the latest, pinned by ETag). */
-  readonly getObjectWithVersionId?: boolean;
-  readonly now?: () => Date;
-}
-
-/**
- * The delivery a piece of work came in: what its lease is bound to, and when it must stop
- * (`pause`: no new part starts and the transfer pauses, a continuation follows; `cancel`: parts
- * still uploading are cancelled too).
- */
-export interface Attempt extends StopSignals {
-  /** The queue message's id (stable across its redeliveries). */
-  readonly messageId: string;
-  /**
-   * Epoch ms a lease taken now lasts unless renewed: never later than the message would be
-   * delivered again (cluster mode: when its visibility, as last extended, lapses; Lambda: the
-   * invocation's deadline).
-   */
-  readonly leaseUntil: () => number;
-  /** Receives the lease once taken, so the caller can renew it while the copy runs. */
-  readonly onLease?: (lease: ObjectLease) => void;
-}
-
-/** What the queue layer (Lambda or cluster mode) should do with the message. */
-export type WorkOutcome =
-  | { readonly action: "done"; readonly bytes: number }
-  | { readonly action: "skipped"; readonly reason: SkipReason }
-  | { readonly action: "paused"; readonly next: CopyWork }
-  /**
-   * Deliver again later: after `retryAfterSeconds` when known (a lease's expiry), else with
-   * backoff. `asNewMessage`: it may come back as a new message (no receive counted against
-   * maxReceiveCount); otherwise the same message must (a lease may be held for it).
-   */
-  | { readonly action: "retry"; readonly error: MigrationError; readonly retryAfterSeconds?: number; readonly asNewMessage?: boolean }
-  | { readonly action: "dead-letter"; readonly error: MigrationError };
-
-/** Why a message was finished with nothing copied. */
-export type SkipReason = "already-done" | "duplicate" | "stale-event" | "ignored" | "source-changed" | "source-exists";
-
-/** How long a lease that was lost mid-copy waits before its message is looked at again. */
-const LEASE_LOST_RETRY_SECONDS = 5;
+export type { Attempt, SkipReason, WorkerContext, WorkOutcome } from "./workerContext.js";
 
 /**
  * Processes one piece of work: checks it against the worker's scope (a refused message reads
  * and writes nothing), then copies (verified, resumable) or deletes one object under the
- * object's ledger lease. Never throws for S3 answers; the outcome says what to do with the message.
+ * object's ledger lease; an object above the fan-out threshold is fanned out into range jobs
+ * instead (fanOut.ts), and a range job copies its range (processRange.ts). Never throws for S3 answers; the outcome says what to do with the message.
  */
 export async function processWork(context: WorkerContext, work: Work, attempt: Attempt): Promise<WorkOutcome> {
   const verdict = checkScope(context.scope, work);
@@ -88,14 +42,14 @@ export async function processWork(context: WorkerContext, work: Work, attempt: A
     context.logger?.info("On the ignore list; not copied", { messageId: attempt.messageId, reason: verdict.reason });
     return { action: "skipped", reason: "ignored" };
   }
-  return work.kind === "delete" ? processDelete(context, work, attempt) : processCopy(context, work, attempt);
-}
-
-/** Counts and logs a message refused by the scope check; the error it returns is its dead letter's reason. */
-export function refuse(context: WorkerContext, messageId: string, code: string, reason: string): RefusedWorkError {
-  context.metrics?.addMetric("MessagesRefused", "Count", 1);
-  context.logger?.error("Message refused: outside this worker's configuration; nothing read or written", { messageId, code, reason });
-  return new RefusedWorkError(code, reason);
+  switch (work.kind) {
+    case "copy":
+      return processCopy(context, work, attempt);
+    case "range":
+      return processRange(context, work, attempt);
+    case "delete":
+      return processDelete(context, work, attempt);
+  }
 }
 
 async function processCopy(context: WorkerContext, work: CopyWork, attempt: Attempt): Promise<WorkOutcome> {
@@ -105,9 +59,12 @@ async function processCopy(context: WorkerContext, work: CopyWork, attempt: Atte
   if (!(lease instanceof ObjectLease)) return lease;
   attempt.onLease?.(lease);
   const started = Date.now();
-  const outcome = await copyUnderLease(context, work, attempt, identity, lease);
+  const outcome = fansOut(context, identity.size)
+    ? await fanOut(context, sourceRequest(context, work, identity), attempt, lease)
+    : await copyUnderLease(context, work, attempt, identity, lease);
   // No renewal from here on: the lease is finished, released or handed off below.
   lease.end();
+  if ("action" in outcome) return outcome;
   return settleTransfer(context, work, identity, lease, outcome, started);
 }
 
@@ -163,7 +120,7 @@ async function takeLease(
   const where = { key: identity.srcKey, destinationKey: identity.desKey, messageId: attempt.messageId };
   switch (result.status) {
     case "started":
-      return new ObjectLease(ledger, { identity, token }, claim.expiresAt);
+      return new ObjectLease((until) => ledger.renew({ identity, token }, until), { identity, token }, claim.expiresAt);
     case "already-done":
       context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
       context.logger?.info("Already copied; duplicate delivery skipped", where);
@@ -193,25 +150,16 @@ async function copyUnderLease(
   identity: TransferIdentity,
   lease: ObjectLease,
 ): Promise<TransferOutcome> {
-  const pause = anySignal(attempt.pause, lease.lost);
-  const cancel = anySignal(attempt.cancel, lease.lost);
+  return copyObject(transferContext(context, attempt, lease.lost), sourceRequest(context, work, identity), context.settings);
+}
+
+/** The copy request for the source version the lease was taken for (read by version when configured). */
+function sourceRequest(context: WorkerContext, work: CopyWork, identity: TransferIdentity): CopyRequest {
   const readVersion = context.getObjectWithVersionId && identity.srcVersionId !== undefined ? { versionId: identity.srcVersionId } : {};
-  return copyObject(
-    {
-      source: context.source,
-      destination: context.destination,
-      ...(context.logger === undefined ? {} : { logger: context.logger }),
-      ...(context.metrics === undefined ? {} : { metrics: context.metrics }),
-      ...(context.onProgress === undefined ? {} : { onProgress: context.onProgress }),
-      ...(pause === undefined ? {} : { pause }),
-      ...(cancel === undefined ? {} : { cancel }),
-    },
-    {
-      source: { bucket: identity.srcBucket, key: identity.srcKey, size: identity.size, etag: identity.srcEtag, ...readVersion },
-      destination: work.destination,
-    },
-    context.settings,
-  );
+  return {
+    source: { bucket: identity.srcBucket, key: identity.srcKey, size: identity.size, etag: identity.srcEtag, ...readVersion },
+    destination: work.destination,
+  };
 }
 
 /** Step 4: the ledger and the message after the copy. */
@@ -224,15 +172,7 @@ async function settleTransfer(
   started: number,
 ): Promise<WorkOutcome> {
   const ledger = context.ledger;
-  if (lease.lost.aborted && outcome.status !== "done") {
-    context.metrics?.addMetric("LeasesLost", "Count", 1);
-    context.logger?.warn("Lease lost to another attempt (ours had expired); stopped copying", { key: identity.srcKey });
-    return {
-      action: "retry",
-      error: new TransientError(`Lost the lease on s3://${identity.desBucket}/${identity.desKey}`, { side: "destination" }),
-      retryAfterSeconds: LEASE_LOST_RETRY_SECONDS,
-    };
-  }
+  if (lease.lost.aborted && outcome.status !== "done") return leaseLost(context, `s3://${identity.desBucket}/${identity.desKey}`);
   switch (outcome.status) {
     case "done": {
       const recorded = await ledger.finish(
@@ -376,30 +316,14 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
   return { action: "done", bytes: 0 };
 }
 
-/**
- * Delivers the message again once the lease that holds its object lapses: as a new message (no
- * receive counted against maxReceiveCount), unless the lease may be held for this very message.
- */
-function retryWhenLeaseLapses(busy: Busy, reason: string): WorkOutcome {
-  return {
-    action: "retry",
-    error: new TransientError(reason, { side: "destination" }),
-    retryAfterSeconds: Math.ceil(busy.retryAfterMs / 1000),
-    ...(busy.ownMessage ? {} : { asNewMessage: true }),
-  };
-}
-
 /** The sequencer of the S3 event behind the work, also when it comes as a continuation. */
 function eventSequencer(work: CopyWork): string | undefined {
   return work.origin.format === "s3-event" ? work.origin.sequencer : work.eventSequencer;
 }
 
-function now(context: WorkerContext): Date {
-  return context.now?.() ?? new Date();
-}
-
-/** One signal for several (undefined when none is given). */
-function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
-  const given = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  return given.length <= 1 ? given[0] : AbortSignal.any(given);
+/** Counts and logs a message refused by the scope check; the error it returns is its dead letter's reason. */
+export function refuse(context: WorkerContext, messageId: string, code: string, reason: string): RefusedWorkError {
+  context.metrics?.addMetric("MessagesRefused", "Count", 1);
+  context.logger?.error("Message refused: outside this worker's configuration; nothing read or written", { messageId, code, reason });
+  return new RefusedWorkError(code, reason);
 }

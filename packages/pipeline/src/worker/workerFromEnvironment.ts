@@ -1,11 +1,12 @@
 import { ConfigError, createS3Client, type TransferLogger } from "@s3-migrate/transfer";
 import { readWorkerEnvironment, type WorkerEnvironment } from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
+import { FanoutTransitions } from "../ledger/fanoutTransitions.js";
 import { ObjectTransitions } from "../ledger/objectTransitions.js";
 import type { PipelineMetrics } from "../metricNames.js";
 import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
-import type { WorkerContext } from "./processWork.js";
 import type { WorkerQueues } from "./settleMessage.js";
+import type { WorkerContext } from "./workerContext.js";
 import type { EventScope, WorkScope } from "./workScope.js";
 
 /** Everything a worker (Lambda or cluster) runs with, built from its environment. */
@@ -44,12 +45,21 @@ export async function setUpWorker(
       destination: createS3Client(config.destination, tuning),
       scope,
       ledger: new ObjectTransitions(clients.documents, environment.ledgerTable),
+      fanout: {
+        thresholdBytes: environment.fanoutThreshold,
+        rangeParts: environment.fanoutRangeParts,
+        ledger: new FanoutTransitions(clients.documents, environment.ledgerTable),
+      },
       ...(observers.logger === undefined ? {} : { logger: observers.logger }),
       ...(observers.metrics === undefined ? {} : { metrics: observers.metrics }),
       settings: {
         partSize: environment.partSize,
         smallObjectThreshold: environment.smallObjectThreshold,
         partConcurrency: environment.partConcurrency,
+        // Each object (or range) the worker copies at once holds at most its share of the memory
+        // the jobsender checks (files x parts x part size): a source whose own part size is larger
+        // than PART_SIZE_MIB gets fewer parts in flight rather than more memory.
+        memoryBudgetBytes: environment.partConcurrency * environment.partSize,
         copyTags: environment.copyTags,
         retry: { maxAttempts: environment.maxAttempts },
         ...(environment.storageClass === undefined ? {} : { storageClass: environment.storageClass }),

@@ -4,7 +4,15 @@ import { SourceChangedError } from "../errors.js";
 import { copySmallObject, TOO_LARGE_FOR_SINGLE_PUT } from "./copySmallObject.js";
 import { copyMultipart } from "./multipart/copyMultipart.js";
 import { headSource } from "./sourceObject.js";
-import type { CopyRequest, TransferContext, TransferOutcome, TransferSettings } from "./types.js";
+import type {
+  CopyRequest,
+  FailedOutcome,
+  PausedOutcome,
+  SourceChangedOutcome,
+  TransferContext,
+  TransferOutcome,
+  TransferSettings,
+} from "./types.js";
 
 /**
  * Copies one object from the source endpoint to the destination endpoint, verified, and says how
@@ -42,17 +50,29 @@ export async function copyObject(
     }
     return await copyMultipart(context, request, resolved, source);
   } catch (thrown) {
-    if (context.pause?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
-    const error = classifyError(thrown, { side: "source", operation: "copy", bucket: request.source.bucket, key: request.source.key });
-    context.logger?.warn("Transfer failed", {
-      key: request.source.key,
-      code: error.code,
-      retryable: error.retryable,
-      error: error.message,
-    });
-    if (error instanceof SourceChangedError) return { status: "source-changed", error };
-    return { status: "failed", error };
+    return transferFailure(context, request, thrown);
   } finally {
     context.metrics?.addMetric("TransferDuration", "Milliseconds", Date.now() - started);
   }
+}
+
+/**
+ * What a transfer that threw comes to: `paused` when the pause had fired (what it cut is resumable),
+ * `source-changed`, or `failed` with the classified error.
+ */
+export function transferFailure(
+  context: TransferContext,
+  request: CopyRequest,
+  thrown: unknown,
+): PausedOutcome | SourceChangedOutcome | FailedOutcome {
+  if (context.pause?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
+  const error = classifyError(thrown, { side: "source", operation: "copy", bucket: request.source.bucket, key: request.source.key });
+  context.logger?.warn("Transfer failed", {
+    key: request.source.key,
+    code: error.code,
+    retryable: error.retryable,
+    error: error.message,
+  });
+  if (error instanceof SourceChangedError) return { status: "source-changed", error };
+  return { status: "failed", error };
 }

@@ -50,16 +50,20 @@ export async function listUploadsForKey(client: S3Client, bucket: string, key: s
   }
 }
 
-/** Every part of an upload, in part-number order (ListParts, all pages past 1,000). */
+/**
+ * Every part of an upload, in part-number order (ListParts, all pages past 1,000); with `span`,
+ * only the parts numbered within it (listing starts at its first part and stops past its last).
+ */
 export async function listAllParts(
   client: S3Client,
   bucket: string,
   key: string,
   uploadId: string,
   signal?: AbortSignal,
+  span?: { readonly first: number; readonly last: number },
 ): Promise<StoredPart[]> {
   const parts: StoredPart[] = [];
-  let marker: string | undefined;
+  let marker: string | undefined = span === undefined || span.first <= 1 ? undefined : String(span.first - 1);
   for (;;) {
     const page = await client
       .send(
@@ -74,13 +78,17 @@ export async function listAllParts(
       .catch((error: unknown) => {
         throw classifyError(error, { side: "destination", operation: "ListParts", bucket, key });
       });
+    let pastSpan = false;
     for (const part of page.Parts ?? []) {
-      if (part.PartNumber !== undefined && part.Size !== undefined) {
-        parts.push({ partNumber: part.PartNumber, size: part.Size, etag: normalizeEtag(part.ETag) ?? "" });
+      if (part.PartNumber === undefined || part.Size === undefined) continue;
+      if (span !== undefined && (part.PartNumber < span.first || part.PartNumber > span.last)) {
+        pastSpan ||= part.PartNumber > span.last;
+        continue;
       }
+      parts.push({ partNumber: part.PartNumber, size: part.Size, etag: normalizeEtag(part.ETag) ?? "" });
     }
     const next = page.NextPartNumberMarker;
-    if (!page.IsTruncated || next === undefined || next === marker) break;
+    if (pastSpan || !page.IsTruncated || next === undefined || next === marker) break;
     marker = next;
   }
   return parts.sort((a, b) => a.partNumber - b.partNumber);

@@ -1,0 +1,115 @@
+import { ConfigError, MAX_PARTS } from "@s3-migrate/transfer";
+
+/** Schema name and version of a range job; bump the version on any breaking change. */
+export const RANGE_SCHEMA = "s3-migrate/range" as const;
+export const RANGE_SCHEMA_VERSION = 1 as const;
+
+/**
+ * One range of parts of a fanned-out object, as the worker that fanned it out queues it
+ * (documented in docs/messages.md): copy the parts `firstPart`..`lastPart` of the shared upload
+ * `uploadId` from the source version `source.etag` (and `versionId`).
+ *
+ * @example
+ * {"schema":"s3-migrate/range","version":1,
+ *  "source":{"bucket":"src","key":"big.iso","size":85899345920,"etag":"6f1e...-640","versionId":"3HL4..."},
+ *  "destination":{"bucket":"dst","key":"big.iso"},
+ *  "upload":{"uploadId":"VXBsb2Fk...","partSize":134217728,"partCount":640,"layoutMatches":true},
+ *  "range":{"index":3,"firstPart":49,"lastPart":64},"rangeCount":40,
+ *  "queuedAt":"2026-12-02T05:00:00.000Z"}
+ */
+export interface RangeMessage {
+  readonly schema: typeof RANGE_SCHEMA;
+  readonly version: typeof RANGE_SCHEMA_VERSION;
+  readonly source: {
+    readonly bucket: string;
+    readonly key: string;
+    readonly size: number;
+    readonly etag: string;
+    readonly versionId?: string;
+  };
+  readonly destination: { readonly bucket: string; readonly key: string };
+  readonly upload: {
+    readonly uploadId: string;
+    readonly partSize: number;
+    readonly partCount: number;
+    readonly layoutMatches: boolean;
+  };
+  readonly range: { readonly index: number; readonly firstPart: number; readonly lastPart: number };
+  readonly rangeCount: number;
+  readonly queuedAt: string;
+  /** Set on the continuation of a range paused at its deadline: how many so far. */
+  readonly continuation?: number;
+  /** Set on a continuation: the lease token of the paused attempt, which the next one takes back. */
+  readonly leaseToken?: string;
+}
+
+/** The JSON body of a range job. */
+export function serializeRange(range: Omit<RangeMessage, "schema" | "version">): string {
+  const message: RangeMessage = { schema: RANGE_SCHEMA, version: RANGE_SCHEMA_VERSION, ...range };
+  return JSON.stringify(message);
+}
+
+/**
+ * Parses and validates a range job body (already JSON-decoded).
+ * @throws ConfigError saying which field is wrong.
+ */
+export function parseRangeMessage(value: Record<string, unknown>): RangeMessage {
+  const fail = (why: string): never => {
+    throw new ConfigError(`Invalid ${RANGE_SCHEMA} message: ${why}`);
+  };
+  if (value.version !== RANGE_SCHEMA_VERSION) return fail(`unsupported version ${JSON.stringify(value.version)}`);
+  const object = (field: string): Record<string, unknown> => {
+    const found = value[field];
+    if (typeof found !== "object" || found === null || Array.isArray(found)) return fail(`${field} missing`);
+    return found as Record<string, unknown>;
+  };
+  const source = object("source");
+  const destination = object("destination");
+  const upload = object("upload");
+  const range = object("range");
+  const text = (record: Record<string, unknown>, field: string, where: string): string => {
+    const found = record[field];
+    // An empty key would turn object calls into bucket calls.
+    if (typeof found !== "string" || found === "") return fail(`${where}.${field} must be a non-empty string`);
+    return found;
+  };
+  const whole = (record: Record<string, unknown>, field: string, where: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const found = record[field];
+    if (typeof found !== "number" || !Number.isSafeInteger(found) || found < min || found > max)
+      return fail(`${where}.${field} must be a whole number from ${min} to ${max}`);
+    return found;
+  };
+  const versionId = source.versionId;
+  if (versionId !== undefined && (typeof versionId !== "string" || versionId === "")) return fail("source.versionId must be a string");
+  const partCount = whole(upload, "partCount", "upload", 1, MAX_PARTS);
+  const rangeCount = whole(value, "rangeCount", "message", 1, MAX_PARTS);
+  const firstPart = whole(range, "firstPart", "range", 1, partCount);
+  const lastPart = whole(range, "lastPart", "range", firstPart, partCount);
+  if (typeof upload.layoutMatches !== "boolean") return fail("upload.layoutMatches must be true or false");
+  const leaseToken = value.leaseToken;
+  if (leaseToken !== undefined && (typeof leaseToken !== "string" || leaseToken === "")) return fail("leaseToken must be a string");
+  const continuation = value.continuation;
+  return {
+    schema: RANGE_SCHEMA,
+    version: RANGE_SCHEMA_VERSION,
+    source: {
+      bucket: text(source, "bucket", "source"),
+      key: text(source, "key", "source"),
+      size: whole(source, "size", "source", 1),
+      etag: text(source, "etag", "source"),
+      ...(versionId === undefined ? {} : { versionId }),
+    },
+    destination: { bucket: text(destination, "bucket", "destination"), key: text(destination, "key", "destination") },
+    upload: {
+      uploadId: text(upload, "uploadId", "upload"),
+      partSize: whole(upload, "partSize", "upload", 1),
+      partCount,
+      layoutMatches: upload.layoutMatches,
+    },
+    range: { index: whole(range, "index", "range", 0, rangeCount - 1), firstPart, lastPart },
+    rangeCount,
+    queuedAt: typeof value.queuedAt === "string" ? value.queuedAt : "",
+    ...(typeof continuation === "number" && Number.isSafeInteger(continuation) && continuation > 0 ? { continuation } : {}),
+    ...(leaseToken === undefined ? {} : { leaseToken }),
+  };
+}

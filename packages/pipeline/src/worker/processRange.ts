@@ -1,0 +1,258 @@
+import { randomUUID } from "node:crypto";
+import {
+  abortSharedUpload,
+  type CopyRequest,
+  completeSharedUpload,
+  copyUploadSpan,
+  type MigrationError,
+  TransientError,
+} from "@s3-migrate/transfer";
+import type { HeldRange, RangeRef } from "../ledger/fanoutTransitions.js";
+import { FANOUT_LEASE_MS } from "../ledger/leaseTerms.js";
+import { serializeJob } from "../messages/jobMessage.js";
+import type { RangeWork } from "../messages/queueMessage.js";
+import { ObjectLease } from "./objectLease.js";
+import {
+  type Attempt,
+  leaseLost,
+  now,
+  retryWhenLeaseLapses,
+  transferContext,
+  type WorkerContext,
+  type WorkOutcome,
+} from "./workerContext.js";
+
+/**
+ * Processes one range job of a fanned-out object, in steps:
+ * 1. takes the range's lease (a done range, a duplicate and a job of an upload the object is no
+ *    longer fanned out to copy nothing);
+ * 2. copies the range's parts that the destination lacks, pinned to the source version;
+ * 3. records the range done and counts it on the object;
+ * 4. when it finds every range done, takes the object's lease over and completes the upload,
+ *    verified, exactly once: a completion that fails leaves the message to come back and try again.
+ * A source that changed aborts the upload and gives the whole fan-out up (`SourceChanged`); an
+ * upload gone at the destination while the fan-out lives restarts the object with a fresh job.
+ */
+export async function processRange(context: WorkerContext, work: RangeWork, attempt: Attempt): Promise<WorkOutcome> {
+  const ledger = context.fanout.ledger;
+  const range: RangeRef = {
+    desBucket: work.destination.bucket,
+    desKey: work.destination.key,
+    uploadId: work.upload.uploadId,
+    index: work.range.index,
+  };
+  const where = { key: work.source.key, destinationKey: work.destination.key, range: work.range.index, messageId: attempt.messageId };
+  const token = work.leaseToken ?? randomUUID();
+  const claim = { token, messageId: attempt.messageId, expiresAt: attempt.leaseUntil(), continuing: work.leaseToken !== undefined };
+  const begun = await ledger.beginRange(range, claim, work.continuation, now(context));
+  switch (begun.status) {
+    case "started":
+      break;
+    case "already-done":
+      // A repeat of a range done before: its count (and the completion) may be what was lost.
+      return completeIfLast(context, work, attempt, range);
+    case "superseded":
+      context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
+      context.logger?.info("Range job of an upload the object is no longer fanned out to; settled", where);
+      return { action: "skipped", reason: "superseded" };
+    case "duplicate":
+      context.metrics?.addMetric("DuplicateDeliveries", "Count", 1);
+      context.logger?.info("Another worker holds a live lease on this range; duplicate settled", where);
+      return { action: "skipped", reason: "duplicate" };
+    case "busy":
+      context.metrics?.addMetric("ObjectsBusy", "Count", 1);
+      return retryWhenLeaseLapses(begun, `range ${range.index} of s3://${range.desBucket}/${range.desKey} is leased by another attempt`);
+  }
+
+  const held: HeldRange = { range, token };
+  const lease = new ObjectLease((until) => ledger.renewRange(held, until), held, claim.expiresAt);
+  attempt.onLease?.(lease);
+  const outcome = await copyUploadSpan(
+    transferContext(context, attempt, lease.lost),
+    request(work),
+    context.settings,
+    work.upload,
+    work.source,
+    { first: work.range.firstPart, last: work.range.lastPart },
+  );
+  lease.end();
+  if (lease.lost.aborted && outcome.status !== "done")
+    return leaseLost(context, `range ${range.index} of s3://${range.desBucket}/${range.desKey}`);
+  const at = now(context);
+  switch (outcome.status) {
+    case "done":
+      await ledger.finishRange(held, { partsUploaded: outcome.partsUploaded, partsResumed: outcome.partsResumed }, at);
+      context.metrics?.addMetric("RangesDone", "Count", 1);
+      context.logger?.info("Range copied", { ...where, partsUploaded: outcome.partsUploaded, partsResumed: outcome.partsResumed });
+      return completeIfLast(context, work, attempt, range);
+    case "paused":
+      await ledger.pauseRange(held, at);
+      context.metrics?.addMetric("Continuations", "Count", 1);
+      context.logger?.info("Range paused at the deadline; continuing in a new message", { ...where, partsDone: outcome.partsDone });
+      return { action: "paused", next: { ...work, continuation: work.continuation + 1, leaseToken: token } };
+    case "source-changed":
+      return giveUp(context, work, range, outcome.error);
+    case "failed": {
+      const error = outcome.error;
+      if (error.code === "UploadGone") {
+        await ledger.releaseRange(held, error.code, error.message, at);
+        return restartObject(context, work, range, error);
+      }
+      if (error.retryable) await ledger.releaseRange(held, error.code, error.message, at);
+      else await ledger.failRange(held, error.code, error.message, at);
+      context.metrics?.addMetric(error.retryable ? "TransferErrors" : "RangesFailed", "Count", 1);
+      context.logger?.error(error.retryable ? "Range failed; will retry" : "Range failed for good", {
+        ...where,
+        code: error.code,
+        error: error.message,
+      });
+      return error.retryable ? { action: "retry", error } : { action: "dead-letter", error };
+    }
+  }
+}
+
+/** Step 3 and 4: counts the range on the object and, if it was the last, completes the upload. */
+async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: Attempt, range: RangeRef): Promise<WorkOutcome> {
+  const ledger = context.fanout.ledger;
+  const at = now(context);
+  const tally = await ledger.countRangeDone(range, at.getTime() + FANOUT_LEASE_MS, at);
+  if (tally.status === "object-done") return { action: "skipped", reason: "already-done" };
+  if (tally.status === "superseded") return { action: "skipped", reason: "superseded" };
+  if (tally.rangesDone < tally.rangeCount) return { action: "done", bytes: rangeBytes(work) };
+
+  const claimed = await ledger.claimCompletion(
+    range,
+    tally.rangeCount,
+    { token: randomUUID(), messageId: attempt.messageId, expiresAt: attempt.leaseUntil() },
+    at,
+  );
+  if (claimed.status === "object-done") return { action: "skipped", reason: "already-done" };
+  if (claimed.status === "superseded") return { action: "skipped", reason: "superseded" };
+  if (claimed.status === "held") {
+    context.logger?.info("Another attempt is completing the upload; settled", { key: work.destination.key, range: range.index });
+    return { action: "skipped", reason: "superseded" };
+  }
+  const objectLease = new ObjectLease((until) => context.ledger.renew(claimed.lease, until), claimed.lease, attempt.leaseUntil());
+  attempt.onLease?.(objectLease);
+  const ranges = (await ledger.ranges(range.desBucket, range.desKey)).filter((record) => record.uploadId === range.uploadId);
+  const tallyParts = {
+    partsUploaded: ranges.reduce((sum, record) => sum + Number(record.partsUploaded ?? 0), 0),
+    partsResumed: ranges.reduce((sum, record) => sum + Number(record.partsResumed ?? 0), 0),
+  };
+  const started = Date.now();
+  // Completion is not cut by the soft deadline (`pause`), only by `cancel` and a lost lease.
+  const completionContext = transferContext(
+    context,
+    { ...(attempt.cancel === undefined ? {} : { cancel: attempt.cancel }) },
+    objectLease.lost,
+  );
+  const outcome = await completeSharedUpload(completionContext, request(work), context.settings, work.upload, work.source, tallyParts);
+  objectLease.end();
+  const done = now(context);
+  switch (outcome.status) {
+    case "done": {
+      const recorded = await context.ledger.finish(
+        claimed.lease,
+        {
+          status: "done",
+          desEtag: outcome.destinationEtag,
+          verification: outcome.verification,
+          ...(outcome.destinationVersionId === undefined ? {} : { desVersionId: outcome.destinationVersionId }),
+        },
+        done,
+      );
+      if (!recorded)
+        context.logger?.warn("Completed and verified, but the lease had passed to another attempt; its record stands", {
+          key: work.source.key,
+        });
+      context.metrics?.addMetric("ObjectsDone", "Count", 1);
+      context.metrics?.addMetric("BytesCompleted", "Bytes", outcome.bytes);
+      context.logger?.info("Copied (fanned out)", {
+        key: work.source.key,
+        destinationKey: work.destination.key,
+        bytes: outcome.bytes,
+        ranges: tally.rangeCount,
+        verification: outcome.verification,
+        partsUploaded: outcome.partsUploaded,
+        partsResumed: outcome.partsResumed,
+        completionMs: Date.now() - started,
+      });
+      return { action: "done", bytes: outcome.bytes };
+    }
+    case "source-changed":
+      return giveUp(context, work, range, outcome.error);
+    case "paused":
+    case "failed": {
+      const error = outcome.status === "failed" ? outcome.error : undefined;
+      if (error?.code === "UploadGone") {
+        await context.ledger.recordError(claimed.lease, error.code, error.message, done);
+        return restartObject(context, work, range, error);
+      }
+      if (error !== undefined && !error.retryable) {
+        await context.ledger.finish(claimed.lease, { status: "failed", errorCode: error.code, error: error.message }, done);
+        context.metrics?.addMetric("ObjectsFailed", "Count", 1);
+        context.logger?.error("Completion failed for good", { key: work.source.key, code: error.code, error: error.message });
+        return { action: "dead-letter", error };
+      }
+      const reason = error?.message ?? "cancelled before the completion ended";
+      await context.ledger.recordError(claimed.lease, error?.code ?? "Cancelled", reason, done);
+      context.metrics?.addMetric("TransferErrors", "Count", 1);
+      context.logger?.warn("Completion failed; the message comes back to complete again", { key: work.source.key, error: reason });
+      return { action: "retry", error: error ?? new TransientError(reason, { side: "destination" }) };
+    }
+  }
+}
+
+/** The source changed mid fan-out: the upload is aborted and the whole fan-out given up, every range settled. */
+async function giveUp(context: WorkerContext, work: RangeWork, range: RangeRef, error: MigrationError): Promise<WorkOutcome> {
+  await abortSharedUpload(transferContext(context, {}), request(work), work.upload).catch(() => undefined);
+  await context.fanout.ledger.abandonFanout(range, error.code, error.message, now(context));
+  context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
+  context.logger?.warn("Source changed while fanned out; upload aborted, every range settled. The newer version is copied by its own job", {
+    key: work.source.key,
+    uploadId: work.upload.uploadId,
+    error: error.message,
+  });
+  return { action: "skipped", reason: "source-changed" };
+}
+
+/**
+ * The fan-out's upload is gone at the destination while the ledger still fans out to it (aborted
+ * by hand or by a lifecycle rule): the fan-out is given up and the object queued again as one job,
+ * which fans it out afresh; repeats of this range job find the fan-out over and settle.
+ */
+async function restartObject(context: WorkerContext, work: RangeWork, range: RangeRef, error: MigrationError): Promise<WorkOutcome> {
+  const at = now(context);
+  if (!(await context.fanout.ledger.abandonFanout(range, error.code, error.message, at)))
+    return { action: "skipped", reason: "superseded" };
+  context.metrics?.addMetric("FanoutRestarts", "Count", 1);
+  context.logger?.warn("The fan-out's upload is gone at the destination; the object is queued again", {
+    key: work.source.key,
+    uploadId: work.upload.uploadId,
+    error: error.message,
+  });
+  return {
+    action: "queue",
+    bodies: [serializeJob({ source: work.source, destination: work.destination, queuedAt: at.toISOString() })],
+  };
+}
+
+/** The copy request of a range job. */
+function request(work: RangeWork): CopyRequest {
+  return {
+    source: {
+      bucket: work.source.bucket,
+      key: work.source.key,
+      size: work.source.size,
+      etag: work.source.etag,
+      ...(work.source.versionId === undefined ? {} : { versionId: work.source.versionId }),
+    },
+    destination: work.destination,
+  };
+}
+
+/** Bytes the parts of a range job hold. */
+function rangeBytes(work: RangeWork): number {
+  const start = (work.range.firstPart - 1) * work.upload.partSize;
+  return Math.min(work.source.size, work.range.lastPart * work.upload.partSize) - start;
+}
