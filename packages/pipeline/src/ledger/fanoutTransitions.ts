@@ -1,7 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { mapConcurrent } from "@s3-migrate/transfer";
-import { HANDOFF, isConditionFailure, RACE_RETRY_MS } from "./leaseTerms.js";
+import { HANDOFF, isConditionFailure, RACE_RETRY_MS, refusedItem } from "./leaseTerms.js";
 import {
   LEDGER_KEYS,
   LEDGER_SCHEMA_VERSION,
@@ -111,9 +110,7 @@ export class FanoutTransitions {
    */
   async startFanout(lease: HeldLease, plan: FanoutPlan, fanoutUntil: number, now: Date): Promise<boolean> {
     const key = objectKey(lease.identity.desBucket, lease.identity.desKey);
-    const current = (await this.#client.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }))).Item as
-      | Partial<ObjectRecord>
-      | undefined;
+    const current = await this.#object(lease.identity);
     const sameUpload = current?.uploadId === plan.uploadId && current?.rangeCount === plan.ranges.length;
     try {
       await this.#client.send(
@@ -448,12 +445,6 @@ export class FanoutTransitions {
       throw error;
     }
   }
-}
-
-/** The record a refused conditional write returned (ReturnValuesOnConditionCheckFailure), unmarshalled. */
-function refusedItem<T>(error: unknown): T | undefined {
-  const old = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
-  return old === undefined ? undefined : (unmarshall(old) as T);
 }
 
 /** The source version an object record is copying. */

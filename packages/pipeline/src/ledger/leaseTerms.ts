@@ -1,3 +1,5 @@
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+
 /** Terms every lease in the ledger shares (object records and the ranges of a fanned-out object). */
 
 /** How soon to look again when the record changed between the refused write and the read. */
@@ -16,3 +18,9 @@ export const isConditionFailure = (error: unknown): boolean => (error as { name?
  * out again, resuming the same upload (its range jobs are then duplicates, which settle).
  */
 export const FANOUT_LEASE_MS = 15 * 60 * 1000;
+
+/** The record a refused conditional write returned (ReturnValuesOnConditionCheckFailure: ALL_OLD), unmarshalled. */
+export function refusedItem<T>(error: unknown): T | undefined {
+  const old = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+  return old === undefined ? undefined : (unmarshall(old) as T);
+}

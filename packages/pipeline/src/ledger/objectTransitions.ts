@@ -1,6 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { HANDOFF, isConditionFailure, RACE_RETRY_MS } from "./leaseTerms.js";
+import { HANDOFF, isConditionFailure, RACE_RETRY_MS, refusedItem } from "./leaseTerms.js";
 import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** The source version a worker is copying: the guard of every transition. */
@@ -325,8 +324,8 @@ export class ObjectTransitions {
 
   /** The record as it was when a conditional write was refused (from the error, else read). */
   async #refusedRecord(error: unknown, object: Pick<TransferIdentity, "desBucket" | "desKey">): Promise<LedgerRecord | undefined> {
-    const old = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
-    if (old !== undefined) return unmarshall(old) as LedgerRecord;
+    const old = refusedItem<LedgerRecord>(error);
+    if (old !== undefined) return old;
     const read = await this.#client.send(
       new GetCommand({
         TableName: this.#table,
