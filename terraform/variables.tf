@@ -196,9 +196,9 @@ variable "small_object_threshold_mib" {
 }
 
 variable "fanout_threshold_mib" {
-  description = "Objects larger than this (MiB) are fanned out: split into range jobs of `fanout_range_parts` parts that many workers copy at once, completed by the last. 0 (the default for now) turns fan-out off."
+  description = "Objects larger than this (MiB) are fanned out: split into range jobs of `fanout_range_parts` parts that many workers copy at once, completed by the last (default 1024, as AWS's Data Transfer Hub). 0 turns fan-out off."
   type        = number
-  default     = 0
+  default     = 1024
 
   validation {
     condition     = var.fanout_threshold_mib >= 0 && var.fanout_threshold_mib <= 51200000 && floor(var.fanout_threshold_mib) == var.fanout_threshold_mib

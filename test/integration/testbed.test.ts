@@ -227,6 +227,28 @@ describe("fault proxy", () => {
     });
   });
 
+  it("holdResponses answers requests of two rules that share one barrier only when both have been stored, at the same moment", async () => {
+    // Prepare: one barrier for two keys' PUTs
+    const s3 = makeS3Client(proxy.endpoint, source.region, { maxAttempts: 1 });
+    const barrier = { type: "holdResponses", parties: 2 } as const;
+    for (const key of ["first", "second"])
+      proxy.addRule({ match: { method: "PUT", path: new RegExp(`/barrier/${key}$`) }, action: barrier });
+    const answeredAt: Record<string, number> = {};
+    const put = (key: string) => putObject(s3, bucket, `barrier/${key}`, key).then(() => (answeredAt[key] = Date.now()));
+
+    // Act: the first PUT waits 1 s for the second
+    const first = put("first");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const storedWhileHeld = await readObject(direct, bucket, "barrier/first");
+    const started = Date.now();
+    await Promise.all([first, put("second")]);
+
+    // Assess: forwarded and stored at once, answered only with the second, both together
+    expect(storedWhileHeld.toString()).toBe("first");
+    expect(answeredAt.first).toBeGreaterThanOrEqual(started);
+    expect(Math.abs((answeredAt.first ?? 0) - (answeredAt.second ?? 0))).toBeLessThan(200);
+  });
+
   it("corruptResponseBody and resetConnection damage only what the client receives", async () => {
     // Prepare
     const s3 = makeS3Client(proxy.endpoint, source.region, { maxAttempts: 1 });

@@ -43,7 +43,13 @@ export type FaultAction =
    */
   | { readonly type: "resetConnection"; readonly afterBytes?: number }
   /** Hold the request this long before forwarding it (a slow link or a slow endpoint); combines with the others. */
-  | { readonly type: "delay"; readonly ms: number };
+  | { readonly type: "delay"; readonly ms: number }
+  /**
+   * A barrier on responses: forward each matching request, but hold its response until `parties`
+   * matching responses are ready, then send them all at once, so the clients see their requests
+   * finish at the same moment. Give the rule `times: parties`.
+   */
+  | { readonly type: "holdResponses"; readonly parties: number };
 
 export type FaultType = FaultAction["type"];
 
@@ -112,6 +118,7 @@ const SLOTS: Record<FaultType, string> = {
   validateChecksum: "validateChecksum",
   corruptResponseBody: "response",
   resetConnection: "response",
+  holdResponses: "holdResponses",
 };
 const ORDER = Object.keys(SLOTS) as FaultType[];
 
@@ -130,6 +137,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const target = new URL(options.target);
   const rules: LiveRule[] = [];
   const requests: LoggedRequest[] = [];
+  /** Responses held by each holdResponses action, released together when the last party arrives. */
+  const heldResponses = new Map<FaultAction, Array<() => void>>();
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -227,7 +236,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (!res.headersSent) sendError(res, req.method, 502, "BadGateway", `fault proxy: ${error.message}`);
       else res.destroy();
     });
-    upstream.once("response", (up) => respond(req, res, up, actions));
+    upstream.once("response", (up) => {
+      const barrier = actions.holdResponses;
+      if (barrier === undefined) {
+        respond(req, res, up, actions);
+        return;
+      }
+      const held = heldResponses.get(barrier) ?? [];
+      heldResponses.set(barrier, held);
+      held.push(() => respond(req, res, up, actions));
+      if (held.length >= barrier.parties) for (const release of held.splice(0)) release();
+    });
     if (body) upstream.end(body);
     else req.pipe(upstream);
   }

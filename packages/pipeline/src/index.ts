@@ -13,6 +13,7 @@ export { PassStateStore, pairId } from "./jobsender/passState.js";
 export { DEFAULT_SEGMENTS_PER_PAIR } from "./jobsender/processPair.js";
 export { runJobsenderFromEnvironment } from "./jobsender/runFromEnvironment.js";
 export { runJobsender } from "./jobsender/runJobsender.js";
+export { FanoutTransitions } from "./ledger/fanoutTransitions.js";
 export {
   LEDGER_KEYS,
   ledgerTableDefinition,
@@ -20,6 +21,8 @@ export {
   type ObjectRecord,
   type ObjectStatus,
   objectKey,
+  RANGE_STATUS,
+  type RangeRecord,
   RECORD_KIND,
 } from "./ledger/ledgerSchema.js";
 export { summarizeLedger } from "./ledger/ledgerSummary.js";

@@ -4,7 +4,14 @@
  * Time is passed in, so expiry is tested without waiting.
  */
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { type LeaseClaim, ObjectTransitions, objectKey, orderableSequencer, type TransferIdentity } from "@s3-migrate/pipeline";
+import {
+  FanoutTransitions,
+  type LeaseClaim,
+  ObjectTransitions,
+  objectKey,
+  orderableSequencer,
+  type TransferIdentity,
+} from "@s3-migrate/pipeline";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLedgerTable, localClients } from "../../support/awsResources.js";
 import { testEndpoints } from "../../support/endpoints.js";
@@ -156,5 +163,69 @@ describe("object lease (ledger)", () => {
       expect(results.filter((result) => result.status === "started")).toHaveLength(1);
       expect(results.filter((result) => result.status === "duplicate")).toHaveLength(23);
     }
+  });
+});
+
+describe("fan-out completion claim (ledger)", () => {
+  const { documents, dynamo } = localClients(testEndpoints().source.endpoint);
+  const table = `fanout-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const objects = new ObjectTransitions(documents, table);
+  const fanout = new FanoutTransitions(documents, table);
+  const t0 = new Date("2026-12-01T10:00:00.000Z");
+  const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+  const claim = (token: string, expiresInSeconds = 60): LeaseClaim => ({
+    token,
+    messageId: `m-${token}`,
+    expiresAt: t0.getTime() + expiresInSeconds * 1000,
+  });
+  let counter = 0;
+  /** A fresh object fanned out to upload `u-N` in three ranges. */
+  async function fannedOut() {
+    counter++;
+    const identity: TransferIdentity = {
+      srcBucket: "src",
+      srcKey: `f${counter}`,
+      desBucket: "dst",
+      desKey: `f${counter}`,
+      size: 30,
+      srcEtag: "e",
+    };
+    expect(await objects.begin(identity, claim("fanner"), 0, t0)).toEqual({ status: "started" });
+    const uploadId = `u-${counter}`;
+    const ranges = [0, 1, 2].map((index) => ({ index, firstPart: index + 1, lastPart: index + 1, bytes: 10 }));
+    const plan = { uploadId, partSize: 10, partCount: 3, layoutMatches: true, rangeParts: 1, ranges };
+    expect(await fanout.startFanout({ identity, token: "fanner" }, plan, at(900).getTime(), t0)).toBe(true);
+    return (index: number) => ({ desBucket: "dst", desKey: identity.desKey, uploadId, index });
+  }
+
+  beforeAll(async () => {
+    await createLedgerTable(dynamo, table);
+  });
+
+  it("counts a range once however often it is recorded, and lets nobody claim the completion before every range is counted", async () => {
+    const range = await fannedOut();
+    expect(await fanout.countRangeDone(range(0), at(900).getTime(), at(1))).toEqual({ status: "counted", rangesDone: 1, rangeCount: 3 });
+    expect(await fanout.countRangeDone(range(0), at(900).getTime(), at(2))).toEqual({ status: "counted", rangesDone: 1, rangeCount: 3 });
+    expect(await fanout.countRangeDone(range(2), at(900).getTime(), at(3))).toEqual({ status: "counted", rangesDone: 2, rangeCount: 3 });
+    // two of three counted: the size() condition on the number set refuses the claim
+    expect((await fanout.claimCompletion(range(2), 3, claim("early"), at(4))).status).not.toBe("claimed");
+    expect(await fanout.countRangeDone(range(1), at(900).getTime(), at(5))).toEqual({ status: "counted", rangesDone: 3, rangeCount: 3 });
+    expect(await fanout.claimCompletion(range(1), 3, claim("last"), at(6))).toMatchObject({ status: "claimed" });
+  });
+
+  it("lets exactly one of many concurrent completers claim the completion, and another take it over once that lease lapses", async () => {
+    const range = await fannedOut();
+    // the last ranges counted at the same moment: exactly one sees every range done
+    const tallies = await Promise.all([0, 1, 2].map((index) => fanout.countRangeDone(range(index), at(900).getTime(), at(1))));
+    expect(tallies.filter((tally) => tally.status === "counted" && tally.rangesDone === 3)).toHaveLength(1);
+    // repeats of every range job, all claiming at once
+    const claims = await Promise.all(Array.from({ length: 12 }, (_, n) => fanout.claimCompletion(range(n % 3), 3, claim(`c${n}`), at(2))));
+    expect(claims.filter((result) => result.status === "claimed")).toHaveLength(1);
+    expect(claims.filter((result) => result.status === "held")).toHaveLength(11);
+    // a range recorded done while the completion runs finds every range counted, and claims nothing
+    expect(await fanout.countRangeDone(range(0), at(900).getTime(), at(3))).toEqual({ status: "counted", rangesDone: 3, rangeCount: 3 });
+    expect((await fanout.claimCompletion(range(0), 3, claim("meanwhile"), at(30))).status).toBe("held");
+    // the completer's lease (60 s) lapses: a later message takes the completion over
+    expect(await fanout.claimCompletion(range(0), 3, claim("later", 300), at(61))).toMatchObject({ status: "claimed" });
   });
 });
