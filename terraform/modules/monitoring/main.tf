@@ -167,6 +167,14 @@ locals {
       ]
     },
     {
+      # Giant objects split into range jobs; a range counts done once, whatever its deliveries.
+      title = "Fan-out: giant objects and their ranges"
+      stat  = "Sum"
+      metrics = [for m in ["ObjectsFannedOut", "RangesQueued", "RangesDone", "RangesFailed", "FanoutRestarts"] :
+        [local.ns, m, "service", var.worker_service_name, { label = m }]
+      ]
+    },
+    {
       title = "Transfer duration per object"
       stat  = "Average"
       metrics = [for s in ["p50", "p90", "Maximum"] :

@@ -10,8 +10,9 @@ import { formatBytes, formatDuration } from "../format.js";
 export const OPERATIONS_USAGE = `Usage: s3-migrate status --ledger-table NAME [--queue-url URL] [--dlq-url URL] [--json]
        s3-migrate redrive --dlq-url URL --queue-url URL [--max N]
 
-status   objects and bytes by status (queued, in progress, done, failed, skipped), messages
-         waiting and in flight, dead letters, throughput over the last 10 minutes and an ETA.
+status   objects and bytes by status (queued, in progress, done, failed, skipped), the ranges
+         of fanned-out objects in progress, messages waiting and in flight, dead letters,
+         throughput over the last 10 minutes and an ETA.
 redrive  moves dead-lettered messages back to the job queue (SQS StartMessageMoveTask where the
          endpoint has it; otherwise receive, send and delete, ten at a time). With --max N it
          always copies, at most N messages.
@@ -78,6 +79,14 @@ export async function runOperations(command: "status" | "redrive", argv: readonl
   lines.push(
     `  verified     ${summary.verifiedBy.sourceEtag} against the source ETag, ${summary.verifiedBy.partChecksums} by per-part MD5`,
   );
+  if (summary.fanoutsInProgress > 0) lines.push(`  fanned out   ${summary.fanoutsInProgress} in progress`);
+  for (const fanout of summary.fanouts) {
+    const { done, in_progress: running, waiting, failed } = fanout.ranges;
+    lines.push(
+      `    s3://${fanout.bucket}/${fanout.key}: ${formatBytes(fanout.bytesDone)} of ${formatBytes(fanout.bytes)}; ranges ${done} done, ${running} in progress, ${waiting} waiting${failed > 0 ? `, ${failed} failed` : ""}`,
+    );
+  }
+  if (summary.fanouts.length < summary.fanoutsInProgress) lines.push(`    and ${summary.fanoutsInProgress - summary.fanouts.length} more`);
   if (queue !== undefined) lines.push(`  queue        ${queue.waiting} waiting, ${queue.inFlight} in flight`);
   if (deadLetters !== undefined)
     lines.push(
