@@ -38,18 +38,8 @@ for set in $SETS; do
   case $set in large | small) ;; *) fail "BENCH_SETS may hold only 'large' and 'small', got '$set'" ;; esac
 done
 
-say "checking the tools: python3 with moto, /usr/bin/time, rclone"
-bash scripts/ensure-moto.sh >/dev/null
-[ -x /usr/bin/time ] || fail "/usr/bin/time (GNU time) is required: apt-get install -y time"
-if ! command -v rclone >/dev/null 2>&1; then
-  say "rclone is missing; running: apt-get install -y rclone"
-  if ! apt-get install -y rclone >/dev/null 2>&1; then
-    say "install failed; running apt-get update first"
-    { apt-get update >/dev/null 2>&1 && apt-get install -y rclone >/dev/null 2>&1; } ||
-      fail "could not install rclone (run as root, or install rclone 1.60+ yourself)"
-  fi
-fi
-say "using $(rclone version | head -n 1), moto $(python3 -c 'import moto; print(moto.__version__)'), node $(node --version)"
+source scripts/lib/bench-tools.sh
+ensure_bench_tools bench
 
 say "building the CLI: pnpm --filter @s3-migrate/cli build"
 pnpm --silent --filter @s3-migrate/cli build >/dev/null

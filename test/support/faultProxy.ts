@@ -75,6 +75,8 @@ export interface ProxiedRequest {
   /** Raw path, e.g. `/bucket/a%20key`. */
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
+  /** The JSON protocol's operation (`X-Amz-Target`, e.g. `AmazonSQS.ReceiveMessage`), for SQS and DynamoDB. */
+  readonly operation?: string;
   /** Status sent to the client; 0 until answered, or if the connection was cut before it. */
   readonly status: number;
   /** Faults applied to it, in the order they took effect. */
@@ -160,6 +162,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       method: req.method ?? "GET",
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
+      ...(typeof req.headers["x-amz-target"] === "string" ? { operation: req.headers["x-amz-target"] } : {}),
       status: 0,
       faults: [],
       at: Date.now(),
