@@ -34,6 +34,7 @@ export type {
   TransferContext,
   TransferOutcome,
   TransferSettings,
+  Verification,
 } from "./copy/types.js";
 export { resolveSettings, TRANSFER_DEFAULTS } from "./defaults.js";
 export { type AccessKeys, type Direction, type EndpointConfig, parseDirection } from "./endpoints/endpoints.js";

@@ -258,7 +258,7 @@ describe("fan-out of giant objects across worker processes", () => {
     // Act
     const worker = startWorker({ ...bed.deployment.env, POWERTOOLS_LOG_LEVEL: "INFO" }, ["--visibility-timeout", "4"]);
     try {
-      await until(() => /Completion failed; the message comes back to complete again/.test(worker.output()), 120_000);
+      await until(() => /Completion failed; will retry/.test(worker.output()), 120_000);
       bed.proxy.clearRules();
       await until(settled(bed, key, "done"), 120_000);
     } finally {

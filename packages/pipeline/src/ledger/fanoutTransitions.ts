@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mapConcurrent } from "@s3-migrate/transfer";
-import { HANDOFF, isConditionFailure, RACE_RETRY_MS, refusedItem } from "./leaseTerms.js";
+import { HANDOFF, isConditionFailure, judgeLease, refusedItem } from "./leaseTerms.js";
 import {
   LEDGER_KEYS,
   LEDGER_SCHEMA_VERSION,
@@ -465,11 +465,7 @@ function classifyRangeRefusal(current: RangeRecord | undefined, range: RangeRef,
   if (current === undefined || current.uploadId !== range.uploadId || current.rangeStatus === RANGE_STATUS.aborted)
     return { status: "superseded" };
   if (current.rangeStatus === RANGE_STATUS.done) return { status: "already-done" };
-  if (claim.continuing && current.leaseOwner !== claim.token) return { status: "duplicate" };
   const expiresAt = current.rangeStatus === RANGE_STATUS.inProgress ? Number(current.leaseExpiresAt ?? 0) : 0;
-  if (expiresAt <= nowMs) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
-  const retryAfterMs = Math.max(RACE_RETRY_MS, expiresAt - nowMs);
-  // This very message delivered again while its lease lives: wait for the lease to lapse.
-  if (current.leaseMessageId === claim.messageId) return { status: "busy", retryAfterMs, ownMessage: true };
-  return { status: "duplicate" };
+  const judged = judgeLease({ ...current, expiresAt }, claim, nowMs);
+  return judged.status === "held" ? { status: "duplicate" } : judged;
 }

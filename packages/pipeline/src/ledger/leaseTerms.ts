@@ -1,4 +1,5 @@
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { Busy, LeaseClaim } from "./objectTransitions.js";
 
 /** Terms every lease in the ledger shares (object records and the ranges of a fanned-out object). */
 
@@ -18,6 +19,34 @@ export const isConditionFailure = (error: unknown): boolean => (error as { name?
  * out again, resuming the same upload (its range jobs are then duplicates, which settle).
  */
 export const FANOUT_LEASE_MS = 15 * 60 * 1000;
+
+/** A lease as a refused claim found it. */
+export interface FoundLease {
+  readonly leaseOwner?: string;
+  readonly leaseMessageId?: string;
+  /** Epoch ms; 0 when no lease is live (the record is not in progress). */
+  readonly expiresAt: number;
+}
+
+/**
+ * Judges a refused claim by the lease it met, once the record's own state (done, stale, another
+ * upload) is judged: a continuation whose lease was taken since is a duplicate; a lease that has
+ * lapsed was a race (look again soon); this very message delivered again while its lease lives,
+ * or a lease that names no message (a record of the previous version), waits for it to lapse.
+ * @returns the result, or `held` (another message's live lease) for the caller to judge.
+ */
+export function judgeLease(
+  found: FoundLease,
+  claim: LeaseClaim,
+  nowMs: number,
+): { readonly status: "duplicate" } | Busy | { readonly status: "held"; readonly retryAfterMs: number } {
+  if (claim.continuing && found.leaseOwner !== claim.token) return { status: "duplicate" };
+  if (found.expiresAt <= nowMs) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
+  const retryAfterMs = Math.max(RACE_RETRY_MS, found.expiresAt - nowMs);
+  if (found.leaseMessageId === claim.messageId || found.leaseMessageId === undefined)
+    return { status: "busy", retryAfterMs, ownMessage: true };
+  return { status: "held", retryAfterMs };
+}
 
 /** The record a refused conditional write returned (ReturnValuesOnConditionCheckFailure: ALL_OLD), unmarshalled. */
 export function refusedItem<T>(error: unknown): T | undefined {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { HANDOFF, isConditionFailure, RACE_RETRY_MS, refusedItem } from "./leaseTerms.js";
+import { HANDOFF, isConditionFailure, judgeLease, RACE_RETRY_MS, refusedItem } from "./leaseTerms.js";
 import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** The source version a worker is copying: the guard of every transition. */
@@ -414,16 +414,8 @@ function classifyRefusal(current: LedgerRecord | undefined, identity: TransferId
   const sameVersion = current.srcEtag === identity.srcEtag && Number(current.size) === identity.size;
   if (current.status === OBJECT_STATUS.done && sameVersion) return { status: "already-done" };
   if (isStale(current, claim.sequencer)) return { status: "stale" };
-  // A continuation whose lease another attempt has taken since (ours expired, or the object was
-  // finished or replaced): the transfer is no longer this attempt's to continue.
-  if (claim.continuing && current.leaseOwner !== claim.token) return { status: "duplicate" };
-  const expiresAt = liveLeaseExpiry(current);
-  if (expiresAt <= nowMs) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
-  const retryAfterMs = Math.max(RACE_RETRY_MS, expiresAt - nowMs);
-  // This very message delivered again while its lease lives (its holder lost the visibility but
-  // may still be copying), or a record of the previous version (which names no message): wait
-  // for the lease to lapse rather than take it or drop the message.
-  if (current.leaseMessageId === claim.messageId || current.leaseMessageId === undefined)
-    return { status: "busy", retryAfterMs, ownMessage: true };
-  return sameVersion ? { status: "duplicate" } : { status: "busy", retryAfterMs };
+  const judged = judgeLease({ ...current, expiresAt: liveLeaseExpiry(current) }, claim, nowMs);
+  if (judged.status !== "held") return judged;
+  // another message's live lease: a duplicate of the same version settles, another version waits
+  return sameVersion ? { status: "duplicate" } : { status: "busy", retryAfterMs: judged.retryAfterMs };
 }

@@ -12,6 +12,7 @@ import { FANOUT_LEASE_MS } from "../ledger/leaseTerms.js";
 import { serializeJob } from "../messages/jobMessage.js";
 import type { RangeWork } from "../messages/queueMessage.js";
 import { ObjectLease } from "./objectLease.js";
+import { recordDone, recordFailure } from "./settleObject.js";
 import {
   type Attempt,
   leaseLost,
@@ -148,25 +149,9 @@ async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: 
   );
   const outcome = await completeSharedUpload(completionContext, request(work), context.settings, work.upload, work.source, tallyParts);
   objectLease.end();
-  const done = now(context);
   switch (outcome.status) {
     case "done": {
-      const recorded = await context.ledger.finish(
-        claimed.lease,
-        {
-          status: "done",
-          desEtag: outcome.destinationEtag,
-          verification: outcome.verification,
-          ...(outcome.destinationVersionId === undefined ? {} : { desVersionId: outcome.destinationVersionId }),
-        },
-        done,
-      );
-      if (!recorded)
-        context.logger?.warn("Completed and verified, but the lease had passed to another attempt; its record stands", {
-          key: work.source.key,
-        });
-      context.metrics?.addMetric("ObjectsDone", "Count", 1);
-      context.metrics?.addMetric("BytesCompleted", "Bytes", outcome.bytes);
+      await recordDone(context, claimed.lease, outcome);
       context.logger?.info("Copied (fanned out)", {
         key: work.source.key,
         destinationKey: work.destination.key,
@@ -183,22 +168,14 @@ async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: 
       return giveUp(context, work, range, outcome.error);
     case "paused":
     case "failed": {
-      const error = outcome.status === "failed" ? outcome.error : undefined;
-      if (error?.code === "UploadGone") {
-        await context.ledger.recordError(claimed.lease, error.code, error.message, done);
+      // A failed completion leaves the message to come back and claim it again: never a human's job.
+      const error =
+        outcome.status === "failed" ? outcome.error : new TransientError("cancelled before the completion ended", { side: "destination" });
+      if (error.code === "UploadGone") {
+        await context.ledger.recordError(claimed.lease, error.code, error.message, now(context));
         return restartObject(context, work, range, error);
       }
-      if (error !== undefined && !error.retryable) {
-        await context.ledger.finish(claimed.lease, { status: "failed", errorCode: error.code, error: error.message }, done);
-        context.metrics?.addMetric("ObjectsFailed", "Count", 1);
-        context.logger?.error("Completion failed for good", { key: work.source.key, code: error.code, error: error.message });
-        return { action: "dead-letter", error };
-      }
-      const reason = error?.message ?? "cancelled before the completion ended";
-      await context.ledger.recordError(claimed.lease, error?.code ?? "Cancelled", reason, done);
-      context.metrics?.addMetric("TransferErrors", "Count", 1);
-      context.logger?.warn("Completion failed; the message comes back to complete again", { key: work.source.key, error: reason });
-      return { action: "retry", error: error ?? new TransientError(reason, { side: "destination" }) };
+      return recordFailure(context, claimed.lease, error, "Completion");
     }
   }
 }

@@ -5,16 +5,16 @@ import {
   classifyError,
   copyObject,
   headSource,
-  type MigrationError,
   RefusedWorkError,
   sourceKeyExists,
   type TransferOutcome,
 } from "@s3-migrate/transfer";
-import type { Busy, HeldLease, TransferIdentity } from "../ledger/objectTransitions.js";
+import type { Busy, TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
 import { fanOut, fansOut } from "./fanOut.js";
 import { ObjectLease } from "./objectLease.js";
 import { processRange } from "./processRange.js";
+import { recordDone, recordFailure } from "./settleObject.js";
 import {
   type Attempt,
   leaseLost,
@@ -86,7 +86,7 @@ async function identifySource(context: WorkerContext, work: CopyWork, attempt: A
       const object = { srcBucket: source.bucket, srcKey: source.key, desBucket: work.destination.bucket, desKey: work.destination.key };
       await context.ledger.failBeforeStart(object, error.code, error.message, now(context));
     }
-    return failure(context, undefined, error);
+    return recordFailure(context, undefined, error);
   }
   return {
     srcBucket: source.bucket,
@@ -175,22 +175,7 @@ async function settleTransfer(
   if (lease.lost.aborted && outcome.status !== "done") return leaseLost(context, `s3://${identity.desBucket}/${identity.desKey}`);
   switch (outcome.status) {
     case "done": {
-      const recorded = await ledger.finish(
-        lease.held,
-        {
-          status: "done",
-          desEtag: outcome.destinationEtag,
-          verification: outcome.verification,
-          ...(outcome.destinationVersionId === undefined ? {} : { desVersionId: outcome.destinationVersionId }),
-        },
-        now(context),
-      );
-      if (!recorded)
-        context.logger?.warn("Copied and verified, but the lease had passed to another attempt; its record stands", {
-          key: identity.srcKey,
-        });
-      context.metrics?.addMetric("ObjectsDone", "Count", 1);
-      context.metrics?.addMetric("BytesCompleted", "Bytes", outcome.bytes);
+      await recordDone(context, lease.held, outcome);
       context.logger?.info("Copied", {
         key: identity.srcKey,
         destinationKey: identity.desKey,
@@ -235,25 +220,8 @@ async function settleTransfer(
       });
       return { action: "skipped", reason: "source-changed" };
     case "failed":
-      return failure(context, lease.held, outcome.error);
+      return recordFailure(context, lease.held, outcome.error);
   }
-}
-
-/** Records a failure under the lease, if one is held (retryable: released; else `failed`), and maps it to the message. */
-async function failure(context: WorkerContext, lease: HeldLease | undefined, error: MigrationError): Promise<WorkOutcome> {
-  const at = now(context);
-  if (lease !== undefined) {
-    if (error.retryable) await context.ledger.recordError(lease, error.code, error.message, at);
-    else await context.ledger.finish(lease, { status: "failed", errorCode: error.code, error: error.message }, at);
-  }
-  context.metrics?.addMetric(error.retryable ? "TransferErrors" : "ObjectsFailed", "Count", 1);
-  context.logger?.error(error.retryable ? "Transfer failed; will retry" : "Transfer failed for good", {
-    code: error.code,
-    side: error.side,
-    retryable: error.retryable,
-    error: error.message,
-  });
-  return error.retryable ? { action: "retry", error } : { action: "dead-letter", error };
 }
 
 /**
@@ -289,7 +257,7 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
       return { action: "skipped", reason: "source-exists" };
     }
   } catch (thrown) {
-    return failure(context, undefined, classifyError(thrown, { side: "source", operation: "ListObjectsV2", ...work.source }));
+    return recordFailure(context, undefined, classifyError(thrown, { side: "source", operation: "ListObjectsV2", ...work.source }));
   }
   // Step 3: take the object's lease (atomically re-checked), delete, record `deleted`.
   const claim = {
@@ -304,7 +272,7 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
   try {
     await context.destination.send(new DeleteObjectCommand({ Bucket: work.destination.bucket, Key: work.destination.key }));
   } catch (thrown) {
-    return failure(
+    return recordFailure(
       context,
       taken.lease,
       classifyError(thrown, { side: "destination", operation: "DeleteObject", bucket: work.destination.bucket, key: work.destination.key }),
