@@ -79,6 +79,8 @@ describe("moto launcher (test/setup/moto_server.py)", () => {
     // Assess
     expect(run.stderr).toContain("patched: DynamoDB actions run one at a time");
     expect(run.stderr).toContain("patched: ListObjectVersions with only a KeyMarker");
+    expect(run.stderr).toContain("patched: SQS DeleteMessage cannot undo");
+    expect(run.stderr).toContain("patched: a ranged GetObject reads only its range");
     expect(run.stdout).toContain("moto.server.main reached ['-H', '127.0.0.1', '-p', '5999']");
     expect(run.status).toBe(0);
   });
@@ -88,6 +90,11 @@ describe("moto launcher (test/setup/moto_server.py)", () => {
       change: "ListObjectVersions rewritten upstream",
       tamper: "import moto.s3.models as m; m.S3Backend.list_object_versions = m.S3Backend.list_objects",
       message: "moto.s3.models.S3Backend.list_object_versions does not contain the KeyMarker lines this patch replaces",
+    },
+    {
+      change: "GetObject no longer hands the whole value to the range handler",
+      tamper: "import moto.s3.responses as r; r.S3Response.get_object = r.S3Response.head_object",
+      message: "moto.s3.responses.S3Response.get_object no longer returns key.value for _handle_range_header to slice",
     },
     {
       change: "DynamoDB dispatched elsewhere",

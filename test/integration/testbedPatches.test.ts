@@ -2,8 +2,11 @@
  * Proves the fixes test/setup/moto_server.py applies to moto, so the tests that lean on them (run
  * lease, ledger, versioned listings, exactly-once counts) prove something: concurrent
  * conditional writes to one DynamoDB item are atomic, ListObjectVersions after a KeyMarker lists
- * exactly the keys after it, and SQS deletes neither lose concurrent sends nor revive messages. `S3M_MOTO_PATCHES=off pnpm exec vitest run <this file>` shows every test here fail unfixed
- * but the pagination guard, which checks that the fix leaves moto's own paging alone.
+ * exactly the keys after it, SQS deletes neither lose concurrent sends nor revive messages, and
+ * ranged GETs (which the patch makes read only their range) still answer exactly S3's bytes. `S3M_MOTO_PATCHES=off pnpm exec vitest run <this file>` shows every test here fail unfixed
+ * but the pagination guard and the ranged GETs, which check that the fixes leave moto's own
+ * answers alone (lie 4 costs CPU, not correctness: `pnpm bench:fanout` shows the source moto's
+ * CPU with and without it).
  */
 import { Agent } from "node:http";
 import {
@@ -17,6 +20,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import {
   DeleteObjectCommand,
+  GetObjectCommand,
   ListObjectVersionsCommand,
   type ListObjectVersionsCommandInput,
   PutBucketVersioningCommand,
@@ -304,5 +308,38 @@ describe("moto SQS: DeleteMessage cannot undo a concurrent send or delete", () =
       visible: Number(attributes.Attributes?.ApproximateNumberOfMessages),
       inFlight: Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible),
     }).toEqual({ visible: fresh.length, inFlight: old.length - 300 });
+  });
+});
+
+describe("moto ranged GetObject (lie 4: it read the whole object for every range)", () => {
+  const s3 = makeS3Client(source.endpoint, source.region);
+  const body = Buffer.from(Array.from({ length: 3 * 1024 * 1024 + 17 }, (_, index) => (index * 7919) % 251));
+  let bucket: string;
+  beforeAll(async () => {
+    bucket = await createBucket(s3, uniqueBucketName("ranges"));
+    await putObject(s3, bucket, "ranged.bin", body);
+  });
+  const read = async (Range: string) => {
+    const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "ranged.bin", Range }));
+    return { range: answer.ContentRange, bytes: Buffer.from(await (answer.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()) };
+  };
+
+  it("serves plain ranges from the stored bytes (the patched path): first byte, interior, to the end, open-ended, past the end", async () => {
+    const last = body.length - 1;
+    expect(await read("bytes=0-0")).toEqual({ range: `bytes 0-0/${body.length}`, bytes: body.subarray(0, 1) });
+    expect(await read("bytes=1048576-2097151")).toEqual({
+      range: `bytes 1048576-2097151/${body.length}`,
+      bytes: body.subarray(1048576, 2097152),
+    });
+    expect(await read(`bytes=${last - 9}-${last}`)).toEqual({ range: `bytes ${last - 9}-${last}/${body.length}`, bytes: body.subarray(-10) });
+    expect(await read(`bytes=${last - 4}-`)).toEqual({ range: `bytes ${last - 4}-${last}/${body.length}`, bytes: body.subarray(-5) });
+    expect(await read(`bytes=${last - 4}-${last + 1000}`)).toEqual({ range: `bytes ${last - 4}-${last}/${body.length}`, bytes: body.subarray(-5) });
+    await expect(read(`bytes=${body.length}-`)).rejects.toMatchObject({ name: "InvalidRange" });
+  });
+
+  it("leaves the other ranges to moto as before: a suffix range and a whole GET", async () => {
+    expect(await read("bytes=-7")).toEqual({ range: `bytes ${body.length - 7}-${body.length - 1}/${body.length}`, bytes: body.subarray(-7) });
+    const whole = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "ranged.bin" }));
+    expect(Buffer.from(await (whole.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()).equals(body)).toBe(true);
   });
 });

@@ -35,6 +35,15 @@ The lies fixed, and why they matter here:
    by one worker while another deletes its message can vanish, and a deleted job can be
    delivered again. Real SQS does neither. Fix: delete_message runs under the queue's lock.
 
+4. A ranged GetObject reads the whole object. ``S3Response.get_object`` returns
+   ``key.value`` (the whole object, read from its buffer) and the range is sliced from it
+   afterwards, so every ranged GET of a 2 GiB object costs moto a 2 GiB read: a worker's part
+   lanes and a fan-out's ranges, dozens of ranged GETs per object, made the source moto, not the
+   link, the bottleneck of the fan-out benchmark (about 65 CPU-seconds per GiB copied). S3 serves
+   a range at the cost of the range. Fix: for a plain ``bytes=FIRST-[LAST]`` range the response
+   body is a view of the key that reads only the requested bytes when moto slices it; any other
+   request gets ``key.value`` as before.
+
 Each patch checks that moto still has the shape it fixes and stops the server with a message
 otherwise, so a moto upgrade cannot silently drop a fix (test/integration/testbed.test.ts checks
 that). The tests that prove the fixes are in test/integration/testbedPatches.test.ts and
@@ -47,6 +56,7 @@ It exists only to show that those tests fail without the fixes; never use it oth
 import ctypes
 import inspect
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -68,12 +78,16 @@ def main(argv: list[str]) -> None:
     if patches not in ("on", "off"):
         sys.exit(f"moto_server.py: S3M_MOTO_PATCHES must be 'on' (the default) or 'off', not {patches!r}")
     if patches == "off":
-        log("S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys, SQS deletes race)")
+        log(
+            "S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys, "
+            "SQS deletes race, ranged GETs read whole objects)"
+        )
     else:
         try:
             serialise_dynamodb()
             fix_list_object_versions_key_marker()
             lock_sqs_deletes()
+            read_only_the_range()
         except PatchError as error:
             sys.exit(f"moto_server.py: refusing to start: {error}")
     import moto.server
@@ -206,6 +220,78 @@ def lock_sqs_deletes() -> None:
     delete_message.__wrapped__ = unlocked  # type: ignore[attr-defined]
     Queue.delete_message = delete_message  # type: ignore[method-assign]
     log("patched: SQS DeleteMessage cannot undo a concurrent send or delete")
+
+
+GET_RETURNS_WHOLE_VALUE = "        return 200, response_headers, key.value\n"
+GET_RETURNS_RANGED_VALUE = "        return 200, response_headers, _s3m_ranged_value(self, key)\n"
+PLAIN_RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+class KeyRange:
+    """A key's bytes that moto's range handling slices: reads only the slice asked for (lie 4)."""
+
+    def __init__(self, key: Any) -> None:
+        self._key = key
+
+    def __len__(self) -> int:
+        return int(self._key.contentsize)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __getitem__(self, window: slice) -> bytes:
+        start, stop, step = window.indices(len(self))
+        if step != 1:
+            raise TypeError("KeyRange supports contiguous slices only")
+        with self._key.lock:
+            self._key._value_buffer.seek(start)
+            return bytes(self._key._value_buffer.read(max(0, stop - start)))
+
+
+def ranged_value(response: Any, key: Any) -> Any:
+    """The body for a GET of ``key``: a KeyRange for a plain satisfiable range, else the whole value."""
+    plain = PLAIN_RANGE.fullmatch(str(response.headers.get("range", "")).strip())
+    if plain is None:
+        return key.value
+    first, last = int(plain.group(1)), plain.group(2)
+    if first >= int(key.contentsize) or (last != "" and int(last) < first):
+        return key.value
+    return KeyRange(key)
+
+
+def read_only_the_range() -> None:
+    """Makes a ranged GetObject read only the range from the stored object (lie 4)."""
+    import moto.s3.models as models
+    import moto.s3.responses as responses
+
+    original = responses.S3Response.get_object
+    where = "moto.s3.responses.S3Response.get_object"
+    try:
+        source = inspect.getsource(original)
+        first_line = inspect.getsourcelines(original)[1]
+    except (OSError, TypeError) as error:
+        raise PatchError(f"cannot read the source of {where} to patch it ({error})") from error
+    found = source.count(GET_RETURNS_WHOLE_VALUE)
+    range_handler = inspect.getsource(responses.S3Response._handle_range_header)
+    if found != 1 or "response_content[begin : end + 1]" not in range_handler:
+        raise PatchError(
+            f"{where} no longer returns key.value for _handle_range_header to slice ({found} matches, "
+            f"moto {moto_version()}). Check whether ranged GETs still read the whole object, then update "
+            "or remove the patch in test/setup/moto_server.py."
+        )
+    if not hasattr(models.FakeKey, "contentsize") and "self.contentsize" not in inspect.getsource(models.FakeKey):
+        raise PatchError("moto.s3.models.FakeKey no longer records contentsize")
+    padding = "\n" * (first_line - 1)
+    fixed = padding + textwrap.dedent(source.replace(GET_RETURNS_WHOLE_VALUE, GET_RETURNS_RANGED_VALUE))
+    namespace: dict[str, Any] = {}
+    code = compile(fixed, inspect.getsourcefile(original) or where, "exec")
+    responses._s3m_ranged_value = ranged_value  # type: ignore[attr-defined]
+    exec(code, vars(responses), namespace)
+    patched = namespace["get_object"]
+    patched.__qualname__ = original.__qualname__
+    patched.__wrapped__ = original
+    responses.S3Response.get_object = patched  # type: ignore[method-assign]
+    log("patched: a ranged GetObject reads only its range")
 
 
 def moto_version() -> str:
