@@ -321,7 +321,10 @@ describe("moto ranged GetObject (lie 4: it read the whole object for every range
   });
   const read = async (Range: string) => {
     const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "ranged.bin", Range }));
-    return { range: answer.ContentRange, bytes: Buffer.from(await (answer.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()) };
+    return {
+      range: answer.ContentRange,
+      bytes: Buffer.from(await (answer.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()),
+    };
   };
 
   it("serves plain ranges from the stored bytes (the patched path): first byte, interior, to the end, open-ended, past the end", async () => {
@@ -331,15 +334,26 @@ describe("moto ranged GetObject (lie 4: it read the whole object for every range
       range: `bytes 1048576-2097151/${body.length}`,
       bytes: body.subarray(1048576, 2097152),
     });
-    expect(await read(`bytes=${last - 9}-${last}`)).toEqual({ range: `bytes ${last - 9}-${last}/${body.length}`, bytes: body.subarray(-10) });
+    expect(await read(`bytes=${last - 9}-${last}`)).toEqual({
+      range: `bytes ${last - 9}-${last}/${body.length}`,
+      bytes: body.subarray(-10),
+    });
     expect(await read(`bytes=${last - 4}-`)).toEqual({ range: `bytes ${last - 4}-${last}/${body.length}`, bytes: body.subarray(-5) });
-    expect(await read(`bytes=${last - 4}-${last + 1000}`)).toEqual({ range: `bytes ${last - 4}-${last}/${body.length}`, bytes: body.subarray(-5) });
+    expect(await read(`bytes=${last - 4}-${last + 1000}`)).toEqual({
+      range: `bytes ${last - 4}-${last}/${body.length}`,
+      bytes: body.subarray(-5),
+    });
     await expect(read(`bytes=${body.length}-`)).rejects.toMatchObject({ name: "InvalidRange" });
   });
 
   it("leaves the other ranges to moto as before: a suffix range and a whole GET", async () => {
-    expect(await read("bytes=-7")).toEqual({ range: `bytes ${body.length - 7}-${body.length - 1}/${body.length}`, bytes: body.subarray(-7) });
+    expect(await read("bytes=-7")).toEqual({
+      range: `bytes ${body.length - 7}-${body.length - 1}/${body.length}`,
+      bytes: body.subarray(-7),
+    });
     const whole = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "ranged.bin" }));
-    expect(Buffer.from(await (whole.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()).equals(body)).toBe(true);
+    expect(Buffer.from(await (whole.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()).equals(body)).toBe(
+      true,
+    );
   });
 });
