@@ -130,6 +130,28 @@ describe("parseQueueMessage", () => {
     expect(parseQueueMessage(body)[0]).toMatchObject({ continuation: 1, leaseToken: "3f0c" });
   });
 
+  it("reads a continuation's lost completion, and refuses one that is not an upload id, a composite ETag and a verification", () => {
+    const continuation = (completing: unknown) =>
+      JSON.stringify({
+        schema: "s3-migrate/job",
+        version: 1,
+        source: { bucket: "s", key: "k", size: 9, etag: "e" },
+        destination: { bucket: "d", key: "k" },
+        queuedAt: "",
+        continuation: 2,
+        leaseToken: "3f0c",
+        completing,
+      });
+    const completing = { uploadId: "u-1", etag: `${"a".repeat(32)}-64`, verification: "part-checksums" };
+    expect(parseQueueMessage(continuation(completing))[0]).toMatchObject({ continuation: 2, completing });
+    expect(() => parseQueueMessage(continuation("u-1"))).toThrow(/completing must be an object/);
+    expect(() => parseQueueMessage(continuation({ ...completing, uploadId: "" }))).toThrow(/completing.uploadId/);
+    expect(() => parseQueueMessage(continuation({ ...completing, etag: "a".repeat(32) }))).toThrow(
+      /completing.etag must be a composite ETag/,
+    );
+    expect(() => parseQueueMessage(continuation({ ...completing, verification: "trust-me" }))).toThrow(/completing.verification/);
+  });
+
   it("orders sequencers of different lengths as S3 prescribes (right-padded, case-insensitive)", () => {
     expect(orderableSequencer("0A") > orderableSequencer("09FF")).toBe(true);
     expect(orderableSequencer("5f") === orderableSequencer("5F00")).toBe(true);

@@ -29,6 +29,7 @@ export type {
   DoneOutcome,
   FailedOutcome,
   PausedOutcome,
+  PendingCompletion,
   SourceChangedOutcome,
   StopSignals,
   TransferContext,

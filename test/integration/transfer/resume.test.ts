@@ -3,6 +3,7 @@ import { type CopyRequest, copyObject, MIB, type TransferMetrics, type TransferO
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putObject, readObject } from "../../support/endpoints.js";
 import { openTransferBed, openUploads, randomBody, type TransferBed } from "../../support/transferBed.js";
+import { until } from "../../support/workerProcess.js";
 
 const settings: TransferSettings = { smallObjectThreshold: 5 * MIB, partSize: 5 * MIB, partConcurrency: 2, readStreams: 1 };
 const MANIFEST = { method: "PUT", query: { partNumber: "10000" } } as const;
@@ -72,6 +73,54 @@ describe("copyObject resume", () => {
     expect(metrics.sum("BytesRead")).toBe(second.partsUploaded * 5 * MIB);
     // no more bytes sent twice than the parts that were in flight at the deadline
     expect(dataPartPuts(key)).toBeLessThanOrEqual(8 + (settings.partConcurrency ?? 0));
+    expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
+    expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
+  });
+
+  it("a completion the hard deadline cut but S3 finished is found by the next run, which copies nothing again", async () => {
+    // Prepare: 3 parts; the destination stores the completion but never answers it
+    const key = "resume/completion cut.bin";
+    const body = randomBody(12 * MIB + 5);
+    await putObject(bed.src, bed.sourceBucket, key, body);
+    const completions = { method: "POST", query: "uploadId", path: pathOf(bed.destinationBucket, key) } as const;
+    bed.destinationProxy.addRule({ match: completions, action: { type: "holdResponses", parties: 2 } });
+    // Act: the first run's hard deadline fires once its completion reached the destination
+    const hard = new AbortController();
+    const first = copyObject(bed.context({ pause: hard.signal, cancel: hard.signal }), request(key), settings);
+    await until(() => bed.destinationProxy.countRequests(completions) === 1, 60_000);
+    await until(async () => (await openUploads(bed.dst, bed.destinationBucket, key)).length === 0, 60_000);
+    hard.abort();
+    const cut = await first;
+    const before = bed.destinationProxy.requests.length;
+    expect(cut).toMatchObject({ status: "paused", completing: { uploadId: expect.any(String), etag: expect.stringMatching(/-3$/) } });
+    const completing = cut.status === "paused" ? cut.completing : undefined;
+    const second = await copyObject(bed.context(), { ...request(key), completing }, settings);
+    // Assess: done with the first run's object; the second run only looked (one HEAD)
+    expect(second).toMatchObject({ status: "done", destinationEtag: completing?.etag, partsUploaded: 0 });
+    expect(bed.destinationProxy.requests.slice(before).map((request) => request.method)).toEqual(["HEAD"]);
+    expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
+  });
+
+  it("a completion the hard deadline cut before S3 finished it is completed by the next run from the open upload", async () => {
+    // Prepare: the proxy holds the first completion for a minute before moto sees it, so the
+    // deadline fires first and the upload stays open
+    const key = "resume/completion refused.bin";
+    const body = randomBody(12 * MIB + 5);
+    await putObject(bed.src, bed.sourceBucket, key, body);
+    const completions = { method: "POST", query: "uploadId", path: pathOf(bed.destinationBucket, key) } as const;
+    bed.destinationProxy.addRule({ match: completions, action: { type: "delay", ms: 60_000 } });
+    // Act
+    const hard = new AbortController();
+    const first = copyObject(bed.context({ pause: hard.signal, cancel: hard.signal }), request(key), settings);
+    await until(() => bed.destinationProxy.countRequests(completions) === 1, 60_000);
+    hard.abort();
+    const cut = await first;
+    bed.destinationProxy.clearRules();
+    const completing = cut.status === "paused" ? cut.completing : undefined;
+    const second = await copyObject(bed.context(), { ...request(key), completing }, settings);
+    // Assess: the lost completion was looked for, not found, and the open upload completed with no part sent again
+    expect(completing).toBeDefined();
+    expect(second).toMatchObject({ status: "done", partsUploaded: 0, partsResumed: 3 });
     expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
     expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
   });

@@ -225,7 +225,16 @@ describe("fan-out completion claim (ledger)", () => {
     // a range recorded done while the completion runs finds every range counted, and claims nothing
     expect(await fanout.countRangeDone(range(0), at(900).getTime(), at(3))).toEqual({ status: "counted", rangesDone: 3, rangeCount: 3 });
     expect((await fanout.claimCompletion(range(0), 3, claim("meanwhile"), at(30))).status).toBe("held");
-    // the completer's lease (60 s) lapses: a later message takes the completion over
-    expect(await fanout.claimCompletion(range(0), 3, claim("later", 300), at(61))).toMatchObject({ status: "claimed" });
+    // the completer's completion is cut at its deadline: it notes what to look for, and the
+    // completer that takes over once its lease (60 s) lapses is told
+    const first = claims.find((result) => result.status === "claimed");
+    if (first?.status !== "claimed") throw new Error("no claim");
+    const pending = { uploadId: range(0).uploadId, etag: `${"b".repeat(32)}-3`, verification: "source-etag" } as const;
+    expect(await fanout.noteLostCompletion(first.lease, pending, at(40))).toBe(true);
+    expect(await fanout.noteLostCompletion({ ...first.lease, token: "not-the-owner" }, pending, at(40))).toBe(false);
+    expect(await fanout.claimCompletion(range(0), 3, claim("later", 300), at(61))).toMatchObject({
+      status: "claimed",
+      record: { pendingCompletion: pending },
+    });
   });
 });

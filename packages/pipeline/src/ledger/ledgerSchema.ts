@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import type { PendingCompletion } from "@s3-migrate/transfer";
 
 /**
  * The ledger's schema, in one place: the table's keys and index, the kinds of item it holds and
@@ -115,6 +116,11 @@ export interface ObjectRecord {
   readonly rangesDone?: ReadonlySet<number>;
   /** True once an attempt took the object's lease to complete the fanned-out upload. */
   readonly completing?: boolean;
+  /**
+   * A completion the hard deadline cut (the upload, the composite ETag its result has, its
+   * verification): the next completer looks for that object before it completes again.
+   */
+  readonly pendingCompletion?: PendingCompletion;
 }
 
 /** Where one range of a fanned-out object stands. */

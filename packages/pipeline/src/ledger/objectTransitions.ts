@@ -191,7 +191,7 @@ export class ObjectTransitions {
     if (finish.status === "done") {
       return this.#guarded(
         lease,
-        "SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone",
+        "SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone, pendingCompletion",
         {
           ":status": OBJECT_STATUS.done,
           ":desEtag": finish.desEtag,
@@ -203,7 +203,7 @@ export class ObjectTransitions {
     }
     return this.#guarded(
       lease,
-      "SET #status = :status, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now REMOVE uploadId, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone",
+      "SET #status = :status, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now REMOVE uploadId, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone, pendingCompletion",
       {
         ":status": finish.status,
         ":code": finish.errorCode,

@@ -1,4 +1,4 @@
-import { ConfigError } from "@s3-migrate/transfer";
+import { ConfigError, type PendingCompletion } from "@s3-migrate/transfer";
 
 /** Schema name and version every job message carries; bump the version on any breaking change. */
 export const JOB_SCHEMA = "s3-migrate/job" as const;
@@ -33,6 +33,11 @@ export interface JobMessage {
   readonly leaseToken?: string;
   /** Set on the continuation of S3 event work: the event's sequencer, so it stays ordered. */
   readonly eventSequencer?: string;
+  /**
+   * Set on a continuation whose completion the deadline cut: the upload and the ETag its result
+   * has, so the next attempt finds a completion S3 finished anyway instead of copying again.
+   */
+  readonly completing?: PendingCompletion;
 }
 
 /** The JSON body of a job message. */
@@ -78,6 +83,7 @@ export function parseJobMessage(value: unknown): JobMessage {
   if (leaseToken !== undefined && (typeof leaseToken !== "string" || leaseToken === "")) return fail("leaseToken must be a string");
   const eventSequencer = message.eventSequencer;
   if (eventSequencer !== undefined && typeof eventSequencer !== "string") return fail("eventSequencer must be a string");
+  const completing = message.completing === undefined ? undefined : parseCompleting(message.completing, fail);
   return {
     schema: JOB_SCHEMA,
     version: JOB_SCHEMA_VERSION,
@@ -96,5 +102,19 @@ export function parseJobMessage(value: unknown): JobMessage {
       : {}),
     ...(leaseToken === undefined ? {} : { leaseToken }),
     ...(eventSequencer === undefined ? {} : { eventSequencer }),
+    ...(completing === undefined ? {} : { completing }),
   };
+}
+
+/** A continuation's `completing` field: an upload id, a composite ETag and how it was verified. */
+function parseCompleting(value: unknown, fail: (why: string) => never): PendingCompletion {
+  const completing = value as Record<string, unknown>;
+  if (typeof completing !== "object" || completing === null) return fail("completing must be an object");
+  const { uploadId, etag, verification } = completing;
+  if (typeof uploadId !== "string" || uploadId === "") return fail("completing.uploadId must be a non-empty string");
+  if (typeof etag !== "string" || !/^[0-9a-f]{32}-\d+$/.test(etag))
+    return fail("completing.etag must be a composite ETag (32 hex digits, '-', the part count)");
+  if (verification !== "source-etag" && verification !== "part-checksums")
+    return fail("completing.verification must be source-etag or part-checksums");
+  return { uploadId, etag, verification };
 }

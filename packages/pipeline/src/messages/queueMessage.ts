@@ -1,4 +1,4 @@
-import { ConfigError, destinationKey } from "@s3-migrate/transfer";
+import { ConfigError, destinationKey, type PendingCompletion } from "@s3-migrate/transfer";
 import { JOB_SCHEMA, parseJobMessage } from "./jobMessage.js";
 import { parseRangeMessage, RANGE_SCHEMA, type RangeMessage } from "./rangeMessage.js";
 
@@ -39,6 +39,8 @@ export interface CopyWork {
   readonly leaseToken?: string;
   /** The orderable sequencer of the S3 event a continuation continues (it stays as old as its event). */
   readonly eventSequencer?: string;
+  /** A completion the paused attempt started and lost (see `PendingCompletion`). */
+  readonly completing?: PendingCompletion;
   readonly origin: WorkOrigin;
 }
 
@@ -104,6 +106,7 @@ export function parseQueueMessage(body: string, defaults: EventDefaults = {}): W
         continuation: job.continuation ?? 0,
         ...(job.leaseToken === undefined ? {} : { leaseToken: job.leaseToken }),
         ...(job.eventSequencer === undefined ? {} : { eventSequencer: orderableSequencer(job.eventSequencer, JOB_SCHEMA) }),
+        ...(job.completing === undefined ? {} : { completing: job.completing }),
         origin: { format: "job" },
       },
     ];

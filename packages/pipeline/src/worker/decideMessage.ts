@@ -96,5 +96,6 @@ function toContinuationBody(copy: CopyWork | RangeWork): string {
     ...(copy.continuation > 0 ? { continuation: copy.continuation } : {}),
     ...(copy.leaseToken === undefined ? {} : { leaseToken: copy.leaseToken }),
     ...(copy.eventSequencer === undefined ? {} : { eventSequencer: copy.eventSequencer }),
+    ...(copy.completing === undefined ? {} : { completing: copy.completing }),
   });
 }

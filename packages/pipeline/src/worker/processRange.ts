@@ -147,7 +147,9 @@ async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: 
     { ...(attempt.cancel === undefined ? {} : { cancel: attempt.cancel }) },
     objectLease.lost,
   );
-  const outcome = await completeSharedUpload(completionContext, request(work), context.settings, work.upload, work.source, tallyParts);
+  const pending = claimed.record.pendingCompletion;
+  const completionRequest = { ...request(work), ...(pending?.uploadId === work.upload.uploadId ? { completing: pending } : {}) };
+  const outcome = await completeSharedUpload(completionContext, completionRequest, context.settings, work.upload, work.source, tallyParts);
   objectLease.end();
   switch (outcome.status) {
     case "done": {
@@ -169,6 +171,8 @@ async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: 
     case "paused":
     case "failed": {
       // A failed completion leaves the message to come back and claim it again: never a human's job.
+      if (outcome.status === "paused" && outcome.completing !== undefined)
+        await context.fanout.ledger.noteLostCompletion(claimed.lease, outcome.completing, now(context));
       const error =
         outcome.status === "failed" ? outcome.error : new TransientError("cancelled before the completion ended", { side: "destination" });
       if (error.code === "UploadGone") {

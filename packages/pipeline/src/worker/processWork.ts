@@ -159,6 +159,7 @@ function sourceRequest(context: WorkerContext, work: CopyWork, identity: Transfe
   return {
     source: { bucket: identity.srcBucket, key: identity.srcKey, size: identity.size, etag: identity.srcEtag, ...readVersion },
     destination: work.destination,
+    ...(work.completing === undefined ? {} : { completing: work.completing }),
   };
 }
 
@@ -187,7 +188,7 @@ async function settleTransfer(
       });
       return { action: "done", bytes: outcome.bytes };
     }
-    case "paused":
+    case "paused": {
       await ledger.pause(lease.held, outcome.uploadId, now(context));
       context.metrics?.addMetric("Continuations", "Count", 1);
       context.logger?.info("Paused at the deadline; continuing in a new message", {
@@ -196,10 +197,12 @@ async function settleTransfer(
         partsDone: outcome.partsDone,
         partCount: outcome.partCount,
       });
+      // a completion this run lost is handed on; one an earlier run lost was looked for already
+      const { completing: _lookedFor, ...continued } = work;
       return {
         action: "paused",
         next: {
-          ...work,
+          ...continued,
           source: {
             ...work.source,
             etag: identity.srcEtag,
@@ -208,9 +211,11 @@ async function settleTransfer(
           },
           continuation: work.continuation + 1,
           leaseToken: lease.token,
+          ...(outcome.completing === undefined ? {} : { completing: outcome.completing }),
           ...(eventSequencer(work) === undefined ? {} : { eventSequencer: eventSequencer(work) }),
         },
       };
+    }
     case "source-changed":
       await ledger.finish(lease.held, { status: "skipped", errorCode: outcome.error.code, error: outcome.error.message }, now(context));
       context.metrics?.addMetric("ObjectsSkipped", "Count", 1);

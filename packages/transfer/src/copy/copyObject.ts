@@ -3,6 +3,7 @@ import { resolveSettings } from "../defaults.js";
 import { SourceChangedError } from "../errors.js";
 import { copySmallObject, TOO_LARGE_FOR_SINGLE_PUT } from "./copySmallObject.js";
 import { copyMultipart } from "./multipart/copyMultipart.js";
+import { lostCompletion } from "./multipart/lostCompletion.js";
 import { headSource } from "./sourceObject.js";
 import type {
   CopyRequest,
@@ -38,6 +39,8 @@ export async function copyObject(
   const started = Date.now();
   try {
     if (context.pause?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
+    const completedEarlier = request.completing === undefined ? undefined : await lostCompletion(context, request);
+    if (completedEarlier !== undefined) return completedEarlier;
     if (request.source.size !== undefined && request.source.size <= resolved.smallObjectThreshold) {
       const outcome = await copySmallObject(context, request, resolved);
       if (outcome !== TOO_LARGE_FOR_SINGLE_PUT) return outcome;

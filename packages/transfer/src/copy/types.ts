@@ -20,6 +20,8 @@ export interface CopyRequest {
     readonly size?: number;
   };
   readonly destination: ObjectLocation;
+  /** The completion an earlier run of this copy started and lost (its `PausedOutcome.completing`). */
+  readonly completing?: PendingCompletion;
 }
 
 /** Encryption of the objects written at the destination. */
@@ -82,6 +84,18 @@ export interface TransferContext extends StopSignals {
  */
 export type Verification = "source-etag" | "part-checksums";
 
+/**
+ * A completion that the hard deadline (`cancel`) cut before its answer came. S3 may finish it
+ * anyway and remove the upload, so the next run gets it in `CopyRequest.completing` and looks for
+ * its result (an object with exactly this composite ETag) before it copies anything again.
+ */
+export interface PendingCompletion {
+  readonly uploadId: string;
+  /** The composite ETag the completed object has: the MD5 of its parts' MD5s, then `-` and their count. */
+  readonly etag: string;
+  readonly verification: Verification;
+}
+
 /** The object is at the destination, verified. */
 export interface DoneOutcome {
   readonly status: "done";
@@ -108,6 +122,8 @@ export interface PausedOutcome {
   readonly partCount: number;
   readonly partsDone: number;
   readonly bytesDone: number;
+  /** Set when the completion itself was cut: give it to the next run as `CopyRequest.completing`. */
+  readonly completing?: PendingCompletion;
 }
 
 /** The source changed (or its version vanished) mid-copy; nothing was completed, the upload was aborted. */

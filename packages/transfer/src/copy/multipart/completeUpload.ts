@@ -45,10 +45,26 @@ export async function completeUpload(
       key: destination.key,
     });
     if ((error as { name?: string }).name !== "NoSuchUpload" || expectedEtag === undefined) throw classified;
-    const head = await client
-      .send(new HeadObjectCommand({ Bucket: destination.bucket, Key: destination.key }), options)
-      .catch(() => undefined);
-    if (head === undefined || normalizeEtag(head.ETag) !== expectedEtag) throw classified;
-    return { etag: expectedEtag, ...(head.VersionId === undefined ? {} : { versionId: head.VersionId }) };
+    const completed = await findCompletedObject(client, destination, expectedEtag, signal);
+    if (completed === undefined) throw classified;
+    return completed;
   }
+}
+
+/**
+ * The object a lost completion left at the key: there when the destination holds exactly the
+ * expected composite ETag (the MD5 of the very parts this copy uploaded and checked), undefined
+ * otherwise. The one rule for telling a lost completion from a copy still to do.
+ */
+export async function findCompletedObject(
+  client: S3Client,
+  destination: ObjectLocation,
+  expectedEtag: string,
+  signal?: AbortSignal,
+): Promise<CompletedObject | undefined> {
+  const head = await client
+    .send(new HeadObjectCommand({ Bucket: destination.bucket, Key: destination.key }), signal === undefined ? {} : { abortSignal: signal })
+    .catch(() => undefined);
+  if (head === undefined || normalizeEtag(head.ETag) !== expectedEtag) return undefined;
+  return { etag: expectedEtag, ...(head.VersionId === undefined ? {} : { versionId: head.VersionId }) };
 }

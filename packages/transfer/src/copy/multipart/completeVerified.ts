@@ -5,7 +5,7 @@ import { compositeEtag } from "../../integrity/md5.js";
 import { type PartPlan, partFits } from "../../plan/partPlan.js";
 import { retryPolicy, withRetry } from "../../retry.js";
 import type { SourceObject } from "../sourceObject.js";
-import type { CopyRequest, DoneOutcome, TransferContext } from "../types.js";
+import type { CopyRequest, DoneOutcome, PausedOutcome, TransferContext } from "../types.js";
 import { completeUpload } from "./completeUpload.js";
 import type { OpenedUpload } from "./openUpload.js";
 import { hasManifestSlot, MANIFEST_PART_NUMBER } from "./uploadManifest.js";
@@ -34,7 +34,7 @@ export async function completeVerified(
   source: SourceIdentity,
   upload: Pick<OpenedUpload, "uploadId" | "plan" | "layoutMatches">,
   tally: CopyTally,
-): Promise<DoneOutcome> {
+): Promise<DoneOutcome | PausedOutcome> {
   const { destination } = request;
   const { plan, uploadId, layoutMatches } = upload;
   const parts = await verifiedPartList(context, request, uploadId, plan, tally.md5ByPart);
@@ -47,8 +47,10 @@ export async function completeVerified(
       { side: "source" },
     );
   }
+  const verification = layoutMatches && etagsAreMd5 ? "source-etag" : "part-checksums";
   // Completing must not be cut by the soft deadline, only by a hard abort. S3 answers it with an
   // occasional 500 that a pause cures: retried with backoff on top of the SDK's quick retries.
+  // A hard abort loses the answer, not necessarily the work: the next run looks for the result.
   const completed = await withRetry(
     () => completeUpload(context.destination, destination, uploadId, parts, etagsAreMd5 ? expectedEtag : undefined, context.cancel),
     {
@@ -62,7 +64,19 @@ export async function completeVerified(
       policy: retryPolicy("completion", settings.retry),
       ...(context.cancel === undefined ? {} : { signal: context.cancel }),
     },
-  );
+  ).catch((error: unknown) => {
+    if (!context.cancel?.aborted || !etagsAreMd5) throw error;
+    return undefined;
+  });
+  if (completed === undefined)
+    return {
+      status: "paused",
+      uploadId,
+      partCount: plan.partCount,
+      partsDone: plan.partCount,
+      bytesDone: source.size,
+      completing: { uploadId, etag: expectedEtag, verification },
+    };
   const destinationEtag = completed.etag;
   if (etagsAreMd5 && destinationEtag !== expectedEtag) {
     throw new IntegrityError(
@@ -77,7 +91,7 @@ export async function completeVerified(
     partCount: plan.partCount,
     partsUploaded: tally.partsUploaded,
     partsResumed: tally.partsResumed,
-    verification: layoutMatches && etagsAreMd5 ? "source-etag" : "part-checksums",
+    verification,
     sourceEtag: source.etag,
     ...(source.versionId === undefined ? {} : { sourceVersionId: source.versionId }),
     destinationEtag,

@@ -12,6 +12,7 @@ import type {
   TransferSettings,
 } from "../types.js";
 import { completeVerified, type SourceIdentity } from "./completeVerified.js";
+import { lostCompletion } from "./lostCompletion.js";
 import { bufferCount, openUpload } from "./openUpload.js";
 import { type PartSpan, sendMissingParts } from "./sendParts.js";
 import { abortUpload, listAllParts } from "./uploads.js";
@@ -156,6 +157,8 @@ export async function completeSharedUpload(
 ): Promise<DoneOutcome | PausedOutcome | SourceChangedOutcome | FailedOutcome> {
   const resolved = resolveSettings(settings);
   try {
+    const completedEarlier = await lostCompletion(context, request);
+    if (completedEarlier !== undefined) return completedEarlier;
     const plan = planWithPartSize(source.size, upload.partSize);
     if (plan === undefined || plan.partCount !== upload.partCount)
       throw new RangeError(`${upload.partCount} parts of ${upload.partSize} bytes do not fit ${source.size} bytes`);
