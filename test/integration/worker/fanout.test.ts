@@ -276,6 +276,32 @@ describe("fan-out of giant objects across worker processes", () => {
     expect(await drainDeadLetters(sqs, bed.deployment.dlqUrl)).toEqual([]);
   });
 
+  it("a completion the Lambda's hard deadline cut, which S3 finished anyway, is found by the next completer: no restart, nothing sent twice", {
+    timeout: 240_000,
+  }, async () => {
+    // Prepare: 4 parts in 2 ranges, run by the Lambda handler in-process with 10 s invocations;
+    // the destination stores the first completion but never answers it
+    const key = "giant/completion cut.bin";
+    const bed = await prepare("fan-cut", { [key]: 4 * PART_SIZE }, { DEADLINE_MARGIN_SECONDS: "6" });
+    const completions = { method: "POST", query: "uploadId" } as const;
+    bed.proxy.addRule({ match: completions, action: { type: "holdResponses", parties: 2 } });
+    await enqueue(bed.deployment, [bed.job(key)]);
+    for (const [variable, value] of Object.entries({ ...bed.deployment.env, POWERTOOLS_LOG_LEVEL: "INFO" })) vi.stubEnv(variable, value);
+    // Act: the fan-out, the two ranges, the cut completion, and the range's message coming back
+    const drained = await drainThroughHandler(sqs, bed.deployment.queueUrl, handler, { batchSize: 1, timeoutMs: 10_000, idleRounds: 100 });
+    await bed.proxy.close();
+    // Assess: one upload, each part once, one completion sent; the object done and verified
+    expect(drained.failures).toBeGreaterThanOrEqual(1);
+    const upload = bed.uploads(key);
+    expect(upload.creates).toBe(1);
+    expect(upload.completes).toBe(1);
+    expect(upload.partPuts).toEqual(["1", "2", "3", "4", MANIFEST_PART]);
+    expect(await bed.record(key)).toMatchObject({ status: "done", verification: "part-checksums" });
+    expect((await readObject(dst, bed.destinationBucket, key)).equals(bed.bodies.get(key) ?? Buffer.alloc(0))).toBe(true);
+    expect(await queueDepth(sqs, bed.deployment.queueUrl)).toBe(0);
+    expect(await drainDeadLetters(sqs, bed.deployment.dlqUrl)).toEqual([]);
+  });
+
   it("a source replaced mid fan-out gives the whole fan-out up: SourceChanged, upload aborted, every range settled, no object", {
     timeout: 240_000,
   }, async () => {
