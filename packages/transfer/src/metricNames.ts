@@ -17,7 +17,7 @@ export type MetricCatalogue = Readonly<Record<string, MetricDefinition>>;
 
 /** The metrics every copy reports, whoever runs it (the worker Lambda, cluster mode, the CLI). */
 export const TRANSFER_METRICS = {
-  BytesRead: { unit: "Bytes", meaning: "bytes read from the source (each chunk of a ranged GET)" },
+  BytesRead: { unit: "Bytes", meaning: "bytes read from the source, counted once per part or small object read whole" },
   BytesWritten: { unit: "Bytes", meaning: "bytes stored at the destination (each part or small object)" },
   Retries: { unit: "Count", meaning: "reads or writes retried after a transient error" },
   PartsResumed: { unit: "Count", meaning: "parts found already uploaded and not sent again" },

@@ -50,7 +50,8 @@ export async function copySmallObject(
         await body.close();
         return TOO_LARGE_FOR_SINGLE_PUT;
       }
-      const data = await body.read(size, (count) => context.metrics?.addMetric("BytesRead", "Bytes", count));
+      const data = await body.read(size);
+      context.metrics?.addMetric("BytesRead", "Bytes", data.bytes.length);
       if (await body.hasMore())
         throw new IntegrityError(`GetObject source s3://${source.bucket}/${source.key}: body longer than Content-Length ${size}`, {
           side: "source",
