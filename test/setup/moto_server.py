@@ -169,11 +169,7 @@ def fix_list_object_versions_key_marker() -> None:
 
     original = models.S3Backend.list_object_versions
     where = "moto.s3.models.S3Backend.list_object_versions"
-    try:
-        source = textwrap.dedent(inspect.getsource(original))
-        first_line = inspect.getsourcelines(original)[1]
-    except (OSError, TypeError) as error:
-        raise PatchError(f"cannot read the source of {where} to patch it ({error})") from error
+    source = textwrap.dedent(source_of(original, where))
     found = source.count(LIST_VERSIONS_BUGGY)
     if found != 1:
         raise PatchError(
@@ -181,15 +177,7 @@ def fix_list_object_versions_key_marker() -> None:
             f"moto {moto_version()}). Check whether this moto still skips the first version after "
             "a KeyMarker, then update or remove the patch in test/setup/moto_server.py."
         )
-    # Blank lines in front keep tracebacks pointing at the right lines of moto's file.
-    padding = "\n" * (first_line - 1)
-    fixed = padding + source.replace(LIST_VERSIONS_BUGGY, LIST_VERSIONS_FIXED)
-    namespace: dict[str, Any] = {}
-    code = compile(fixed, inspect.getsourcefile(original) or where, "exec")
-    exec(code, vars(models), namespace)
-    patched = namespace["list_object_versions"]
-    patched.__qualname__ = original.__qualname__
-    patched.__wrapped__ = original
+    patched = recompiled(original, where, source.replace(LIST_VERSIONS_BUGGY, LIST_VERSIONS_FIXED), vars(models))
     models.S3Backend.list_object_versions = patched  # type: ignore[method-assign]
     log("patched: ListObjectVersions with only a KeyMarker lists the keys after it")
 
@@ -266,11 +254,7 @@ def read_only_the_range() -> None:
 
     original = responses.S3Response.get_object
     where = "moto.s3.responses.S3Response.get_object"
-    try:
-        source = inspect.getsource(original)
-        first_line = inspect.getsourcelines(original)[1]
-    except (OSError, TypeError) as error:
-        raise PatchError(f"cannot read the source of {where} to patch it ({error})") from error
+    source = source_of(original, where)
     found = source.count(GET_RETURNS_WHOLE_VALUE)
     range_handler = inspect.getsource(responses.S3Response._handle_range_header)
     if found != 1 or "response_content[begin : end + 1]" not in range_handler:
@@ -281,17 +265,30 @@ def read_only_the_range() -> None:
         )
     if not hasattr(models.FakeKey, "contentsize") and "self.contentsize" not in inspect.getsource(models.FakeKey):
         raise PatchError("moto.s3.models.FakeKey no longer records contentsize")
-    padding = "\n" * (first_line - 1)
-    fixed = padding + textwrap.dedent(source.replace(GET_RETURNS_WHOLE_VALUE, GET_RETURNS_RANGED_VALUE))
-    namespace: dict[str, Any] = {}
-    code = compile(fixed, inspect.getsourcefile(original) or where, "exec")
     responses._s3m_ranged_value = ranged_value  # type: ignore[attr-defined]
-    exec(code, vars(responses), namespace)
-    patched = namespace["get_object"]
+    fixed = textwrap.dedent(source.replace(GET_RETURNS_WHOLE_VALUE, GET_RETURNS_RANGED_VALUE))
+    responses.S3Response.get_object = recompiled(original, where, fixed, vars(responses))  # type: ignore[method-assign]
+    log("patched: a ranged GetObject reads only its range")
+
+
+def source_of(original: Callable[..., Any], where: str) -> str:
+    """The source of a moto function a patch rewrites. @raises PatchError when it cannot be read."""
+    try:
+        return inspect.getsource(original)
+    except (OSError, TypeError) as error:
+        raise PatchError(f"cannot read the source of {where} to patch it ({error})") from error
+
+
+def recompiled(original: Callable[..., Any], where: str, fixed: str, module_globals: dict[str, Any]) -> Callable[..., Any]:
+    """Compiles ``fixed`` (the dedented, patched source of ``original``) in its module's namespace."""
+    # Blank lines in front keep tracebacks pointing at the right lines of moto's file.
+    padding = "\n" * (inspect.getsourcelines(original)[1] - 1)
+    namespace: dict[str, Any] = {}
+    exec(compile(padding + fixed, inspect.getsourcefile(original) or where, "exec"), module_globals, namespace)
+    patched = namespace[original.__name__]
     patched.__qualname__ = original.__qualname__
     patched.__wrapped__ = original
-    responses.S3Response.get_object = patched  # type: ignore[method-assign]
-    log("patched: a ranged GetObject reads only its range")
+    return patched
 
 
 def moto_version() -> str:
