@@ -1,7 +1,14 @@
-import { CreateMultipartUploadCommand, HeadObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListPartsCommand,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { type CopyRequest, copyObject, MIB, type TransferMetrics, type TransferOutcome, type TransferSettings } from "@s3-migrate/transfer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putObject, readObject } from "../../support/endpoints.js";
+import type { FaultAction } from "../../support/faultProxy.js";
 import { openTransferBed, openUploads, randomBody, type TransferBed } from "../../support/transferBed.js";
 import { until } from "../../support/workerProcess.js";
 
@@ -77,23 +84,33 @@ describe("copyObject resume", () => {
     expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
   });
 
-  it("a completion the hard deadline cut but S3 finished is found by the next run, which copies nothing again", async () => {
-    // Prepare: 3 parts; the destination stores the completion but never answers it
-    const key = "resume/completion cut.bin";
+  /**
+   * Runs a copy of 3 parts (12 MiB and 5 bytes at `key`) whose hard deadline fires once its
+   * completion reached the proxy, which applies `held` to it (and, with `untilUploadGone`, once moto
+   * has finished it). Returns the body and the completion the cut run handed on.
+   */
+  async function cutAtCompletion(key: string, held: FaultAction, untilUploadGone = false) {
     const body = randomBody(12 * MIB + 5);
     await putObject(bed.src, bed.sourceBucket, key, body);
     const completions = { method: "POST", query: "uploadId", path: pathOf(bed.destinationBucket, key) } as const;
-    bed.destinationProxy.addRule({ match: completions, action: { type: "holdResponses", parties: 2 } });
-    // Act: the first run's hard deadline fires once its completion reached the destination
+    bed.destinationProxy.addRule({ match: completions, action: held });
     const hard = new AbortController();
     const first = copyObject(bed.context({ pause: hard.signal, cancel: hard.signal }), request(key), settings);
     await until(() => bed.destinationProxy.countRequests(completions) === 1, 60_000);
-    await until(async () => (await openUploads(bed.dst, bed.destinationBucket, key)).length === 0, 60_000);
+    if (untilUploadGone) await until(async () => (await openUploads(bed.dst, bed.destinationBucket, key)).length === 0, 60_000);
     hard.abort();
     const cut = await first;
-    const before = bed.destinationProxy.requests.length;
+    bed.destinationProxy.clearRules();
     expect(cut).toMatchObject({ status: "paused", completing: { uploadId: expect.any(String), etag: expect.stringMatching(/-3$/) } });
-    const completing = cut.status === "paused" ? cut.completing : undefined;
+    return { body, completing: cut.status === "paused" ? cut.completing : undefined };
+  }
+
+  it("a completion the hard deadline cut but S3 finished is found by the next run, which copies nothing again", async () => {
+    // Prepare: the destination stores the completion but its answer is never given
+    const key = "resume/completion cut.bin";
+    const { body, completing } = await cutAtCompletion(key, { type: "holdResponses", parties: 2 }, true);
+    const before = bed.destinationProxy.requests.length;
+    // Act
     const second = await copyObject(bed.context(), { ...request(key), completing }, settings);
     // Assess: done with the first run's object; the second run only looked (one HEAD)
     expect(second).toMatchObject({ status: "done", destinationEtag: completing?.etag, partsUploaded: 0 });
@@ -105,22 +122,41 @@ describe("copyObject resume", () => {
     // Prepare: the proxy holds the first completion for a minute before moto sees it, so the
     // deadline fires first and the upload stays open
     const key = "resume/completion refused.bin";
-    const body = randomBody(12 * MIB + 5);
-    await putObject(bed.src, bed.sourceBucket, key, body);
-    const completions = { method: "POST", query: "uploadId", path: pathOf(bed.destinationBucket, key) } as const;
-    bed.destinationProxy.addRule({ match: completions, action: { type: "delay", ms: 60_000 } });
+    const { body, completing } = await cutAtCompletion(key, { type: "delay", ms: 60_000 });
     // Act
-    const hard = new AbortController();
-    const first = copyObject(bed.context({ pause: hard.signal, cancel: hard.signal }), request(key), settings);
-    await until(() => bed.destinationProxy.countRequests(completions) === 1, 60_000);
-    hard.abort();
-    const cut = await first;
-    bed.destinationProxy.clearRules();
-    const completing = cut.status === "paused" ? cut.completing : undefined;
     const second = await copyObject(bed.context(), { ...request(key), completing }, settings);
     // Assess: the lost completion was looked for, not found, and the open upload completed with no part sent again
-    expect(completing).toBeDefined();
     expect(second).toMatchObject({ status: "done", partsUploaded: 0, partsResumed: 3 });
+    expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
+    expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
+  });
+
+  it("a lost completion S3 finishes just after the next run looked for it is still found: no new upload, nothing sent again", async () => {
+    // Prepare: the first run's completion is held before moto sees it and its hard deadline fires
+    const key = "resume/completion finishing.bin";
+    const { body, completing } = await cutAtCompletion(key, { type: "delay", ms: 60_000 });
+    // Act: the second run's HEAD finds nothing; its next read of the destination is held while
+    // "S3" (the test, straight to moto) finishes the lost completion, as a slow S3 completion would
+    const before = bed.destinationProxy.requests.length;
+    bed.destinationProxy.addRule({ match: { method: "GET" }, action: { type: "delay", ms: 3_000 } });
+    const second = copyObject(bed.context(), { ...request(key), completing }, settings);
+    await until(() => bed.destinationProxy.countRequests({ method: "GET" }) >= 1, 30_000);
+    const parts = await bed.dst.send(new ListPartsCommand({ Bucket: bed.destinationBucket, Key: key, UploadId: completing?.uploadId }));
+    await bed.dst.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bed.destinationBucket,
+        Key: key,
+        UploadId: completing?.uploadId,
+        MultipartUpload: {
+          Parts: (parts.Parts ?? []).filter((part) => (part.PartNumber ?? 0) <= 3).map(({ PartNumber, ETag }) => ({ PartNumber, ETag })),
+        },
+      }),
+    );
+    const outcome = await second;
+    // Assess: done with that object; the second run started no upload and sent no part
+    const sent = bed.destinationProxy.requests.slice(before);
+    expect(outcome).toMatchObject({ status: "done", destinationEtag: completing?.etag, partsUploaded: 0 });
+    expect(sent.filter((request) => request.method === "PUT" || (request.method === "POST" && "uploads" in request.query))).toEqual([]);
     expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
     expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
   });

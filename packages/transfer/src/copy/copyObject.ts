@@ -39,7 +39,7 @@ export async function copyObject(
   const started = Date.now();
   try {
     if (context.pause?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
-    const completedEarlier = request.completing === undefined ? undefined : await lostCompletion(context, request);
+    const completedEarlier = request.completing === undefined ? undefined : await lostCompletion(context, request, resolved.retry);
     if (completedEarlier !== undefined) return completedEarlier;
     if (request.source.size !== undefined && request.source.size <= resolved.smallObjectThreshold) {
       const outcome = await copySmallObject(context, request, resolved);

@@ -1,14 +1,44 @@
 import { CompleteMultipartUploadCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyError } from "../../classifyError.js";
+import { IntegrityError } from "../../errors.js";
 import { normalizeEtag } from "../../integrity/md5.js";
+import { type RetryOverrides, retryPolicy, withRetry } from "../../retry.js";
 import { quote } from "../sourceObject.js";
-import type { ObjectLocation } from "../types.js";
+import type { ObjectLocation, TransferContext } from "../types.js";
 import type { StoredPart } from "./uploads.js";
 
 /** The completed object as the destination reports it. */
 export interface CompletedObject {
   readonly etag: string;
   readonly versionId?: string;
+}
+
+/**
+ * Completes an upload with {@link completeUpload}, retried with backoff on top of the SDK's quick
+ * retries (S3 answers completions with an occasional 500 that a pause cures), and checks the
+ * answer's ETag when one is expected. Cut by the context's hard `cancel` only, never by its soft
+ * `pause`: a cut completion loses the answer, not necessarily the work.
+ */
+export async function completeWithRetry(
+  context: Pick<TransferContext, "destination" | "cancel">,
+  destination: ObjectLocation,
+  uploadId: string,
+  parts: readonly StoredPart[],
+  expectedEtag: string | undefined,
+  retry?: RetryOverrides,
+): Promise<CompletedObject> {
+  const completed = await withRetry(() => completeUpload(context.destination, destination, uploadId, parts, expectedEtag, context.cancel), {
+    classify: (error) =>
+      classifyError(error, { side: "destination", operation: "CompleteMultipartUpload", bucket: destination.bucket, key: destination.key }),
+    policy: retryPolicy("completion", retry),
+    ...(context.cancel === undefined ? {} : { signal: context.cancel }),
+  });
+  if (expectedEtag !== undefined && completed.etag !== expectedEtag)
+    throw new IntegrityError(
+      `CompleteMultipartUpload s3://${destination.bucket}/${destination.key}: ETag ${completed.etag}, expected ${expectedEtag}`,
+      { side: "destination" },
+    );
+  return completed;
 }
 
 /**

@@ -1,12 +1,10 @@
-import { classifyError } from "../../classifyError.js";
 import type { ResolvedSettings } from "../../defaults.js";
 import { IntegrityError } from "../../errors.js";
 import { compositeEtag } from "../../integrity/md5.js";
 import { type PartPlan, partFits } from "../../plan/partPlan.js";
-import { retryPolicy, withRetry } from "../../retry.js";
 import type { SourceObject } from "../sourceObject.js";
 import type { CopyRequest, DoneOutcome, PausedOutcome, TransferContext } from "../types.js";
-import { completeUpload } from "./completeUpload.js";
+import { completeWithRetry } from "./completeUpload.js";
 import type { OpenedUpload } from "./openUpload.js";
 import { hasManifestSlot, MANIFEST_PART_NUMBER } from "./uploadManifest.js";
 import { abortUpload, listAllParts, type StoredPart } from "./uploads.js";
@@ -48,22 +46,14 @@ export async function completeVerified(
     );
   }
   const verification = layoutMatches && etagsAreMd5 ? "source-etag" : "part-checksums";
-  // Completing must not be cut by the soft deadline, only by a hard abort. S3 answers it with an
-  // occasional 500 that a pause cures: retried with backoff on top of the SDK's quick retries.
-  // A hard abort loses the answer, not necessarily the work: the next run looks for the result.
-  const completed = await withRetry(
-    () => completeUpload(context.destination, destination, uploadId, parts, etagsAreMd5 ? expectedEtag : undefined, context.cancel),
-    {
-      classify: (error) =>
-        classifyError(error, {
-          side: "destination",
-          operation: "CompleteMultipartUpload",
-          bucket: destination.bucket,
-          key: destination.key,
-        }),
-      policy: retryPolicy("completion", settings.retry),
-      ...(context.cancel === undefined ? {} : { signal: context.cancel }),
-    },
+  // A hard abort loses the answer, not necessarily the work: the next run looks for the result (lostCompletion.ts).
+  const completed = await completeWithRetry(
+    context,
+    destination,
+    uploadId,
+    parts,
+    etagsAreMd5 ? expectedEtag : undefined,
+    settings.retry,
   ).catch((error: unknown) => {
     if (!context.cancel?.aborted || !etagsAreMd5) throw error;
     return undefined;
@@ -78,12 +68,6 @@ export async function completeVerified(
       completing: { uploadId, etag: expectedEtag, verification },
     };
   const destinationEtag = completed.etag;
-  if (etagsAreMd5 && destinationEtag !== expectedEtag) {
-    throw new IntegrityError(
-      `CompleteMultipartUpload s3://${destination.bucket}/${destination.key}: ETag ${destinationEtag}, expected ${expectedEtag}`,
-      { side: "destination" },
-    );
-  }
   return {
     status: "done",
     mode: "multipart",

@@ -157,7 +157,7 @@ export async function completeSharedUpload(
 ): Promise<DoneOutcome | PausedOutcome | SourceChangedOutcome | FailedOutcome> {
   const resolved = resolveSettings(settings);
   try {
-    const completedEarlier = await lostCompletion(context, request);
+    const completedEarlier = await lostCompletion(context, request, resolved.retry);
     if (completedEarlier !== undefined) return completedEarlier;
     const plan = planWithPartSize(source.size, upload.partSize);
     if (plan === undefined || plan.partCount !== upload.partCount)
