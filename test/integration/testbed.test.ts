@@ -81,6 +81,8 @@ describe("moto launcher (test/setup/moto_server.py)", () => {
     expect(run.stderr).toContain("patched: ListObjectVersions with only a KeyMarker");
     expect(run.stderr).toContain("patched: SQS DeleteMessage cannot undo");
     expect(run.stderr).toContain("patched: a ranged GetObject reads only its range");
+    expect(run.stderr).toContain("patched: completions of one upload run one at a time");
+    expect(run.stderr).toContain("patched: ListParts lists the parts numbered above PartNumberMarker");
     expect(run.stdout).toContain("moto.server.main reached ['-H', '127.0.0.1', '-p', '5999']");
     expect(run.status).toBe(0);
   });
@@ -95,6 +97,16 @@ describe("moto launcher (test/setup/moto_server.py)", () => {
       change: "GetObject no longer hands the whole value to the range handler",
       tamper: "import moto.s3.responses as r; r.S3Response.get_object = r.S3Response.head_object",
       message: "moto.s3.responses.S3Response.get_object no longer returns key.value for _handle_range_header to slice",
+    },
+    {
+      change: "CompleteMultipartUpload rewritten upstream",
+      tamper: "import moto.s3.models as m; m.S3Backend.complete_multipart_upload = m.S3Backend.abort_multipart_upload",
+      message: "moto.s3.models.S3Backend.complete_multipart_upload no longer drops the upload before storing the object",
+    },
+    {
+      change: "ListParts rewritten upstream",
+      tamper: "import moto.s3.models as m; m.FakeMultipart.list_parts = m.FakeMultipart.set_part",
+      message: "moto.s3.models.FakeMultipart.list_parts no longer slices its part list at the marker's position",
     },
     {
       change: "DynamoDB dispatched elsewhere",

@@ -1,4 +1,4 @@
-"""Starts one moto server for the local test bed, with two of moto's lies fixed.
+"""Starts one moto server for the local test bed, with six of moto's lies fixed.
 
 Runs exactly like ``python3 -m moto.server -H HOST -p PORT [moto options]`` after patching moto
 in this process. Used by test/setup/motoServers.ts (vitest's globalSetup) and scripts/lib/moto.sh
@@ -44,6 +44,25 @@ The lies fixed, and why they matter here:
    body is a view of the key that reads only the requested bytes when moto slices it; any other
    request gets ``key.value`` as before.
 
+5. CompleteMultipartUpload is neither serialised nor atomic. moto drops the upload before it
+   stores the object, and a second completion of one upload (a retry whose first attempt the
+   client gave up on) runs alongside the first: it concatenates the parts again, then fails on
+   the upload the first dropped and answers HTTP 500 with an HTML body. Between the two steps a
+   ListParts answers NoSuchUpload while HEAD finds no object, so a client that looks for a lost
+   completion sees neither the upload nor its object. S3 answers a repeated completion with the
+   object it made, and an upload is gone only once its object is there. Fix: completions of one
+   upload run one at a time; one that finds its upload completed answers with that object (moto's
+   own answer for a completion repeated after the first ended), and the upload is dropped after
+   the object is stored (the faulty lines are moved in the method's source).
+
+6. ListParts' PartNumberMarker is a position, not a part number. ``FakeMultipart.list_parts``
+   slices the upload's sorted part numbers at index PartNumberMarker, and ``is_truncated``
+   compares the number of parts with the next marker, which is right only when parts 1 to the
+   marker all exist. A fan-out range lists its own span from the part before it while earlier
+   ranges are still missing parts: moto then skipped stored parts of the span (found by the
+   killed-range test, which saw a stored part sent again). S3 lists the parts numbered above the
+   marker. Fix: both compare part numbers.
+
 Each patch checks that moto still has the shape it fixes and stops the server with a message
 otherwise, so a moto upgrade cannot silently drop a fix (test/integration/testbed.test.ts checks
 that). The tests that prove the fixes are in test/integration/testbedPatches.test.ts and
@@ -80,7 +99,8 @@ def main(argv: list[str]) -> None:
     if patches == "off":
         log(
             "S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys, "
-            "SQS deletes race, ranged GETs read whole objects)"
+            "SQS deletes race, ranged GETs read whole objects, completions race, "
+            "ListParts markers are positions)"
         )
     else:
         try:
@@ -88,6 +108,8 @@ def main(argv: list[str]) -> None:
             fix_list_object_versions_key_marker()
             lock_sqs_deletes()
             read_only_the_range()
+            serialise_completions()
+            list_parts_after_the_marker()
         except PatchError as error:
             sys.exit(f"moto_server.py: refusing to start: {error}")
     import moto.server
@@ -269,6 +291,101 @@ def read_only_the_range() -> None:
     fixed = textwrap.dedent(source.replace(GET_RETURNS_WHOLE_VALUE, GET_RETURNS_RANGED_VALUE))
     responses.S3Response.get_object = recompiled(original, where, fixed, vars(responses))  # type: ignore[method-assign]
     log("patched: a ranged GetObject reads only its range")
+
+
+# moto 5.2.1, S3Backend.complete_multipart_upload: the upload is dropped before the object is stored.
+COMPLETE_DROPS_UPLOAD_FIRST = """\
+    value, etag, checksum_details = multipart.complete(body)
+    if value is not None:
+        del bucket.multiparts[multipart_id]
+
+    if value is None:
+        return None
+"""
+COMPLETE_KEEPS_UPLOAD = """\
+    value, etag, checksum_details = multipart.complete(body)
+    if value is None:
+        return None
+"""
+COMPLETE_NOTIFIES = "    notifications.send_event(\n"
+COMPLETE_DROPS_UPLOAD_LAST = """\
+    # s3-migrate patch (test/setup/moto_server.py): like S3, the upload is gone only once its object is stored.
+    del bucket.multiparts[multipart_id]
+    notifications.send_event(
+"""
+
+
+def serialise_completions() -> None:
+    """Runs the completions of one upload one at a time, and drops the upload last (lie 5)."""
+    import moto.s3.models as models
+    from moto.s3.exceptions import NoSuchUpload
+
+    original = models.S3Backend.complete_multipart_upload
+    where = "moto.s3.models.S3Backend.complete_multipart_upload"
+    source = textwrap.dedent(source_of(original, where))
+    found = (source.count(COMPLETE_DROPS_UPLOAD_FIRST), source.count(COMPLETE_NOTIFIES))
+    if found != (1, 1):
+        raise PatchError(
+            f"{where} no longer drops the upload before storing the object in the lines this patch moves "
+            f"({found} matches, moto {moto_version()}). Check whether completions still race, then update "
+            "or remove the patch in test/setup/moto_server.py."
+        )
+    fixed = source.replace(COMPLETE_DROPS_UPLOAD_FIRST, COMPLETE_KEEPS_UPLOAD).replace(COMPLETE_NOTIFIES, COMPLETE_DROPS_UPLOAD_LAST)
+    reordered = recompiled(original, where, fixed, vars(models))
+    guard = threading.Lock()
+    locks: dict[str, threading.Lock] = {}
+
+    def complete_multipart_upload(self: Any, bucket_name: str, multipart_id: str, body: Any) -> Any:
+        bucket = self.get_bucket(bucket_name)
+        waiting = bucket.multiparts.get(multipart_id)
+        with guard:
+            lock = locks.setdefault(multipart_id, threading.Lock())
+        with lock:
+            if multipart_id in bucket.multiparts:
+                return reordered(self, bucket_name, multipart_id, body)
+            # Completed while this one waited: answer with the object it made, as moto does for a
+            # completion repeated after the first ended.
+            key = bucket.keys.get(waiting.key_name) if waiting is not None else None
+            if key is not None and key.multipart is not None and key.multipart.id == multipart_id:
+                return key
+            raise NoSuchUpload(upload_id=multipart_id)
+
+    complete_multipart_upload.__wrapped__ = reordered  # type: ignore[attr-defined]
+    models.S3Backend.complete_multipart_upload = complete_multipart_upload  # type: ignore[method-assign]
+    log("patched: completions of one upload run one at a time, and the upload goes only once its object is stored")
+
+
+def list_parts_after_the_marker() -> None:
+    """Makes ListParts list the parts numbered above PartNumberMarker, and page by number (lie 6)."""
+    import moto.s3.models as models
+
+    where = "moto.s3.models"
+    try:
+        listing = inspect.getsource(models.FakeMultipart.list_parts)
+        truncated = inspect.getsource(models.S3Backend.is_truncated)
+    except (OSError, TypeError, AttributeError) as error:
+        raise PatchError(f"cannot read {where}.FakeMultipart.list_parts / S3Backend.is_truncated ({error})") from error
+    if "self.partlist[part_number_marker:max_marker]" not in listing or "].parts) > next_part_number_marker" not in truncated:
+        raise PatchError(
+            f"{where}.FakeMultipart.list_parts no longer slices its part list at the marker's position "
+            f"(moto {moto_version()}). Check whether ListParts still treats PartNumberMarker as a position, "
+            "then update or remove the patch in test/setup/moto_server.py."
+        )
+
+    def list_parts(self: Any, part_number_marker: int, max_parts: int) -> Any:
+        above = [part_id for part_id in self.partlist if part_id > part_number_marker]
+        for part_id in above[:max_parts]:
+            yield self.parts[part_id]
+
+    def is_truncated(self: Any, bucket_name: str, multipart_id: str, next_part_number_marker: int) -> bool:
+        partlist = self.get_bucket(bucket_name).multiparts[multipart_id].partlist
+        return any(part_id > next_part_number_marker for part_id in partlist)
+
+    list_parts.__wrapped__ = models.FakeMultipart.list_parts  # type: ignore[attr-defined]
+    is_truncated.__wrapped__ = models.S3Backend.is_truncated  # type: ignore[attr-defined]
+    models.FakeMultipart.list_parts = list_parts  # type: ignore[method-assign]
+    models.S3Backend.is_truncated = is_truncated  # type: ignore[method-assign]
+    log("patched: ListParts lists the parts numbered above PartNumberMarker")
 
 
 def source_of(original: Callable[..., Any], where: str) -> str:

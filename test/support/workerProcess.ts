@@ -28,12 +28,12 @@ export function startWorker(env: Record<string, string>, args: string[]): Worker
   return { child, exited: new Promise((resolve) => child.on("exit", (code) => resolve(code))), output: () => output };
 }
 
-/** Polls `condition` every 100 ms until it holds. @throws after `timeoutMs`. */
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+/** Polls `condition` every `intervalMs` until it holds. @throws after `timeoutMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 

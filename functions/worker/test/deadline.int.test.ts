@@ -62,11 +62,9 @@ describe("worker deadline (in-process, local endpoints)", () => {
     const dataPartPuts =
       proxy.countRequests({ method: "PUT", query: "partNumber" }) - proxy.countRequests({ method: "PUT", query: { partNumber: "10000" } });
     expect(drained.invocations).toBeGreaterThanOrEqual(3);
-    // At most one failure: when a completion the deadline cut is still running in moto, the next
-    // invocation finds the upload open and completes it again, and moto answers that second,
-    // concurrent CompleteMultipartUpload with a 500 (its parts are being concatenated); the
-    // message comes back once. Anything else failing fails the test.
-    expect(drained.failures).toBeLessThanOrEqual(1);
+    // No failure: a completion the deadline cut is found, or completed again, by the next invocation
+    // (moto's racing second completion, lie 5, is patched in the test bed)
+    expect(drained.failures).toBe(0);
     // every continuation was picked up at once: no invocation waited for the 960 s visibility timeout
     expect(elapsed).toBeLessThan(drained.invocations * 16_000 + 60_000);
     expect(dataPartPuts).toBeGreaterThanOrEqual(partCount);
