@@ -1,14 +1,18 @@
 /**
  * Proves the fixes test/setup/moto_server.py applies to moto, so the tests that lean on them (run
- * lease, ledger, versioned listings, exactly-once counts) prove something: concurrent
- * conditional writes to one DynamoDB item are atomic, ListObjectVersions after a KeyMarker lists
- * exactly the keys after it, SQS deletes neither lose concurrent sends nor revive messages, and
- * ranged GETs (which the patch makes read only their range) still answer exactly S3's bytes, and
- * two completions of one upload both answer its object, which exists before the upload is gone,
- * and ListParts lists the parts numbered above its marker however sparse they are. `S3M_MOTO_PATCHES=off pnpm exec vitest run <this file>` shows every test here fail unfixed
- * but the pagination guard and the ranged GETs, which check that the fixes leave moto's own
- * answers alone (lie 4 costs CPU, not correctness: `pnpm bench:fanout` shows the source moto's
- * CPU with and without it).
+ * lease, ledger, versioned listings, exactly-once counts) prove something:
+ * - concurrent conditional writes to one DynamoDB item are atomic;
+ * - ListObjectVersions after a KeyMarker lists exactly the keys after it;
+ * - SQS deletes neither lose concurrent sends nor revive messages;
+ * - ranged GETs (which the patch makes read only their range) still answer exactly S3's bytes;
+ * - two completions of one upload both answer its object, which exists before the upload is gone;
+ * - ListParts lists the parts numbered above its marker however sparse they are.
+ * The SQS and completion races are staged step by step inside one moto process by the scripts in
+ * test/support (moto_sqs_delete_race.py, moto_completion_race.py), so they fail unpatched every
+ * time rather than by chance. `S3M_MOTO_PATCHES=off pnpm exec vitest run <this file>` shows every
+ * test here fail unfixed but the pagination guard and the ranged GETs, which check that the fixes
+ * leave moto's own answers alone (lie 4 costs CPU, not correctness: `pnpm bench:fanout` shows the
+ * source moto's CPU with and without it).
  */
 import { spawnSync } from "node:child_process";
 import { Agent } from "node:http";
@@ -33,15 +37,6 @@ import {
   PutBucketVersioningCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../support/endpoints.js";
 
@@ -142,6 +137,17 @@ async function raceRounds(
 /** Per round: how many writers won, and whether the stored owner is the (first) winner. */
 function outcome(rounds: readonly Round[]): Array<{ winners: number; storedIsWinner: boolean }> {
   return rounds.map(({ winners, stored }) => ({ winners: winners.length, storedIsWinner: stored?.owner?.S === String(winners[0]) }));
+}
+
+/**
+ * Runs a race script of test/support inside one moto process (patched unless S3M_MOTO_PATCHES=off,
+ * which the child inherits) and returns the JSON it prints.
+ */
+function runInMoto<T>(script: string): T {
+  const support = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../support");
+  const run = spawnSync("python3", [path.join(support, script), path.resolve(support, "../setup")], { encoding: "utf8", timeout: 60_000 });
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as T;
 }
 
 const ONE_WINNER_EACH = Array.from({ length: ROUNDS }, () => ({ winners: 1, storedIsWinner: true }));
@@ -275,48 +281,12 @@ describe("moto S3: ListObjectVersions after a KeyMarker", () => {
 });
 
 describe("moto SQS: DeleteMessage cannot undo a concurrent send or delete", () => {
-  const sqs = new SQSClient({
-    endpoint: source.endpoint,
-    region: source.region,
-    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 700 }) },
-  });
+  it("a message sent, or another deleted, while a delete stores its rebuilt queue is kept, or stays deleted", () => {
+    // Act
+    const left = runInMoto<{ sendDuringDelete: string[]; deleteDuringDelete: string[] }>("moto_sqs_delete_race.py");
 
-  it("keeps every message sent while others are deleted, and brings none of the deleted back", { timeout: 240_000 }, async () => {
-    // Prepare: 1,000 messages received (in flight), 300 of them to be deleted while 300 others
-    // are sent; a deep queue makes each unlocked delete's rebuild long enough to be overtaken
-    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `deletes-${process.pid}-${Date.now()}` }))).QueueUrl ?? "";
-    const old = Array.from({ length: 1000 }, (_, i) => `old-${i}`);
-    const fresh = Array.from({ length: 300 }, (_, i) => `new-${i}`);
-    for (let start = 0; start < old.length; start += 10)
-      await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: old.slice(start, start + 10).map((MessageBody, index) => ({ Id: String(index), MessageBody })),
-        }),
-      );
-    const handles: string[] = [];
-    while (handles.length < old.length) {
-      const answer = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 3600 }));
-      for (const message of answer.Messages ?? []) handles.push(message.ReceiptHandle ?? "");
-    }
-    // Act: deletes and sends interleaved, each on its own request
-    await Promise.all([
-      ...handles.slice(0, 300).map((ReceiptHandle) => sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle }))),
-      ...fresh.map((MessageBody) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody }))),
-    ]);
-    // Assess: exactly the new messages are left (the old ones stay in flight for an hour: a loaded
-    // machine took 167 s over this test, and a 120 s visibility let the first ones come back)
-    const attributes = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-      }),
-    );
-    expect({
-      visible: Number(attributes.Attributes?.ApproximateNumberOfMessages),
-      inFlight: Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible),
-    }).toEqual({ visible: fresh.length, inFlight: old.length - 300 });
+    // Assess: unpatched, the message sent was lost (["b", "c"]) and the one deleted came back (["b", "c"])
+    expect(left).toEqual({ sendDuringDelete: ["b", "c", "new"], deleteDuringDelete: ["c"] });
   });
 });
 
@@ -368,15 +338,8 @@ describe("moto ranged GetObject (lie 4: it read the whole object for every range
 });
 
 describe("moto CompleteMultipartUpload (lie 5: completions of one upload raced, and the upload went before its object came)", () => {
-  const support = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../support");
-  const race = () => {
-    const run = spawnSync("python3", [path.join(support, "moto_completion_race.py"), path.resolve(support, "../setup")], {
-      encoding: "utf8",
-      timeout: 60_000,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    return JSON.parse(run.stdout) as { answers: Record<string, string>; listedWhileStoring: boolean[]; listedAfter: boolean };
-  };
+  const race = () =>
+    runInMoto<{ answers: Record<string, string>; listedWhileStoring: boolean[]; listedAfter: boolean }>("moto_completion_race.py");
 
   it("a second completion sent while the first is storing the object waits for it and answers with the same object", () => {
     // Act
