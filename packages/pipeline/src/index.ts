@@ -4,9 +4,14 @@
  * queue), the worker (Lambda and cluster mode) and their configuration from the environment.
  */
 export { type BucketPair, parseBucketPairs } from "./config/bucketPairs.js";
-export { readFunctionEnvironment, readWorkerEnvironment } from "./config/environment.js";
+export { type CopyShape, readCopyShape, readFunctionEnvironment, readWorkerEnvironment } from "./config/environment.js";
 export { parseIgnoreList } from "./config/ignoreList.js";
 export { SETTINGS, type Setting } from "./config/settings.js";
+export { type EstimateLine, type EstimateWorkers, estimateRun, type RunEstimate, type RunRegions } from "./estimate/estimateRun.js";
+export { formatEstimate } from "./estimate/formatEstimate.js";
+export { loadPriceTable, type PriceTable, pricesFor, type RegionPrices } from "./estimate/priceTable.js";
+export { ESTIMATE_DEFAULTS, REQUESTS_PER, type RunRequests, runRequests, type WorkerAssumptions } from "./estimate/requestModel.js";
+export { emptyTally, type RunTally, type TallyRules, tallyObject } from "./estimate/runTally.js";
 export type { JobsenderReport } from "./jobsender/jobsenderTypes.js";
 export { planSegments, segmentsAt } from "./jobsender/keySegments.js";
 export { PassStateStore, pairId } from "./jobsender/passState.js";

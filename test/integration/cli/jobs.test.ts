@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createQueue, drainQueue, localClients } from "../../support/awsResources.js";
 import { buildCli, runCli } from "../../support/cli.js";
@@ -36,6 +39,36 @@ describe("s3-migrate plan / send (CLI)", () => {
       .map((line) => JSON.parse(line));
     expect(jobs.map((job) => job.destination.key).sort()).toEqual(["copy/data/2.bin", "copy/data/数据 +.bin"]);
     expect(run.stderr).toMatch(/4 listed, 1 ignored, 1 present, 2 to queue/);
+  });
+
+  it("plan estimates the run from the price table (plan --json's estimate), saying what it assumes; a user's prices override it", async () => {
+    // Prepare: a user's table lowering the destination's request price
+    const prices = path.join(mkdtempSync(path.join(tmpdir(), "prices-")), "prices.json");
+    writeFileSync(prices, JSON.stringify({ "cn-northwest-1": { s3PutClassPer1000: 0.001 } }));
+    // Act
+    const json = await runCli(["plan", "--pairs", pairs, "--ignore", "*.log", "--json", "--prices", prices, ...endpoints()]);
+    const text = await runCli(["plan", "--pairs", pairs, "--ignore", "*.log", ...endpoints()]);
+    const missing = await runCli(["plan", "--pairs", pairs, "--prices", "/nonexistent/prices.json", ...endpoints()]);
+    const unpriced = await runCli(["plan", "--pairs", pairs, "--run-region", "eu-central-1", ...endpoints()]);
+    // Assess: the two small objects to queue, their requests, egress from us-east-1 across the partition border
+    expect(json.status, json.stderr).toBe(0);
+    const { estimate } = JSON.parse(json.stderr.trim().split("\n").at(-1) ?? "{}");
+    expect(estimate.tally).toMatchObject({ listedKeys: 4, objects: 2, smallObjects: 2, multipartObjects: 0 });
+    expect(estimate.requests).toMatchObject({ sourceGetClass: 2, sourcePutClass: 1, destinationPutClass: 3, dynamodbReads: 2 });
+    expect(estimate.lines).toContainEqual(
+      expect.objectContaining({ item: "S3 PUT-class requests at the destination", currency: "CNY", unitPrice: 0.001, quantity: 3 }),
+    );
+    expect(estimate.lines).toContainEqual(expect.objectContaining({ region: "us-east-1", unitPrice: 0.09, currency: "USD" }));
+    expect(Object.keys(estimate.totals).sort()).toEqual(["CNY", "USD"]);
+    expect(text.stderr).toMatch(/Estimated cost of copying 2 objects/);
+    expect(text.stderr).toMatch(/total: [\d.]+ USD \+ [\d.]+ CNY/);
+    expect(text.stderr).toMatch(/prices for cn-northwest-1 \(CNY, 2026-12\) are approximate/);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("Cannot read --prices file /nonexistent/prices.json: ENOENT");
+    // a region the table lacks costs the plan its estimate, not its jobs
+    expect(unpriced.status).toBe(0);
+    expect(unpriced.stdout.trim().split("\n")).toHaveLength(3);
+    expect(unpriced.stderr).toContain("No estimate: No prices for region eu-central-1");
   });
 
   it("send queues the same jobs", async () => {

@@ -6,12 +6,20 @@ import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
   DEFAULT_SEGMENTS_PER_PAIR,
+  ESTIMATE_DEFAULTS,
+  type EstimateWorkers,
+  emptyTally,
+  estimateRun,
+  formatEstimate,
   type JobMessage,
   type JobsenderReport,
+  loadPriceTable,
   ObjectLedger,
   PassStateStore,
   parseBucketPairs,
   parseIgnoreList,
+  type RunEstimate,
+  readCopyShape,
   runJobsender,
   serializeJob,
 } from "@s3-migrate/pipeline";
@@ -38,7 +46,16 @@ Sending (send only; SQS and DynamoDB endpoints follow AWS_ENDPOINT_URL_SQS / _DY
   --queue-url URL            the job queue
   --ledger-table NAME        record queued objects and checkpoints here (recommended)
   --segments N               parallel listings per pair (default ${DEFAULT_SEGMENTS_PER_PAIR})
-  --json                     print the report as JSON`;
+  --json                     print the report as JSON (with the estimate as "estimate")
+
+Estimate (printed after the report; objects are counted the way a worker with this machine's
+PART_SIZE_MIB, SMALL_OBJECT_THRESHOLD_MIB, FANOUT_THRESHOLD_MIB, FANOUT_RANGE_PARTS, FILE_CONCURRENCY
+and COPY_TAGS would copy them, defaults as the worker's):
+  --prices FILE              a price table laid over the built-in one (packages/pipeline/src/estimate/prices.json)
+  --run-region R             where the workers, queue and ledger run (default: the source region)
+  --worker-mibps N           MiB/s one worker moves (default ${ESTIMATE_DEFAULTS.workerMiBps})
+  --worker-memory-mib N      the worker's memory (default ${ESTIMATE_DEFAULTS.memoryMiB})
+  --batch-size N             messages per worker invocation (default ${ESTIMATE_DEFAULTS.batchSize})`;
 
 /** Runs `plan` (dry run) or `send`; returns the exit status. */
 export async function runJobs(command: "plan" | "send", argv: readonly string[]): Promise<number> {
@@ -54,6 +71,11 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
       "ledger-table": { type: "string" },
       segments: { type: "string" },
       json: { type: "boolean", default: false },
+      prices: { type: "string" },
+      "run-region": { type: "string" },
+      "worker-mibps": { type: "string" },
+      "worker-memory-mib": { type: "string" },
+      "batch-size": { type: "string" },
       help: { type: "boolean", default: false },
       ...ENDPOINT_OPTIONS,
     },
@@ -81,6 +103,17 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
       ? undefined
       : DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } });
   const planned: JobMessage[] = [];
+  const shape = readCopyShape(process.env);
+  const prices = loadPriceTable(values.prices === undefined ? undefined : readTextFile(values.prices, "--prices"), values.prices);
+  const tally = emptyTally();
+  const workers: EstimateWorkers = {
+    workerBytesPerSecond: positiveNumber(values["worker-mibps"], "--worker-mibps", ESTIMATE_DEFAULTS.workerMiBps) * 1024 ** 2,
+    secondsPerSmallObject: ESTIMATE_DEFAULTS.secondsPerSmallObject,
+    batchSize: integerOption(values["batch-size"], "--batch-size", ESTIMATE_DEFAULTS.batchSize, { max: 10 }),
+    memoryMiB: integerOption(values["worker-memory-mib"], "--worker-memory-mib", ESTIMATE_DEFAULTS.memoryMiB, { min: 128, max: 10240 }),
+    invocationSeconds: ESTIMATE_DEFAULTS.invocationSeconds,
+  };
+  const regions = { source: source.region, destination: destination.region, run: values["run-region"] ?? source.region };
   const report: JobsenderReport = await runJobsender(
     {
       source: createS3Client(source),
@@ -99,11 +132,17 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
         planned.push(job);
         process.stdout.write(`${serializeJob(job)}\n`);
       },
+      tally: { shape, bytesPerInvocation: workers.workerBytesPerSecond * workers.invocationSeconds, into: tally },
     },
   );
+  // An estimate the table cannot price (a region it lacks) is reported, never fatal to the plan.
+  const estimated = report.skipped === undefined ? estimateOrReason(() => estimateRun(tally, shape, workers, regions, prices)) : {};
   const out = command === "plan" ? process.stderr : process.stdout;
-  if (values.json) out.write(`${JSON.stringify(report)}\n`);
-  else out.write(`${formatReport(command, report)}\n`);
+  if (values.json) out.write(`${JSON.stringify({ ...report, ...estimated })}\n`);
+  else
+    out.write(
+      `${formatReport(command, report)}\n${estimated.estimate !== undefined ? `${formatEstimate(estimated.estimate)}\n` : estimated.estimateUnavailable !== undefined ? `No estimate: ${estimated.estimateUnavailable}\n` : ""}`,
+    );
   return report.pairs.some((pair) => pair.status === "failed" || pair.counts.failed > 0) ? 1 : 0;
 }
 
@@ -120,6 +159,30 @@ export function formatReport(command: "plan" | "send", report: JobsenderReport):
   }
   if (report.memoryWarning !== undefined) lines.push(`  WARNING: ${report.memoryWarning}`);
   return lines.join("\n");
+}
+
+function estimateOrReason(estimate: () => RunEstimate): { estimate?: RunEstimate; estimateUnavailable?: string } {
+  try {
+    return { estimate: estimate() };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { estimateUnavailable: error.message };
+  }
+}
+
+function readTextFile(path: string, option: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${option} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function positiveNumber(value: string | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new ConfigError(`${option} must be a number above 0, got ${JSON.stringify(value)}`);
+  return parsed;
 }
 
 async function textOption(

@@ -26,16 +26,10 @@ export interface FunctionEnvironment {
 }
 
 /** Transfer knobs of the worker. */
-export interface WorkerEnvironment extends FunctionEnvironment, TransferSizing {
-  readonly smallObjectThreshold: number;
-  /** Objects larger than this many bytes are fanned out into range jobs; 0: never. */
-  readonly fanoutThreshold: number;
-  /** Parts per range job. */
-  readonly fanoutRangeParts: number;
+export interface WorkerEnvironment extends FunctionEnvironment, CopyShape {
   readonly storageClass?: string;
   readonly sse?: "AES256" | "aws:kms";
   readonly sseKmsKeyId?: string;
-  readonly copyTags: boolean;
   readonly defaultDestBucket?: string;
   readonly defaultDestPrefix: string;
   /** The only bucket whose S3 event notifications the worker takes, and their key filter. */
@@ -87,19 +81,41 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
     );
   return {
     ...readFunctionEnvironment(env),
-    ...readSizing(env),
-    smallObjectThreshold: read.number(SETTINGS.smallObjectThresholdMib) * MIB,
-    fanoutThreshold: read.number(SETTINGS.fanoutThresholdMib) * MIB,
-    fanoutRangeParts: read.number(SETTINGS.fanoutRangeParts),
+    ...readCopyShape(env),
     ...(storageClass === undefined ? {} : { storageClass }),
     ...(sse === undefined ? {} : { sse }),
     ...(kmsKey === undefined ? {} : { sseKmsKeyId: kmsKey }),
-    copyTags: read.flag(SETTINGS.copyTags),
     ...(defaultBucket === undefined ? {} : { defaultDestBucket: defaultBucket }),
     defaultDestPrefix: read.text(SETTINGS.defaultDestPrefix),
     ...(eventBucket === undefined ? {} : { eventSourceBucket: eventBucket }),
     eventFilterPrefix: read.text(SETTINGS.eventFilterPrefix),
     eventFilterSuffix: read.text(SETTINGS.eventFilterSuffix),
+  };
+}
+
+/** What decides the requests a worker makes for an object: its sizes, thresholds and whether tags are copied. */
+export interface CopyShape extends TransferSizing {
+  readonly smallObjectThreshold: number;
+  /** Objects larger than this many bytes are fanned out into range jobs; 0: never. */
+  readonly fanoutThreshold: number;
+  /** Parts per range job. */
+  readonly fanoutRangeParts: number;
+  readonly copyTags: boolean;
+}
+
+/**
+ * Reads the worker's copy shape (`PART_SIZE_MIB`, `PART_CONCURRENCY`, `FILE_CONCURRENCY`,
+ * `SMALL_OBJECT_THRESHOLD_MIB`, `FANOUT_THRESHOLD_MIB`, `FANOUT_RANGE_PARTS`, `COPY_TAGS`), for the
+ * worker and for the run estimate. @throws ConfigError naming the variable.
+ */
+export function readCopyShape(env: Readonly<Record<string, string | undefined>>): CopyShape {
+  const read = reader(env);
+  return {
+    ...readSizing(env),
+    smallObjectThreshold: read.number(SETTINGS.smallObjectThresholdMib) * MIB,
+    fanoutThreshold: read.number(SETTINGS.fanoutThresholdMib) * MIB,
+    fanoutRangeParts: read.number(SETTINGS.fanoutRangeParts),
+    copyTags: read.flag(SETTINGS.copyTags),
   };
 }
 

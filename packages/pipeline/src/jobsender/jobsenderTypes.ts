@@ -4,6 +4,7 @@ import type { TransferLogger } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
 import type { TransferSizing } from "../config/environment.js";
 import type { IgnoreList } from "../config/ignoreList.js";
+import type { RunTally, TallyRules } from "../estimate/runTally.js";
 import type { ObjectLedger } from "../ledger/objectLedger.js";
 import type { JobMessage } from "../messages/jobMessage.js";
 import type { PipelineMetrics } from "../metricNames.js";
@@ -52,6 +53,8 @@ export interface JobsenderOptions {
   readonly sizing?: WorkerSizing;
   /** Called with every job a dry run would send. */
   readonly onPlanned?: (job: JobMessage) => void;
+  /** Counts every job planned or sent (and the keys listed) into `into`, the way the worker will copy it, for the estimate. */
+  readonly tally?: TallyRules & { readonly into: RunTally };
 }
 
 /** Counts for one pair in one run. */

@@ -69,6 +69,7 @@ export async function processPair(
       requeueAfterMs: options.requeueAfterMs ?? 24 * 3600_000,
       counts,
       ...(options.onPlanned === undefined ? {} : { onPlanned: options.onPlanned }),
+      ...(options.tally === undefined ? {} : { tally: options.tally }),
     };
     const results = await Promise.allSettled(
       live.segments.map((segment, index) =>

@@ -38,6 +38,7 @@ export async function runJobsender(context: JobsenderContext, options: Jobsender
       if (stop.signal.aborted) break;
       const report = await processPair(context, options, pair, options.ignore, stop.signal);
       pairs.push(report);
+      if (options.tally !== undefined) options.tally.into.listedKeys += report.counts.listed;
       emitCounts(context, report);
       context.logger?.info("Bucket pair compared", { pair: report.pair, status: report.status, ...report.counts });
     }

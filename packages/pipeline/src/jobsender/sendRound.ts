@@ -1,5 +1,6 @@
 import { destinationKey, MigrationError, mapConcurrent } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
+import { tallyObject } from "../estimate/runTally.js";
 import { OBJECT_STATUS, objectPk } from "../ledger/ledgerSchema.js";
 import { type JobMessage, serializeJob } from "../messages/jobMessage.js";
 import { sendJobs } from "../queue/sendJobs.js";
@@ -14,6 +15,7 @@ export interface RoundSettings {
   readonly requeueAfterMs: number;
   readonly counts: PairCounts;
   readonly onPlanned?: JobsenderOptions["onPlanned"];
+  readonly tally?: JobsenderOptions["tally"];
 }
 
 /**
@@ -61,6 +63,7 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
   if (jobs.length === 0) return;
   if (context.sqs === undefined || context.queueUrl === undefined) {
     for (const job of jobs) settings.onPlanned?.(job);
+    tally(settings, jobs);
     counts.queued += jobs.length;
     return;
   }
@@ -92,6 +95,7 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
       );
     });
   }
+  tally(settings, result.sent);
   counts.queued += result.sent.length;
   context.metrics?.addMetric("ObjectsQueued", "Count", result.sent.length);
   if (result.failed.length === jobs.length && jobs.length > 0) {
@@ -101,4 +105,9 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
       true,
     );
   }
+}
+
+function tally(settings: RoundSettings, jobs: readonly JobMessage[]): void {
+  if (settings.tally === undefined) return;
+  for (const job of jobs) tallyObject(settings.tally.into, job.source.size ?? 0, settings.tally);
 }

@@ -1,0 +1,115 @@
+import type { CopyShape } from "../config/environment.js";
+import type { RunTally } from "./runTally.js";
+
+/**
+ * The requests a run makes on its happy path (no retries, no duplicate deliveries), by service and
+ * price class: the one home of those counts, read from what the code sends (and, where noted,
+ * measured by `pnpm bench:worker` and `pnpm bench:fanout`). Change it with the code it describes.
+ */
+export const REQUESTS_PER = {
+  /** ListObjectsV2 returns 1,000 keys a page, at each side (a LIST: PUT class). */
+  listedKeysPerPage: 1000,
+  /** The jobsender, per queued object: the ledger read (BatchGetItem, 100 a call, 1 read unit each), its `queued` record (PutItem), and 1/10 of a SendMessageBatch. */
+  queuedObject: { dynamodbReads: 1, dynamodbWrites: 1, sqsSends: 0.1 },
+  /** The worker, per message it takes (an object's job or a range job): the lease claim and the settling write. */
+  message: { dynamodbWrites: 2 },
+  /** A small object: one GET at the source (plus GetObjectTagging when tags are copied), one PUT at the destination. */
+  smallObject: { sourceGets: 1, destinationPuts: 1 },
+  /**
+   * A multipart object, besides a ranged GET and an UploadPart per part and the ListParts pages
+   * read back at completion: a HEAD at the source; ListMultipartUploads, CreateMultipartUpload,
+   * the manifest part's UploadPart and CompleteMultipartUpload at the destination (PUT class).
+   */
+  multipartObject: { sourceHeads: 1, destinationPuts: 4 },
+  /**
+   * A range of a fanned-out object, besides its parts: the ListParts of its span, its range job
+   * (1/10 of a SendMessageBatch), and about 5.4 ledger writes (range lease, range record, the
+   * object's count, completion claim; 4.4 UpdateItem and 1 PutItem measured by `pnpm bench:fanout`).
+   */
+  range: { destinationPuts: 1, sqsSends: 0.1, dynamodbWrites: 5.4 },
+  /** A continuation (a copy that outlives one invocation): its message sent, received, deleted, and the ledger's pause. */
+  continuation: { sqsRequests: 3, dynamodbWrites: 1 },
+} as const;
+
+/**
+ * What the estimate assumes of the workers unless told otherwise:
+ * - 5 MiB/s a worker: the original's one Lambda moved 80 GB across the border in 2 to 6 hours
+ *   (3.5 to 10.6 MiB/s), and `pnpm bench:fanout` measured a worker's 4 flows at 91% of the link;
+ * - 0.1 s of request latency per small object: a GET, a PUT and two ledger writes at tens of ms each;
+ * - one message per invocation, 1769 MiB and 840 s of copying per invocation: the Terraform
+ *   defaults (`worker_batch_size`, `worker_memory_size`, `worker_timeout` less `deadline_margin_seconds`).
+ */
+export const ESTIMATE_DEFAULTS = {
+  workerMiBps: 5,
+  secondsPerSmallObject: 0.1,
+  batchSize: 1,
+  memoryMiB: 1769,
+  invocationSeconds: 840,
+} as const;
+
+/** The requests, bytes and compute of a run, before prices. */
+export interface RunRequests {
+  readonly sourceGetClass: number;
+  readonly sourcePutClass: number;
+  readonly destinationGetClass: number;
+  readonly destinationPutClass: number;
+  readonly sqsRequests: number;
+  readonly dynamodbWrites: number;
+  readonly dynamodbReads: number;
+  readonly lambdaInvocations: number;
+  readonly lambdaSeconds: number;
+  readonly bytes: number;
+}
+
+/** How the workers run, for the compute part of the estimate. */
+export interface WorkerAssumptions {
+  /** Messages per worker invocation (the event source mapping's batch size). */
+  readonly batchSize: number;
+  /** Bytes per second one worker moves (all its objects together): the link decides it across a border. */
+  readonly workerBytesPerSecond: number;
+  /** Seconds one small object costs a worker besides its bytes (request latency), shared by `fileConcurrency` at once. */
+  readonly secondsPerSmallObject: number;
+}
+
+/**
+ * The requests a run of `tally` makes with the worker's `shape`. The worker receives and deletes
+ * in batches of `batchSize` (the event source mapping's receive and DeleteMessageBatch); each
+ * continuation the tally counted is one more message and invocation.
+ */
+export function runRequests(tally: RunTally, shape: CopyShape, workers: WorkerAssumptions): RunRequests {
+  const per = REQUESTS_PER;
+  const listPages = Math.ceil(tally.listedKeys / per.listedKeysPerPage);
+  const messages = tally.objects + tally.ranges;
+  const tagReads = shape.copyTags ? tally.objects : 0;
+  const lambdaSeconds =
+    tally.bytes / workers.workerBytesPerSecond + (tally.smallObjects * workers.secondsPerSmallObject) / shape.fileConcurrency;
+  const { continuations } = tally;
+  const receivesAndDeletes = (2 * messages) / workers.batchSize;
+  return {
+    sourceGetClass:
+      tally.smallObjects * per.smallObject.sourceGets + tally.multipartObjects * per.multipartObject.sourceHeads + tally.parts + tagReads,
+    sourcePutClass: listPages,
+    destinationGetClass: 0,
+    destinationPutClass:
+      listPages +
+      tally.smallObjects * per.smallObject.destinationPuts +
+      tally.multipartObjects * per.multipartObject.destinationPuts +
+      tally.parts +
+      tally.partListPages +
+      tally.ranges * per.range.destinationPuts,
+    sqsRequests:
+      tally.objects * per.queuedObject.sqsSends +
+      tally.ranges * per.range.sqsSends +
+      receivesAndDeletes +
+      continuations * per.continuation.sqsRequests,
+    dynamodbWrites:
+      tally.objects * per.queuedObject.dynamodbWrites +
+      messages * per.message.dynamodbWrites +
+      tally.ranges * per.range.dynamodbWrites +
+      continuations * per.continuation.dynamodbWrites,
+    dynamodbReads: tally.objects * per.queuedObject.dynamodbReads,
+    lambdaInvocations: messages / workers.batchSize + continuations,
+    lambdaSeconds,
+    bytes: tally.bytes,
+  };
+}

@@ -1,0 +1,134 @@
+import { MIB } from "@s3-migrate/transfer";
+import { describe, expect, it } from "vitest";
+import type { CopyShape } from "../src/config/environment.js";
+import { estimateRun } from "../src/estimate/estimateRun.js";
+import { loadPriceTable } from "../src/estimate/priceTable.js";
+import { emptyTally, tallyObject } from "../src/estimate/runTally.js";
+
+const shape: CopyShape = {
+  partSize: 8 * MIB,
+  partConcurrency: 4,
+  fileConcurrency: 4,
+  smallObjectThreshold: 8 * MIB,
+  fanoutThreshold: 1024 * MIB,
+  fanoutRangeParts: 32,
+  copyTags: false,
+};
+const workers = { workerBytesPerSecond: 1 * MIB, secondsPerSmallObject: 0.1, batchSize: 1, memoryMiB: 1769, invocationSeconds: 840 };
+const rules = { shape, bytesPerInvocation: 1 * MIB * 840 };
+const GIB = 1024 ** 3;
+
+/** The known listing: 1,000 objects of 10 KiB, two of 100 MiB, one of 2 GiB (fanned out) and one of 900 MiB (copied whole). */
+function knownListing() {
+  const tally = emptyTally();
+  for (let i = 0; i < 1000; i++) tallyObject(tally, 10 * 1024, rules);
+  tallyObject(tally, 100 * MIB, rules);
+  tallyObject(tally, 100 * MIB, rules);
+  tallyObject(tally, 2 * GIB, rules);
+  tallyObject(tally, 900 * MIB, rules);
+  tally.listedKeys = 1004;
+  return tally;
+}
+
+describe("the run estimate", () => {
+  it("counts a known listing the way the worker copies it", () => {
+    expect(knownListing()).toEqual({
+      listedKeys: 1004,
+      objects: 1004,
+      bytes: 1000 * 10 * 1024 + 2 * 100 * MIB + 2 * GIB + 900 * MIB,
+      smallObjects: 1000,
+      multipartObjects: 4,
+      // 100 MiB: 13 parts of 8 MiB (twice); 2 GiB: 256; 900 MiB: 113
+      parts: 13 + 13 + 256 + 113,
+      partListPages: 4,
+      fannedOutObjects: 1,
+      // 256 parts in ranges of 32
+      ranges: 8,
+      // 900 MiB at 1 MiB/s is 900 s: two invocations of 840 s, one continuation
+      continuations: 1,
+    });
+  });
+
+  it("prices it exactly as a hand computation from the price table: us-east-1 to cn-northwest-1, workers in us-east-1", () => {
+    // Prepare
+    const table = loadPriceTable();
+    const usd = table["us-east-1"];
+    const cny = table["cn-northwest-1"];
+    if (usd === undefined || cny === undefined) throw new Error("the table lacks a region the test prices");
+    // Act
+    const estimate = estimateRun(
+      knownListing(),
+      shape,
+      workers,
+      { source: "us-east-1", destination: "cn-northwest-1", run: "us-east-1" },
+      table,
+    );
+    // Assess: by hand, request by request
+    const bytes = 1000 * 10 * 1024 + 2 * 100 * MIB + 2 * GIB + 900 * MIB;
+    const parts = 395;
+    const messages = 1004 + 8; // the object jobs and the range jobs
+    const sourceGets = 1000 + 4 + parts; // small GETs, multipart HEADs, ranged GETs
+    const sourceLists = 2; // 1,004 keys in pages of 1,000
+    const destinationPuts = 2 + 1000 + 4 * 4 + parts + 4 + 8; // lists, small PUTs, per upload (ListMultipartUploads, Create, manifest, Complete), parts, ListParts pages, range ListParts
+    const sqs = 1004 * 0.1 + 8 * 0.1 + 2 * messages + 3 * 1; // sends, range sends, receives and deletes, the continuation
+    const writes = 1004 + 2 * messages + 8 * 5.4 + 1;
+    const reads = 1004;
+    const lambdaSeconds = bytes / MIB + (1000 * 0.1) / 4;
+    const expected = {
+      USD:
+        (sourceGets / 1000) * usd.s3GetClassPer1000 +
+        (sourceLists / 1000) * usd.s3PutClassPer1000 +
+        (bytes / GIB) * usd.internetEgressPerGB +
+        (sqs / 1e6) * usd.sqsPerMillionRequests +
+        (writes / 1e6) * usd.dynamodbPerMillionWrites +
+        (reads / 1e6) * usd.dynamodbPerMillionReads +
+        ((messages + 1) / 1e6) * usd.lambdaPerMillionRequests +
+        ((lambdaSeconds * 1769) / 1024) * usd.lambdaPerGBSecond,
+      CNY: (destinationPuts / 1000) * cny.s3PutClassPer1000,
+    };
+    expect(Object.keys(estimate.totals).sort()).toEqual(["CNY", "USD"]);
+    expect(estimate.totals.USD).toBeCloseTo(expected.USD, 10);
+    expect(estimate.totals.CNY).toBeCloseTo(expected.CNY, 10);
+    expect(estimate.requests).toMatchObject({
+      sourceGetClass: sourceGets,
+      destinationPutClass: destinationPuts,
+      lambdaInvocations: messages + 1,
+    });
+    expect(estimate.requests.sqsRequests).toBeCloseTo(sqs, 10);
+    expect(estimate.requests.dynamodbWrites).toBeCloseTo(writes, 10);
+    // egress is the cost that matters: one leg, across partitions, at the internet rate
+    const egress = estimate.lines.filter((line) => line.item.startsWith("Data transfer out"));
+    expect(egress).toEqual([expect.objectContaining({ region: "us-east-1", unitPrice: usd.internetEgressPerGB, quantity: bytes / GIB })]);
+    // the unverified China prices are said to be approximate
+    expect(estimate.assumptions.some((line) => line.includes("cn-northwest-1") && line.includes("approximate"))).toBe(true);
+  });
+
+  it("charges the bytes on both legs when the workers run in neither the source's nor the destination's region", () => {
+    const estimate = estimateRun(
+      knownListing(),
+      shape,
+      workers,
+      { source: "us-east-1", destination: "cn-north-1", run: "us-west-2" },
+      loadPriceTable(),
+    );
+    expect(estimate.lines.filter((line) => line.item.startsWith("Data transfer out")).map((line) => [line.region, line.unitPrice])).toEqual(
+      [
+        ["us-east-1", 0.02],
+        ["us-west-2", 0.09],
+      ],
+    );
+  });
+
+  it("lays a user's prices over the table field by field, and refuses a table it cannot use, naming the field", () => {
+    const table = loadPriceTable('{"us-east-1": {"internetEgressPerGB": 0.05}}');
+    expect(table["us-east-1"]).toMatchObject({ internetEgressPerGB: 0.05, s3PutClassPer1000: 0.005 });
+    expect(() => loadPriceTable('{"eu-west-1": {"currency": "USD", "s3PutClassPer1000": 0.005}}', "prices.json")).toThrow(
+      "prices.json: eu-west-1.s3GetClassPer1000 must be a price of 0 or more, got undefined",
+    );
+    expect(() => loadPriceTable("[1]")).toThrow("--prices must be a JSON object of regions");
+    expect(() => loadPriceTable("{not json")).toThrow("--prices is not JSON");
+    expect(() =>
+      estimateRun(emptyTally(), shape, workers, { source: "xx-east-9", destination: "us-east-1", run: "us-east-1" }, table),
+    ).toThrow("No prices for region xx-east-9");
+  });
+});
