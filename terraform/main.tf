@@ -263,6 +263,10 @@ locals {
     PART_SIZE_MIB                = tostring(var.part_size_mib)
     PART_CONCURRENCY             = tostring(var.part_concurrency)
     FILE_CONCURRENCY             = tostring(var.file_concurrency)
+    SMALL_OBJECT_THRESHOLD_MIB   = tostring(var.small_object_threshold_mib)
+    FANOUT_THRESHOLD_MIB         = tostring(var.fanout_threshold_mib)
+    FANOUT_RANGE_PARTS           = tostring(var.fanout_range_parts)
+    COPY_TAGS                    = tostring(var.copy_tags)
     POWERTOOLS_SERVICE_NAME      = "jobsender"
     POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level

@@ -127,9 +127,26 @@ writeFileSync(resultsPath.replace(/\.jsonl$/, "-report.json"), `${JSON.stringify
  * 1-worker run's link utilisation: round trips per part, each range's tail), capped by one vCPU
  * at the measured client CPU per GiB. N Lambdas take ceil(ranges / N) rounds of ranges, slowed by
  * the coordination loss measured at the largest worker count here beyond what its own rounds
- * explain. Requests scale from the largest run, per part and per range; prices are us-east-1
- * list prices (2026), egress to the internet at the first tier.
+ * explain. Requests scale from the largest run, per part and per range; prices are those of
+ * MODEL_PRICE_REGION (us-east-1) in the run estimate's price table, egress to the internet at the first tier.
  */
+/** A region's prices from the run estimate's one price table (packages/pipeline/src/estimate/prices.json), per unit. */
+function modelPrices(region) {
+  const table = JSON.parse(readFileSync(new URL("../../packages/pipeline/src/estimate/prices.json", import.meta.url), "utf8"));
+  const prices = table[region];
+  if (prices === undefined) throw new Error(`The price table has no ${region}`);
+  return {
+    lambdaGbSecond: prices.lambdaPerGBSecond,
+    lambdaRequest: prices.lambdaPerMillionRequests / 1e6,
+    s3PutClass: prices.s3PutClassPer1000 / 1000,
+    s3GetClass: prices.s3GetClassPer1000 / 1000,
+    sqsRequest: prices.sqsPerMillionRequests / 1e6,
+    dynamodbWrite: prices.dynamodbPerMillionWrites / 1e6,
+    dynamodbRead: prices.dynamodbPerMillionReads / 1e6,
+    egressGB: prices.internetEgressPerGB,
+  };
+}
+
 function buildModel() {
   const env = (name, fallback) => process.env[name] ?? fallback;
   const assumptions = {
@@ -140,16 +157,7 @@ function buildModel() {
     flowMiBps: String(env("MODEL_FLOW_MIBPS", "0.5 1 2")).split(/\s+/).map(Number),
     lambdaMB: Number(env("MODEL_LAMBDA_MB", 1769)),
     completionSeconds: Number(env("MODEL_COMPLETION_SECONDS", 30)),
-    prices: {
-      lambdaGbSecond: 0.0000166667,
-      lambdaRequest: 0.2 / 1e6,
-      s3PutClass: 0.005 / 1000,
-      s3GetClass: 0.0004 / 1000,
-      sqsRequest: 0.4 / 1e6,
-      dynamodbWrite: 0.625 / 1e6,
-      dynamodbRead: 0.125 / 1e6,
-      egressGB: 0.09,
-    },
+    prices: modelPrices(env("MODEL_PRICE_REGION", "us-east-1")),
   };
   const largest = runs.at(-1);
   const benchRanges = Math.ceil(largest.bytes / (largest.partSizeMiB * MIB) / largest.rangeParts);

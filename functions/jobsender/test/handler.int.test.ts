@@ -34,6 +34,9 @@ describe("jobsender handler (in-process, local endpoints)", () => {
     const report = await handler(scheduledEvent, lambdaContext("jobsender", 60_000));
     // Assess
     expect(report.pairs[0]).toMatchObject({ status: "complete", counts: { listed: 4, ignored: 1, present: 1, queued: 2 } });
+    // the report prices the run: the two queued objects, the keys listed
+    expect(report.estimate?.tally).toMatchObject({ objects: 2, listedKeys: 4 });
+    expect(Object.keys(report.estimate?.totals ?? {}).length).toBeGreaterThan(0);
     const keys = (await drainQueue(sqs, deployment.queueUrl)).map((body) => JSON.parse(body).source.key);
     expect(keys.sort()).toEqual(["a.txt", "b/c.txt"]);
   });

@@ -161,7 +161,7 @@ export function formatReport(command: "plan" | "send", report: JobsenderReport):
   return lines.join("\n");
 }
 
-function estimateOrReason(estimate: () => RunEstimate): { estimate?: RunEstimate; estimateUnavailable?: string } {
+function estimateOrReason(estimate: () => RunEstimate): Pick<JobsenderReport, "estimate" | "estimateUnavailable"> {
   try {
     return { estimate: estimate() };
   } catch (error) {

@@ -4,6 +4,7 @@ import type { TransferLogger } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
 import type { TransferSizing } from "../config/environment.js";
 import type { IgnoreList } from "../config/ignoreList.js";
+import type { RunEstimate } from "../estimate/estimateRun.js";
 import type { RunTally, TallyRules } from "../estimate/runTally.js";
 import type { ObjectLedger } from "../ledger/objectLedger.js";
 import type { JobMessage } from "../messages/jobMessage.js";
@@ -84,4 +85,8 @@ export interface JobsenderReport {
   readonly pairs: readonly PairReport[];
   /** Set when the largest object needs more worker memory than configured. */
   readonly memoryWarning?: string;
+  /** What the run's copies will cost (set by the callers that price it: `plan`, `send`, the jobsender function). */
+  readonly estimate?: RunEstimate;
+  /** Why there is no estimate (a region the price table lacks). */
+  readonly estimateUnavailable?: string;
 }

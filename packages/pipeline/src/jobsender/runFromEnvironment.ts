@@ -1,6 +1,10 @@
-import { ConfigError, createS3Client, type TransferLogger } from "@s3-migrate/transfer";
-import { readFunctionEnvironment, readSizing, readSkipWhenQueueBusy } from "../config/environment.js";
+import { ConfigError, createS3Client, MIB, type TransferLogger } from "@s3-migrate/transfer";
+import { readCopyShape, readFunctionEnvironment, readSizing, readSkipWhenQueueBusy } from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
+import { type EstimateWorkers, estimateRun } from "../estimate/estimateRun.js";
+import { loadPriceTable } from "../estimate/priceTable.js";
+import { ESTIMATE_DEFAULTS } from "../estimate/requestModel.js";
+import { emptyTally } from "../estimate/runTally.js";
 import { ObjectLedger } from "../ledger/objectLedger.js";
 import type { PipelineMetrics } from "../metricNames.js";
 import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
@@ -34,7 +38,16 @@ export async function runJobsenderFromEnvironment(
   const config = await loadRuntimeConfig(clients.ssm, environment);
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: 64 };
   const sizing = readWorkerSizing(env);
-  return runJobsender(
+  const shape = readCopyShape(env);
+  const workers: EstimateWorkers = {
+    workerBytesPerSecond: ESTIMATE_DEFAULTS.workerMiBps * MIB,
+    secondsPerSmallObject: ESTIMATE_DEFAULTS.secondsPerSmallObject,
+    batchSize: ESTIMATE_DEFAULTS.batchSize,
+    memoryMiB: sizing?.workerMemoryMiB ?? ESTIMATE_DEFAULTS.memoryMiB,
+    invocationSeconds: ESTIMATE_DEFAULTS.invocationSeconds,
+  };
+  const tally = emptyTally();
+  const report = await runJobsender(
     {
       source: createS3Client(config.source, tuning),
       destination: createS3Client(config.destination, tuning),
@@ -53,9 +66,19 @@ export async function runJobsenderFromEnvironment(
       ...(invocation.remainingMs === undefined ? {} : { deadline: Date.now() + invocation.remainingMs - environment.deadlineMarginMs }),
       ...(invocation.runId === undefined ? {} : { runId: invocation.runId }),
       ...(sizing === undefined ? {} : { sizing }),
+      tally: { shape, bytesPerInvocation: workers.workerBytesPerSecond * workers.invocationSeconds, into: tally },
       ...invocation.options,
     },
   );
+  if (report.skipped !== undefined) return report;
+  const regions = { source: config.source.region, destination: config.destination.region, run: environment.region };
+  // The estimate is part of the report the function logs; a region the table lacks is said there, never fatal.
+  try {
+    return { ...report, estimate: estimateRun(tally, shape, workers, regions, loadPriceTable()) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { ...report, estimateUnavailable: error.message };
+  }
 }
 
 /** The worker's sizing, when the worker's memory is given (`WORKER_MEMORY_MIB`) to check it against. */
