@@ -230,8 +230,8 @@ describe("fan-out completion claim (ledger)", () => {
     const first = claims.find((result) => result.status === "claimed");
     if (first?.status !== "claimed") throw new Error("no claim");
     const pending = { uploadId: range(0).uploadId, etag: `${"b".repeat(32)}-3`, verification: "source-etag" } as const;
-    expect(await fanout.noteLostCompletion(first.lease, pending, at(40))).toBe(true);
-    expect(await fanout.noteLostCompletion({ ...first.lease, token: "not-the-owner" }, pending, at(40))).toBe(false);
+    expect(await objects.noteLostCompletion(first.lease, pending, at(40))).toBe(true);
+    expect(await objects.noteLostCompletion({ ...first.lease, token: "not-the-owner" }, pending, at(40))).toBe(false);
     expect(await fanout.claimCompletion(range(0), 3, claim("later", 300), at(61))).toMatchObject({
       status: "claimed",
       record: { pendingCompletion: pending },

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { mapConcurrent, type PendingCompletion } from "@s3-migrate/transfer";
+import { mapConcurrent } from "@s3-migrate/transfer";
 import { HANDOFF, isConditionFailure, judgeLease, refusedItem } from "./leaseTerms.js";
 import {
   LEDGER_KEYS,
@@ -333,29 +333,6 @@ export class FanoutTransitions {
       if (current?.status === OBJECT_STATUS.inProgress && current.uploadId === range.uploadId && current.completing)
         return { status: "held" };
       return { status: "superseded" };
-    }
-  }
-
-  /**
-   * Notes, under the completer's lease, a completion the hard deadline cut, so the next completer
-   * looks for its result before completing again (S3 may have finished it and removed the upload).
-   * @returns false when the lease is no longer ours.
-   */
-  async noteLostCompletion(lease: HeldLease, pending: PendingCompletion, now: Date): Promise<boolean> {
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: objectKey(lease.identity.desBucket, lease.identity.desKey),
-          UpdateExpression: "SET pendingCompletion = :pending, updated_at = :now",
-          ConditionExpression: "leaseOwner = :token",
-          ExpressionAttributeValues: { ":pending": pending, ":now": now.toISOString(), ":token": lease.token },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
     }
   }
 

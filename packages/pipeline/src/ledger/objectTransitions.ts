@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { PendingCompletion } from "@s3-migrate/transfer";
 import { HANDOFF, isConditionFailure, judgeLease, RACE_RETRY_MS, refusedItem } from "./leaseTerms.js";
 import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
@@ -184,6 +185,15 @@ export class ObjectTransitions {
         ":now": now.toISOString(),
       },
     );
+  }
+
+  /**
+   * Notes, under the lease, a completion the hard deadline cut (a fan-out's completer), so the next
+   * completer looks for its result before completing again (S3 may have finished it and removed
+   * the upload). @returns false when the lease is no longer ours.
+   */
+  async noteLostCompletion(lease: HeldLease, pending: PendingCompletion, now: Date): Promise<boolean> {
+    return this.#guarded(lease, "SET pendingCompletion = :pending, updated_at = :now", { ":pending": pending, ":now": now.toISOString() });
   }
 
   /** Ends the transfer and its lease. @returns false when the lease was no longer ours. */

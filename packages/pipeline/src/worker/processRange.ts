@@ -172,7 +172,7 @@ async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: 
     case "failed": {
       // A failed completion leaves the message to come back and claim it again: never a human's job.
       if (outcome.status === "paused" && outcome.completing !== undefined)
-        await context.fanout.ledger.noteLostCompletion(claimed.lease, outcome.completing, now(context));
+        await context.ledger.noteLostCompletion(claimed.lease, outcome.completing, now(context));
       const error =
         outcome.status === "failed" ? outcome.error : new TransientError("cancelled before the completion ended", { side: "destination" });
       if (error.code === "UploadGone") {
