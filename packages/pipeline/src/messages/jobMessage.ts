@@ -1,4 +1,5 @@
-import { ConfigError, type PendingCompletion } from "@s3-migrate/transfer";
+import type { PendingCompletion } from "@s3-migrate/transfer";
+import { messageFields } from "./messageFields.js";
 
 /** Schema name and version every job message carries; bump the version on any breaking change. */
 export const JOB_SCHEMA = "s3-migrate/job" as const;
@@ -56,31 +57,21 @@ export function jobBytes(body: string): number {
  * @throws ConfigError saying which field is wrong.
  */
 export function parseJobMessage(value: unknown): JobMessage {
-  const fail = (why: string): never => {
-    throw new ConfigError(`Invalid ${JOB_SCHEMA} message: ${why}`);
-  };
+  const fields = messageFields(JOB_SCHEMA);
+  const { fail, text, optionalText } = fields;
   if (typeof value !== "object" || value === null) return fail("not an object");
   const message = value as Record<string, unknown>;
   if (message.schema !== JOB_SCHEMA) return fail(`schema is ${JSON.stringify(message.schema)}`);
   if (message.version !== JOB_SCHEMA_VERSION) return fail(`unsupported version ${JSON.stringify(message.version)}`);
-  const source = message.source as Record<string, unknown> | undefined;
-  const destination = message.destination as Record<string, unknown> | undefined;
-  if (typeof source !== "object" || source === null) return fail("source missing");
-  if (typeof destination !== "object" || destination === null) return fail("destination missing");
-  const text = (record: Record<string, unknown>, field: string, where: string, optional = false): string | undefined => {
-    const fieldValue = record[field];
-    if (fieldValue === undefined && optional) return undefined;
-    // An empty key would turn object calls into bucket calls (GET /bucket/ lists, DELETE deletes it).
-    if (typeof fieldValue !== "string" || (!optional && fieldValue === "")) return fail(`${where}.${field} must be a non-empty string`);
-    return fieldValue as string;
-  };
+  const source = fields.object(message, "source");
+  const destination = fields.object(message, "destination");
   const size = source.size;
   if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) return fail("source.size must be a whole number of bytes");
-  const etag = text(source, "etag", "source", true);
-  const versionId = text(source, "versionId", "source", true);
+  const etag = optionalText(source, "etag", "source");
+  const versionId = optionalText(source, "versionId", "source");
   const passId = message.passId;
-  const leaseToken = message.leaseToken;
-  if (leaseToken !== undefined && (typeof leaseToken !== "string" || leaseToken === "")) return fail("leaseToken must be a string");
+  const leaseToken = fields.leaseToken(message);
+  const continuation = fields.continuation(message);
   const eventSequencer = message.eventSequencer;
   if (eventSequencer !== undefined && typeof eventSequencer !== "string") return fail("eventSequencer must be a string");
   const completing = message.completing === undefined ? undefined : parseCompleting(message.completing, fail);
@@ -88,18 +79,16 @@ export function parseJobMessage(value: unknown): JobMessage {
     schema: JOB_SCHEMA,
     version: JOB_SCHEMA_VERSION,
     source: {
-      bucket: text(source, "bucket", "source") as string,
-      key: text(source, "key", "source") as string,
+      bucket: text(source, "bucket", "source"),
+      key: text(source, "key", "source"),
       size,
       ...(etag === undefined ? {} : { etag }),
       ...(versionId === undefined ? {} : { versionId }),
     },
-    destination: { bucket: text(destination, "bucket", "destination") as string, key: text(destination, "key", "destination") as string },
+    destination: { bucket: text(destination, "bucket", "destination"), key: text(destination, "key", "destination") },
     queuedAt: typeof message.queuedAt === "string" ? message.queuedAt : "",
     ...(typeof passId === "string" ? { passId } : {}),
-    ...(typeof message.continuation === "number" && Number.isSafeInteger(message.continuation) && message.continuation > 0
-      ? { continuation: message.continuation }
-      : {}),
+    ...(continuation === undefined ? {} : { continuation }),
     ...(leaseToken === undefined ? {} : { leaseToken }),
     ...(eventSequencer === undefined ? {} : { eventSequencer }),
     ...(completing === undefined ? {} : { completing }),

@@ -1,4 +1,5 @@
-import { ConfigError, MAX_PARTS } from "@s3-migrate/transfer";
+import { MAX_PARTS } from "@s3-migrate/transfer";
+import { messageFields } from "./messageFields.js";
 
 /** Schema name and version of a range job; bump the version on any breaking change. */
 export const RANGE_SCHEMA = "s3-migrate/range" as const;
@@ -54,31 +55,12 @@ export function serializeRange(range: Omit<RangeMessage, "schema" | "version">):
  * @throws ConfigError saying which field is wrong.
  */
 export function parseRangeMessage(value: Record<string, unknown>): RangeMessage {
-  const fail = (why: string): never => {
-    throw new ConfigError(`Invalid ${RANGE_SCHEMA} message: ${why}`);
-  };
+  const { fail, object: field, text, whole, leaseToken: readLeaseToken, continuation: readContinuation } = messageFields(RANGE_SCHEMA);
   if (value.version !== RANGE_SCHEMA_VERSION) return fail(`unsupported version ${JSON.stringify(value.version)}`);
-  const object = (field: string): Record<string, unknown> => {
-    const found = value[field];
-    if (typeof found !== "object" || found === null || Array.isArray(found)) return fail(`${field} missing`);
-    return found as Record<string, unknown>;
-  };
-  const source = object("source");
-  const destination = object("destination");
-  const upload = object("upload");
-  const range = object("range");
-  const text = (record: Record<string, unknown>, field: string, where: string): string => {
-    const found = record[field];
-    // An empty key would turn object calls into bucket calls.
-    if (typeof found !== "string" || found === "") return fail(`${where}.${field} must be a non-empty string`);
-    return found;
-  };
-  const whole = (record: Record<string, unknown>, field: string, where: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-    const found = record[field];
-    if (typeof found !== "number" || !Number.isSafeInteger(found) || found < min || found > max)
-      return fail(`${where}.${field} must be a whole number from ${min} to ${max}`);
-    return found;
-  };
+  const source = field(value, "source");
+  const destination = field(value, "destination");
+  const upload = field(value, "upload");
+  const range = field(value, "range");
   const versionId = source.versionId;
   if (versionId !== undefined && (typeof versionId !== "string" || versionId === "")) return fail("source.versionId must be a string");
   const partCount = whole(upload, "partCount", "upload", 1, MAX_PARTS);
@@ -86,9 +68,8 @@ export function parseRangeMessage(value: Record<string, unknown>): RangeMessage 
   const firstPart = whole(range, "firstPart", "range", 1, partCount);
   const lastPart = whole(range, "lastPart", "range", firstPart, partCount);
   if (typeof upload.layoutMatches !== "boolean") return fail("upload.layoutMatches must be true or false");
-  const leaseToken = value.leaseToken;
-  if (leaseToken !== undefined && (typeof leaseToken !== "string" || leaseToken === "")) return fail("leaseToken must be a string");
-  const continuation = value.continuation;
+  const leaseToken = readLeaseToken(value);
+  const continuation = readContinuation(value);
   return {
     schema: RANGE_SCHEMA,
     version: RANGE_SCHEMA_VERSION,
@@ -109,7 +90,7 @@ export function parseRangeMessage(value: Record<string, unknown>): RangeMessage 
     range: { index: whole(range, "index", "range", 0, rangeCount - 1), firstPart, lastPart },
     rangeCount,
     queuedAt: typeof value.queuedAt === "string" ? value.queuedAt : "",
-    ...(typeof continuation === "number" && Number.isSafeInteger(continuation) && continuation > 0 ? { continuation } : {}),
+    ...(continuation === undefined ? {} : { continuation }),
     ...(leaseToken === undefined ? {} : { leaseToken }),
   };
 }

@@ -1,0 +1,60 @@
+import { ConfigError } from "@s3-migrate/transfer";
+
+/** Readers of a message's fields that fail with a ConfigError naming the schema and the field. */
+export interface MessageFields {
+  /** @throws ConfigError `Invalid <schema> message: <why>`. */
+  fail(why: string): never;
+  /** An object field (`<field> missing` otherwise). */
+  object(record: Record<string, unknown>, field: string): Record<string, unknown>;
+  /** A non-empty string: an empty key or bucket would turn object calls into bucket calls (GET /bucket/ lists, DELETE deletes it). */
+  text(record: Record<string, unknown>, field: string, where: string): string;
+  /** A string when present. */
+  optionalText(record: Record<string, unknown>, field: string, where: string): string | undefined;
+  /** A whole number from `min` to `max`. */
+  whole(record: Record<string, unknown>, field: string, where: string, min: number, max?: number): number;
+  /** The continuation's lease token, when present (a non-empty string). */
+  leaseToken(message: Record<string, unknown>): string | undefined;
+  /** The continuation count, when it is a whole number above 0 (anything else is no continuation). */
+  continuation(message: Record<string, unknown>): number | undefined;
+}
+
+/** The field readers of messages of `schema`: one home for how every message kind checks its fields. */
+export function messageFields(schema: string): MessageFields {
+  const fail = (why: string): never => {
+    throw new ConfigError(`Invalid ${schema} message: ${why}`);
+  };
+  return {
+    fail,
+    object(record, field) {
+      const found = record[field];
+      if (typeof found !== "object" || found === null || Array.isArray(found)) return fail(`${field} missing`);
+      return found as Record<string, unknown>;
+    },
+    text(record, field, where) {
+      const found = record[field];
+      if (typeof found !== "string" || found === "") return fail(`${where}.${field} must be a non-empty string`);
+      return found;
+    },
+    optionalText(record, field, where) {
+      const found = record[field];
+      if (found === undefined) return undefined;
+      if (typeof found !== "string") return fail(`${where}.${field} must be a non-empty string`);
+      return found;
+    },
+    whole(record, field, where, min, max = Number.MAX_SAFE_INTEGER) {
+      const found = record[field];
+      if (typeof found !== "number" || !Number.isSafeInteger(found) || found < min || found > max)
+        return fail(`${where}.${field} must be a whole number from ${min} to ${max}`);
+      return found;
+    },
+    leaseToken(message) {
+      const token = message.leaseToken;
+      if (token !== undefined && (typeof token !== "string" || token === "")) return fail("leaseToken must be a string");
+      return token;
+    },
+    continuation(message) {
+      const count = message.continuation;
+      return typeof count === "number" && Number.isSafeInteger(count) && count > 0 ? count : undefined;
+    },
+  };
+}
