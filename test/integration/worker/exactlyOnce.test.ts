@@ -58,6 +58,9 @@ describe("exactly-once copies under duplicate delivery (two worker processes)", 
       proxy.endpoint,
     );
     deployment.env.DEAD_LETTER_QUEUE_URL = deployment.dlqUrl;
+    // The job queue behind a counting proxy too (the SDK sends to the queue URL's host): settled messages must leave in batches
+    const queueProxy = await startFaultProxy({ target: source.endpoint });
+    deployment.env.JOB_QUEUE_URL = deployment.queueUrl.replace(new URL(deployment.queueUrl).origin, queueProxy.endpoint);
     const bodies = objects.flatMap((object) =>
       Array.from({ length: object.deliveries }, () =>
         serializeJob({
@@ -83,6 +86,7 @@ describe("exactly-once copies under duplicate delivery (two worker processes)", 
     );
     const statuses = await Promise.all(workers.map((worker) => worker.exited));
     await proxy.close();
+    await queueProxy.close();
     // Assess
     for (const [index, status] of statuses.entries()) expect(status, workers[index]?.output()).toBe(0);
     const requestsOf = (key: string): ProxiedRequest[] =>
@@ -123,6 +127,13 @@ describe("exactly-once copies under duplicate delivery (two worker processes)", 
     console.log(`duplicates: ${duplicates.whileCopying} settled against a live lease, ${duplicates.afterDone} after the copy was done`);
     expect(duplicates.whileCopying + duplicates.afterDone).toBe(bodies.length - objects.length);
     expect(duplicates.whileCopying).toBeGreaterThan(0);
+    // every settled message was deleted in a DeleteMessageBatch (up to 10 a request), none alone
+    const sqsCalls = (operation: string) => queueProxy.requests.filter((request) => request.operation === `AmazonSQS.${operation}`).length;
+    console.log(`deletes: ${sqsCalls("DeleteMessageBatch")} DeleteMessageBatch requests for ${bodies.length} messages`);
+    expect(sqsCalls("ReceiveMessage")).toBeGreaterThan(0);
+    expect(sqsCalls("DeleteMessage")).toBe(0);
+    expect(sqsCalls("DeleteMessageBatch")).toBeGreaterThan(0);
+    expect(sqsCalls("DeleteMessageBatch")).toBeLessThanOrEqual(bodies.length);
   });
 });
 

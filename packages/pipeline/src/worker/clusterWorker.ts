@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { BatchedDeletes } from "../queue/batchedDeletes.js";
 import { decideMessage } from "./decideMessage.js";
 import type { ObjectLease } from "./objectLease.js";
 import { type QueueMessage, settleMessage } from "./settleMessage.js";
@@ -41,7 +42,13 @@ export interface ClusterReport {
  * unfinished transfers continue in new messages, resumable by any worker from their parts.
  */
 export async function runClusterWorker(options: ClusterOptions): Promise<ClusterReport> {
-  const { setup } = options;
+  const deletes = new BatchedDeletes(options.setup.queues.sqs, options.setup.queues.queueUrl, {
+    onFailure: (_receiptHandle, reason) =>
+      options.setup.worker.logger?.warn("A settled message was not deleted; it comes back as a duplicate, settled without copying", {
+        reason,
+      }),
+  });
+  const setup = { ...options.setup, queues: { ...options.setup.queues, deletes } };
   const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
   const report: ClusterReport = { received: 0, succeeded: 0, failed: 0 };
   const active = new Set<Promise<void>>();
@@ -80,7 +87,7 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
         receiptHandle: received.ReceiptHandle ?? "",
         receiveCount: Number(received.Attributes?.ApproximateReceiveCount ?? 1),
       };
-      const task = handle(options, message, visibility, receivedAt).then((outcome) => {
+      const task = handle({ ...options, setup }, message, visibility, receivedAt).then((outcome) => {
         report[outcome]++;
       });
       const tracked = task.finally(() => {
@@ -91,6 +98,7 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
     }
   }
   await Promise.all(active);
+  await deletes.close();
   return report;
 }
 

@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { backoffDelayMs, RETRY_POLICIES } from "@s3-migrate/transfer";
+import type { BatchedDeletes } from "../queue/batchedDeletes.js";
 import { sendJobs } from "../queue/sendJobs.js";
 
 /** A message as both the Lambda event and ReceiveMessage give it. */
@@ -30,6 +31,8 @@ export interface WorkerQueues {
   readonly queueUrl: string;
   /** Where terminal failures go at once; without it they reach the DLQ through maxReceiveCount. */
   readonly deadLetterQueueUrl?: string;
+  /** Cluster mode's deletes, in batches of up to 10; without it each message is deleted on its own. */
+  readonly deletes?: BatchedDeletes;
 }
 
 /**
@@ -45,8 +48,9 @@ export async function settleMessage(
   mode: "lambda" | "cluster",
 ): Promise<"succeeded" | "failed"> {
   const succeed = async (): Promise<"succeeded"> => {
-    if (mode === "cluster")
-      await queues.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: message.receiptHandle }));
+    if (mode === "lambda") return "succeeded";
+    if (queues.deletes !== undefined) queues.deletes.delete(message.receiptHandle);
+    else await queues.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: message.receiptHandle }));
     return "succeeded";
   };
   const visibleIn = async (seconds: number): Promise<"failed"> => {
