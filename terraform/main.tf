@@ -267,6 +267,8 @@ locals {
     FANOUT_THRESHOLD_MIB         = tostring(var.fanout_threshold_mib)
     FANOUT_RANGE_PARTS           = tostring(var.fanout_range_parts)
     COPY_TAGS                    = tostring(var.copy_tags)
+    WORKER_BATCH_SIZE            = tostring(var.worker_batch_size)
+    WORKER_TIMEOUT_SECONDS       = tostring(var.worker_timeout)
     POWERTOOLS_SERVICE_NAME      = "jobsender"
     POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level

@@ -29,7 +29,7 @@ describe("jobsender handler (in-process, local endpoints)", () => {
       [{ src_bucket: sourceBucket, src_prefix: "/", des_bucket: destinationBucket, des_prefix: "" }],
       "*.tmp",
     );
-    stubEnvironment({ ...deployment.env, WORKER_MEMORY_MIB: "1769" });
+    stubEnvironment({ ...deployment.env, WORKER_MEMORY_MIB: "1769", WORKER_BATCH_SIZE: "5", WORKER_TIMEOUT_SECONDS: "300" });
     // Act
     const report = await handler(scheduledEvent, lambdaContext("jobsender", 60_000));
     // Assess
@@ -37,6 +37,10 @@ describe("jobsender handler (in-process, local endpoints)", () => {
     // the report prices the run: the two queued objects, the keys listed
     expect(report.estimate?.tally).toMatchObject({ objects: 2, listedKeys: 4 });
     expect(Object.keys(report.estimate?.totals ?? {}).length).toBeGreaterThan(0);
+    // with the worker as deployed: 5 messages an invocation, 300 s less the deadline margin
+    const margin = Number(deployment.env.DEADLINE_MARGIN_SECONDS ?? 30);
+    expect(report.estimate?.assumptions.join("\n")).toContain(`1769 MiB, 5 message(s) per invocation`);
+    expect(report.estimate?.assumptions.join("\n")).toContain(`${300 - margin} s per invocation`);
     const keys = (await drainQueue(sqs, deployment.queueUrl)).map((body) => JSON.parse(body).source.key);
     expect(keys.sort()).toEqual(["a.txt", "b/c.txt"]);
   });

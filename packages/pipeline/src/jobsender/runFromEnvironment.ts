@@ -39,12 +39,16 @@ export async function runJobsenderFromEnvironment(
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: 64 };
   const sizing = readWorkerSizing(env);
   const shape = readCopyShape(env);
+  const timeoutSeconds = wholeVariable(env, "WORKER_TIMEOUT_SECONDS", 60, 900);
   const workers: EstimateWorkers = {
     workerBytesPerSecond: ESTIMATE_DEFAULTS.workerMiBps * MIB,
     secondsPerSmallObject: ESTIMATE_DEFAULTS.secondsPerSmallObject,
-    batchSize: ESTIMATE_DEFAULTS.batchSize,
+    batchSize: wholeVariable(env, "WORKER_BATCH_SIZE", 1, 10) ?? ESTIMATE_DEFAULTS.batchSize,
     memoryMiB: sizing?.workerMemoryMiB ?? ESTIMATE_DEFAULTS.memoryMiB,
-    invocationSeconds: ESTIMATE_DEFAULTS.invocationSeconds,
+    invocationSeconds:
+      timeoutSeconds === undefined
+        ? ESTIMATE_DEFAULTS.invocationSeconds
+        : Math.max(1, timeoutSeconds - environment.deadlineMarginMs / 1000),
   };
   const tally = emptyTally();
   const report = await runJobsender(
@@ -79,6 +83,16 @@ export async function runJobsenderFromEnvironment(
     if (!(error instanceof ConfigError)) throw error;
     return { ...report, estimateUnavailable: error.message };
   }
+}
+
+/** A whole-number variable describing the worker (the estimate's), when set. @throws ConfigError naming it when out of bounds. */
+function wholeVariable(env: Readonly<Record<string, string | undefined>>, name: string, min: number, max: number): number | undefined {
+  const text = env[name]?.trim();
+  if (text === undefined || text === "") return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`Environment variable ${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+  return value;
 }
 
 /** The worker's sizing, when the worker's memory is given (`WORKER_MEMORY_MIB`) to check it against. */
