@@ -360,11 +360,8 @@ def list_parts_after_the_marker() -> None:
     import moto.s3.models as models
 
     where = "moto.s3.models"
-    try:
-        listing = inspect.getsource(models.FakeMultipart.list_parts)
-        truncated = inspect.getsource(models.S3Backend.is_truncated)
-    except (OSError, TypeError, AttributeError) as error:
-        raise PatchError(f"cannot read {where}.FakeMultipart.list_parts / S3Backend.is_truncated ({error})") from error
+    listing = source_of(models.FakeMultipart.list_parts, f"{where}.FakeMultipart.list_parts")
+    truncated = source_of(models.S3Backend.is_truncated, f"{where}.S3Backend.is_truncated")
     if "self.partlist[part_number_marker:max_marker]" not in listing or "].parts) > next_part_number_marker" not in truncated:
         raise PatchError(
             f"{where}.FakeMultipart.list_parts no longer slices its part list at the marker's position "

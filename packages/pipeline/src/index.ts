@@ -7,7 +7,15 @@ export { type BucketPair, parseBucketPairs } from "./config/bucketPairs.js";
 export { type CopyShape, readCopyShape, readFunctionEnvironment, readWorkerEnvironment } from "./config/environment.js";
 export { parseIgnoreList } from "./config/ignoreList.js";
 export { SETTINGS, type Setting } from "./config/settings.js";
-export { type EstimateLine, type EstimateWorkers, estimateRun, type RunEstimate, type RunRegions } from "./estimate/estimateRun.js";
+export {
+  type EstimateLine,
+  type EstimateWorkers,
+  estimateOrReason,
+  estimateRun,
+  type RunEstimate,
+  type RunRegions,
+  tallyRules,
+} from "./estimate/estimateRun.js";
 export { formatEstimate } from "./estimate/formatEstimate.js";
 export { loadPriceTable, type PriceTable, pricesFor, type RegionPrices } from "./estimate/priceTable.js";
 export { ESTIMATE_DEFAULTS, REQUESTS_PER, type RunRequests, runRequests, type WorkerAssumptions } from "./estimate/requestModel.js";

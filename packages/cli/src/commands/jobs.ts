@@ -9,7 +9,7 @@ import {
   ESTIMATE_DEFAULTS,
   type EstimateWorkers,
   emptyTally,
-  estimateRun,
+  estimateOrReason,
   formatEstimate,
   type JobMessage,
   type JobsenderReport,
@@ -18,10 +18,10 @@ import {
   PassStateStore,
   parseBucketPairs,
   parseIgnoreList,
-  type RunEstimate,
   readCopyShape,
   runJobsender,
   serializeJob,
+  tallyRules,
 } from "@s3-migrate/pipeline";
 import { ConfigError, createS3Client } from "@s3-migrate/transfer";
 import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, resolveEndpoints } from "../endpointOptions.js";
@@ -132,11 +132,12 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
         planned.push(job);
         process.stdout.write(`${serializeJob(job)}\n`);
       },
-      tally: { shape, bytesPerInvocation: workers.workerBytesPerSecond * workers.invocationSeconds, into: tally },
+      tally: { ...tallyRules(shape, workers), into: tally },
     },
   );
   // An estimate the table cannot price (a region it lacks) is reported, never fatal to the plan.
-  const estimated = report.skipped === undefined ? estimateOrReason(() => estimateRun(tally, shape, workers, regions, prices)) : {};
+  const estimated: Pick<JobsenderReport, "estimate" | "estimateUnavailable"> =
+    report.skipped === undefined ? estimateOrReason(tally, shape, workers, regions, prices) : {};
   const out = command === "plan" ? process.stderr : process.stdout;
   if (values.json) out.write(`${JSON.stringify({ ...report, ...estimated })}\n`);
   else
@@ -159,15 +160,6 @@ export function formatReport(command: "plan" | "send", report: JobsenderReport):
   }
   if (report.memoryWarning !== undefined) lines.push(`  WARNING: ${report.memoryWarning}`);
   return lines.join("\n");
-}
-
-function estimateOrReason(estimate: () => RunEstimate): Pick<JobsenderReport, "estimate" | "estimateUnavailable"> {
-  try {
-    return { estimate: estimate() };
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { estimateUnavailable: error.message };
-  }
 }
 
 function readTextFile(path: string, option: string): string {

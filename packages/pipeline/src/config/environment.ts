@@ -93,6 +93,20 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
   };
 }
 
+/**
+ * A whole-number variable that is not a setting of its own (the deployed worker's, which the
+ * jobsender reads to describe it), when set. @throws ConfigError naming it when out of bounds.
+ */
+export function readOptionalWhole(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const read = reader(env);
+  return read.optional(name) === undefined ? undefined : read.number({ env: name, default: min, min, max });
+}
+
 /** What decides the requests a worker makes for an object: its sizes, thresholds and whether tags are copied. */
 export interface CopyShape extends TransferSizing {
   readonly smallObjectThreshold: number;
@@ -161,7 +175,7 @@ function reader(env: Readonly<Record<string, string | undefined>>) {
       if (value === undefined) throw new ConfigError(`Environment variable ${name} is required`);
       return value;
     },
-    number({ env: name, default: fallback, min, max }: NumberSetting): number {
+    number({ env: name, default: fallback, min, max }: Pick<NumberSetting, "env" | "default" | "min" | "max">): number {
       const value = optional(name);
       if (value === undefined) return fallback;
       const parsed = Number(value);

@@ -1,7 +1,8 @@
+import { ConfigError } from "@s3-migrate/transfer";
 import type { CopyShape } from "../config/environment.js";
 import { type PriceTable, pricesFor, type RegionPrices } from "./priceTable.js";
 import { REQUESTS_PER, type RunRequests, runRequests, type WorkerAssumptions } from "./requestModel.js";
-import type { RunTally } from "./runTally.js";
+import type { RunTally, TallyRules } from "./runTally.js";
 
 /** Where the run's data and services are. */
 export interface RunRegions {
@@ -89,6 +90,30 @@ export function estimateRun(
   const totals: Record<string, number> = {};
   for (const line of lines) totals[line.currency] = (totals[line.currency] ?? 0) + line.cost;
   return { tally, requests, lines, totals, assumptions: assumptionsOf(shape, workers, regions, table) };
+}
+
+/** How the jobsender counts what it queues for {@link estimateRun}: the copy shape, and the bytes one invocation of `workers` moves. */
+export function tallyRules(shape: CopyShape, workers: EstimateWorkers): TallyRules {
+  return { shape, bytesPerInvocation: workers.workerBytesPerSecond * workers.invocationSeconds };
+}
+
+/**
+ * {@link estimateRun} for a report: the estimate, or why there is none (a region the price table
+ * lacks), which never fails the pass it prices.
+ */
+export function estimateOrReason(
+  tally: RunTally,
+  shape: CopyShape,
+  workers: EstimateWorkers,
+  regions: RunRegions,
+  table: PriceTable,
+): { readonly estimate: RunEstimate } | { readonly estimateUnavailable: string } {
+  try {
+    return { estimate: estimateRun(tally, shape, workers, regions, table) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { estimateUnavailable: error.message };
+  }
 }
 
 /** The legs on which the bytes leave a region: source to workers, workers to destination. */

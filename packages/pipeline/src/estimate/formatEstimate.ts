@@ -8,7 +8,7 @@ export function formatEstimate(estimate: RunEstimate): string {
   ];
   for (const line of estimate.lines)
     lines.push(
-      `  ${line.item} [${line.region}]: ${round(line.quantity)} x ${line.unitPrice} ${line.currency} per ${line.unit === "GB" || line.unit === "GB-second" ? line.unit : line.unit.replace(/^(1,000|million) /, "$1 ")} = ${money(line.cost)} ${line.currency}`,
+      `  ${line.item} [${line.region}]: ${round(line.quantity)} x ${line.unitPrice} ${line.currency} per ${line.unit} = ${money(line.cost)} ${line.currency}`,
     );
   lines.push(
     `  total: ${

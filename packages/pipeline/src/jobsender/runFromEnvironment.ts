@@ -1,7 +1,7 @@
 import { ConfigError, createS3Client, MIB, type TransferLogger } from "@s3-migrate/transfer";
-import { readCopyShape, readFunctionEnvironment, readSizing, readSkipWhenQueueBusy } from "../config/environment.js";
+import { readCopyShape, readFunctionEnvironment, readOptionalWhole, readSizing, readSkipWhenQueueBusy } from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
-import { type EstimateWorkers, estimateRun } from "../estimate/estimateRun.js";
+import { type EstimateWorkers, estimateOrReason, tallyRules } from "../estimate/estimateRun.js";
 import { loadPriceTable } from "../estimate/priceTable.js";
 import { ESTIMATE_DEFAULTS } from "../estimate/requestModel.js";
 import { emptyTally } from "../estimate/runTally.js";
@@ -39,11 +39,11 @@ export async function runJobsenderFromEnvironment(
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: 64 };
   const sizing = readWorkerSizing(env);
   const shape = readCopyShape(env);
-  const timeoutSeconds = wholeVariable(env, "WORKER_TIMEOUT_SECONDS", 60, 900);
+  const timeoutSeconds = readOptionalWhole(env, "WORKER_TIMEOUT_SECONDS", 60, 900);
   const workers: EstimateWorkers = {
     workerBytesPerSecond: ESTIMATE_DEFAULTS.workerMiBps * MIB,
     secondsPerSmallObject: ESTIMATE_DEFAULTS.secondsPerSmallObject,
-    batchSize: wholeVariable(env, "WORKER_BATCH_SIZE", 1, 10) ?? ESTIMATE_DEFAULTS.batchSize,
+    batchSize: readOptionalWhole(env, "WORKER_BATCH_SIZE", 1, 10) ?? ESTIMATE_DEFAULTS.batchSize,
     memoryMiB: sizing?.workerMemoryMiB ?? ESTIMATE_DEFAULTS.memoryMiB,
     invocationSeconds:
       timeoutSeconds === undefined
@@ -70,29 +70,14 @@ export async function runJobsenderFromEnvironment(
       ...(invocation.remainingMs === undefined ? {} : { deadline: Date.now() + invocation.remainingMs - environment.deadlineMarginMs }),
       ...(invocation.runId === undefined ? {} : { runId: invocation.runId }),
       ...(sizing === undefined ? {} : { sizing }),
-      tally: { shape, bytesPerInvocation: workers.workerBytesPerSecond * workers.invocationSeconds, into: tally },
+      tally: { ...tallyRules(shape, workers), into: tally },
       ...invocation.options,
     },
   );
   if (report.skipped !== undefined) return report;
   const regions = { source: config.source.region, destination: config.destination.region, run: environment.region };
   // The estimate is part of the report the function logs; a region the table lacks is said there, never fatal.
-  try {
-    return { ...report, estimate: estimateRun(tally, shape, workers, regions, loadPriceTable()) };
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { ...report, estimateUnavailable: error.message };
-  }
-}
-
-/** A whole-number variable describing the worker (the estimate's), when set. @throws ConfigError naming it when out of bounds. */
-function wholeVariable(env: Readonly<Record<string, string | undefined>>, name: string, min: number, max: number): number | undefined {
-  const text = env[name]?.trim();
-  if (text === undefined || text === "") return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new ConfigError(`Environment variable ${name} must be a whole number from ${min} to ${max}, got "${text}"`);
-  return value;
+  return { ...report, ...estimateOrReason(tally, shape, workers, regions, loadPriceTable()) };
 }
 
 /** The worker's sizing, when the worker's memory is given (`WORKER_MEMORY_MIB`) to check it against. */

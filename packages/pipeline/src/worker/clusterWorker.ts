@@ -49,6 +49,7 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
       }),
   });
   const setup = { ...options.setup, queues: { ...options.setup.queues, deletes } };
+  const withDeletes = { ...options, setup };
   const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
   const report: ClusterReport = { received: 0, succeeded: 0, failed: 0 };
   const active = new Set<Promise<void>>();
@@ -87,7 +88,7 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
         receiptHandle: received.ReceiptHandle ?? "",
         receiveCount: Number(received.Attributes?.ApproximateReceiveCount ?? 1),
       };
-      const task = handle({ ...options, setup }, message, visibility, receivedAt).then((outcome) => {
+      const task = handle(withDeletes, message, visibility, receivedAt).then((outcome) => {
         report[outcome]++;
       });
       const tracked = task.finally(() => {

@@ -1,5 +1,5 @@
 import { UploadGoneError } from "../../errors.js";
-import { compositeEtag } from "../../integrity/md5.js";
+import { compositeEtag, parseMultipartEtag } from "../../integrity/md5.js";
 import type { RetryOverrides } from "../../retry.js";
 import type { CopyRequest, DoneOutcome, PausedOutcome, PendingCompletion, TransferContext } from "../types.js";
 import { type CompletedObject, completeWithRetry, findCompletedObject } from "./completeUpload.js";
@@ -22,14 +22,14 @@ export async function lostCompletion(
 ): Promise<DoneOutcome | PausedOutcome | undefined> {
   const pending = request.completing;
   if (pending === undefined) return undefined;
+  const partCount = parseMultipartEtag(pending.etag)?.partCount ?? 0;
   let completed: CompletedObject | undefined;
   try {
     completed =
       (await findCompletedObject(context.destination, request.destination, pending.etag, context.cancel)) ??
-      (await completePending(context, request, pending, retry));
+      (await completePending(context, request, pending, partCount, retry));
   } catch (error) {
     if (!context.cancel?.aborted) throw error;
-    const partCount = partCountOf(pending);
     return {
       status: "paused",
       uploadId: pending.uploadId,
@@ -45,7 +45,6 @@ export async function lostCompletion(
     uploadId: pending.uploadId,
     etag: pending.etag,
   });
-  const partCount = partCountOf(pending);
   return {
     status: "done",
     mode: "multipart",
@@ -71,10 +70,10 @@ async function completePending(
   context: TransferContext,
   request: CopyRequest,
   pending: PendingCompletion,
+  partCount: number,
   retry: RetryOverrides | undefined,
 ): Promise<CompletedObject | undefined> {
   const { bucket, key } = request.destination;
-  const partCount = partCountOf(pending);
   const parts = await listAllParts(context.destination, bucket, key, pending.uploadId, context.cancel).catch((error: unknown) => {
     if (error instanceof UploadGoneError) return undefined;
     throw error;
@@ -83,8 +82,4 @@ async function completePending(
   const dataParts = parts.filter((part) => part.partNumber <= partCount);
   if (compositeEtag(dataParts.map((part) => part.etag)) !== pending.etag) return undefined;
   return completeWithRetry(context, request.destination, pending.uploadId, dataParts, pending.etag, retry);
-}
-
-function partCountOf(pending: PendingCompletion): number {
-  return Number(pending.etag.split("-")[1] ?? 0);
 }
