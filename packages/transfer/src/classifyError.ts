@@ -54,6 +54,8 @@ const THROTTLING = new Set([
   "ServiceUnavailable",
   "TimeoutError",
   "RequestTimeoutException",
+  // A conditional write that raced another write of the key (409); S3 asks for a retry.
+  "ConditionalRequestConflict",
 ]);
 
 /**

@@ -66,6 +66,18 @@ export class UploadGoneError extends MigrationError {
   }
 }
 
+/**
+ * A create-only write (`CopyRequest.createOnly`: PutObject with `If-None-Match: *`) found the
+ * destination key written already, by another attempt or before the migration: nothing was
+ * overwritten.
+ */
+export class DestinationExistsError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("DestinationExists", message, false, { side: "destination", ...options });
+    this.name = "DestinationExistsError";
+  }
+}
+
 /** The source key does not exist. */
 export class SourceMissingError extends MigrationError {
   constructor(message: string, options: MigrationErrorOptions = {}) {

@@ -12,6 +12,7 @@
 export { classifyError } from "./classifyError.js";
 export { mapConcurrent } from "./concurrency/mapConcurrent.js";
 export { copyObject } from "./copy/copyObject.js";
+export { findSameBytes } from "./copy/copySmallObject.js";
 export type { SourceIdentity } from "./copy/multipart/completeVerified.js";
 export { planForNewUpload } from "./copy/multipart/openUpload.js";
 export {
@@ -46,7 +47,7 @@ export {
   parseStoredCredentials,
   type StoredCredentials,
 } from "./endpoints/storedCredentials.js";
-export { ConfigError, MigrationError, RefusedWorkError, TransientError, UploadGoneError } from "./errors.js";
+export { ConfigError, DestinationExistsError, MigrationError, RefusedWorkError, TransientError, UploadGoneError } from "./errors.js";
 export { compareKeys } from "./listing/keyOrder.js";
 export { listLatestVersions } from "./listing/listLatestVersions.js";
 export { type ListedObject, listObjects } from "./listing/listObjects.js";

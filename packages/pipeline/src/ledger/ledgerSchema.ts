@@ -27,14 +27,17 @@ export const RECORD_KIND = {
   lease: "lease",
   /** One range of parts of a fanned-out object (`RangeRecord`), under the object's own partition key. */
   range: "range",
+  /** The lease of one batch of small objects (`BatchRecord`), so a batch delivered twice copies once. */
+  batch: "batch",
 } as const;
 
 /**
  * The version of the records this code writes. 1: object records, pass state and the run lease.
- * 2: fan-out (the object record's fan-out attributes and `RangeRecord`s). Version-1 records are
- * read as before; records of version 2 carry `ledgerVersion`.
+ * 2: fan-out (the object record's fan-out attributes and `RangeRecord`s). 3: batches
+ * (`BatchRecord`s). Version-1 records are read as before; records of version 2 and later carry
+ * `ledgerVersion`.
  */
-export const LEDGER_SCHEMA_VERSION = 2;
+export const LEDGER_SCHEMA_VERSION = 3;
 
 /** The key of a destination object's record: `pk = "obj#" + bucket + "/" + key`. */
 export function objectKey(desBucket: string, desKey: string): { pk: string; sk: typeof RECORD_KIND.object } {
@@ -56,6 +59,39 @@ export function rangeKey(desBucket: string, desKey: string, index: number): { pk
 
 /** The sort-key prefix of an object's range records (Query with begins_with). */
 export const RANGE_SORT_PREFIX = `${RECORD_KIND.range}#`;
+
+/** The key of a batch's lease: `pk = "batch#" + batchId`. */
+export function batchKey(batchId: string): { pk: string; sk: typeof RECORD_KIND.batch } {
+  return { pk: `batch#${batchId}`, sk: RECORD_KIND.batch };
+}
+
+/** Where a batch's lease stands. */
+export const BATCH_STATUS = {
+  /** A worker is copying the batch's objects. */
+  inProgress: "in_progress",
+  /** Every object of the batch was settled (done, skipped, failed or queued alone). */
+  settled: "settled",
+} as const;
+
+export type BatchStatus = (typeof BATCH_STATUS)[keyof typeof BATCH_STATUS];
+
+/**
+ * The lease of one batch of small objects (schema version 3). Its status is `batchStatus`, not
+ * `status`, so batches stay out of the `by_status` index and the summary counts objects only.
+ */
+export interface BatchRecord {
+  readonly pk: string;
+  readonly sk: typeof RECORD_KIND.batch;
+  readonly ledgerVersion: number;
+  readonly batchStatus: BatchStatus;
+  /** Objects the batch holds. */
+  readonly objects: number;
+  readonly leaseOwner?: string;
+  readonly leaseMessageId?: string;
+  readonly leaseExpiresAt?: number;
+  readonly deliveries?: number;
+  readonly updated_at: string;
+}
 
 /** The key of the jobsender's pass state of one bucket pair. */
 export function passKey(pairId: string): { pk: string; sk: typeof RECORD_KIND.pass } {

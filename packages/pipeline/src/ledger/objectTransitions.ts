@@ -224,6 +224,53 @@ export class ObjectTransitions {
   }
 
   /**
+   * Records a create-only copy (`CopyRequest.createOnly`) as `done` in one write, with no lease
+   * taken before it: S3 let exactly one writer create the key, and this records it only while the
+   * record is as `seen` before the copy (none, or the jobsender's `queued` mark). A record that
+   * moved meanwhile (another attempt took the object) keeps that attempt's state.
+   *
+   * @param seen - the record read before the copy (see {@link isUnclaimed}); undefined when there was none
+   * @returns false when the record had moved on
+   */
+  async commitCopy(
+    identity: TransferIdentity,
+    seen: Pick<ObjectRecord, "updated_at"> | undefined,
+    copy: Extract<Finish, { status: "done" }>,
+    now: Date,
+  ): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: this.#key(identity),
+          UpdateExpression:
+            "SET #status = :done, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, startedAt = if_not_exists(startedAt, :now), finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
+          ConditionExpression:
+            seen === undefined ? "attribute_not_exists(pk)" : "#status = :queued AND updated_at = :seenAt",
+          ExpressionAttributeNames: { "#status": "status", "#size": "size" },
+          ExpressionAttributeValues: {
+            ":done": OBJECT_STATUS.done,
+            ...locationValues(identity),
+            ":size": identity.size,
+            ":etag": identity.srcEtag,
+            ":versionId": identity.srcVersionId ?? null,
+            ":desEtag": copy.desEtag,
+            ":desVersionId": copy.desVersionId ?? null,
+            ":verification": copy.verification,
+            ":now": now.toISOString(),
+            ":one": 1,
+            ...(seen === undefined ? {} : { ":queued": OBJECT_STATUS.queued, ":seenAt": seen.updated_at }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
    * Records a failure that happened before the transfer could begin (the source could not even
    * be read), so every job ends in the ledger; never over a `done` record or a live lease.
    */
@@ -406,6 +453,27 @@ function beginCondition(claim: LeaseClaim, continuation: number): string {
   return `(attribute_not_exists(pk) OR (NOT (#status = :done AND srcEtag = :etag AND #size = :size) AND ${free}))`;
 }
 
+/**
+ * Whether no attempt has claimed the object since it was queued: no record, or the jobsender's
+ * `queued` mark of this same version. Only such an object may be copied create-only and
+ * committed in one write ({@link ObjectTransitions.commitCopy}); any other record (done, failed,
+ * leased, another version) goes through `begin` and its lease.
+ */
+export function isUnclaimed(record: Partial<ObjectRecord> | undefined, identity: Pick<TransferIdentity, "srcEtag" | "size">): boolean {
+  if (record === undefined) return true;
+  return (
+    record.status === OBJECT_STATUS.queued &&
+    (record.srcEtag ?? identity.srcEtag) === identity.srcEtag &&
+    (record.size === undefined || Number(record.size) === identity.size) &&
+    typeof record.updated_at === "string"
+  );
+}
+
+/** Whether the record says `done` for this very source version (nothing to copy). */
+export function isDoneFor(record: Partial<ObjectRecord> | undefined, identity: Pick<TransferIdentity, "srcEtag" | "size">): boolean {
+  return record?.status === OBJECT_STATUS.done && record.srcEtag === identity.srcEtag && Number(record.size) === identity.size;
+}
+
 /** Whether an S3 event of the key newer than `sequencer` was applied (NOT_STALE, read back). */
 function isStale(record: LedgerRecord, sequencer: string | undefined): boolean {
   return sequencer !== undefined && record.eventSequencer !== undefined && record.eventSequencer > sequencer;
@@ -422,7 +490,7 @@ function liveLeaseExpiry(record: LedgerRecord): number {
 function classifyRefusal(current: LedgerRecord | undefined, identity: TransferIdentity, claim: LeaseClaim, nowMs: number): BeginResult {
   if (current === undefined) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
   const sameVersion = current.srcEtag === identity.srcEtag && Number(current.size) === identity.size;
-  if (current.status === OBJECT_STATUS.done && sameVersion) return { status: "already-done" };
+  if (isDoneFor(current, identity)) return { status: "already-done" };
   if (isStale(current, claim.sequencer)) return { status: "stale" };
   const judged = judgeLease({ ...current, expiresAt: liveLeaseExpiry(current) }, claim, nowMs);
   if (judged.status !== "held") return judged;

@@ -1,4 +1,5 @@
 import { ConfigError, destinationKey, type PendingCompletion } from "@s3-migrate/transfer";
+import { BATCH_SCHEMA, batchId, parseBatchMessage } from "./batchMessage.js";
 import { JOB_SCHEMA, parseJobMessage } from "./jobMessage.js";
 import { parseRangeMessage, RANGE_SCHEMA, type RangeMessage } from "./rangeMessage.js";
 
@@ -11,6 +12,8 @@ export type WorkOrigin =
   /** A range job, queued by the worker that fanned a giant object out. */
   | { readonly format: "range" }
   | { readonly format: "original-job" }
+  /** One object of an `s3-migrate/batch` message: the batch's identity (`batchId`) and the object's place in it. */
+  | { readonly format: "batch"; readonly batchId: string; readonly index: number }
   | {
       readonly format: "s3-event";
       /** `eventSource` of the record; only `aws:s3` is accepted. */
@@ -78,7 +81,8 @@ export interface EventDefaults {
 }
 
 /**
- * Turns a queue message body into work: an `s3-migrate/job` message, an `s3-migrate/range` job
+ * Turns a queue message body into work: an `s3-migrate/job` message, an `s3-migrate/batch` of small
+ * objects (one piece of work each), an `s3-migrate/range` job
  * (one range of a fanned-out object), the original tool's
  * `{"Src_bucket","Src_key","Des_bucket","Des_key","Size","versionId"}`, or an S3 event
  * notification (every `ObjectCreated:*` and `ObjectRemoved:*` record). `s3:TestEvent` and other
@@ -111,6 +115,23 @@ export function parseQueueMessage(body: string, defaults: EventDefaults = {}): W
       },
     ];
   }
+  if (message.schema === BATCH_SCHEMA) {
+    const batch = parseBatchMessage(message);
+    const id = batchId(batch);
+    return batch.objects.map((object, index) => ({
+      kind: "copy",
+      source: {
+        bucket: batch.sourceBucket,
+        key: object.key,
+        size: object.size,
+        etag: object.etag,
+        ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
+      },
+      destination: { bucket: batch.destinationBucket, key: object.destinationKey },
+      continuation: 0,
+      origin: { format: "batch", batchId: id, index },
+    }));
+  }
   if (message.schema === RANGE_SCHEMA) {
     const range = parseRangeMessage(message);
     return [
@@ -130,7 +151,7 @@ export function parseQueueMessage(body: string, defaults: EventDefaults = {}): W
   if (message.Event === "s3:TestEvent") return [];
   if (Array.isArray(message.Records)) return parseS3Event(message.Records, defaults);
   if ("Src_bucket" in message || "Src_key" in message) return [parseLegacyJob(message)];
-  throw new ConfigError("Message is neither an s3-migrate job or range job, an original-tool job nor an S3 event notification");
+  throw new ConfigError("Message is neither an s3-migrate job, batch or range job, an original-tool job nor an S3 event notification");
 }
 
 function parseLegacyJob(message: Record<string, unknown>): CopyWork {

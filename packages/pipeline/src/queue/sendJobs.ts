@@ -6,6 +6,8 @@ import { jobBytes } from "../messages/jobMessage.js";
 export interface OutgoingJob<T> {
   readonly body: string;
   readonly item: T;
+  /** Seconds before the message can be received (SQS allows up to 900). */
+  readonly delaySeconds?: number;
 }
 
 /** What became of the jobs of one flush. */
@@ -17,6 +19,8 @@ export interface SendResult<T> {
 }
 
 const MAX_BATCH_ENTRIES = 10;
+/** SQS delays a message by at most 15 minutes. */
+export const MAX_DELAY_SECONDS = 900;
 const MAX_BATCH_BYTES = 256 * 1024;
 
 /**
@@ -42,7 +46,13 @@ export async function sendJobs<T>(
         const answer = await sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: pending.map(({ job, id }): SendMessageBatchRequestEntry => ({ Id: id, MessageBody: job.body })),
+            Entries: pending.map(
+              ({ job, id }): SendMessageBatchRequestEntry => ({
+                Id: id,
+                MessageBody: job.body,
+                ...(job.delaySeconds ? { DelaySeconds: Math.min(MAX_DELAY_SECONDS, job.delaySeconds) } : {}),
+              }),
+            ),
           }),
         );
         failures = answer.Failed ?? [];

@@ -128,18 +128,24 @@ async function handle(
   const visibilityMs = visibility * 1000;
   // When the message becomes visible again, as last extended: a lease taken now lasts that long.
   let visibleUntil = receivedAt + visibilityMs;
-  let lease: ObjectLease<{ readonly token: string }> | undefined;
-  // Each beat renews the lease first and the visibility second, so the lease always lapses
+  // The leases the message's work holds: an object's, or a batch's and those of its objects.
+  const leases = new Set<ObjectLease<{ readonly token: string }>>();
+  // Each beat renews the leases first and the visibility second, so a lease always lapses
   // before the message can be delivered again; a beat whose renewal failed does not extend the
   // visibility either (the lease gives itself up locally before it could lapse).
   const beat = async () => {
-    if (lease !== undefined && !lease.ended) {
+    const renewals = [...leases].map(async (lease) => {
+      if (lease.ended) {
+        leases.delete(lease);
+        return true;
+      }
       const renewed = await lease.renew(Date.now() + visibilityMs, visibilityMs / 3).catch((error: unknown) => {
-        setup.worker.logger?.warn("Could not renew the object's lease", { messageId: message.messageId, error: String(error) });
+        setup.worker.logger?.warn("Could not renew a lease", { messageId: message.messageId, error: String(error) });
         return false;
       });
-      if (!renewed && !lease.ended) return;
-    }
+      return renewed || lease.ended;
+    });
+    if ((await Promise.all(renewals)).includes(false)) return;
     const extendedAt = Date.now();
     await setup.queues.sqs
       .send(
@@ -163,7 +169,7 @@ async function handle(
       pause: options.pause,
       ...(options.cancel === undefined ? {} : { cancel: options.cancel }),
       onLease: (taken) => {
-        lease = taken;
+        leases.add(taken);
       },
     });
     return await settleMessage(setup.queues, message, action, "cluster");

@@ -1,9 +1,11 @@
-import { ConfigError, MigrationError } from "@s3-migrate/transfer";
+import { ConfigError, MigrationError, mapConcurrent } from "@s3-migrate/transfer";
+import { serializeBatch } from "../messages/batchMessage.js";
 import { serializeJob } from "../messages/jobMessage.js";
 import { type CopyWork, parseQueueMessage, type RangeWork, type Work } from "../messages/queueMessage.js";
 import { serializeRange } from "../messages/rangeMessage.js";
-import { type Attempt, processWork, refuse, type WorkerContext } from "./processWork.js";
-import type { MessageAction, QueueMessage } from "./settleMessage.js";
+import { processBatch, type SettledPiece } from "./processBatch.js";
+import { type Attempt, processWork, refuse, type WorkerContext, type WorkOutcome } from "./processWork.js";
+import { type MessageAction, type QueueMessage, retryDelaySeconds } from "./settleMessage.js";
 import { checkScope } from "./workScope.js";
 
 /** How a message is being worked on, besides the message itself. */
@@ -11,8 +13,8 @@ export type Delivery = Omit<Attempt, "messageId">;
 
 /**
  * Decides one message: parses it (a malformed body goes to the dead-letter queue with its
- * reason, alone), splits multi-record S3 events into one message per record (each checked on its
- * own when it arrives), runs the work, and maps the outcome to a queue action. A transfer paused
+ * reason, alone), runs the work (a batch's objects and a multi-record S3 event's records at once,
+ * each settled on its own), and maps the outcome to a queue action. A transfer paused
  * at the deadline becomes a new message at once, so it resumes within seconds instead of after
  * the visibility timeout and never uses up the queue's maxReceiveCount.
  */
@@ -31,8 +33,26 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
     return { kind: "dead-letter", code: "MalformedMessage", reason };
   }
   if (work.length === 0) return { kind: "delete" };
-  if (work.length > 1) return splitRecords(context, message, work);
-  const outcome = await processWork(context, work[0] as Work, { ...delivery, messageId: message.messageId });
+  const attempt = { ...delivery, messageId: message.messageId };
+  const batch = work.filter((piece): piece is CopyWork => piece.kind === "copy" && piece.origin.format === "batch");
+  if (batch.length > 0) {
+    const outcome = await processBatch(context, batch, attempt);
+    return outcome.settled === "whole" ? toAction(outcome.outcome) : settleApart(message, outcome.pieces);
+  }
+  if (work.length > 1) {
+    const refusal = refuseForgedRecords(context, message, work);
+    if (refusal !== undefined) return refusal;
+    const pieces: SettledPiece[] = [];
+    await mapConcurrent(work, context.batch.concurrency, async (piece) => {
+      pieces.push({ work: piece, outcome: await processWork(context, piece, attempt) });
+    });
+    return settleApart(message, pieces);
+  }
+  return toAction(await processWork(context, work[0] as Work, attempt));
+}
+
+/** The queue action of one piece of work's outcome, when it is the whole message. */
+function toAction(outcome: WorkOutcome): MessageAction {
   switch (outcome.action) {
     case "done":
     case "skipped":
@@ -54,27 +74,90 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
 }
 
 /**
- * A multi-record S3 event as one message per record, each checked again when it arrives. S3
- * sends one record a message, so a message with a record outside the scope is forged as a whole:
- * it is dead-lettered whole, and none of its records is queued.
+ * A multi-record S3 event whose records are all in scope, or undefined. S3 sends one record a
+ * message, so a message with a record outside the scope is forged as a whole: it is dead-lettered
+ * whole, and none of its records is worked on.
  */
-function splitRecords(context: WorkerContext, message: QueueMessage, work: readonly Work[]): MessageAction {
-  const verdicts = work.map((piece) => checkScope(context.scope, piece));
-  const refused = verdicts.flatMap((verdict, index) => (verdict.kind === "refused" ? [{ index, ...verdict }] : []));
+function refuseForgedRecords(context: WorkerContext, message: QueueMessage, work: readonly Work[]): MessageAction | undefined {
+  const refused = work.flatMap((piece, index) => {
+    const verdict = checkScope(context.scope, piece);
+    return verdict.kind === "refused" ? [{ index, ...verdict }] : [];
+  });
   const first = refused[0];
-  if (first !== undefined) {
-    const reason = refused.map((refusal) => `record ${refusal.index}: ${refusal.code}: ${refusal.reason}`).join("; ");
-    const error = refuse(context, message.messageId, first.code, reason);
-    return { kind: "dead-letter", code: error.code, reason: error.message };
-  }
-  return { kind: "replace", bodies: work.filter((_, index) => verdicts[index]?.kind === "allowed").map(toSingleBody) };
+  if (first === undefined) return undefined;
+  const reason = refused.map((refusal) => `record ${refusal.index}: ${refusal.code}: ${refusal.reason}`).join("; ");
+  const error = refuse(context, message.messageId, first.code, reason);
+  return { kind: "dead-letter", code: error.code, reason: error.message };
 }
 
-/** One piece of a multi-record message as a message of its own, in the format it came in. */
-function toSingleBody(work: Work): string {
+/**
+ * The action for a message whose pieces (a batch's objects, an S3 event's records) were settled
+ * one by one: the done and skipped ones are finished with; one to retry goes back to the queue
+ * alone (after its delay), one that can never work goes to the dead-letter queue alone with its
+ * reason; objects of a batch that the deadline kept from starting go back as one batch. When a
+ * piece must come back as this very message (a lease may be held for it), the whole message comes
+ * back instead and its finished pieces are skipped then.
+ */
+function settleApart(message: QueueMessage, pieces: readonly SettledPiece[]): MessageAction {
+  const requeue: Array<{ body: string; delaySeconds: number }> = [];
+  const deadLetters: Array<{ body: string; code: string; reason: string }> = [];
+  const notStarted: CopyWork[] = [];
+  for (const { work, outcome } of pieces) {
+    switch (outcome.action) {
+      case "done":
+      case "skipped":
+        break;
+      case "paused":
+        if (outcome.next.kind === "copy" && outcome.next.origin.format === "batch" && outcome.next.leaseToken === undefined)
+          notStarted.push(outcome.next);
+        else requeue.push({ body: toContinuationBody(outcome.next), delaySeconds: 0 });
+        break;
+      case "queue":
+        requeue.push(...outcome.bodies.map((body) => ({ body, delaySeconds: 0 })));
+        break;
+      case "retry":
+        if (!outcome.asNewMessage) {
+          const delaySeconds = Math.max(...pieces.map((piece) => (piece.outcome.action === "retry" ? (piece.outcome.retryAfterSeconds ?? 0) : 0)));
+          return {
+            kind: "retry-later",
+            reason: outcome.error.message,
+            ...(delaySeconds > 0 ? { delaySeconds } : {}),
+          };
+        }
+        requeue.push({ body: singleBody(work), delaySeconds: outcome.retryAfterSeconds ?? retryDelaySeconds(message.receiveCount) });
+        break;
+      case "dead-letter":
+        deadLetters.push({ body: singleBody(work), code: outcome.error.code, reason: outcome.error.message });
+        break;
+    }
+  }
+  if (notStarted.length > 0) requeue.push({ body: batchBody(notStarted), delaySeconds: 0 });
+  if (requeue.length === 0 && deadLetters.length === 0) return { kind: "delete" };
+  return { kind: "split", requeue, deadLetters };
+}
+
+/** One piece of a message as a message of its own: an S3 event record in the format it came in, an object of a batch as a job. */
+function singleBody(work: Work): string {
   if (work.origin.format === "s3-event") return JSON.stringify({ Records: [work.origin.record] });
-  // Only S3 events carry several records; a job is one object.
-  throw new ConfigError("Only S3 event messages hold several pieces of work");
+  if (work.kind !== "copy") throw new ConfigError("Only copies and S3 event records are pieces of a message");
+  return toContinuationBody(work);
+}
+
+/** Objects of a batch that did not start, as one batch again. */
+function batchBody(pieces: readonly CopyWork[]): string {
+  const first = pieces[0] as CopyWork;
+  return serializeBatch({
+    sourceBucket: first.source.bucket,
+    destinationBucket: first.destination.bucket,
+    objects: pieces.map((piece) => ({
+      key: piece.source.key,
+      size: piece.source.size ?? 0,
+      etag: piece.source.etag ?? "",
+      ...(piece.source.versionId === undefined ? {} : { versionId: piece.source.versionId }),
+      destinationKey: piece.destination.key,
+    })),
+    queuedAt: new Date().toISOString(),
+  });
 }
 
 /** A paused transfer as the `s3-migrate/job` (or range job) that continues it, carrying the lease token. */

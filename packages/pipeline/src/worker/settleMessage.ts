@@ -1,7 +1,7 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { backoffDelayMs, RETRY_POLICIES } from "@s3-migrate/transfer";
 import type { BatchedDeletes } from "../queue/batchedDeletes.js";
-import { sendJobs } from "../queue/sendJobs.js";
+import { MAX_DELAY_SECONDS, sendJobs } from "../queue/sendJobs.js";
 
 /** A message as both the Lambda event and ReceiveMessage give it. */
 export interface QueueMessage {
@@ -23,7 +23,16 @@ export type MessageAction =
    * for another attempt's lease never uses up the queue's maxReceiveCount.
    */
   | { readonly kind: "retry-later"; readonly reason: string; readonly delaySeconds?: number; readonly asNewMessage?: boolean }
-  | { readonly kind: "dead-letter"; readonly reason: string; readonly code: string };
+  | { readonly kind: "dead-letter"; readonly reason: string; readonly code: string }
+  /**
+   * The pieces of a message settled apart (a batch's objects, an S3 event's records): queue these
+   * (each after its delay) and dead-letter those, each alone, then delete the original.
+   */
+  | {
+      readonly kind: "split";
+      readonly requeue: ReadonlyArray<{ readonly body: string; readonly delaySeconds: number }>;
+      readonly deadLetters: ReadonlyArray<{ readonly body: string; readonly code: string; readonly reason: string }>;
+    };
 
 /** The queues a worker talks to. */
 export interface WorkerQueues {
@@ -81,7 +90,7 @@ export async function settleMessage(
             new SendMessageCommand({
               QueueUrl: queues.queueUrl,
               MessageBody: message.body,
-              DelaySeconds: Math.min(900, action.delaySeconds),
+              DelaySeconds: Math.min(MAX_DELAY_SECONDS, action.delaySeconds),
             }),
           )
           .then(
@@ -94,19 +103,46 @@ export async function settleMessage(
     }
     case "dead-letter":
       if (queues.deadLetterQueueUrl === undefined) return visibleIn(0);
-      await queues.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: queues.deadLetterQueueUrl,
-          MessageBody: message.body,
-          MessageAttributes: {
-            errorCode: { DataType: "String", StringValue: action.code },
-            errorMessage: { DataType: "String", StringValue: action.reason.slice(0, 1000) },
-            originalMessageId: { DataType: "String", StringValue: message.messageId },
-          },
-        }),
-      );
+      await deadLetter(queues, queues.deadLetterQueueUrl, message, action);
       return succeed();
+    case "split": {
+      // Without a dead-letter queue, a piece that can never work goes back alone and reaches the
+      // DLQ through maxReceiveCount, as a single job would.
+      const direct = queues.deadLetterQueueUrl;
+      const requeue = [
+        ...action.requeue,
+        ...(direct === undefined ? action.deadLetters.map(({ body }) => ({ body, delaySeconds: 0 })) : []),
+      ];
+      const sent = await sendJobs(
+        queues.sqs,
+        queues.queueUrl,
+        requeue.map(({ body, delaySeconds }) => ({ body, item: body, delaySeconds })),
+      );
+      if (direct !== undefined)
+        await Promise.all(action.deadLetters.map((letter) => deadLetter(queues, direct, { ...message, body: letter.body }, letter)));
+      return sent.failed.length === 0 ? succeed() : visibleIn(0);
+    }
   }
+}
+
+/** Sends a message to the dead-letter queue with why (errorCode, errorMessage, originalMessageId). */
+async function deadLetter(
+  queues: WorkerQueues,
+  deadLetterQueueUrl: string,
+  message: QueueMessage,
+  why: { readonly code: string; readonly reason: string },
+): Promise<void> {
+  await queues.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: deadLetterQueueUrl,
+      MessageBody: message.body,
+      MessageAttributes: {
+        errorCode: { DataType: "String", StringValue: why.code },
+        errorMessage: { DataType: "String", StringValue: why.reason.slice(0, 1000) },
+        originalMessageId: { DataType: "String", StringValue: message.messageId },
+      },
+    }),
+  );
 }
 
 /** The visibility timeout of a message that failed `receiveCount` times: the `redelivery` backoff, in whole seconds. */

@@ -8,7 +8,9 @@ import {
   type TransferSettings,
   TransientError,
 } from "@s3-migrate/transfer";
+import type { BatchLeases } from "../ledger/batchLease.js";
 import type { FanoutTransitions } from "../ledger/fanoutTransitions.js";
+import type { ObjectLedger } from "../ledger/objectLedger.js";
 import type { Busy, ObjectTransitions } from "../ledger/objectTransitions.js";
 import type { CopyWork, RangeWork } from "../messages/queueMessage.js";
 import type { PipelineMetrics } from "../metricNames.js";
@@ -28,6 +30,29 @@ export interface FanoutSettings {
   readonly ledger: FanoutTransitions;
 }
 
+/** How a worker copies the small objects of a batch message (processBatch.ts). */
+export interface BatchSettings {
+  /** The batches' leases. */
+  readonly leases: BatchLeases;
+  /** Reads the objects' records, all of a batch at once. */
+  readonly records: ObjectLedger;
+  /**
+   * Objects of one batch copied at once: as many as fit the memory one large object's parts may
+   * hold ({@link batchConcurrency}).
+   */
+  readonly concurrency: number;
+}
+
+/**
+ * Objects of one batch a worker copies at once: the parts in flight one large object may hold
+ * (PART_CONCURRENCY x PART_SIZE_MIB) divided by the most a small object holds (the small-object
+ * threshold, whole in memory), so a batch never needs more memory than one large object.
+ */
+export function batchConcurrency(sizing: { partConcurrency: number; partSize: number; smallObjectThreshold: number }): number {
+  const perObject = Math.max(1, sizing.smallObjectThreshold);
+  return Math.max(1, Math.floor((sizing.partConcurrency * sizing.partSize) / perObject));
+}
+
 /** What processing one piece of work needs. */
 export interface WorkerContext {
   readonly source: S3Client;
@@ -37,6 +62,8 @@ export interface WorkerContext {
   readonly ledger: ObjectTransitions;
   /** Fan-out of giant objects: when to split them into range jobs, and the ledger's range records. */
   readonly fanout: FanoutSettings;
+  /** Batches of small objects. */
+  readonly batch: BatchSettings;
   readonly logger?: TransferLogger;
   readonly metrics?: PipelineMetrics;
   readonly onProgress?: ProgressListener;

@@ -1,12 +1,14 @@
 import { ConfigError, createS3Client, type TransferLogger } from "@s3-migrate/transfer";
 import { readWorkerEnvironment, type WorkerEnvironment } from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
+import { BatchLeases } from "../ledger/batchLease.js";
 import { FanoutTransitions } from "../ledger/fanoutTransitions.js";
+import { ObjectLedger } from "../ledger/objectLedger.js";
 import { ObjectTransitions } from "../ledger/objectTransitions.js";
 import type { PipelineMetrics } from "../metricNames.js";
 import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
 import type { WorkerQueues } from "./settleMessage.js";
-import type { WorkerContext } from "./workerContext.js";
+import { batchConcurrency, type WorkerContext } from "./workerContext.js";
 import type { EventScope, WorkScope } from "./workScope.js";
 
 /** Everything a worker (Lambda or cluster) runs with, built from its environment. */
@@ -49,6 +51,11 @@ export async function setUpWorker(
         thresholdBytes: environment.fanoutThreshold,
         rangeParts: environment.fanoutRangeParts,
         ledger: new FanoutTransitions(clients.documents, environment.ledgerTable),
+      },
+      batch: {
+        leases: new BatchLeases(clients.documents, environment.ledgerTable),
+        records: new ObjectLedger(clients.documents, environment.ledgerTable),
+        concurrency: batchConcurrency(environment),
       },
       ...(observers.logger === undefined ? {} : { logger: observers.logger }),
       ...(observers.metrics === undefined ? {} : { metrics: observers.metrics }),

@@ -1,6 +1,6 @@
 import { classifyError } from "../classifyError.js";
 import { resolveSettings } from "../defaults.js";
-import { SourceChangedError } from "../errors.js";
+import { ConfigError, SourceChangedError } from "../errors.js";
 import { copySmallObject, TOO_LARGE_FOR_SINGLE_PUT } from "./copySmallObject.js";
 import { copyMultipart } from "./multipart/copyMultipart.js";
 import { lostCompletion } from "./multipart/lostCompletion.js";
@@ -45,6 +45,8 @@ export async function copyObject(
       const outcome = await copySmallObject(context, request, resolved);
       if (outcome !== TOO_LARGE_FOR_SINGLE_PUT) return outcome;
     }
+    if (request.createOnly)
+      throw new ConfigError(`s3://${request.source.bucket}/${request.source.key}: a create-only copy must fit one PUT (source.size at most smallObjectThreshold)`);
     const source = await headSource(context.source, request.source, context.pause);
     if (source.size <= resolved.smallObjectThreshold) {
       const outcome = await copySmallObject(context, { ...request, source: { ...request.source, etag: source.etag } }, resolved);

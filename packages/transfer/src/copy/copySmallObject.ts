@@ -1,13 +1,14 @@
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
 import type { ResolvedSettings } from "../defaults.js";
-import { IntegrityError } from "../errors.js";
+import { DestinationExistsError, IntegrityError } from "../errors.js";
 import { isPlainMd5Etag, normalizeEtag } from "../integrity/md5.js";
 import { retryPolicy, withRetry } from "../retry.js";
 import { ByteStreamReader } from "./byteStreamReader.js";
+import { type CompletedObject, findCompletedObject } from "./multipart/completeUpload.js";
 import { etagIsMd5, pickObjectHeaders, writeParameters } from "./objectHeaders.js";
 import { quote, readSourceTagging } from "./sourceObject.js";
-import type { CopyRequest, DoneOutcome, TransferContext } from "./types.js";
+import type { CopyRequest, DoneOutcome, ObjectLocation, TransferContext } from "./types.js";
 
 /** Returned instead of copying when the object turned out larger than the small-object threshold. */
 export const TOO_LARGE_FOR_SINGLE_PUT = Symbol("tooLargeForSinglePut");
@@ -15,7 +16,8 @@ export const TOO_LARGE_FOR_SINGLE_PUT = Symbol("tooLargeForSinglePut");
 /**
  * Copies an object of at most the threshold with one GET and one PUT, both held in memory.
  * The PUT carries Content-MD5; when the source ETag is a plain MD5, the bytes read are proven
- * equal to it, and the destination's answer is proven equal to the bytes sent.
+ * equal to it, and the destination's answer is proven equal to the bytes sent. A create-only
+ * request (`createOnly`) writes with `If-None-Match: *`.
  */
 export async function copySmallObject(
   context: TransferContext,
@@ -79,11 +81,16 @@ export async function copySmallObject(
             Body: data.bytes,
             ContentLength: size,
             ContentMD5: data.md5Base64,
+            ...(request.createOnly ? { IfNoneMatch: "*" } : {}),
             ...writeParameters(pickObjectHeaders(read), settings, tagging),
           }),
           sendOptions,
         )
         .catch((error: unknown) => {
+          if (request.createOnly && isPreconditionFailure(error))
+            throw new DestinationExistsError(
+              `PutObject destination s3://${destination.bucket}/${destination.key}: the key exists already; a create-only copy leaves it`,
+            );
           throw classifyError(error, writeContext);
         });
       const destinationEtag = normalizeEtag(written.ETag) ?? "";
@@ -120,6 +127,28 @@ export async function copySmallObject(
       },
     },
   );
+}
+
+/**
+ * What a create-only copy that found its key taken (`DestinationExistsError`) can still prove: the
+ * destination object holds the source's bytes when its ETag equals the source's plain-MD5 ETag
+ * (a source under SSE-KMS, whose ETag is no MD5, or a multipart source never matches, and neither
+ * does a destination that encrypts with KMS). Undefined when that cannot be shown.
+ */
+export async function findSameBytes(
+  client: S3Client,
+  destination: ObjectLocation,
+  sourceEtag: string,
+  signal?: AbortSignal,
+): Promise<CompletedObject | undefined> {
+  if (!isPlainMd5Etag(sourceEtag)) return undefined;
+  return findCompletedObject(client, destination, sourceEtag, signal);
+}
+
+/** A refused precondition (412); a write's 409 ConditionalRequestConflict is retried like any conflict. */
+function isPreconditionFailure(error: unknown): boolean {
+  const answer = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return answer.name === "PreconditionFailed" || answer.$metadata?.httpStatusCode === 412;
 }
 
 async function* emptyBody(): AsyncIterable<Uint8Array> {}

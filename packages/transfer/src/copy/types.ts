@@ -22,6 +22,13 @@ export interface CopyRequest {
   readonly destination: ObjectLocation;
   /** The completion an earlier run of this copy started and lost (its `PausedOutcome.completing`). */
   readonly completing?: PendingCompletion;
+  /**
+   * Write only where the destination key does not exist yet (PutObject with `If-None-Match: *`,
+   * which S3 decides atomically): a key written meanwhile, by anyone, fails the copy with
+   * `DestinationExistsError` and is left as it is. Only a single-PUT copy can be create-only; an
+   * object that needs a multipart upload fails with a `ConfigError`.
+   */
+  readonly createOnly?: boolean;
 }
 
 /** Encryption of the objects written at the destination. */
