@@ -269,6 +269,8 @@ locals {
     COPY_TAGS                    = tostring(var.copy_tags)
     WORKER_BATCH_SIZE            = tostring(var.worker_batch_size)
     WORKER_TIMEOUT_SECONDS       = tostring(var.worker_timeout)
+    BATCH_MAX_OBJECTS            = tostring(var.batch_max_objects)
+    BATCH_MAX_MIB                = tostring(var.batch_max_mib)
     POWERTOOLS_SERVICE_NAME      = "jobsender"
     POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level

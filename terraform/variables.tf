@@ -195,6 +195,28 @@ variable "small_object_threshold_mib" {
   }
 }
 
+variable "batch_max_objects" {
+  description = "Small objects missing at the destination are queued up to this many a message (1 to 100, default 100; 1: one job an object). A batch costs its lease's two ledger writes once, and each object one write."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.batch_max_objects >= 1 && var.batch_max_objects <= 100 && floor(var.batch_max_objects) == var.batch_max_objects
+    error_message = "Expected `batch_max_objects` to be a whole number from 1 to 100."
+  }
+}
+
+variable "batch_max_mib" {
+  description = "Bytes one batch message copies at most, 1 to 1024 MiB, whole (default 64); a larger object is queued alone."
+  type        = number
+  default     = 64
+
+  validation {
+    condition     = var.batch_max_mib >= 1 && var.batch_max_mib <= 1024 && floor(var.batch_max_mib) == var.batch_max_mib
+    error_message = "Expected `batch_max_mib` to be a whole number from 1 to 1024."
+  }
+}
+
 variable "fanout_threshold_mib" {
   description = "Objects larger than this (MiB) are fanned out: split into range jobs of `fanout_range_parts` parts that many workers copy at once, completed by the last (default 1024, as AWS's Data Transfer Hub). 0 turns fan-out off."
   type        = number

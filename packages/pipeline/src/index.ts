@@ -4,7 +4,14 @@
  * queue), the worker (Lambda and cluster mode) and their configuration from the environment.
  */
 export { type BucketPair, parseBucketPairs } from "./config/bucketPairs.js";
-export { type CopyShape, readCopyShape, readFunctionEnvironment, readWorkerEnvironment } from "./config/environment.js";
+export {
+  type BatchRules,
+  type CopyShape,
+  readBatchRules,
+  readCopyShape,
+  readFunctionEnvironment,
+  readWorkerEnvironment,
+} from "./config/environment.js";
 export { parseIgnoreList } from "./config/ignoreList.js";
 export { SETTINGS, type Setting } from "./config/settings.js";
 export {
@@ -41,6 +48,7 @@ export {
 export { summarizeLedger } from "./ledger/ledgerSummary.js";
 export { ObjectLedger } from "./ledger/objectLedger.js";
 export { type LeaseClaim, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
+export { BATCH_SCHEMA, type BatchMessage, batchId, serializeBatch } from "./messages/batchMessage.js";
 export { type JobMessage, serializeJob } from "./messages/jobMessage.js";
 export { orderableSequencer } from "./messages/queueMessage.js";
 export { DEFAULT_METRICS_NAMESPACE, METRICS, type MetricName, type PipelineMetrics, SERVICE } from "./metricNames.js";

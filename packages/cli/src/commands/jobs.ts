@@ -18,6 +18,7 @@ import {
   PassStateStore,
   parseBucketPairs,
   parseIgnoreList,
+  readBatchRules,
   readCopyShape,
   runJobsender,
   serializeJob,
@@ -133,6 +134,7 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
         process.stdout.write(`${serializeJob(job)}\n`);
       },
       tally: { ...tallyRules(shape, workers), into: tally },
+      batching: readBatchRules(process.env),
     },
   );
   // An estimate the table cannot price (a region it lacks) is reported, never fatal to the plan.

@@ -133,6 +133,26 @@ export function readCopyShape(env: Readonly<Record<string, string | undefined>>)
   };
 }
 
+/** How the jobsender packs small objects into batch messages. */
+export interface BatchRules {
+  /** Objects a batch holds at most (1: no batches). */
+  readonly maxObjects: number;
+  /** Bytes a batch's objects hold at most together; a larger object is queued alone. */
+  readonly maxBytes: number;
+  /** Only objects the worker copies with one PUT are batched. */
+  readonly smallObjectThreshold: number;
+}
+
+/** Reads `BATCH_MAX_OBJECTS`, `BATCH_MAX_MIB` and `SMALL_OBJECT_THRESHOLD_MIB`. @throws ConfigError naming the variable. */
+export function readBatchRules(env: Readonly<Record<string, string | undefined>>): BatchRules {
+  const read = reader(env);
+  return {
+    maxObjects: read.number(SETTINGS.batchMaxObjects),
+    maxBytes: read.number(SETTINGS.batchMaxMib) * MIB,
+    smallObjectThreshold: read.number(SETTINGS.smallObjectThresholdMib) * MIB,
+  };
+}
+
 /** The sizes a worker transfers with, which the jobsender also reads to check the worker's memory. */
 export interface TransferSizing {
   readonly partSize: number;

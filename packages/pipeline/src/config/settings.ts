@@ -8,6 +8,7 @@ import {
   SDK_REQUEST_ATTEMPTS,
   TRANSFER_DEFAULTS,
 } from "@s3-migrate/transfer";
+import { MAX_BATCH_OBJECTS } from "../messages/batchMessage.js";
 
 /**
  * Every setting of the functions and cluster mode that has a default, in one place: its
@@ -96,6 +97,26 @@ export const SETTINGS = {
       default: 32,
       why: "the worker Lambda has 16 parts in flight (part_concurrency), so a range of 32 parts is the same two rounds of them",
     },
+  },
+  batchMaxObjects: {
+    kind: "number",
+    env: "BATCH_MAX_OBJECTS",
+    // A batch's objects are read with one BatchGetItem (100 keys) and cost the batch's lease, two
+    // ledger writes, once: 100 objects make that 0.02 writes an object. 1 queues one job an object.
+    default: MAX_BATCH_OBJECTS,
+    min: 1,
+    max: MAX_BATCH_OBJECTS,
+    terraform: { variable: "batch_max_objects", default: MAX_BATCH_OBJECTS },
+  },
+  batchMaxMib: {
+    kind: "number",
+    env: "BATCH_MAX_MIB",
+    // What one batch copies at most: 64 MiB is a few seconds of a worker's bandwidth, so a batch
+    // that fails or is cut by the deadline re-reads little; larger objects are queued alone.
+    default: 64,
+    min: 1,
+    max: 1024,
+    terraform: { variable: "batch_max_mib", default: 64 },
   },
   partConcurrency: {
     kind: "number",

@@ -2,7 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { TransferLogger } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
-import type { TransferSizing } from "../config/environment.js";
+import type { BatchRules, TransferSizing } from "../config/environment.js";
 import type { IgnoreList } from "../config/ignoreList.js";
 import type { RunEstimate } from "../estimate/estimateRun.js";
 import type { RunTally, TallyRules } from "../estimate/runTally.js";
@@ -54,6 +54,8 @@ export interface JobsenderOptions {
   readonly sizing?: WorkerSizing;
   /** Called with every job a dry run would send. */
   readonly onPlanned?: (job: JobMessage) => void;
+  /** How small objects missing at the destination are packed into batch messages. @default BATCH_MAX_OBJECTS, BATCH_MAX_MIB and SMALL_OBJECT_THRESHOLD_MIB's defaults */
+  readonly batching?: BatchRules;
   /** Counts every job planned or sent (and the keys listed) into `into`, the way the worker will copy it, for the estimate. */
   readonly tally?: TallyRules & { readonly into: RunTally };
 }

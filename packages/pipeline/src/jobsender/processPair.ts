@@ -70,6 +70,7 @@ export async function processPair(
       counts,
       ...(options.onPlanned === undefined ? {} : { onPlanned: options.onPlanned }),
       ...(options.tally === undefined ? {} : { tally: options.tally }),
+      ...(options.batching === undefined ? {} : { batching: options.batching }),
     };
     const results = await Promise.allSettled(
       live.segments.map((segment, index) =>

@@ -1,5 +1,12 @@
 import { ConfigError, createS3Client, MIB, type TransferLogger } from "@s3-migrate/transfer";
-import { readCopyShape, readFunctionEnvironment, readOptionalWhole, readSizing, readSkipWhenQueueBusy } from "../config/environment.js";
+import {
+  readBatchRules,
+  readCopyShape,
+  readFunctionEnvironment,
+  readOptionalWhole,
+  readSizing,
+  readSkipWhenQueueBusy,
+} from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { type EstimateWorkers, estimateOrReason, tallyRules } from "../estimate/estimateRun.js";
 import { loadPriceTable } from "../estimate/priceTable.js";
@@ -71,6 +78,7 @@ export async function runJobsenderFromEnvironment(
       ...(invocation.runId === undefined ? {} : { runId: invocation.runId }),
       ...(sizing === undefined ? {} : { sizing }),
       tally: { ...tallyRules(shape, workers), into: tally },
+      batching: readBatchRules(env),
       ...invocation.options,
     },
   );

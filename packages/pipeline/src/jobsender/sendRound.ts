@@ -1,10 +1,12 @@
 import { destinationKey, MigrationError, mapConcurrent } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
+import { type BatchRules, readBatchRules } from "../config/environment.js";
 import { tallyObject } from "../estimate/runTally.js";
 import { OBJECT_STATUS, objectPk } from "../ledger/ledgerSchema.js";
-import { type JobMessage, serializeJob } from "../messages/jobMessage.js";
+import type { JobMessage } from "../messages/jobMessage.js";
 import { sendJobs } from "../queue/sendJobs.js";
 import type { JobsenderContext, JobsenderOptions, PairCounts } from "./jobsenderTypes.js";
+import { type PlannedJob, packJobs } from "./packJobs.js";
 import type { Candidate } from "./processSegment.js";
 
 /** Settings a round needs beyond the context. */
@@ -16,12 +18,18 @@ export interface RoundSettings {
   readonly counts: PairCounts;
   readonly onPlanned?: JobsenderOptions["onPlanned"];
   readonly tally?: JobsenderOptions["tally"];
+  /** How small objects are packed into batch messages. @default the settings' defaults */
+  readonly batching?: BatchRules;
 }
+
+/** Batches as the settings' defaults make them (BATCH_MAX_OBJECTS, BATCH_MAX_MIB, SMALL_OBJECT_THRESHOLD_MIB). */
+const DEFAULT_BATCHING: BatchRules = readBatchRules({});
 
 /**
  * One round: drops candidates the ledger says are already queued or in progress (and, comparing
- * versions, present objects whose recorded source version is current), sends the rest, and
- * records each sent job as queued in the ledger. A dry run only reports what it would send.
+ * versions, present objects whose recorded source version is current), sends the rest (small
+ * objects missing at the destination in batches, see packJobs.ts), and records each sent object
+ * as queued in the ledger. A dry run only reports what it would send.
  */
 export async function sendRound(context: JobsenderContext, settings: RoundSettings, candidates: Candidate[]): Promise<void> {
   const { pair, counts } = settings;
@@ -31,7 +39,7 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
     context.ledger === undefined
       ? new Map()
       : await context.ledger.getMany(withKeys.map(({ desKey }) => ({ desBucket: pair.desBucket, desKey })));
-  const jobs: JobMessage[] = [];
+  const planned: PlannedJob[] = [];
   for (const { candidate, desKey } of withKeys) {
     const record = records.get(objectPk(pair.desBucket, desKey));
     const sameSizePresent = candidate.destination !== undefined && candidate.destination.size === candidate.source.size;
@@ -45,21 +53,25 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
       counts.alreadyQueued++;
       continue;
     }
-    jobs.push({
-      schema: "s3-migrate/job",
-      version: 1,
-      source: {
-        bucket: pair.srcBucket,
-        key: candidate.source.key,
-        size: candidate.source.size,
-        ...(candidate.source.etag ? { etag: candidate.source.etag } : {}),
-        ...(candidate.source.versionId === undefined ? {} : { versionId: candidate.source.versionId }),
+    planned.push({
+      destinationMissing: candidate.destination === undefined,
+      job: {
+        schema: "s3-migrate/job",
+        version: 1,
+        source: {
+          bucket: pair.srcBucket,
+          key: candidate.source.key,
+          size: candidate.source.size,
+          ...(candidate.source.etag ? { etag: candidate.source.etag } : {}),
+          ...(candidate.source.versionId === undefined ? {} : { versionId: candidate.source.versionId }),
+        },
+        destination: { bucket: pair.desBucket, key: desKey },
+        queuedAt: now.toISOString(),
+        passId: settings.passId,
       },
-      destination: { bucket: pair.desBucket, key: desKey },
-      queuedAt: now.toISOString(),
-      passId: settings.passId,
     });
   }
+  const jobs = planned.map(({ job }) => job);
   if (jobs.length === 0) return;
   if (context.sqs === undefined || context.queueUrl === undefined) {
     for (const job of jobs) settings.onPlanned?.(job);
@@ -67,11 +79,17 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
     counts.queued += jobs.length;
     return;
   }
-  const result = await sendJobs(
+  const packed = packJobs(planned, settings.batching ?? DEFAULT_BATCHING);
+  const sentMessages = await sendJobs(
     context.sqs,
     context.queueUrl,
-    jobs.map((job) => ({ body: serializeJob(job), item: job })),
+    packed.map((message) => ({ body: message.body, item: message })),
   );
+  const result = {
+    sent: sentMessages.sent.flatMap((message) => message.jobs),
+    failed: sentMessages.failed.flatMap(({ item, reason }) => item.jobs.map((job) => ({ item: job, reason }))),
+    retried: sentMessages.retried,
+  };
   counts.failed += result.failed.length;
   for (const failure of result.failed) {
     context.logger?.error("Job not sent", { key: failure.item.source.key, reason: failure.reason });

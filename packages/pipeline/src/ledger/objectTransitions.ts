@@ -245,8 +245,7 @@ export class ObjectTransitions {
           Key: this.#key(identity),
           UpdateExpression:
             "SET #status = :done, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, startedAt = if_not_exists(startedAt, :now), finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
-          ConditionExpression:
-            seen === undefined ? "attribute_not_exists(pk)" : "#status = :queued AND updated_at = :seenAt",
+          ConditionExpression: seen === undefined ? "attribute_not_exists(pk)" : "#status = :queued AND updated_at = :seenAt",
           ExpressionAttributeNames: { "#status": "status", "#size": "size" },
           ExpressionAttributeValues: {
             ":done": OBJECT_STATUS.done,

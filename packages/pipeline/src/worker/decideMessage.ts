@@ -117,7 +117,9 @@ function settleApart(message: QueueMessage, pieces: readonly SettledPiece[]): Me
         break;
       case "retry":
         if (!outcome.asNewMessage) {
-          const delaySeconds = Math.max(...pieces.map((piece) => (piece.outcome.action === "retry" ? (piece.outcome.retryAfterSeconds ?? 0) : 0)));
+          const delaySeconds = Math.max(
+            ...pieces.map((piece) => (piece.outcome.action === "retry" ? (piece.outcome.retryAfterSeconds ?? 0) : 0)),
+          );
           return {
             kind: "retry-later",
             reason: outcome.error.message,

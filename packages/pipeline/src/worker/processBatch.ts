@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { classifyError, copyObject, findSameBytes, type MigrationError, mapConcurrent } from "@s3-migrate/transfer";
-import { isDoneFor, isUnclaimed, type TransferIdentity } from "../ledger/objectTransitions.js";
 import { objectPk } from "../ledger/ledgerSchema.js";
+import { isDoneFor, isUnclaimed, type TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, Work } from "../messages/queueMessage.js";
 import { ObjectLease } from "./objectLease.js";
 import { processWork, refuse } from "./processWork.js";
@@ -58,11 +58,14 @@ export async function processBatch(context: WorkerContext, pieces: readonly Copy
     context.logger?.info("Another delivery of this batch holds its lease; duplicate settled", { messageId: attempt.messageId, batchId });
     return { settled: "whole", outcome: { action: "skipped", reason: "duplicate" } };
   }
-  if (taken.status === "busy") return { settled: "whole", outcome: retryWhenLeaseLapses(taken, `batch ${batchId} is leased by another attempt`) };
+  if (taken.status === "busy")
+    return { settled: "whole", outcome: retryWhenLeaseLapses(taken, `batch ${batchId} is leased by another attempt`) };
   const lease = new ObjectLease((until) => leases.renew(taken.lease, until), taken.lease, claim.expiresAt);
   attempt.onLease?.(lease);
   try {
-    const records = await context.batch.records.getMany(pieces.map((piece) => ({ desBucket: piece.destination.bucket, desKey: piece.destination.key })));
+    const records = await context.batch.records.getMany(
+      pieces.map((piece) => ({ desBucket: piece.destination.bucket, desKey: piece.destination.key })),
+    );
     const settled: SettledPiece[] = [];
     await mapConcurrent(pieces, context.batch.concurrency, async (piece) => {
       const record = records.get(objectPk(piece.destination.bucket, piece.destination.key));
@@ -165,12 +168,22 @@ async function adoptOrLease(
 ): Promise<WorkOutcome> {
   const found = await findSameBytes(context.destination, piece.destination, identity.srcEtag, attempt.pause);
   if (found === undefined) return processWork(context, piece, attempt);
-  const where = { key: identity.srcKey, destinationKey: identity.desKey, messageId: attempt.messageId, found: "at the destination already" };
+  const where = {
+    key: identity.srcKey,
+    destinationKey: identity.desKey,
+    messageId: attempt.messageId,
+    found: "at the destination already",
+  };
   return commit(
     context,
     identity,
     record,
-    { bytes: 0, destinationEtag: found.etag, ...(found.versionId === undefined ? {} : { destinationVersionId: found.versionId }), verification: "source-etag" },
+    {
+      bytes: 0,
+      destinationEtag: found.etag,
+      ...(found.versionId === undefined ? {} : { destinationVersionId: found.versionId }),
+      verification: "source-etag",
+    },
     where,
   );
 }

@@ -46,7 +46,9 @@ export async function copyObject(
       if (outcome !== TOO_LARGE_FOR_SINGLE_PUT) return outcome;
     }
     if (request.createOnly)
-      throw new ConfigError(`s3://${request.source.bucket}/${request.source.key}: a create-only copy must fit one PUT (source.size at most smallObjectThreshold)`);
+      throw new ConfigError(
+        `s3://${request.source.bucket}/${request.source.key}: a create-only copy must fit one PUT (source.size at most smallObjectThreshold)`,
+      );
     const source = await headSource(context.source, request.source, context.pause);
     if (source.size <= resolved.smallObjectThreshold) {
       const outcome = await copySmallObject(context, { ...request, source: { ...request.source, etag: source.etag } }, resolved);
