@@ -403,3 +403,14 @@ describe("moto ListParts (lie 6: PartNumberMarker was a position in the part lis
     expect(seen).toEqual([2, 5, 6, 10000]);
   });
 });
+
+describe("moto conditional PutObject (lie 7: If-None-Match was checked and the object stored in two unguarded steps)", () => {
+  it("of two create-only PUTs of one key sent at once, the first stores and the second is refused with 412", () => {
+    // Act
+    const { statuses, stored } = runInMoto<{ statuses: Record<string, number>; stored: string }>("moto_conditional_put_race.py");
+
+    // Assess: unpatched, both answered 200 (the second passed the check while the first was storing)
+    expect(statuses).toEqual({ first: 200, second: 412 });
+    expect(stored).toBe("first");
+  });
+});

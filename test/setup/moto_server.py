@@ -1,4 +1,4 @@
-"""Starts one moto server for the local test bed, with six of moto's lies fixed.
+"""Starts one moto server for the local test bed, with seven of moto's lies fixed.
 
 Runs exactly like ``python3 -m moto.server -H HOST -p PORT [moto options]`` after patching moto
 in this process. Used by test/setup/motoServers.ts (vitest's globalSetup) and scripts/lib/moto.sh
@@ -63,6 +63,13 @@ The lies fixed, and why they matter here:
    killed-range test, which saw a stored part sent again). S3 lists the parts numbered above the
    marker. Fix: both compare part numbers.
 
+7. A conditional PutObject checks and stores in two unguarded steps. ``S3Response.put_object``
+   looks the key up for ``If-None-Match: *`` (and ``If-Match``), then stores it, with no lock
+   between, so two create-only writes of one key sent at once can both pass the check and both
+   succeed. S3 decides a conditional write atomically: one succeeds, the other gets 412. A batch
+   worker's create-only copy relies on exactly that. Fix: the PutObjects of one key run one at a
+   time.
+
 Each patch checks that moto still has the shape it fixes and stops the server with a message
 otherwise, so a moto upgrade cannot silently drop a fix (test/integration/testbed.test.ts checks
 that). The tests that prove the fixes are in test/integration/testbedPatches.test.ts and
@@ -100,7 +107,7 @@ def main(argv: list[str]) -> None:
         log(
             "S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys, "
             "SQS deletes race, ranged GETs read whole objects, completions race, "
-            "ListParts markers are positions)"
+            "ListParts markers are positions, conditional PUTs race)"
         )
     else:
         try:
@@ -110,6 +117,7 @@ def main(argv: list[str]) -> None:
             read_only_the_range()
             serialise_completions()
             list_parts_after_the_marker()
+            serialise_object_writes()
         except PatchError as error:
             sys.exit(f"moto_server.py: refusing to start: {error}")
     import moto.server
@@ -383,6 +391,33 @@ def list_parts_after_the_marker() -> None:
     models.FakeMultipart.list_parts = list_parts  # type: ignore[method-assign]
     models.S3Backend.is_truncated = is_truncated  # type: ignore[method-assign]
     log("patched: ListParts lists the parts numbered above PartNumberMarker")
+
+
+def serialise_object_writes() -> None:
+    """Runs the PutObjects of one key one at a time, so a conditional write checks and stores atomically (lie 7)."""
+    from moto.s3.responses import S3Response
+
+    where = "moto.s3.responses.S3Response.put_object"
+    source = source_of(S3Response.put_object, where)
+    if 'if_none_match == "*"' not in source or "self.backend.get_object(self.bucket_name, key_name)" not in source:
+        raise PatchError(
+            f"{where} no longer checks If-None-Match by looking the key up before it stores it "
+            f"(moto {moto_version()}). Check whether conditional PUTs still race, then update or remove "
+            "the patch in test/setup/moto_server.py."
+        )
+    unlocked: Callable[[Any], Any] = S3Response.put_object
+    guard = threading.Lock()
+    locks: dict[tuple[str, str], threading.Lock] = {}
+
+    def put_object(self: Any) -> Any:
+        with guard:
+            lock = locks.setdefault((self.bucket_name, self.parse_key_name()), threading.Lock())
+        with lock:
+            return unlocked(self)
+
+    put_object.__wrapped__ = unlocked  # type: ignore[attr-defined]
+    S3Response.put_object = put_object  # type: ignore[method-assign]
+    log("patched: the PutObjects of one key run one at a time (a conditional write checks and stores atomically)")
 
 
 def source_of(original: Callable[..., Any], where: str) -> str:

@@ -41,6 +41,16 @@ const job = (source: [string, string], destination: [string, string]) =>
     destination: { bucket: destination[0], key: destination[1] },
     queuedAt: "",
   });
+/** A batch of objects of one bucket pair: `[source key, destination key]` each. */
+const batch = (sourceBucket: string, destinationBucket: string, keys: ReadonlyArray<[string, string]>) =>
+  JSON.stringify({
+    schema: "s3-migrate/batch",
+    version: 1,
+    sourceBucket,
+    destinationBucket,
+    objects: keys.map(([key, destinationKey]) => ({ key, size: 5, etag: "0123456789abcdef0123456789abcdef", destinationKey })),
+    queuedAt: "",
+  });
 const original = (source: [string, string], destination: [string, string]) =>
   JSON.stringify({ Src_bucket: source[0], Src_key: source[1], Des_bucket: destination[0], Des_key: destination[1], Size: 5 });
 const s3Event = (
@@ -74,6 +84,23 @@ function craftedMessages(b: Buckets): Array<[string, string, string]> {
     ["job: source outside the pair's prefix", job([b.source, "private/a"], [b.destination, "copied/private/a"]), "NotConfigured"],
     ["job: another destination key", job([b.source, "data/a"], [b.destination, "elsewhere/data/a"]), "DestinationNotMapped"],
     ["job: another destination bucket", job([b.source, "data/a"], [b.foreign, "copied/data/a"]), "DestinationNotMapped"],
+    [
+      "batch: one object outside the pair's prefix beside a configured one",
+      batch(b.source, b.destination, [
+        ["data/a", "copied/data/a"],
+        ["private/a", "copied/private/a"],
+      ]),
+      "NotConfigured",
+    ],
+    [
+      "batch: one object sent to another destination key",
+      batch(b.source, b.destination, [
+        ["data/a", "copied/data/a"],
+        ["data/a", "elsewhere/data/a"],
+      ]),
+      "DestinationNotMapped",
+    ],
+    ["batch: unconfigured source bucket", batch(b.foreign, b.destination, [["data/a", "copied/data/a"]]), "NotConfigured"],
     ["original job: unconfigured source", original([b.foreign, "data/a"], [b.destination, "copied/data/a"]), "NotConfigured"],
     ["original job: another destination", original([b.source, "data/a"], [b.destination, "data/a"]), "DestinationNotMapped"],
     ["S3 event: foreign bucket", s3Event(b.foreign, "incoming/a.csv"), "ForeignEventSource"],
