@@ -3,6 +3,13 @@ import { isConditionFailure, judgeLease, refusedItem } from "./leaseTerms.js";
 import { BATCH_STATUS, type BatchRecord, batchKey, LEDGER_SCHEMA_VERSION } from "./ledgerSchema.js";
 import type { Busy, LeaseClaim } from "./objectTransitions.js";
 
+/**
+ * How long a batch's record is kept after its last delivery (the table's TTL, `expires_at`, then
+ * deletes it for free): a batch delivered again after that reads its objects' records and copies
+ * nothing they say is done, as a first delivery would.
+ */
+export const BATCH_RECORD_TTL_MS = 14 * 24 * 3600_000;
+
 /** A batch lease this attempt holds. */
 export interface HeldBatch {
   readonly batchId: string;
@@ -40,7 +47,7 @@ export class BatchLeases {
           TableName: this.#table,
           Key: batchKey(batchId),
           UpdateExpression:
-            "SET batchStatus = :inProgress, ledgerVersion = :version, objects = :objects, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, updated_at = :now ADD deliveries :one",
+            "SET batchStatus = :inProgress, ledgerVersion = :version, objects = :objects, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, updated_at = :now, expires_at = :forgetAt ADD deliveries :one",
           ConditionExpression: "attribute_not_exists(pk) OR batchStatus = :settled OR leaseExpiresAt < :nowMs",
           ExpressionAttributeValues: {
             ":inProgress": BATCH_STATUS.inProgress,
@@ -52,6 +59,7 @@ export class BatchLeases {
             ":expiresAt": claim.expiresAt,
             ":now": now.toISOString(),
             ":nowMs": now.getTime(),
+            ":forgetAt": Math.floor((now.getTime() + BATCH_RECORD_TTL_MS) / 1000),
             ":one": 1,
           },
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",

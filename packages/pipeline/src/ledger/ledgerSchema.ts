@@ -91,6 +91,8 @@ export interface BatchRecord {
   readonly leaseExpiresAt?: number;
   readonly deliveries?: number;
   readonly updated_at: string;
+  /** Epoch seconds at which the table's TTL deletes the record (`BATCH_RECORD_TTL_MS` after its last delivery). */
+  readonly expires_at?: number;
 }
 
 /** The key of the jobsender's pass state of one bucket pair. */
