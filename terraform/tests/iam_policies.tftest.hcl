@@ -98,13 +98,14 @@ run "put_reads_sources_only" {
     error_message = "The worker must consume the job queue."
   }
 
-  # ObjectTransitions (worker): GetCommand, UpdateCommand. ObjectLedger and PassStateStore
-  # (jobsender): BatchGetCommand, UpdateCommand; GetCommand, PutCommand, DeleteCommand.
+  # ObjectTransitions and BatchLeases (worker): GetCommand, UpdateCommand; a batch's records with
+  # BatchGetCommand. ObjectLedger and PassStateStore (jobsender): BatchGetCommand, UpdateCommand;
+  # GetCommand, PutCommand, DeleteCommand.
   assert {
     condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
-      toset(s.Action) == toset(["dynamodb:GetItem", "dynamodb:UpdateItem"]) && s.Resource == [var.ledger_table_arn] if s.Sid == "UseLedger"
+      toset(s.Action) == toset(["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]) && s.Resource == [var.ledger_table_arn] if s.Sid == "UseLedger"
     ])
-    error_message = "The worker may only get and update items of the ledger table."
+    error_message = "The worker may only get (one or a batch) and update items of the ledger table."
   }
 
   assert {

@@ -1,6 +1,7 @@
 /**
  * Worker benchmark (issue: worker): jobs for a mixed dataset are queued on local endpoints and a
- * cluster-mode worker runs in this process until the queue is empty. Prints wall time, client
+ * cluster-mode worker runs in this process until the queue is empty. The first set is queued as
+ * the jobsender packs it (batches of small objects), the others one job an object. Prints wall time, client
  * CPU-seconds per GiB (large objects) and per 1,000 small objects, peak RSS, and AWS requests per
  * object by service and operation. Usage: node worker-bench.mjs OWN_ENDPOINT DESTINATION_ENDPOINT
  */
@@ -11,14 +12,16 @@ import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MIB } from "@s3-migrate/transfer";
+import { readBatchRules } from "../src/config/environment.js";
+import { packJobs } from "../src/jobsender/packJobs.js";
 import { ledgerTableDefinition } from "../src/ledger/ledgerSchema.js";
-import { serializeJob } from "../src/messages/jobMessage.js";
 import { runClusterWorker } from "../src/worker/clusterWorker.js";
 import { setUpWorker } from "../src/worker/workerFromEnvironment.js";
 
 const [own, destination] = process.argv.slice(2);
 if (own === undefined || destination === undefined) throw new Error("usage: worker-bench OWN_ENDPOINT DESTINATION_ENDPOINT");
 const SMALL = Number(process.env.BENCH_WORKER_SMALL ?? 1000);
+const BATCHED = Number(process.env.BENCH_WORKER_BATCHED ?? 10_000);
 const LARGE_MIB = Number(process.env.BENCH_WORKER_LARGE_MIB ?? 512);
 const credentials = { accessKeyId: "bench", secretAccessKey: "bench" };
 const region = "us-east-1";
@@ -66,8 +69,16 @@ await ssm.send(
   }),
 );
 
-type Set = { name: string; objects: Array<{ key: string; size: number }> };
+type Set = { name: string; objects: Array<{ key: string; size: number }>; batched?: boolean };
 const sets: Set[] = [
+  {
+    name: `${BATCHED} small objects (1-64 KiB) in batches`,
+    batched: true,
+    objects: Array.from({ length: BATCHED }, (_, i) => ({
+      key: `batched/${String(i).padStart(6, "0")}.bin`,
+      size: 1024 + ((i * 7919) % (63 * 1024)),
+    })),
+  },
   {
     name: `${SMALL} small objects (4-64 KiB)`,
     objects: Array.from({ length: SMALL }, (_, i) => ({
@@ -124,15 +135,20 @@ for (const set of sets) {
       }),
     );
   }
-  for (let i = 0; i < set.objects.length; i += 10) {
-    const entries = set.objects.slice(i, i + 10).map((object, index) => ({
-      Id: String(index),
-      MessageBody: serializeJob({
-        source: { bucket: "bench-worker-src", key: object.key, size: object.size, etag: etags.get(object.key) ?? "" },
-        destination: { bucket: "bench-worker-dst", key: object.key },
-        queuedAt: new Date().toISOString(),
-      }),
-    }));
+  const jobs = set.objects.map((object) => ({
+    destinationMissing: true,
+    job: {
+      schema: "s3-migrate/job" as const,
+      version: 1 as const,
+      source: { bucket: "bench-worker-src", key: object.key, size: object.size, etag: etags.get(object.key) ?? "" },
+      destination: { bucket: "bench-worker-dst", key: object.key },
+      queuedAt: new Date().toISOString(),
+    },
+  }));
+  // the jobsender's packing (a batch set) or one job an object (the other sets, as before batches)
+  const bodies = packJobs(jobs, { ...readBatchRules({}), ...(set.batched ? {} : { maxObjects: 1 }) }).map((message) => message.body);
+  for (let i = 0; i < bodies.length; i += 10) {
+    const entries = bodies.slice(i, i + 10).map((body, index) => ({ Id: String(index), MessageBody: body }));
     await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
   }
   note(`${set.name}: seeded and queued; draining`);
@@ -151,18 +167,19 @@ for (const set of sets) {
   const cpuSeconds = (used.user + used.system) / 1e6;
   // SQS delivers at least once: a message delivered again is settled without a copy (the ledger
   // says done), so it succeeds too. Fewer successes than objects is a failure.
-  if (report.succeeded < set.objects.length || report.failed > 0)
-    throw new Error(`${set.name}: ${report.succeeded} of ${set.objects.length} messages succeeded, ${report.failed} failed`);
+  if (report.succeeded < bodies.length || report.failed > 0)
+    throw new Error(`${set.name}: ${report.succeeded} of ${bodies.length} messages succeeded, ${report.failed} failed`);
   results.push({
     set: set.name,
     objects: set.objects.length,
+    messages: bodies.length,
     bytes,
     wallSeconds: Number(wall.toFixed(2)),
     cpuSeconds: Number(cpuSeconds.toFixed(2)),
     cpuSecondsPerGiB: Number((cpuSeconds / (bytes / 1024 ** 3)).toFixed(2)),
     cpuSecondsPer1000Objects: Number(((cpuSeconds / set.objects.length) * 1000).toFixed(2)),
     peakRssMiB: Math.round(peak / MIB),
-    extraDeliveries: report.received - set.objects.length,
+    extraDeliveries: report.received - bodies.length,
     requestsPerObject: Object.fromEntries(
       [...counts.entries()].sort().map(([key, value]) => [key, Number((value / set.objects.length).toFixed(2))]),
     ),

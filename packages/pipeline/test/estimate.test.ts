@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CopyShape } from "../src/config/environment.js";
 import { estimateRun } from "../src/estimate/estimateRun.js";
 import { loadPriceTable } from "../src/estimate/priceTable.js";
-import { emptyTally, tallyObject } from "../src/estimate/runTally.js";
+import { emptyTally, tallyBatch, tallyObject } from "../src/estimate/runTally.js";
 
 const shape: CopyShape = {
   partSize: 8 * MIB,
@@ -18,10 +18,14 @@ const workers = { workerBytesPerSecond: 1 * MIB, secondsPerSmallObject: 0.1, bat
 const rules = { shape, bytesPerInvocation: 1 * MIB * 840 };
 const GIB = 1024 ** 3;
 
-/** The known listing: 1,000 objects of 10 KiB, two of 100 MiB, one of 2 GiB (fanned out) and one of 900 MiB (copied whole). */
+/**
+ * The known listing: 1,000 objects of 10 KiB (queued in 10 batches of 100), two of 100 MiB, one of
+ * 2 GiB (fanned out) and one of 900 MiB (copied whole).
+ */
 function knownListing() {
   const tally = emptyTally();
   for (let i = 0; i < 1000; i++) tallyObject(tally, 10 * 1024, rules);
+  for (let i = 0; i < 10; i++) tallyBatch(tally, 100);
   tallyObject(tally, 100 * MIB, rules);
   tallyObject(tally, 100 * MIB, rules);
   tallyObject(tally, 2 * GIB, rules);
@@ -46,6 +50,8 @@ describe("the run estimate", () => {
       ranges: 8,
       // 900 MiB at 1 MiB/s is 900 s: two invocations of 840 s, one continuation
       continuations: 1,
+      batchedObjects: 1000,
+      batches: 10,
     });
   });
 
@@ -66,13 +72,15 @@ describe("the run estimate", () => {
     // Assess: by hand, request by request
     const bytes = 1000 * 10 * 1024 + 2 * 100 * MIB + 2 * GIB + 900 * MIB;
     const parts = 395;
-    const messages = 1004 + 8; // the object jobs and the range jobs
+    const queued = 4 + 10; // the large objects' jobs and the small objects' batches
+    const messages = queued + 8; // and the range jobs
     const sourceGets = 1000 + 4 + parts; // small GETs, multipart HEADs, ranged GETs
     const sourceLists = 2; // 1,004 keys in pages of 1,000
     const destinationPuts = 2 + 1000 + 4 * 4 + parts + 4 + 8; // lists, small PUTs, per upload (ListMultipartUploads, Create, manifest, Complete), parts, ListParts pages, range ListParts
-    const sqs = 1004 * 0.1 + 8 * 0.1 + 2 * messages + 3 * 1; // sends, range sends, receives and deletes, the continuation
-    const writes = 1004 + 2 * messages + 8 * 5.4 + 1;
-    const reads = 1004;
+    const sqs = queued * 0.1 + 8 * 0.1 + 2 * messages + 3 * 1; // sends, range sends, receives and deletes, the continuation
+    // queued marks, each message's two (a batch's lease), each batched object's commit, the ranges', the continuation's pause
+    const writes = 1004 + 2 * messages + 1000 + 8 * 5.4 + 1;
+    const reads = 1004 + 1000 * 0.5; // the jobsender's check of each object; each batched object's record read by the worker
     const lambdaSeconds = bytes / MIB + (1000 * 0.1) / 4;
     const expected = {
       USD:

@@ -157,11 +157,13 @@ locals {
   }
 
   # The worker reads an object's record and moves it through its states with conditional
-  # updates (ObjectTransitions: GetItem, UpdateItem). No index: nothing it runs queries.
+  # updates (ObjectTransitions: GetItem, UpdateItem); a batch's objects are read at once
+  # (BatchGetItem) and its lease is one more item (BatchLeases: UpdateItem). No index: nothing it
+  # runs queries.
   worker_ledger_statement = {
     Sid      = "UseLedger"
     Effect   = "Allow"
-    Action   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    Action   = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
     Resource = [var.ledger_table_arn]
   }
 

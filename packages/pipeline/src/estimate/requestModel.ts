@@ -9,10 +9,12 @@ import type { RunTally } from "./runTally.js";
 export const REQUESTS_PER = {
   /** ListObjectsV2 returns 1,000 keys a page, at each side (a LIST: PUT class). */
   listedKeysPerPage: 1000,
-  /** The jobsender, per queued object: the ledger read (BatchGetItem, 100 a call, 1 read unit each), its `queued` record (PutItem), and 1/10 of a SendMessageBatch. */
+  /** The jobsender, per queued object: the ledger read (BatchGetItem, 100 a call, 1 read unit each) and its `queued` record (PutItem); per message (a job or a batch), 1/10 of a SendMessageBatch. */
   queuedObject: { dynamodbReads: 1, dynamodbWrites: 1, sqsSends: 0.1 },
-  /** The worker, per message it takes (an object's job or a range job): the lease claim and the settling write. */
+  /** The worker, per message it takes (an object's job, a range job or a batch): the lease claim and the settling write. */
   message: { dynamodbWrites: 2 },
+  /** An object of a batch, besides its batch's message: its record read (BatchGetItem, eventually consistent: half a read unit) and its one commit. */
+  batchedObject: { dynamodbReads: 0.5, dynamodbWrites: 1 },
   /** A small object: one GET at the source (plus GetObjectTagging when tags are copied), one PUT at the destination. */
   smallObject: { sourceGets: 1, destinationPuts: 1 },
   /**
@@ -79,7 +81,9 @@ export interface WorkerAssumptions {
 export function runRequests(tally: RunTally, shape: CopyShape, workers: WorkerAssumptions): RunRequests {
   const per = REQUESTS_PER;
   const listPages = Math.ceil(tally.listedKeys / per.listedKeysPerPage);
-  const messages = tally.objects + tally.ranges;
+  // A batch is one message for all its objects; every other object is one message of its own.
+  const queuedMessages = tally.objects - tally.batchedObjects + tally.batches;
+  const messages = queuedMessages + tally.ranges;
   const tagReads = shape.copyTags ? tally.objects : 0;
   const lambdaSeconds =
     tally.bytes / workers.workerBytesPerSecond + (tally.smallObjects * workers.secondsPerSmallObject) / shape.fileConcurrency;
@@ -98,16 +102,17 @@ export function runRequests(tally: RunTally, shape: CopyShape, workers: WorkerAs
       tally.partListPages +
       tally.ranges * per.range.destinationPuts,
     sqsRequests:
-      tally.objects * per.queuedObject.sqsSends +
+      queuedMessages * per.queuedObject.sqsSends +
       tally.ranges * per.range.sqsSends +
       receivesAndDeletes +
       continuations * per.continuation.sqsRequests,
     dynamodbWrites:
       tally.objects * per.queuedObject.dynamodbWrites +
       messages * per.message.dynamodbWrites +
+      tally.batchedObjects * per.batchedObject.dynamodbWrites +
       tally.ranges * per.range.dynamodbWrites +
       continuations * per.continuation.dynamodbWrites,
-    dynamodbReads: tally.objects * per.queuedObject.dynamodbReads,
+    dynamodbReads: tally.objects * per.queuedObject.dynamodbReads + tally.batchedObjects * per.batchedObject.dynamodbReads,
     lambdaInvocations: messages / workers.batchSize + continuations,
     lambdaSeconds,
     bytes: tally.bytes,

@@ -20,6 +20,9 @@ export interface RunTally {
   ranges: number;
   /** Continuation messages: an object copied by one worker needs one per invocation after its first. */
   continuations: number;
+  /** Objects queued in batches (`s3-migrate/batch`), and the batch messages that carry them. */
+  batchedObjects: number;
+  batches: number;
 }
 
 /** How the worker will copy what the run queues: its copy shape, and the bytes one invocation moves. */
@@ -41,6 +44,8 @@ export function emptyTally(): RunTally {
     fannedOutObjects: 0,
     ranges: 0,
     continuations: 0,
+    batchedObjects: 0,
+    batches: 0,
   };
 }
 
@@ -67,4 +72,10 @@ export function tallyObject(tally: RunTally, size: number, { shape, bytesPerInvo
     return;
   }
   tally.continuations += Math.max(0, Math.ceil(size / bytesPerInvocation) - 1);
+}
+
+/** Counts one batch message of `objects` objects (each counted by {@link tallyObject} too). */
+export function tallyBatch(tally: RunTally, objects: number): void {
+  tally.batches++;
+  tally.batchedObjects += objects;
 }

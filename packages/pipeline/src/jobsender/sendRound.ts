@@ -1,12 +1,12 @@
 import { destinationKey, MigrationError, mapConcurrent } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
 import { type BatchRules, readBatchRules } from "../config/environment.js";
-import { tallyObject } from "../estimate/runTally.js";
+import { tallyBatch, tallyObject } from "../estimate/runTally.js";
 import { OBJECT_STATUS, objectPk } from "../ledger/ledgerSchema.js";
 import type { JobMessage } from "../messages/jobMessage.js";
 import { sendJobs } from "../queue/sendJobs.js";
 import type { JobsenderContext, JobsenderOptions, PairCounts } from "./jobsenderTypes.js";
-import { type PlannedJob, packJobs } from "./packJobs.js";
+import { type PackedMessage, type PlannedJob, packJobs } from "./packJobs.js";
 import type { Candidate } from "./processSegment.js";
 
 /** Settings a round needs beyond the context. */
@@ -73,13 +73,13 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
   }
   const jobs = planned.map(({ job }) => job);
   if (jobs.length === 0) return;
+  const packed = packJobs(planned, settings.batching ?? DEFAULT_BATCHING);
   if (context.sqs === undefined || context.queueUrl === undefined) {
     for (const job of jobs) settings.onPlanned?.(job);
-    tally(settings, jobs);
+    tally(settings, packed);
     counts.queued += jobs.length;
     return;
   }
-  const packed = packJobs(planned, settings.batching ?? DEFAULT_BATCHING);
   const sentMessages = await sendJobs(
     context.sqs,
     context.queueUrl,
@@ -113,7 +113,7 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
       );
     });
   }
-  tally(settings, result.sent);
+  tally(settings, sentMessages.sent);
   counts.queued += result.sent.length;
   context.metrics?.addMetric("ObjectsQueued", "Count", result.sent.length);
   if (result.failed.length === jobs.length && jobs.length > 0) {
@@ -125,7 +125,10 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
   }
 }
 
-function tally(settings: RoundSettings, jobs: readonly JobMessage[]): void {
+function tally(settings: RoundSettings, messages: readonly PackedMessage[]): void {
   if (settings.tally === undefined) return;
-  for (const job of jobs) tallyObject(settings.tally.into, job.source.size ?? 0, settings.tally);
+  for (const message of messages) {
+    for (const job of message.jobs) tallyObject(settings.tally.into, job.source.size ?? 0, settings.tally);
+    if (message.jobs.length > 1) tallyBatch(settings.tally.into, message.jobs.length);
+  }
 }
