@@ -53,6 +53,41 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<stri
   return bodies;
 }
 
+/** One object a queued message asks for, and the schema of the message that carried it. */
+export interface QueuedJob {
+  readonly schema: string;
+  readonly source: {
+    readonly bucket: string;
+    readonly key: string;
+    readonly size: number;
+    readonly etag?: string;
+    readonly versionId?: string;
+  };
+  readonly destination: { readonly bucket: string; readonly key: string };
+}
+
+/**
+ * Drains the queue like {@link drainQueue} and reads every job out of what it held: an
+ * `s3-migrate/job` is one, an `s3-migrate/batch` one per object (with `schema` telling them apart).
+ */
+export async function drainJobs(sqs: SQSClient, queueUrl: string): Promise<QueuedJob[]> {
+  return (await drainQueue(sqs, queueUrl)).flatMap((body): QueuedJob[] => {
+    const message = JSON.parse(body);
+    if (message.schema !== "s3-migrate/batch") return [message];
+    return message.objects.map((object: { key: string; size: number; etag: string; versionId?: string; destinationKey: string }) => ({
+      schema: message.schema,
+      source: {
+        bucket: message.sourceBucket,
+        key: object.key,
+        size: object.size,
+        etag: object.etag,
+        ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
+      },
+      destination: { bucket: message.destinationBucket, key: object.destinationKey },
+    }));
+  });
+}
+
 /** A dead-lettered message as the worker sends it: the body, and why (its message attributes). */
 export interface DeadLetter {
   readonly body: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createQueue, drainQueue, localClients } from "../../support/awsResources.js";
+import { createQueue, drainJobs, localClients } from "../../support/awsResources.js";
 import { buildCli, runCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 
@@ -53,8 +53,17 @@ describe("s3-migrate plan / send (CLI)", () => {
     // Assess: the two small objects to queue, their requests, egress from us-east-1 across the partition border
     expect(json.status, json.stderr).toBe(0);
     const { estimate } = JSON.parse(json.stderr.trim().split("\n").at(-1) ?? "{}");
-    expect(estimate.tally).toMatchObject({ listedKeys: 4, objects: 2, smallObjects: 2, multipartObjects: 0 });
-    expect(estimate.requests).toMatchObject({ sourceGetClass: 2, sourcePutClass: 1, destinationPutClass: 3, dynamodbReads: 2 });
+    // both are missing at the destination: one batch of two
+    expect(estimate.tally).toMatchObject({
+      listedKeys: 4,
+      objects: 2,
+      smallObjects: 2,
+      multipartObjects: 0,
+      batchedObjects: 2,
+      batches: 1,
+    });
+    // reads: the jobsender's check of each, and the worker's half-unit read of each batched record
+    expect(estimate.requests).toMatchObject({ sourceGetClass: 2, sourcePutClass: 1, destinationPutClass: 3, dynamodbReads: 3 });
     expect(estimate.lines).toContainEqual(
       expect.objectContaining({ item: "S3 PUT-class requests at the destination", currency: "CNY", unitPrice: 0.001, quantity: 3 }),
     );
@@ -78,7 +87,7 @@ describe("s3-migrate plan / send (CLI)", () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/2 queued/);
-    expect((await drainQueue(sqs, queueUrl)).map((body) => JSON.parse(body).source.key).sort()).toEqual(["data/2.bin", "data/数据 +.bin"]);
+    expect((await drainJobs(sqs, queueUrl)).map((job) => job.source.key).sort()).toEqual(["data/2.bin", "data/数据 +.bin"]);
   });
 
   it("rejects malformed pairs with exit status 2, naming the field", async () => {

@@ -1,8 +1,8 @@
 import { type BucketPair, ObjectLedger, PassStateStore, parseIgnoreList, runJobsender } from "@s3-migrate/pipeline";
 import { createS3Client } from "@s3-migrate/transfer";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createLedgerTable, createQueue, drainQueue, localClients } from "../../support/awsResources.js";
-import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
+import { createLedgerTable, createQueue, drainJobs, drainQueue, localClients } from "../../support/awsResources.js";
+import { createBucket, listAllKeys, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 import { mapLimit } from "../../support/mapLimit.js";
 
 const ODD = ["sp ace.txt", "plus+key", "pct%41", "数据/文件", "emoji/😀", "fw/\uFF5E", "a//b", "dir/"];
@@ -51,7 +51,7 @@ describe("jobsender against the local endpoints", () => {
       { source: sourceClient, destination: destinationClient, sqs, queueUrl },
       { pairs: pairs(), ignore, segmentsPerPair: 4 },
     );
-    const queued = (await drainQueue(sqs, queueUrl)).map((body) => JSON.parse(body));
+    const queued = await drainJobs(sqs, queueUrl);
     // Assess
     expect(report.pairs[0]).toMatchObject({
       status: "complete",
@@ -59,13 +59,17 @@ describe("jobsender against the local endpoints", () => {
     });
     expect(new Set(queued.map((job) => job.source.key))).toEqual(expected);
     expect(queued).toHaveLength(expected.size);
+    // a missing object goes in a batch (its copy is create-only), a resized one keeps a job of its own (it is overwritten under its lease)
     const job = queued.find((candidate) => candidate.source.key === "odd/emoji/😀");
     expect(job).toMatchObject({
-      schema: "s3-migrate/job",
-      version: 1,
-      source: { bucket: sourceBucket, size: expect.any(Number) },
+      schema: "s3-migrate/batch",
+      source: { bucket: sourceBucket, size: expect.any(Number), etag: expect.stringMatching(/^[0-9a-f]{32}$/) },
       destination: { bucket: destinationBucket, key: "mirror/odd/emoji/😀" },
     });
+    const resized = await listAllKeys(destinationClient, destinationBucket, "mirror/");
+    const present = new Set(resized.map((key) => key.slice("mirror/".length)));
+    for (const candidate of queued)
+      expect(candidate.schema, candidate.source.key).toBe(present.has(candidate.source.key) ? "s3-migrate/job" : "s3-migrate/batch");
   });
 
   it("stopped at a tiny deadline and resumed, sends every expected object exactly once", async () => {
@@ -87,7 +91,7 @@ describe("jobsender against the local endpoints", () => {
       statuses.push(report.pairs[0]?.status ?? "none");
       if (report.pairs[0]?.status === "complete") break;
     }
-    const keys = (await drainQueue(sqs, queueUrl)).map((body) => JSON.parse(body).source.key);
+    const keys = (await drainJobs(sqs, queueUrl)).map((job) => job.source.key);
     // Assess
     expect(statuses.length).toBeGreaterThan(1);
     expect(statuses.at(-1)).toBe("complete");
@@ -106,7 +110,7 @@ describe("jobsender against the local endpoints", () => {
     );
     expect(report.pairs[0]).toMatchObject({ status: "failed", error: { code: "BucketMissing" } });
     expect(report.pairs[1]).toMatchObject({ status: "complete", counts: { queued: expected.size } });
-    expect(await drainQueue(sqs, queueUrl)).toHaveLength(expected.size);
+    expect(await drainJobs(sqs, queueUrl)).toHaveLength(expected.size);
   });
 
   it("a second run while the lease is held sends nothing", async () => {

@@ -10,7 +10,7 @@ import { DeleteObjectCommand, ListObjectVersionsCommand, PutBucketVersioningComm
 import { type BucketPair, PassStateStore, pairId, parseIgnoreList, planSegments, runJobsender, segmentsAt } from "@s3-migrate/pipeline";
 import { createS3Client } from "@s3-migrate/transfer";
 import { describe, expect, it } from "vitest";
-import { createLedgerTable, createQueue, drainQueue, localClients } from "../../support/awsResources.js";
+import { createLedgerTable, createQueue, drainJobs, localClients } from "../../support/awsResources.js";
 import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 
 const { source, destination } = testEndpoints();
@@ -52,7 +52,7 @@ async function seedVersionedSource(name: string): Promise<{ bucket: string; late
 
 /** Every key the queue received, with the version id its job names (a key queued twice fails the test). */
 async function queuedVersions(queueUrl: string): Promise<Map<string, string | undefined>> {
-  const jobs = (await drainQueue(sqs, queueUrl)).map((body) => JSON.parse(body) as { source: { key: string; versionId?: string } });
+  const jobs = await drainJobs(sqs, queueUrl);
   expect(new Set(jobs.map((job) => job.source.key)).size).toBe(jobs.length);
   return new Map(jobs.map((job) => [job.source.key, job.source.versionId]));
 }

@@ -344,7 +344,10 @@ describe("terraform deployment (complete example without the NAT instance) on th
     // Assess
     const expectedKeys = [...dataset.keys()].map((key) => `${DESTINATION_PREFIX}${key}`).sort();
     expect(report.pairs).toMatchObject([{ status: "complete", counts: { queued: dataset.size, ignored: 1 } }]);
-    expect(drained).toMatchObject({ processed: dataset.size, failures: 0 });
+    // the objects of one PUT (the deployed small-object threshold, 8 MiB) travel in batches, one
+    // per listing segment's round at most, so fewer messages than objects came
+    expect(drained.failures).toBe(0);
+    expect(drained.processed).toBeLessThan(dataset.size);
     expect((await listAllKeys(dst, destinationBucket)).sort()).toEqual(expectedKeys);
     for (const [key, body] of dataset) {
       const copied = await readObject(dst, destinationBucket, `${DESTINATION_PREFIX}${key}`);

@@ -3,7 +3,6 @@ import type { BucketPair } from "../config/bucketPairs.js";
 import { type BatchRules, readBatchRules } from "../config/environment.js";
 import { tallyBatch, tallyObject } from "../estimate/runTally.js";
 import { OBJECT_STATUS, objectPk } from "../ledger/ledgerSchema.js";
-import type { JobMessage } from "../messages/jobMessage.js";
 import { sendJobs } from "../queue/sendJobs.js";
 import type { JobsenderContext, JobsenderOptions, PairCounts } from "./jobsenderTypes.js";
 import { type PackedMessage, type PlannedJob, packJobs } from "./packJobs.js";
