@@ -81,6 +81,7 @@ describe("the run estimate", () => {
     // queued marks, each message's two (a batch's lease), each batched object's commit, the ranges', the continuation's pause
     const writes = 1004 + 2 * messages + 1000 + 8 * 5.4 + 1;
     const reads = 1004 + 1000 * 0.5; // the jobsender's check of each object; each batched object's record read by the worker
+    // the batched objects' latency shared by the 4 a batch copies at once (PART_CONCURRENCY 4 x 8 MiB parts / 8 MiB threshold)
     const lambdaSeconds = bytes / MIB + (1000 * 0.1) / 4;
     const expected = {
       USD:

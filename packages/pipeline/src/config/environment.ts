@@ -133,6 +133,16 @@ export function readCopyShape(env: Readonly<Record<string, string | undefined>>)
   };
 }
 
+/**
+ * Objects of one batch a worker copies at once: the parts in flight one large object may hold
+ * (PART_CONCURRENCY x PART_SIZE_MIB) divided by the most a small object holds (the small-object
+ * threshold, whole in memory), so a batch never needs more memory than one large object.
+ */
+export function batchConcurrency(sizing: { partConcurrency: number; partSize: number; smallObjectThreshold: number }): number {
+  const perObject = Math.max(1, sizing.smallObjectThreshold);
+  return Math.max(1, Math.floor((sizing.partConcurrency * sizing.partSize) / perObject));
+}
+
 /** How the jobsender packs small objects into batch messages. */
 export interface BatchRules {
   /** Objects a batch holds at most (1: no batches). */

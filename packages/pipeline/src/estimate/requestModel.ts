@@ -1,4 +1,4 @@
-import type { CopyShape } from "../config/environment.js";
+import { batchConcurrency, type CopyShape } from "../config/environment.js";
 import type { RunTally } from "./runTally.js";
 
 /**
@@ -85,8 +85,11 @@ export function runRequests(tally: RunTally, shape: CopyShape, workers: WorkerAs
   const queuedMessages = tally.objects - tally.batchedObjects + tally.batches;
   const messages = queuedMessages + tally.ranges;
   const tagReads = shape.copyTags ? tally.objects : 0;
+  // Small objects' latency is shared by the objects copied at once: FILE_CONCURRENCY messages, or a batch's objects.
   const lambdaSeconds =
-    tally.bytes / workers.workerBytesPerSecond + (tally.smallObjects * workers.secondsPerSmallObject) / shape.fileConcurrency;
+    tally.bytes / workers.workerBytesPerSecond +
+    ((tally.smallObjects - tally.batchedObjects) * workers.secondsPerSmallObject) / shape.fileConcurrency +
+    (tally.batchedObjects * workers.secondsPerSmallObject) / batchConcurrency(shape);
   const { continuations } = tally;
   const receivesAndDeletes = (2 * messages) / workers.batchSize;
   return {

@@ -38,19 +38,9 @@ export interface BatchSettings {
   readonly records: ObjectLedger;
   /**
    * Objects of one batch copied at once: as many as fit the memory one large object's parts may
-   * hold ({@link batchConcurrency}).
+   * hold (`batchConcurrency`).
    */
   readonly concurrency: number;
-}
-
-/**
- * Objects of one batch a worker copies at once: the parts in flight one large object may hold
- * (PART_CONCURRENCY x PART_SIZE_MIB) divided by the most a small object holds (the small-object
- * threshold, whole in memory), so a batch never needs more memory than one large object.
- */
-export function batchConcurrency(sizing: { partConcurrency: number; partSize: number; smallObjectThreshold: number }): number {
-  const perObject = Math.max(1, sizing.smallObjectThreshold);
-  return Math.max(1, Math.floor((sizing.partConcurrency * sizing.partSize) / perObject));
 }
 
 /** What processing one piece of work needs. */

@@ -1,5 +1,5 @@
 import { ConfigError, createS3Client, type TransferLogger } from "@s3-migrate/transfer";
-import { readWorkerEnvironment, type WorkerEnvironment } from "../config/environment.js";
+import { batchConcurrency, readWorkerEnvironment, type WorkerEnvironment } from "../config/environment.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { BatchLeases } from "../ledger/batchLease.js";
 import { FanoutTransitions } from "../ledger/fanoutTransitions.js";
@@ -8,7 +8,7 @@ import { ObjectTransitions } from "../ledger/objectTransitions.js";
 import type { PipelineMetrics } from "../metricNames.js";
 import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
 import type { WorkerQueues } from "./settleMessage.js";
-import { batchConcurrency, type WorkerContext } from "./workerContext.js";
+import type { WorkerContext } from "./workerContext.js";
 import type { EventScope, WorkScope } from "./workScope.js";
 
 /** Everything a worker (Lambda or cluster) runs with, built from its environment. */
