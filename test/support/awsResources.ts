@@ -5,7 +5,8 @@
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ledgerTableDefinition } from "@s3-migrate/pipeline";
+import { ledgerTableDefinition, sendJobs } from "@s3-migrate/pipeline";
+import { expect } from "vitest";
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 
@@ -51,6 +52,16 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<stri
     );
   }
   return bodies;
+}
+
+/** Sends these message bodies to the queue (SendMessageBatch) and expects every one sent. */
+export async function queueBodies(sqs: SQSClient, queueUrl: string, bodies: readonly string[]): Promise<void> {
+  const queued = await sendJobs(
+    sqs,
+    queueUrl,
+    bodies.map((body) => ({ body, item: body })),
+  );
+  expect(queued.failed).toEqual([]);
 }
 
 /** One object a queued message asks for, and the schema of the message that carried it. */

@@ -6,10 +6,10 @@
  */
 import { createHash } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { type BatchMessage, objectKey, sendJobs, serializeBatch } from "@s3-migrate/pipeline";
+import { type BatchMessage, objectKey, serializeBatch } from "@s3-migrate/pipeline";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
-import { drainDeadLetters, localClients } from "../../support/awsResources.js";
+import { drainDeadLetters, localClients, queueBodies } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 import { drainThroughHandler } from "../../support/eventSourceMapping.js";
@@ -75,14 +75,7 @@ describe("batches of small objects", () => {
     } satisfies Omit<BatchMessage, "schema" | "version">);
   const sizes = new Map<string, number>();
 
-  async function send(queueUrl: string, bodies: readonly string[]): Promise<void> {
-    const queued = await sendJobs(
-      sqs,
-      queueUrl,
-      bodies.map((body) => ({ body, item: body })),
-    );
-    expect(queued.failed).toEqual([]);
-  }
+  const send = (queueUrl: string, bodies: readonly string[]) => queueBodies(sqs, queueUrl, bodies);
 
   /** The destination's object writes (PutObject, not parts) of one key, with the status each got. */
   const putsOf = (bed: Bed, key: string): ProxiedRequest[] =>

@@ -7,10 +7,10 @@
 
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { objectKey, orderableSequencer, sendJobs } from "@s3-migrate/pipeline";
+import { objectKey, orderableSequencer } from "@s3-migrate/pipeline";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
-import { drainDeadLetters, localClients } from "../../support/awsResources.js";
+import { drainDeadLetters, localClients, queueBodies } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
 import {
   createBucket,
@@ -188,14 +188,7 @@ describe("trust boundary: messages outside the configuration", () => {
     return deployment;
   }
 
-  async function send(queueUrl: string, bodies: readonly string[]): Promise<void> {
-    const queued = await sendJobs(
-      sqs,
-      queueUrl,
-      bodies.map((body) => ({ body, item: body })),
-    );
-    expect(queued.failed).toEqual([]);
-  }
+  const send = (queueUrl: string, bodies: readonly string[]) => queueBodies(sqs, queueUrl, bodies);
 
   const requestsSince = (marks: [number, number]) => [
     ...sourceProxy.requests.slice(marks[0]).map((r) => `source ${r.method} ${decodeURIComponent(r.path)}`),

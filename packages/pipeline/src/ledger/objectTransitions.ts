@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { PendingCompletion } from "@s3-migrate/transfer";
 import { HANDOFF, isConditionFailure, judgeLease, RACE_RETRY_MS, refusedItem } from "./leaseTerms.js";
 import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
@@ -238,35 +238,27 @@ export class ObjectTransitions {
     copy: Extract<Finish, { status: "done" }>,
     now: Date,
   ): Promise<boolean> {
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: this.#key(identity),
-          UpdateExpression:
-            "SET #status = :done, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, startedAt = if_not_exists(startedAt, :now), finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
-          ConditionExpression: seen === undefined ? "attribute_not_exists(pk)" : "#status = :queued AND updated_at = :seenAt",
-          ExpressionAttributeNames: { "#status": "status", "#size": "size" },
-          ExpressionAttributeValues: {
-            ":done": OBJECT_STATUS.done,
-            ...locationValues(identity),
-            ":size": identity.size,
-            ":etag": identity.srcEtag,
-            ":versionId": identity.srcVersionId ?? null,
-            ":desEtag": copy.desEtag,
-            ":desVersionId": copy.desVersionId ?? null,
-            ":verification": copy.verification,
-            ":now": now.toISOString(),
-            ":one": 1,
-            ...(seen === undefined ? {} : { ":queued": OBJECT_STATUS.queued, ":seenAt": seen.updated_at }),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.#writeIf({
+      TableName: this.#table,
+      Key: this.#key(identity),
+      UpdateExpression:
+        "SET #status = :done, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, startedAt = if_not_exists(startedAt, :now), finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
+      ConditionExpression: seen === undefined ? "attribute_not_exists(pk)" : "#status = :queued AND updated_at = :seenAt",
+      ExpressionAttributeNames: { "#status": "status", "#size": "size" },
+      ExpressionAttributeValues: {
+        ":done": OBJECT_STATUS.done,
+        ...locationValues(identity),
+        ":size": identity.size,
+        ":etag": identity.srcEtag,
+        ":versionId": identity.srcVersionId ?? null,
+        ":desEtag": copy.desEtag,
+        ":desVersionId": copy.desVersionId ?? null,
+        ":verification": copy.verification,
+        ":now": now.toISOString(),
+        ":one": 1,
+        ...(seen === undefined ? {} : { ":queued": OBJECT_STATUS.queued, ":seenAt": seen.updated_at }),
+      },
+    });
   }
 
   /**
@@ -279,32 +271,24 @@ export class ObjectTransitions {
     error: string,
     now: Date,
   ): Promise<boolean> {
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: objectKey(object.desBucket, object.desKey),
-          UpdateExpression:
-            "SET #status = :failed, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
-          ConditionExpression: `attribute_not_exists(pk) OR (#status <> :done AND ${NO_LIVE_LEASE})`,
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ...leaseClock(now),
-            ":failed": OBJECT_STATUS.failed,
-            ":done": OBJECT_STATUS.done,
-            ...locationValues(object),
-            ":code": errorCode,
-            ":error": error.slice(0, 1000),
-            ":now": now.toISOString(),
-            ":one": 1,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.#writeIf({
+      TableName: this.#table,
+      Key: objectKey(object.desBucket, object.desKey),
+      UpdateExpression:
+        "SET #status = :failed, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
+      ConditionExpression: `attribute_not_exists(pk) OR (#status <> :done AND ${NO_LIVE_LEASE})`,
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ...leaseClock(now),
+        ":failed": OBJECT_STATUS.failed,
+        ":done": OBJECT_STATUS.done,
+        ...locationValues(object),
+        ":code": errorCode,
+        ":error": error.slice(0, 1000),
+        ":now": now.toISOString(),
+        ":one": 1,
+      },
+    });
   }
 
   /**
@@ -405,22 +389,25 @@ export class ObjectTransitions {
 
   /** An update that applies only while this attempt holds the record's lease. */
   async #guarded(lease: HeldLease, update: string, values: Record<string, unknown>): Promise<boolean> {
+    return this.#writeIf({
+      TableName: this.#table,
+      Key: this.#key(lease.identity),
+      UpdateExpression: update,
+      ConditionExpression: "#status = :inProgress AND leaseOwner = :token AND srcEtag = :etag",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ...values,
+        ":inProgress": OBJECT_STATUS.inProgress,
+        ":token": lease.token,
+        ":etag": lease.identity.srcEtag,
+      },
+    });
+  }
+
+  /** A conditional update: true when written, false when its condition refused it. */
+  async #writeIf(input: UpdateCommandInput): Promise<boolean> {
     try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: this.#key(lease.identity),
-          UpdateExpression: update,
-          ConditionExpression: "#status = :inProgress AND leaseOwner = :token AND srcEtag = :etag",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ...values,
-            ":inProgress": OBJECT_STATUS.inProgress,
-            ":token": lease.token,
-            ":etag": lease.identity.srcEtag,
-          },
-        }),
-      );
+      await this.#client.send(new UpdateCommand(input));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
