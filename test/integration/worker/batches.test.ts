@@ -267,4 +267,54 @@ describe("batches of small objects", () => {
     expect(await queueDepth(sqs, bed.deployment.queueUrl)).toBe(0);
     expect(await drainDeadLetters(sqs, bed.deployment.dlqUrl)).toEqual([]);
   });
+
+  it("an S3 event message with several records is worked on in place, each record settled alone", { timeout: 120_000 }, async () => {
+    // Prepare: an event bucket with two objects, and an event naming them and a third that is gone
+    const bodies = new Map([
+      ["incoming/a b+.csv", randomBody(700)],
+      ["incoming/c.csv", randomBody(900)],
+    ]);
+    const bed = await openBed("batch-events", new Map());
+    for (const [key, body] of bodies) await putObject(src, bed.sourceBucket, key, body);
+    bed.deployment.env.EVENT_SOURCE_BUCKET = bed.sourceBucket;
+    bed.deployment.env.DEFAULT_DEST_BUCKET = bed.destinationBucket;
+    bed.deployment.env.DEFAULT_DEST_PREFIX = "events";
+    const record = (key: string, body: Buffer, sequencer: string) => ({
+      eventVersion: "2.1",
+      eventSource: "aws:s3",
+      eventName: "ObjectCreated:Put",
+      s3: {
+        bucket: { name: bed.sourceBucket },
+        object: { key: encodeURIComponent(key).replaceAll("%20", "+"), size: body.length, eTag: md5(body), sequencer },
+      },
+    });
+    const records = [
+      record("incoming/a b+.csv", bodies.get("incoming/a b+.csv") as Buffer, "0055AED6DCD90281E5"),
+      record("incoming/gone.csv", Buffer.from("gone"), "0055AED6DCD90281E6"),
+      record("incoming/c.csv", bodies.get("incoming/c.csv") as Buffer, "0055AED6DCD90281E7"),
+    ];
+    await send(bed.deployment.queueUrl, [JSON.stringify({ Records: records })]);
+
+    // Act
+    for (const [variable, value] of Object.entries(bed.deployment.env)) vi.stubEnv(variable, value);
+    const drained = await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
+    await closeBed(bed);
+
+    // Assess: one message, worked on once; the two there copied once each; the gone one dead-lettered alone, as its own event
+    expect(drained).toMatchObject({ invocations: 1, processed: 1, failures: 0 });
+    for (const [key, body] of bodies) {
+      const puts = bed.destinationProxy.requests.filter(
+        (request) => request.method === "PUT" && decodeURIComponent(request.path) === `/${bed.destinationBucket}/events/${key}`,
+      );
+      expect(
+        puts.map((request) => request.status),
+        key,
+      ).toEqual([200]);
+      expect((await readObject(dst, bed.destinationBucket, `events/${key}`)).equals(body), key).toBe(true);
+    }
+    const letters = await drainDeadLetters(sqs, bed.deployment.dlqUrl);
+    expect(letters.map((letter) => letter.errorCode)).toEqual(["SourceMissing"]);
+    expect(JSON.parse(letters[0]?.body ?? "{}")).toEqual({ Records: [records[1]] });
+    expect(await queueDepth(sqs, bed.deployment.queueUrl)).toBe(0);
+  });
 });
