@@ -1,5 +1,5 @@
 import { ConfigError } from "@s3-migrate/transfer";
-import type { CopyShape } from "../config/environment.js";
+import { batchConcurrency, type CopyShape } from "../config/environment.js";
 import { type PriceTable, pricesFor, type RegionPrices } from "./priceTable.js";
 import { REQUESTS_PER, type RunRequests, runRequests, type WorkerAssumptions } from "./requestModel.js";
 import type { RunTally, TallyRules } from "./runTally.js";
@@ -145,7 +145,7 @@ function assumptionsOf(shape: CopyShape, workers: EstimateWorkers, regions: RunR
   const assumptions = [
     "the happy path: no retries, no duplicate deliveries, nothing already at the destination beyond what the listing showed",
     `objects up to ${mib(shape.smallObjectThreshold)} in one PUT; larger ones in ${mib(shape.partSize)} parts (a multipart source's own part size when it fits, which a listing does not show)${shape.fanoutThreshold > 0 ? `; above ${mib(shape.fanoutThreshold)} fanned out in ranges of ${shape.fanoutRangeParts} parts` : ""}`,
-    `workers in ${regions.run} with ${workers.memoryMiB} MiB, ${workers.batchSize} message(s) per invocation, moving ${(workers.workerBytesPerSecond / 1024 ** 2).toFixed(1)} MiB/s each, ${workers.secondsPerSmallObject} s of request latency per small object shared by ${shape.fileConcurrency} at once, ${workers.invocationSeconds} s per invocation`,
+    `workers in ${regions.run} with ${workers.memoryMiB} MiB, ${workers.batchSize} message(s) per invocation, moving ${(workers.workerBytesPerSecond / 1024 ** 2).toFixed(1)} MiB/s each, ${workers.secondsPerSmallObject} s of request latency per small object shared by ${shape.fileConcurrency} at once (${batchConcurrency(shape)} at once within a batch), ${workers.invocationSeconds} s per invocation`,
     `ledger writes per range: ${REQUESTS_PER.range.dynamodbWrites} (measured by pnpm bench:fanout); items under 1 KB (one write unit each)`,
     "free tiers, storage, KMS, NAT gateways and CloudWatch are left out; first-tier data transfer prices",
   ];

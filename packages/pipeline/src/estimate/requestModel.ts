@@ -69,7 +69,7 @@ export interface WorkerAssumptions {
   readonly batchSize: number;
   /** Bytes per second one worker moves (all its objects together): the link decides it across a border. */
   readonly workerBytesPerSecond: number;
-  /** Seconds one small object costs a worker besides its bytes (request latency), shared by `fileConcurrency` at once. */
+  /** Seconds one small object costs a worker besides its bytes (request latency), shared by `fileConcurrency` at once (a batch's objects: `batchConcurrency`). */
   readonly secondsPerSmallObject: number;
 }
 
