@@ -13,11 +13,16 @@ export AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_
 source scripts/lib/bench-tools.sh
 ensure_bench_tools bench-worker
 source scripts/lib/moto.sh
-trap stop_motos EXIT
+source scripts/lib/keepalive.sh
+trap 'stop_keepalives; stop_motos' EXIT
+# Both tools reach moto through a keep-alive front (scripts/lib/keepalive.sh: moto closes every
+# connection, S3 does not); BENCH_KEEPALIVE=0 talks to moto directly.
 start_moto bench-worker-own
-OWN=$MOTO_ENDPOINT
+start_keepalive "$MOTO_ENDPOINT"
+OWN=$KEEPALIVE_ENDPOINT
 start_moto bench-worker-destination
-DEST=$MOTO_ENDPOINT
+start_keepalive "$MOTO_ENDPOINT"
+DEST=$KEEPALIVE_ENDPOINT
 echo "bench-worker: bundling packages/pipeline/bench/worker.bench.ts"
 mkdir -p .tmp
 node scripts/bundle.mjs script packages/pipeline/bench/worker.bench.ts .tmp/worker-bench.mjs

@@ -10,6 +10,8 @@
 #
 # Environment:
 #   BENCH_SETS="large small"   which data sets to run (default both)
+#   BENCH_KEEPALIVE=0          talk to moto directly instead of through a keep-alive front
+#                              (scripts/lib/keepalive.sh: moto closes every connection, S3 does not)
 #   BENCH_PROFILE=1            also run s3-migrate once more on the 1 GiB set under `node --cpu-prof`
 #                              (not timed) and print its top self-time functions; the profile is
 #                              left in .tmp/bench-profile/
@@ -49,7 +51,8 @@ mkdir -p "$WORK"
 : >"$WORK/rclone.conf" # an empty config: the remotes come from the environment, never from ~/.config/rclone
 
 source scripts/lib/moto.sh
-trap stop_motos EXIT
+source scripts/lib/keepalive.sh
+trap 'stop_keepalives; stop_motos' EXIT
 
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_EC2_METADATA_DISABLED=true
 
@@ -72,9 +75,11 @@ console.log(JSON.stringify({
 fresh_endpoints() {
   local set=$1 label=$2
   start_moto "bench-$label-$set-source"
-  SRC=$MOTO_ENDPOINT
+  start_keepalive "$MOTO_ENDPOINT"
+  SRC=$KEEPALIVE_ENDPOINT
   start_moto "bench-$label-$set-destination"
-  DST=$MOTO_ENDPOINT
+  start_keepalive "$MOTO_ENDPOINT"
+  DST=$KEEPALIVE_ENDPOINT
   say "[$label, $set] fresh moto servers: source $SRC ($SOURCE_REGION), destination $DST ($DEST_REGION)"
   say "[$label, $set] seeding the source (not measured)"
   node scripts/bench/seed.mjs "$SRC" "$SOURCE_BUCKET" "$set" "$WORK/manifest-$set.json" | sed 's/^/bench:   /'
@@ -92,6 +97,7 @@ stop_endpoints() {
     peaks+=("$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)")
   done
   echo "${peaks[*]}" >"$record"
+  stop_keepalives
   for pid in "${MOTO_PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true

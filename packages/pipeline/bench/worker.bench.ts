@@ -155,8 +155,8 @@ for (const set of sets) {
   counts.clear();
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 100);
   const cpu = process.cpuUsage();
   const started = Date.now();
   const report = await runClusterWorker({ setup, concurrency: 8, pause: new AbortController().signal, idleExitMs: 2000 });
