@@ -69,7 +69,20 @@ export async function processBatch(context: WorkerContext, pieces: readonly Copy
     const settled: SettledPiece[] = [];
     await mapConcurrent(pieces, context.batch.concurrency, async (piece) => {
       const record = records.get(objectPk(piece.destination.bucket, piece.destination.key));
-      settled.push({ work: piece, outcome: await copyPiece(context, piece, record, attempt) });
+      const outcome = await copyPiece(context, piece, record, attempt).catch(
+        // A ledger request that failed past its retries: this object comes back alone; the others go on.
+        (thrown: unknown): WorkOutcome => ({
+          action: "retry",
+          error: classifyError(thrown, {
+            side: "destination",
+            operation: "ledger",
+            bucket: piece.destination.bucket,
+            key: piece.destination.key,
+          }),
+          asNewMessage: true,
+        }),
+      );
+      settled.push({ work: piece, outcome });
     });
     return { settled: "each", pieces: settled };
   } finally {
