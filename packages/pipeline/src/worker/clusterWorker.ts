@@ -130,6 +130,8 @@ async function handle(
   let visibleUntil = receivedAt + visibilityMs;
   // The leases the message's work holds: an object's, or a batch's and those of its objects.
   const leases = new Set<ObjectLease<{ readonly token: string }>>();
+  // Set once the message is settled: a beat already in flight may then find it deleted, which is no failure.
+  let settled = false;
   // Each beat renews the leases first and the visibility second, so a lease always lapses
   // before the message can be delivered again; a beat whose renewal failed does not extend the
   // visibility either (the lease gives itself up locally before it could lapse).
@@ -158,9 +160,10 @@ async function handle(
       .then(() => {
         visibleUntil = extendedAt + visibilityMs;
       })
-      .catch((error: unknown) =>
-        setup.worker.logger?.warn("Could not extend message visibility", { messageId: message.messageId, error: String(error) }),
-      );
+      .catch((error: unknown) => {
+        if (!settled)
+          setup.worker.logger?.warn("Could not extend message visibility", { messageId: message.messageId, error: String(error) });
+      });
   };
   const heartbeat = setInterval(() => void beat(), Math.max(1_000, visibilityMs / 3));
   try {
@@ -172,7 +175,9 @@ async function handle(
         leases.add(taken);
       },
     });
-    return await settleMessage(setup.queues, message, action, "cluster");
+    const outcome = await settleMessage(setup.queues, message, action, "cluster");
+    settled = true;
+    return outcome;
   } catch (error) {
     setup.worker.logger?.error("Message failed unexpectedly; it will be delivered again", {
       messageId: message.messageId,
@@ -180,6 +185,7 @@ async function handle(
     });
     return "failed";
   } finally {
+    settled = true;
     clearInterval(heartbeat);
   }
 }
