@@ -5,7 +5,7 @@
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ledgerTableDefinition, sendJobs } from "@s3-migrate/pipeline";
+import { type CopyWork, ledgerTableDefinition, parseQueueMessage, sendJobs } from "@s3-migrate/pipeline";
 import { expect } from "vitest";
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
@@ -64,38 +64,22 @@ export async function queueBodies(sqs: SQSClient, queueUrl: string, bodies: read
   expect(queued.failed).toEqual([]);
 }
 
-/** One object a queued message asks for, and the schema of the message that carried it. */
+/** One object a queued message asks for, as the worker reads it, and the schema of the message that carried it. */
 export interface QueuedJob {
   readonly schema: string;
-  readonly source: {
-    readonly bucket: string;
-    readonly key: string;
-    readonly size: number;
-    readonly etag?: string;
-    readonly versionId?: string;
-  };
-  readonly destination: { readonly bucket: string; readonly key: string };
+  readonly source: CopyWork["source"];
+  readonly destination: CopyWork["destination"];
 }
 
 /**
- * Drains the queue like {@link drainQueue} and reads every job out of what it held: an
- * `s3-migrate/job` is one, an `s3-migrate/batch` one per object (with `schema` telling them apart).
+ * Drains the queue like {@link drainQueue} and reads every job out of what it held with the
+ * worker's own parser: an `s3-migrate/job` is one, an `s3-migrate/batch` one per object (with
+ * `schema` telling them apart).
  */
 export async function drainJobs(sqs: SQSClient, queueUrl: string): Promise<QueuedJob[]> {
-  return (await drainQueue(sqs, queueUrl)).flatMap((body): QueuedJob[] => {
-    const message = JSON.parse(body);
-    if (message.schema !== "s3-migrate/batch") return [message];
-    return message.objects.map((object: { key: string; size: number; etag: string; versionId?: string; destinationKey: string }) => ({
-      schema: message.schema,
-      source: {
-        bucket: message.sourceBucket,
-        key: object.key,
-        size: object.size,
-        etag: object.etag,
-        ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
-      },
-      destination: { bucket: message.destinationBucket, key: object.destinationKey },
-    }));
+  return (await drainQueue(sqs, queueUrl)).flatMap((body) => {
+    const { schema } = JSON.parse(body);
+    return parseQueueMessage(body).map((work) => ({ schema, source: work.source, destination: work.destination }));
   });
 }
 

@@ -50,7 +50,7 @@ export { ObjectLedger } from "./ledger/objectLedger.js";
 export { type LeaseClaim, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
 export { BATCH_SCHEMA, type BatchMessage, batchId, serializeBatch } from "./messages/batchMessage.js";
 export { type JobMessage, serializeJob } from "./messages/jobMessage.js";
-export { orderableSequencer } from "./messages/queueMessage.js";
+export { type CopyWork, orderableSequencer, parseQueueMessage } from "./messages/queueMessage.js";
 export { DEFAULT_METRICS_NAMESPACE, METRICS, type MetricName, type PipelineMetrics, SERVICE } from "./metricNames.js";
 export { sendJobs } from "./queue/sendJobs.js";
 export { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker } from "./worker/clusterWorker.js";

@@ -87,8 +87,7 @@ export function classifyError(error: unknown, context: ErrorContext): MigrationE
   }
   if (name === "InvalidObjectState")
     return new ArchivedObjectError(`${where}: object is archived (Glacier/Deep Archive) and not restored`, options);
-  if (name === "PreconditionFailed" || status === 412)
-    return new SourceChangedError(`${where}: the source object changed since the transfer started`, options);
+  if (isPreconditionFailed(error)) return new SourceChangedError(`${where}: the source object changed since the transfer started`, options);
   if (name === "NoSuchVersion") return new SourceChangedError(`${where}: the pinned source version no longer exists`, options);
   if ((name === "NoSuchKey" || name === "NotFound") && context.side === "source")
     return new SourceMissingError(`${where}: source object does not exist`, options);
@@ -115,6 +114,12 @@ export function classifyError(error: unknown, context: ErrorContext): MigrationE
     false,
     options,
   );
+}
+
+/** Whether an SDK error is a refused precondition (HTTP 412, `PreconditionFailed`): of a read's `If-Match`, or a write's `If-None-Match`. */
+export function isPreconditionFailed(error: unknown): boolean {
+  const shape = (typeof error === "object" && error !== null ? error : {}) as SdkErrorShape;
+  return (shape.name ?? shape.code) === "PreconditionFailed" || shape.$metadata?.httpStatusCode === 412;
 }
 
 function isNetworkMessage(message: string | undefined): boolean {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { isConditionFailure, judgeLease, refusedItem } from "./leaseTerms.js";
+import { isConditionFailure, judgeLease, refusedItem, writeIf } from "./leaseTerms.js";
 import { BATCH_STATUS, type BatchRecord, batchKey, LEDGER_SCHEMA_VERSION } from "./ledgerSchema.js";
 import type { Busy, LeaseClaim } from "./objectTransitions.js";
 
@@ -96,20 +96,12 @@ export class BatchLeases {
   }
 
   async #guarded(lease: HeldBatch, update: string, values: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: batchKey(lease.batchId),
-          UpdateExpression: update,
-          ConditionExpression: "batchStatus = :held AND leaseOwner = :token",
-          ExpressionAttributeValues: { ...values, ":held": BATCH_STATUS.inProgress, ":token": lease.token },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(this.#client, {
+      TableName: this.#table,
+      Key: batchKey(lease.batchId),
+      UpdateExpression: update,
+      ConditionExpression: "batchStatus = :held AND leaseOwner = :token",
+      ExpressionAttributeValues: { ...values, ":held": BATCH_STATUS.inProgress, ":token": lease.token },
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mapConcurrent } from "@s3-migrate/transfer";
-import { HANDOFF, isConditionFailure, judgeLease, refusedItem } from "./leaseTerms.js";
+import { HANDOFF, isConditionFailure, judgeLease, refusedItem, writeIf } from "./leaseTerms.js";
 import {
   LEDGER_KEYS,
   LEDGER_SCHEMA_VERSION,
@@ -112,34 +112,28 @@ export class FanoutTransitions {
     const key = objectKey(lease.identity.desBucket, lease.identity.desKey);
     const current = await this.#object(lease.identity);
     const sameUpload = current?.uploadId === plan.uploadId && current?.rangeCount === plan.ranges.length;
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: key,
-          UpdateExpression: `SET ledgerVersion = :version, uploadId = :uploadId, partSize = :partSize, partCount = :partCount, layoutMatches = :layout, rangeParts = :rangeParts, rangeCount = :rangeCount, leaseExpiresAt = :until, updated_at = :now${sameUpload ? "" : " REMOVE rangesDone, completing, pendingCompletion"}`,
-          ConditionExpression: "#status = :inProgress AND leaseOwner = :token AND srcEtag = :etag",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":version": LEDGER_SCHEMA_VERSION,
-            ":uploadId": plan.uploadId,
-            ":partSize": plan.partSize,
-            ":partCount": plan.partCount,
-            ":layout": plan.layoutMatches,
-            ":rangeParts": plan.rangeParts,
-            ":rangeCount": plan.ranges.length,
-            ":until": fanoutUntil,
-            ":now": now.toISOString(),
-            ":inProgress": OBJECT_STATUS.inProgress,
-            ":token": lease.token,
-            ":etag": lease.identity.srcEtag,
-          },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const written = await writeIf(this.#client, {
+      TableName: this.#table,
+      Key: key,
+      UpdateExpression: `SET ledgerVersion = :version, uploadId = :uploadId, partSize = :partSize, partCount = :partCount, layoutMatches = :layout, rangeParts = :rangeParts, rangeCount = :rangeCount, leaseExpiresAt = :until, updated_at = :now${sameUpload ? "" : " REMOVE rangesDone, completing, pendingCompletion"}`,
+      ConditionExpression: "#status = :inProgress AND leaseOwner = :token AND srcEtag = :etag",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":version": LEDGER_SCHEMA_VERSION,
+        ":uploadId": plan.uploadId,
+        ":partSize": plan.partSize,
+        ":partCount": plan.partCount,
+        ":layout": plan.layoutMatches,
+        ":rangeParts": plan.rangeParts,
+        ":rangeCount": plan.ranges.length,
+        ":until": fanoutUntil,
+        ":now": now.toISOString(),
+        ":inProgress": OBJECT_STATUS.inProgress,
+        ":token": lease.token,
+        ":etag": lease.identity.srcEtag,
+      },
+    });
+    if (!written) return false;
     await mapConcurrent(plan.ranges, RANGE_WRITE_CONCURRENCY, async (range) => {
       const record: RangeRecord = {
         ...rangeKey(lease.identity.desBucket, lease.identity.desKey, range.index),
@@ -424,26 +418,18 @@ export class FanoutTransitions {
 
   /** An update of a range record that applies only while this attempt holds its lease. */
   async #guardedRange(lease: HeldRange, update: string, values: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: rangeKey(lease.range.desBucket, lease.range.desKey, lease.range.index),
-          UpdateExpression: update,
-          ConditionExpression: "rangeStatus = :inProgress AND leaseOwner = :token AND uploadId = :uploadId",
-          ExpressionAttributeValues: {
-            ...values,
-            ":inProgress": RANGE_STATUS.inProgress,
-            ":token": lease.token,
-            ":uploadId": lease.range.uploadId,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeIf(this.#client, {
+      TableName: this.#table,
+      Key: rangeKey(lease.range.desBucket, lease.range.desKey, lease.range.index),
+      UpdateExpression: update,
+      ConditionExpression: "rangeStatus = :inProgress AND leaseOwner = :token AND uploadId = :uploadId",
+      ExpressionAttributeValues: {
+        ...values,
+        ":inProgress": RANGE_STATUS.inProgress,
+        ":token": lease.token,
+        ":uploadId": lease.range.uploadId,
+      },
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Busy, LeaseClaim } from "./objectTransitions.js";
 
@@ -11,6 +12,17 @@ export const HANDOFF = "handoff";
 
 /** Whether a DynamoDB write was refused by its condition. */
 export const isConditionFailure = (error: unknown): boolean => (error as { name?: string }).name === "ConditionalCheckFailedException";
+
+/** A conditional update of a ledger item: true when written, false when its condition refused it. */
+export async function writeIf(client: DynamoDBDocumentClient, input: UpdateCommandInput): Promise<boolean> {
+  try {
+    await client.send(new UpdateCommand(input));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
 
 /**
  * How long a fanned-out object's lease lasts past its fan-out and past each range done: while

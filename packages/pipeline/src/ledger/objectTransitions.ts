@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { PendingCompletion } from "@s3-migrate/transfer";
-import { HANDOFF, isConditionFailure, judgeLease, RACE_RETRY_MS, refusedItem } from "./leaseTerms.js";
+import { HANDOFF, isConditionFailure, judgeLease, RACE_RETRY_MS, refusedItem, writeIf } from "./leaseTerms.js";
 import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** The source version a worker is copying: the guard of every transition. */
@@ -238,7 +238,7 @@ export class ObjectTransitions {
     copy: Extract<Finish, { status: "done" }>,
     now: Date,
   ): Promise<boolean> {
-    return this.#writeIf({
+    return writeIf(this.#client, {
       TableName: this.#table,
       Key: this.#key(identity),
       UpdateExpression:
@@ -271,7 +271,7 @@ export class ObjectTransitions {
     error: string,
     now: Date,
   ): Promise<boolean> {
-    return this.#writeIf({
+    return writeIf(this.#client, {
       TableName: this.#table,
       Key: objectKey(object.desBucket, object.desKey),
       UpdateExpression:
@@ -389,7 +389,7 @@ export class ObjectTransitions {
 
   /** An update that applies only while this attempt holds the record's lease. */
   async #guarded(lease: HeldLease, update: string, values: Record<string, unknown>): Promise<boolean> {
-    return this.#writeIf({
+    return writeIf(this.#client, {
       TableName: this.#table,
       Key: this.#key(lease.identity),
       UpdateExpression: update,
@@ -404,24 +404,13 @@ export class ObjectTransitions {
     });
   }
 
-  /** A conditional update: true when written, false when its condition refused it. */
-  async #writeIf(input: UpdateCommandInput): Promise<boolean> {
-    try {
-      await this.#client.send(new UpdateCommand(input));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
   #key(identity: Pick<TransferIdentity, "desBucket" | "desKey">) {
     return objectKey(identity.desBucket, identity.desKey);
   }
 }
 
 /** A record as read back: any attribute may be missing (older records, removals). */
-type LedgerRecord = Partial<ObjectRecord>;
+export type LedgerRecord = Partial<ObjectRecord>;
 
 /** `srcEtag` of a record while a removal holds its lease: no source version. */
 const REMOVAL_ETAG = "";
@@ -445,7 +434,7 @@ function beginCondition(claim: LeaseClaim, continuation: number): string {
  * committed in one write ({@link ObjectTransitions.commitCopy}); any other record (done, failed,
  * leased, another version) goes through `begin` and its lease.
  */
-export function isUnclaimed(record: Partial<ObjectRecord> | undefined, identity: Pick<TransferIdentity, "srcEtag" | "size">): boolean {
+export function isUnclaimed(record: LedgerRecord | undefined, identity: Pick<TransferIdentity, "srcEtag" | "size">): boolean {
   if (record === undefined) return true;
   return (
     record.status === OBJECT_STATUS.queued &&
@@ -456,7 +445,7 @@ export function isUnclaimed(record: Partial<ObjectRecord> | undefined, identity:
 }
 
 /** Whether the record says `done` for this very source version (nothing to copy). */
-export function isDoneFor(record: Partial<ObjectRecord> | undefined, identity: Pick<TransferIdentity, "srcEtag" | "size">): boolean {
+export function isDoneFor(record: LedgerRecord | undefined, identity: Pick<TransferIdentity, "srcEtag" | "size">): boolean {
   return record?.status === OBJECT_STATUS.done && record.srcEtag === identity.srcEtag && Number(record.size) === identity.size;
 }
 

@@ -4,9 +4,8 @@ import { serializeJob } from "../messages/jobMessage.js";
 import { type CopyWork, parseQueueMessage, type RangeWork, type Work } from "../messages/queueMessage.js";
 import { serializeRange } from "../messages/rangeMessage.js";
 import { processBatch, type SettledPiece } from "./processBatch.js";
-import { type Attempt, processWork, refuse, type WorkerContext, type WorkOutcome } from "./processWork.js";
+import { type Attempt, processWork, refuseForged, type WorkerContext, type WorkOutcome } from "./processWork.js";
 import { type MessageAction, type QueueMessage, retryDelaySeconds } from "./settleMessage.js";
-import { checkScope } from "./workScope.js";
 
 /** How a message is being worked on, besides the message itself. */
 export type Delivery = Omit<Attempt, "messageId">;
@@ -40,8 +39,8 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
     return outcome.settled === "whole" ? toAction(outcome.outcome) : settleApart(message, outcome.pieces);
   }
   if (work.length > 1) {
-    const refusal = refuseForgedRecords(context, message, work);
-    if (refusal !== undefined) return refusal;
+    const refused = refuseForged(context, message.messageId, work, (_, index) => `record ${index}`);
+    if (refused !== undefined) return { kind: "dead-letter", code: refused.code, reason: refused.message };
     const pieces: SettledPiece[] = [];
     await mapConcurrent(work, context.batch.concurrency, async (piece) => {
       pieces.push({ work: piece, outcome: await processWork(context, piece, attempt) });
@@ -71,23 +70,6 @@ function toAction(outcome: WorkOutcome): MessageAction {
     case "dead-letter":
       return { kind: "dead-letter", code: outcome.error.code, reason: outcome.error.message };
   }
-}
-
-/**
- * A multi-record S3 event whose records are all in scope, or undefined. S3 sends one record a
- * message, so a message with a record outside the scope is forged as a whole: it is dead-lettered
- * whole, and none of its records is worked on.
- */
-function refuseForgedRecords(context: WorkerContext, message: QueueMessage, work: readonly Work[]): MessageAction | undefined {
-  const refused = work.flatMap((piece, index) => {
-    const verdict = checkScope(context.scope, piece);
-    return verdict.kind === "refused" ? [{ index, ...verdict }] : [];
-  });
-  const first = refused[0];
-  if (first === undefined) return undefined;
-  const reason = refused.map((refusal) => `record ${refusal.index}: ${refusal.code}: ${refusal.reason}`).join("; ");
-  const error = refuse(context, message.messageId, first.code, reason);
-  return { kind: "dead-letter", code: error.code, reason: error.message };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { classifyError, copyObject, findSameBytes, type MigrationError, mapConcurrent } from "@s3-migrate/transfer";
 import { objectPk } from "../ledger/ledgerSchema.js";
-import { isDoneFor, isUnclaimed, type TransferIdentity } from "../ledger/objectTransitions.js";
+import { isDoneFor, isUnclaimed, type LedgerRecord, type TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, Work } from "../messages/queueMessage.js";
 import { ObjectLease } from "./objectLease.js";
-import { processWork, refuse } from "./processWork.js";
+import { processWork, refuseForged } from "./processWork.js";
 import { recordFailure } from "./settleObject.js";
 import { type Attempt, now, retryWhenLeaseLapses, transferContext, type WorkerContext, type WorkOutcome } from "./workerContext.js";
 import { checkScope } from "./workScope.js";
@@ -40,15 +40,8 @@ export type BatchOutcome =
 export async function processBatch(context: WorkerContext, pieces: readonly CopyWork[], attempt: Attempt): Promise<BatchOutcome> {
   const first = pieces[0];
   if (first === undefined || first.origin.format !== "batch") return { settled: "each", pieces: [] };
-  const refusals = pieces.flatMap((piece) => {
-    const verdict = checkScope(context.scope, piece);
-    return verdict.kind === "refused" ? [{ code: verdict.code, reason: `${piece.source.key}: ${verdict.code}: ${verdict.reason}` }] : [];
-  });
-  const firstRefusal = refusals[0];
-  if (firstRefusal !== undefined) {
-    const reason = refusals.map((refusal) => refusal.reason).join("; ");
-    return { settled: "whole", outcome: { action: "dead-letter", error: refuse(context, attempt.messageId, firstRefusal.code, reason) } };
-  }
+  const refused = refuseForged(context, attempt.messageId, pieces, (piece) => piece.source.key);
+  if (refused !== undefined) return { settled: "whole", outcome: { action: "dead-letter", error: refused } };
   const batchId = first.origin.batchId;
   const leases = context.batch.leases;
   const claim = { token: randomUUID(), messageId: attempt.messageId, expiresAt: attempt.leaseUntil() };
@@ -95,7 +88,7 @@ export async function processBatch(context: WorkerContext, pieces: readonly Copy
 async function copyPiece(
   context: WorkerContext,
   piece: CopyWork,
-  record: Parameters<typeof isUnclaimed>[0],
+  record: LedgerRecord | undefined,
   attempt: Attempt,
 ): Promise<WorkOutcome> {
   const identity = identityOf(piece);
@@ -141,7 +134,7 @@ async function copyPiece(
 async function commit(
   context: WorkerContext,
   identity: TransferIdentity,
-  record: Parameters<typeof isUnclaimed>[0],
+  record: LedgerRecord | undefined,
   copy: { readonly bytes: number; readonly destinationEtag: string; readonly destinationVersionId?: string; readonly verification: string },
   where: Record<string, unknown>,
 ): Promise<WorkOutcome> {
@@ -176,7 +169,7 @@ async function adoptOrLease(
   context: WorkerContext,
   piece: CopyWork,
   identity: TransferIdentity,
-  record: Parameters<typeof isUnclaimed>[0],
+  record: LedgerRecord | undefined,
   attempt: Attempt,
 ): Promise<WorkOutcome> {
   const found = await findSameBytes(context.destination, piece.destination, identity.srcEtag, attempt.pause);
@@ -202,8 +195,7 @@ async function adoptOrLease(
 }
 
 /** A failed object of a batch: recorded (when it can never work) and sent on alone, retried or dead-lettered. */
-async function failAlone(context: WorkerContext, identity: TransferIdentity, thrown: MigrationError): Promise<WorkOutcome> {
-  const error = classifyError(thrown, { side: "source", operation: "copy", bucket: identity.srcBucket, key: identity.srcKey });
+async function failAlone(context: WorkerContext, identity: TransferIdentity, error: MigrationError): Promise<WorkOutcome> {
   if (!error.retryable) await context.ledger.failBeforeStart(identity, error.code, error.message, now(context));
   const outcome = await recordFailure(context, undefined, error);
   // A retry comes back as a job of its own; the batch's other objects are done with.

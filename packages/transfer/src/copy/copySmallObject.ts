@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { classifyError } from "../classifyError.js";
+import { classifyError, isPreconditionFailed } from "../classifyError.js";
 import type { ResolvedSettings } from "../defaults.js";
 import { DestinationExistsError, IntegrityError } from "../errors.js";
 import { isPlainMd5Etag, normalizeEtag } from "../integrity/md5.js";
@@ -87,7 +87,7 @@ export async function copySmallObject(
           sendOptions,
         )
         .catch((error: unknown) => {
-          if (request.createOnly && isPreconditionFailure(error))
+          if (request.createOnly && isPreconditionFailed(error))
             throw new DestinationExistsError(
               `PutObject destination s3://${destination.bucket}/${destination.key}: the key exists already; a create-only copy leaves it`,
             );
@@ -143,12 +143,6 @@ export async function findSameBytes(
 ): Promise<CompletedObject | undefined> {
   if (!isPlainMd5Etag(sourceEtag)) return undefined;
   return findCompletedObject(client, destination, sourceEtag, signal);
-}
-
-/** A refused precondition (412); a write's 409 ConditionalRequestConflict is retried like any conflict. */
-function isPreconditionFailure(error: unknown): boolean {
-  const answer = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return answer.name === "PreconditionFailed" || answer.$metadata?.httpStatusCode === 412;
 }
 
 async function* emptyBody(): AsyncIterable<Uint8Array> {}
