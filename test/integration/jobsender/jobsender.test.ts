@@ -68,8 +68,15 @@ describe("jobsender against the local endpoints", () => {
     });
     const resized = await listAllKeys(destinationClient, destinationBucket, "mirror/");
     const present = new Set(resized.map((key) => key.slice("mirror/".length)));
-    for (const candidate of queued)
-      expect(candidate.schema, candidate.source.key).toBe(present.has(candidate.source.key) ? "s3-migrate/job" : "s3-migrate/batch");
+    for (const candidate of queued.filter(({ source }) => present.has(source.key)))
+      expect(candidate.schema, candidate.source.key).toBe("s3-migrate/job");
+    // A round whose only missing object is that one sends it as a job (a batch of one costs a write
+    // more). Rounds of 100 candidates hold dozens of missing objects here; only the short rounds cut
+    // at a segment's end (4) or at each 1,000th listed object (2) can hold a lone one.
+    const loneMissing = queued.filter(({ source, schema }) => !present.has(source.key) && schema === "s3-migrate/job");
+    expect(loneMissing.length).toBeLessThanOrEqual(4 + 2);
+    const missing = queued.filter(({ source }) => !present.has(source.key));
+    expect(queued.filter(({ schema }) => schema === "s3-migrate/batch")).toHaveLength(missing.length - loneMissing.length);
   });
 
   it("stopped at a tiny deadline and resumed, sends every expected object exactly once", async () => {
