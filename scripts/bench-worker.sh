@@ -5,7 +5,9 @@
 # the way before batches) and one 512 MiB object (BENCH_WORKER_LARGE_MIB). Prints wall time, CPU
 # per 1,000 objects and per GiB, peak RSS and AWS requests per object by service; then rclone
 # copies the batched set's objects between the same endpoints (copy only: no queue, no ledger)
-# and its CPU per 1,000 objects is printed beside ours.
+# and its CPU per 1,000 objects is printed beside ours, with the SDK floor (the worker's own
+# clients sending only a batched object's GET, create-only PUT and ledger commit; BENCH_WORKER_FLOOR
+# objects, 2,000 by default) to show what the pipeline adds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node.sh
@@ -31,7 +33,8 @@ node .tmp/worker-bench.mjs "$OWN" "$DEST" > .tmp/worker-bench.json
 node -e '
 const rows = JSON.parse(require("fs").readFileSync(".tmp/worker-bench.json", "utf8"));
 for (const r of rows) {
-  console.log(`${r.set}: ${r.wallSeconds} s wall, ${r.cpuSeconds} CPU s (${r.cpuSecondsPerGiB} per GiB, ${r.cpuSecondsPer1000Objects} per 1,000 objects), peak RSS ${r.peakRssMiB} MiB, ${r.extraDeliveries} messages delivered again (settled, nothing copied)`);
+  if (r.floor !== undefined) console.log(`${r.set}: ${r.wallSeconds} s wall, ${r.cpuSeconds} CPU s (${r.cpuSecondsPer1000Objects} per 1,000 objects)`);
+  else console.log(`${r.set}: ${r.wallSeconds} s wall, ${r.cpuSeconds} CPU s (${r.cpuSecondsPerGiB} per GiB, ${r.cpuSecondsPer1000Objects} per 1,000 objects), peak RSS ${r.peakRssMiB} MiB, ${r.extraDeliveries} messages delivered again (settled, nothing copied)`);
   for (const [request, perObject] of Object.entries(r.requestsPerObject)) console.log(`    ${request.padEnd(40)} ${perObject} per object`);
 }'
 
@@ -54,5 +57,7 @@ const rcloneMs = ((user + sys) / batched.objects) * 1000;
 const oursMs = batched.cpuSecondsPer1000Objects;
 console.log(`rclone copy of the same ${batched.objects} objects: ${wall} s wall, ${(user + sys).toFixed(2)} CPU s (${rcloneMs.toFixed(2)} CPU-ms an object)`);
 console.log(`through the queue and the ledger, ours: ${oursMs.toFixed(2)} CPU-ms an object = ${(oursMs / rcloneMs).toFixed(2)} x rclone copy-only`);
+for (const floor of rows.filter((r) => r.floor !== undefined))
+  console.log(`${floor.set}: ${floor.cpuSecondsPer1000Objects.toFixed(2)} CPU-ms an object = ${(floor.cpuSecondsPer1000Objects / rcloneMs).toFixed(2)} x rclone copy-only; ours through the queue and the ledger = ${(oursMs / floor.cpuSecondsPer1000Objects).toFixed(2)} x this floor`);
 fs.writeFileSync(".tmp/worker-bench.json", JSON.stringify([...rows, { set: "rclone copy-only, the batched set", objects: batched.objects, wallSeconds: wall, cpuSeconds: user + sys, cpuSecondsPer1000Objects: Number(rcloneMs.toFixed(2)) }]));
 '

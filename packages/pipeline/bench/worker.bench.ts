@@ -3,18 +3,21 @@
  * cluster-mode worker runs in this process until the queue is empty. The first set is queued as
  * the jobsender packs it (batches of small objects), the others one job an object. Prints wall time, client
  * CPU-seconds per GiB (large objects) and per 1,000 small objects, peak RSS, and AWS requests per
- * object by service and operation. Usage: node worker-bench.mjs OWN_ENDPOINT DESTINATION_ENDPOINT
+ * object by service and operation. Then the SDK floor: the worker's own clients send the requests
+ * a batched object needs (GET, create-only PUT with Content-MD5, and the conditional ledger
+ * commit), 16 objects at once with nothing of the pipeline around them, so what the pipeline adds
+ * per object is the difference. Usage: node worker-bench.mjs OWN_ENDPOINT DESTINATION_ENDPOINT
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { MIB } from "@s3-migrate/transfer";
 import { readBatchRules } from "../src/config/environment.js";
 import { packJobs } from "../src/jobsender/packJobs.js";
-import { ledgerTableDefinition } from "../src/ledger/ledgerSchema.js";
+import { ledgerTableDefinition, objectKey } from "../src/ledger/ledgerSchema.js";
 import { runClusterWorker } from "../src/worker/clusterWorker.js";
 import { setUpWorker } from "../src/worker/workerFromEnvironment.js";
 
@@ -23,6 +26,7 @@ if (own === undefined || destination === undefined) throw new Error("usage: work
 const SMALL = Number(process.env.BENCH_WORKER_SMALL ?? 1000);
 const BATCHED = Number(process.env.BENCH_WORKER_BATCHED ?? 10_000);
 const LARGE_MIB = Number(process.env.BENCH_WORKER_LARGE_MIB ?? 512);
+const FLOOR = Number(process.env.BENCH_WORKER_FLOOR ?? 2000);
 const credentials = { accessKeyId: "bench", secretAccessKey: "bench" };
 const region = "us-east-1";
 const counts = new Map<string, number>();
@@ -42,9 +46,10 @@ function count<T extends { middlewareStack: { add: (...args: never[]) => void } 
 const seedSource = new S3Client({ endpoint: own, region, forcePathStyle: true, credentials, requestChecksumCalculation: "WHEN_REQUIRED" });
 const seedDestination = new S3Client({ endpoint: destination, region: "cn-northwest-1", forcePathStyle: true, credentials });
 await seedSource.send(new CreateBucketCommand({ Bucket: "bench-worker-src" }));
-await seedDestination.send(
-  new CreateBucketCommand({ Bucket: "bench-worker-dst", CreateBucketConfiguration: { LocationConstraint: "cn-northwest-1" } }),
-);
+for (const bucket of ["bench-worker-dst", "bench-worker-floor"])
+  await seedDestination.send(
+    new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: "cn-northwest-1" } }),
+  );
 const sqs = new SQSClient({ endpoint: own, region, credentials });
 const queueUrl =
   (await sqs.send(new CreateQueueCommand({ QueueName: "bench-worker-jobs", Attributes: { VisibilityTimeout: "300" } }))).QueueUrl ?? "";
@@ -89,6 +94,9 @@ const sets: Set[] = [
   { name: `1 object of ${LARGE_MIB} MiB`, objects: [{ key: "large/one.bin", size: LARGE_MIB * MIB }] },
 ];
 
+const documents = DynamoDBDocumentClient.from(count(new DynamoDBClient({ endpoint: own, region, credentials }), "DynamoDB"), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 const setup = await setUpWorker(
   {
     JOB_QUEUE_URL: queueUrl,
@@ -108,13 +116,7 @@ const setup = await setUpWorker(
       warn: (message, ...extra) => process.stderr.write(`warn: ${message} ${JSON.stringify(extra)}\n`),
       error: (message, ...extra) => process.stderr.write(`error: ${message} ${JSON.stringify(extra)}\n`),
     },
-    clients: {
-      ssm,
-      sqs: count(new SQSClient({ endpoint: own, region, credentials }), "SQS"),
-      documents: DynamoDBDocumentClient.from(count(new DynamoDBClient({ endpoint: own, region, credentials }), "DynamoDB"), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-    },
+    clients: { ssm, sqs: count(new SQSClient({ endpoint: own, region, credentials }), "SQS"), documents },
   },
 );
 count(setup.worker.source, "S3 source");
@@ -182,6 +184,75 @@ for (const set of sets) {
     extraDeliveries: report.received - bodies.length,
     requestsPerObject: Object.fromEntries(
       [...counts.entries()].sort().map(([key, value]) => [key, Number((value / set.objects.length).toFixed(2))]),
+    ),
+  });
+}
+// The SDK floor, on the first FLOOR objects of the batched set (already at the source): first GET
+// and PUT only (what a copy-only tool must send), then with the ledger commit the worker sends.
+const floorObjects = (sets[0]?.objects ?? []).slice(0, FLOOR);
+for (const withCommit of [false, true]) {
+  const prefix = withCommit ? "floor-commit/" : "floor-copy/";
+  counts.clear();
+  const cpu = process.cpuUsage();
+  const started = Date.now();
+  let next = 0;
+  const copyOne = async (object: { key: string; size: number }) => {
+    const read = await setup.worker.source.send(new GetObjectCommand({ Bucket: "bench-worker-src", Key: object.key }));
+    const body = await (read.Body as { transformToByteArray: () => Promise<Uint8Array> }).transformToByteArray();
+    const written = await setup.worker.destination.send(
+      new PutObjectCommand({
+        Bucket: "bench-worker-floor",
+        Key: prefix + object.key,
+        Body: body,
+        ContentLength: body.length,
+        ContentMD5: createHash("md5").update(body).digest("base64"),
+        IfNoneMatch: "*",
+      }),
+    );
+    if (!withCommit) return;
+    const now = new Date().toISOString();
+    await documents.send(
+      new UpdateCommand({
+        TableName: "bench-worker-ledger",
+        Key: objectKey("bench-worker-floor", prefix + object.key),
+        UpdateExpression:
+          "SET #status = :done, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, desEtag = :desEtag, verification = :verification, startedAt = if_not_exists(startedAt, :now), finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
+        ConditionExpression: "attribute_not_exists(pk)",
+        ExpressionAttributeNames: { "#status": "status", "#size": "size" },
+        ExpressionAttributeValues: {
+          ":done": "done",
+          ":srcBucket": "bench-worker-src",
+          ":srcKey": object.key,
+          ":desBucket": "bench-worker-floor",
+          ":desKey": prefix + object.key,
+          ":size": object.size,
+          ":etag": read.ETag,
+          ":desEtag": written.ETag,
+          ":verification": "md5",
+          ":now": now,
+          ":one": 1,
+        },
+      }),
+    );
+  };
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let object = floorObjects[next++]; object !== undefined; object = floorObjects[next++]) await copyOne(object);
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  results.push({
+    set: withCommit
+      ? `SDK floor: GET, create-only PUT and ledger commit, ${floorObjects.length} objects`
+      : `SDK floor: GET and create-only PUT, ${floorObjects.length} objects`,
+    floor: withCommit ? "commit" : "copy",
+    objects: floorObjects.length,
+    wallSeconds: Number(((Date.now() - started) / 1000).toFixed(2)),
+    cpuSeconds: Number(cpuSeconds.toFixed(2)),
+    cpuSecondsPer1000Objects: Number(((cpuSeconds / floorObjects.length) * 1000).toFixed(2)),
+    requestsPerObject: Object.fromEntries(
+      [...counts.entries()].sort().map(([key, value]) => [key, Number((value / floorObjects.length).toFixed(2))]),
     ),
   });
 }
