@@ -7,7 +7,8 @@
 # copies the batched set's objects between the same endpoints (copy only: no queue, no ledger)
 # and its CPU per 1,000 objects is printed beside ours, with the SDK floor (the worker's own
 # clients sending only a batched object's GET, create-only PUT and ledger commit; BENCH_WORKER_FLOOR
-# objects, 2,000 by default) to show what the pipeline adds.
+# objects, 2,000 by default) to show what the pipeline adds. BENCH_WORKER_MESSAGES (default 8) sets
+# how many messages the worker works on at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node.sh

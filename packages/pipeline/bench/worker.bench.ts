@@ -27,6 +27,8 @@ const SMALL = Number(process.env.BENCH_WORKER_SMALL ?? 1000);
 const BATCHED = Number(process.env.BENCH_WORKER_BATCHED ?? 10_000);
 const LARGE_MIB = Number(process.env.BENCH_WORKER_LARGE_MIB ?? 512);
 const FLOOR = Number(process.env.BENCH_WORKER_FLOOR ?? 2000);
+/** Messages the worker works on at once (FILE_CONCURRENCY, the cluster loop's concurrency). */
+const MESSAGES_AT_ONCE = Number(process.env.BENCH_WORKER_MESSAGES ?? 8);
 const credentials = { accessKeyId: "bench", secretAccessKey: "bench" };
 const region = "us-east-1";
 const counts = new Map<string, number>();
@@ -106,7 +108,7 @@ const setup = await setUpWorker(
     DIRECTION: "PUT",
     AWS_ENDPOINT_URL_S3: own,
     AWS_REGION: region,
-    FILE_CONCURRENCY: "8",
+    FILE_CONCURRENCY: String(MESSAGES_AT_ONCE),
     POWERTOOLS_LOG_LEVEL: "WARN",
   },
   {
@@ -161,7 +163,7 @@ for (const set of sets) {
   }, 100);
   const cpu = process.cpuUsage();
   const started = Date.now();
-  const report = await runClusterWorker({ setup, concurrency: 8, pause: new AbortController().signal, idleExitMs: 2000 });
+  const report = await runClusterWorker({ setup, concurrency: MESSAGES_AT_ONCE, pause: new AbortController().signal, idleExitMs: 2000 });
   const wall = (Date.now() - started - 2000) / 1000;
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
