@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CRC_ALGORITHMS, type CrcAlgorithm, combineCrc, combineCrcs, crcFromBase64, crcToBase64 } from "../src/integrity/crcCombine.js";
 
@@ -38,6 +39,21 @@ describe("combining CRCs of consecutive ranges", () => {
       // Assess
       expect(combined, `split at ${split}`).toBe(expected);
     }
+  });
+
+  it("any split of any bytes into ranges combines to the CRC of the whole, for every algorithm (property)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ALGORITHMS), fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), (algorithm, ranges) => {
+        // Act
+        const combined = combineCrcs(
+          algorithm,
+          ranges.map((range) => ({ crc: referenceCrc(algorithm, range), length: range.length })),
+        );
+        // Assess
+        expect(combined).toBe(referenceCrc(algorithm, Buffer.concat(ranges)));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("CRC32: 17 parts of unequal sizes, empty ones included, combine to Node's zlib.crc32 of the whole", () => {

@@ -7,6 +7,8 @@
  * squaring, so combining costs O(log length) whatever the range's size.
  */
 
+import { UnexpectedResponseError } from "../errors.js";
+
 /** A reflected CRC S3 supports, with the initial value and final XOR both all ones. */
 export interface CrcAlgorithm {
   /** S3's name for it (`x-amz-checksum-<name lowercase>`). */
@@ -107,11 +109,12 @@ export function crcToBase64(algorithm: CrcAlgorithm, crc: bigint): string {
  * Reads a CRC from S3's base64 form. A full-object checksum may carry a `-<part count>` suffix in
  * some answers; only the checksum before it is read.
  *
- * @throws {RangeError} when the value is not the algorithm's width
+ * @throws {UnexpectedResponseError} when the value is not the algorithm's width (an answer no S3
+ *   gives; not retryable)
  */
 export function crcFromBase64(algorithm: CrcAlgorithm, value: string): bigint {
   const bytes = Buffer.from(value.split("-")[0] ?? "", "base64");
   if (bytes.length !== algorithm.width / 8)
-    throw new RangeError(`${algorithm.name} checksum "${value}" is ${bytes.length} bytes, not ${algorithm.width / 8}`);
+    throw new UnexpectedResponseError(`${algorithm.name} checksum "${value}" is ${bytes.length} bytes, not ${algorithm.width / 8}`, false);
   return algorithm.width === 64 ? bytes.readBigUInt64BE() : BigInt(bytes.readUInt32BE());
 }
