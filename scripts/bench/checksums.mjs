@@ -16,6 +16,7 @@
 import { createHash, randomFillSync } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 
@@ -165,6 +166,6 @@ for (const row of table) console.log(line(row));
 fs.mkdirSync(".tmp", { recursive: true });
 fs.writeFileSync(
   ".tmp/bench-checksums.json",
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: (await import("node:os")).cpus()[0]?.model, rows }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, rows }, null, 2),
 );
 console.log("\nwritten to .tmp/bench-checksums.json");

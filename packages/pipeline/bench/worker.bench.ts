@@ -4,20 +4,20 @@
  * the jobsender packs it (batches of small objects), the others one job an object. Prints wall time, client
  * CPU-seconds per GiB (large objects) and per 1,000 small objects, peak RSS, and AWS requests per
  * object by service and operation. Then the SDK floor: the worker's own clients send the requests
- * a batched object needs (GET, create-only PUT with Content-MD5, and the conditional ledger
- * commit), 16 objects at once with nothing of the pipeline around them, so what the pipeline adds
- * per object is the difference. Usage: node worker-bench.mjs OWN_ENDPOINT DESTINATION_ENDPOINT
+ * a batched object needs (GET, create-only PUT with Content-MD5, and the worker's own conditional
+ * ledger commit, `commitCopy`), as many objects at once as a batch copies, with nothing of the
+ * pipeline around them, so what the pipeline adds per object is the difference. Usage: node worker-bench.mjs OWN_ENDPOINT DESTINATION_ENDPOINT
  */
 import { createHash, randomBytes } from "node:crypto";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MIB } from "@s3-migrate/transfer";
 import { readBatchRules } from "../src/config/environment.js";
 import { packJobs } from "../src/jobsender/packJobs.js";
-import { ledgerTableDefinition, objectKey } from "../src/ledger/ledgerSchema.js";
+import { ledgerTableDefinition } from "../src/ledger/ledgerSchema.js";
 import { runClusterWorker } from "../src/worker/clusterWorker.js";
 import { setUpWorker } from "../src/worker/workerFromEnvironment.js";
 
@@ -96,9 +96,6 @@ const sets: Set[] = [
   { name: `1 object of ${LARGE_MIB} MiB`, objects: [{ key: "large/one.bin", size: LARGE_MIB * MIB }] },
 ];
 
-const documents = DynamoDBDocumentClient.from(count(new DynamoDBClient({ endpoint: own, region, credentials }), "DynamoDB"), {
-  marshallOptions: { removeUndefinedValues: true },
-});
 const setup = await setUpWorker(
   {
     JOB_QUEUE_URL: queueUrl,
@@ -118,7 +115,13 @@ const setup = await setUpWorker(
       warn: (message, ...extra) => process.stderr.write(`warn: ${message} ${JSON.stringify(extra)}\n`),
       error: (message, ...extra) => process.stderr.write(`error: ${message} ${JSON.stringify(extra)}\n`),
     },
-    clients: { ssm, sqs: count(new SQSClient({ endpoint: own, region, credentials }), "SQS"), documents },
+    clients: {
+      ssm,
+      sqs: count(new SQSClient({ endpoint: own, region, credentials }), "SQS"),
+      documents: DynamoDBDocumentClient.from(count(new DynamoDBClient({ endpoint: own, region, credentials }), "DynamoDB"), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    },
   },
 );
 count(setup.worker.source, "S3 source");
@@ -212,33 +215,20 @@ for (const withCommit of [false, true]) {
       }),
     );
     if (!withCommit) return;
-    const now = new Date().toISOString();
-    await documents.send(
-      new UpdateCommand({
-        TableName: "bench-worker-ledger",
-        Key: objectKey("bench-worker-floor", prefix + object.key),
-        UpdateExpression:
-          "SET #status = :done, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, desEtag = :desEtag, verification = :verification, startedAt = if_not_exists(startedAt, :now), finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
-        ConditionExpression: "attribute_not_exists(pk)",
-        ExpressionAttributeNames: { "#status": "status", "#size": "size" },
-        ExpressionAttributeValues: {
-          ":done": "done",
-          ":srcBucket": "bench-worker-src",
-          ":srcKey": object.key,
-          ":desBucket": "bench-worker-floor",
-          ":desKey": prefix + object.key,
-          ":size": object.size,
-          ":etag": read.ETag,
-          ":desEtag": written.ETag,
-          ":verification": "md5",
-          ":now": now,
-          ":one": 1,
-        },
-      }),
-    );
+    const identity = {
+      srcBucket: "bench-worker-src",
+      srcKey: object.key,
+      desBucket: "bench-worker-floor",
+      desKey: prefix + object.key,
+      size: object.size,
+      srcEtag: (read.ETag ?? "").replaceAll('"', ""),
+    };
+    const done = { status: "done", desEtag: (written.ETag ?? "").replaceAll('"', ""), verification: "source-etag" } as const;
+    if (!(await setup.worker.ledger.commitCopy(identity, undefined, done, new Date())))
+      throw new Error(`SDK floor: the commit of ${identity.desKey} was refused`);
   };
   await Promise.all(
-    Array.from({ length: 16 }, async () => {
+    Array.from({ length: setup.worker.batch.concurrency }, async () => {
       for (let object = floorObjects[next++]; object !== undefined; object = floorObjects[next++]) await copyOne(object);
     }),
   );

@@ -130,7 +130,8 @@ async function handle(
   let visibleUntil = receivedAt + visibilityMs;
   // The leases the message's work holds: an object's, or a batch's and those of its objects.
   const leases = new Set<ObjectLease<{ readonly token: string }>>();
-  // Set once the message is settled: a beat already in flight may then find it deleted, which is no failure.
+  // Set once the message is handled (settled, or left to come back): a beat still in flight may then
+  // find it deleted, which is no failure.
   let settled = false;
   // Each beat renews the leases first and the visibility second, so a lease always lapses
   // before the message can be delivered again; a beat whose renewal failed does not extend the
@@ -175,9 +176,7 @@ async function handle(
         leases.add(taken);
       },
     });
-    const outcome = await settleMessage(setup.queues, message, action, "cluster");
-    settled = true;
-    return outcome;
+    return await settleMessage(setup.queues, message, action, "cluster");
   } catch (error) {
     setup.worker.logger?.error("Message failed unexpectedly; it will be delivered again", {
       messageId: message.messageId,
