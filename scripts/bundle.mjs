@@ -7,6 +7,7 @@
 // (nodejs22.x) and what every command here runs on.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -24,7 +25,27 @@ const common = {
     js: "import { createRequire as __s3mCreateRequire } from 'node:module'; const require = __s3mCreateRequire(import.meta.url);",
   },
   logLevel: "warning",
+  // A native addon cannot be bundled: aws-crt (CRC32C and CRC64NVME, docs/integrity.md) is loaded
+  // from node_modules, which the Lambda zips carry a trimmed copy of (`zipEntries`).
+  external: ["aws-crt", "aws-crt/*"],
 };
+
+/**
+ * What of aws-crt a Lambda zip needs: its package.json, the checksums module and its loader, and
+ * the native binaries for Lambda's two architectures (linux x64 and arm64, glibc), about 13 MB of
+ * the package's 44. Returns [path in the zip, path on disk] pairs.
+ */
+function awsCrtEntries() {
+  const crt = dirname(createRequire(join(root, "packages/transfer/package.json")).resolve("aws-crt/package.json"));
+  const files = [
+    "package.json",
+    "dist/native/checksums.js",
+    "dist/native/binding.js",
+    "dist/bin/linux-x64-glibc/aws-crt-nodejs.node",
+    "dist/bin/linux-arm64-glibc/aws-crt-nodejs.node",
+  ];
+  return files.map((file) => [`node_modules/aws-crt/${file}`, join(crt, file)]);
+}
 
 if (target === "cli") {
   const outfile = join(root, "packages/cli/dist/s3-migrate.mjs");
@@ -38,12 +59,13 @@ if (target === "cli") {
   // The Lambda runtime ships an SDK, but bundling ours pins the version we test against.
   await build({ ...common, entryPoints: [entry], outfile: join(dist, "index.mjs"), minify: true, sourcemap: false });
   const zip = join(dist, `${target}.zip`);
+  const entries = [["index.mjs", join(dist, "index.mjs")], ...awsCrtEntries()];
   // python3 is on every machine that runs the test bed (moto); its zipfile gives a plain, portable zip.
   execFileSync("python3", [
     "-c",
-    "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n  z.write(sys.argv[2], 'index.mjs')",
+    "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n  for name, path in zip(sys.argv[2::2], sys.argv[3::2]): z.write(path, name)",
     zip,
-    join(dist, "index.mjs"),
+    ...entries.flat(),
   ]);
   console.log(`bundled ${zip}`);
 } else if (target === "script" && rest.length === 2 && existsSync(join(root, rest[0]))) {

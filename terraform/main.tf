@@ -196,6 +196,7 @@ locals {
     EVENT_FILTER_PREFIX          = var.bucket_events_filter_prefix
     EVENT_FILTER_SUFFIX          = var.bucket_events_filter_suffix
     PROPAGATE_DELETES            = tostring(var.propagate_deletes)
+    USE_CHECKSUMS                = tostring(var.use_checksums)
     DEADLINE_MARGIN_SECONDS      = tostring(var.deadline_margin_seconds)
     COMPARE_VERSION_ID           = tostring(var.compare_version_id)
     UPDATE_VERSION_ID            = tostring(var.update_version_id)

@@ -306,6 +306,12 @@ variable "copy_tags" {
   default     = true
 }
 
+variable "use_checksums" {
+  description = "Whether copies are proven by the full-object CRC S3 stores with the source and sent for the destination to verify and keep (true, default); false for S3-compatible stores without flexible checksums (docs/integrity.md)."
+  type        = bool
+  default     = true
+}
+
 variable "source_kms_key_arns" {
   description = "ARNs of customer managed keys encrypting source objects (SSE-KMS): granted `kms:Decrypt` (through S3 only) to the role with direction `PUT`, listed in `credentials_policy_json` with `GET`."
   type        = list(string)

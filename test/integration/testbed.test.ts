@@ -84,6 +84,7 @@ describe("moto launcher (test/setup/moto_server.py)", () => {
     expect(run.stderr).toContain("patched: completions of one upload run one at a time");
     expect(run.stderr).toContain("patched: ListParts lists the parts numbered above PartNumberMarker");
     expect(run.stderr).toContain("patched: the PutObjects of one key run one at a time");
+    expect(run.stderr).toContain("patched: checksums are computed, verified, stored and listed as S3 does");
     expect(run.stdout).toContain("moto.server.main reached ['-H', '127.0.0.1', '-p', '5999']");
     expect(run.status).toBe(0);
   });
@@ -108,6 +109,11 @@ describe("moto launcher (test/setup/moto_server.py)", () => {
       change: "ListParts rewritten upstream",
       tamper: "import moto.s3.models as m; m.FakeMultipart.list_parts = m.FakeMultipart.set_part",
       message: "moto.s3.models.FakeMultipart.list_parts no longer slices its part list at the marker's position",
+    },
+    {
+      change: "ListParts, HeadObject or the completion answer rewritten upstream",
+      tamper: "import moto.s3.responses as r; r.S3Response.list_parts = r.S3Response.get_object",
+      message: "moto.s3.responses.S3Response no longer lists parts, heads objects or answers completions in the lines this patch extends",
     },
     {
       change: "DynamoDB dispatched elsewhere",

@@ -90,11 +90,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from moto_checksums import keep_checksums_as_s3_does
+from moto_patching import PatchError, log, moto_version, recompiled, source_of
+
 PR_SET_PDEATHSIG = 1
-
-
-class PatchError(Exception):
-    """moto no longer looks like what a patch was written for."""
 
 
 def main(argv: list[str]) -> None:
@@ -107,7 +106,8 @@ def main(argv: list[str]) -> None:
         log(
             "S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys, "
             "SQS deletes race, ranged GETs read whole objects, completions race, "
-            "ListParts markers are positions, conditional PUTs race)"
+            "ListParts markers are positions, conditional PUTs race, "
+            "checksums neither verified nor kept)"
         )
     else:
         try:
@@ -118,6 +118,7 @@ def main(argv: list[str]) -> None:
             serialise_completions()
             list_parts_after_the_marker()
             serialise_object_writes()
+            keep_checksums_as_s3_does()
         except PatchError as error:
             sys.exit(f"moto_server.py: refusing to start: {error}")
     import moto.server
@@ -418,36 +419,6 @@ def serialise_object_writes() -> None:
     put_object.__wrapped__ = unlocked  # type: ignore[attr-defined]
     S3Response.put_object = put_object  # type: ignore[method-assign]
     log("patched: the PutObjects of one key run one at a time (a conditional write checks and stores atomically)")
-
-
-def source_of(original: Callable[..., Any], where: str) -> str:
-    """The source of a moto function a patch rewrites. @raises PatchError when it cannot be read."""
-    try:
-        return inspect.getsource(original)
-    except (OSError, TypeError) as error:
-        raise PatchError(f"cannot read the source of {where} to patch it ({error})") from error
-
-
-def recompiled(original: Callable[..., Any], where: str, fixed: str, module_globals: dict[str, Any]) -> Callable[..., Any]:
-    """Compiles ``fixed`` (the dedented, patched source of ``original``) in its module's namespace."""
-    # Blank lines in front keep tracebacks pointing at the right lines of moto's file.
-    padding = "\n" * (inspect.getsourcelines(original)[1] - 1)
-    namespace: dict[str, Any] = {}
-    exec(compile(padding + fixed, inspect.getsourcefile(original) or where, "exec"), module_globals, namespace)
-    patched = namespace[original.__name__]
-    patched.__qualname__ = original.__qualname__
-    patched.__wrapped__ = original
-    return patched
-
-
-def moto_version() -> str:
-    import moto
-
-    return str(getattr(moto, "__version__", "unknown"))
-
-
-def log(message: str) -> None:
-    print(f"moto_server.py: {message}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,29 @@ export function makeS3Client(endpoint: string, region: string, overrides: Partia
   });
 }
 
+/**
+ * The test-bed-only header that makes the test bed store an object as S3 did before December 2024,
+ * without the CRC64NVME it now stores by default (test/setup/moto_checksums.py).
+ */
+export const NO_DEFAULT_CHECKSUM_HEADER = "x-s3m-test-no-default-checksum";
+
+/**
+ * An S3 client whose writes the test bed keeps as S3 kept them before it stored checksums by
+ * default: a legacy object, which only its ETag can prove.
+ */
+export function makeLegacyS3Client(endpoint: string, region: string): S3Client {
+  const client = makeS3Client(endpoint, region);
+  client.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers !== undefined) request.headers[NO_DEFAULT_CHECKSUM_HEADER] = "1";
+      return next(args);
+    },
+    { step: "build", name: "testBedLegacyObject" },
+  );
+  return client;
+}
+
 let bucketCounter = 0;
 
 /**

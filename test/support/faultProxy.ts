@@ -79,6 +79,8 @@ export interface ProxiedRequest {
   readonly operation?: string;
   /** Status sent to the client; 0 until answered, or if the connection was cut before it. */
   readonly status: number;
+  /** The integrity headers it carried (`content-md5`, `x-amz-checksum-*`), by lowercase name. */
+  readonly integrityHeaders: Readonly<Record<string, string>>;
   /** Faults applied to it, in the order they took effect. */
   readonly faults: FaultType[];
   /** When it arrived (epoch ms). */
@@ -164,6 +166,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       query: Object.fromEntries(url.searchParams),
       ...(typeof req.headers["x-amz-target"] === "string" ? { operation: req.headers["x-amz-target"] } : {}),
       status: 0,
+      integrityHeaders: Object.fromEntries(
+        Object.entries(req.headers).filter(
+          (header): header is [string, string] =>
+            typeof header[1] === "string" && (header[0] === "content-md5" || header[0].startsWith("x-amz-checksum-")),
+        ),
+      ),
       faults: [],
       at: Date.now(),
     };

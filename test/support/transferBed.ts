@@ -10,8 +10,8 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { createS3Client, MIB, type TransferContext } from "@s3-migrate/transfer";
-import { createBucket, makeS3Client, testEndpoints, uniqueBucketName } from "./endpoints.js";
+import { type CopyRequest, createS3Client, MIB, type TransferContext } from "@s3-migrate/transfer";
+import { createBucket, makeLegacyS3Client, makeS3Client, testEndpoints, uniqueBucketName } from "./endpoints.js";
 import { type FaultProxy, startFaultProxy } from "./faultProxy.js";
 
 /** Everything a transfer test needs. */
@@ -21,11 +21,15 @@ export interface TransferBed {
   /** Plain clients straight to moto, for seeding and checking. */
   readonly src: S3Client;
   readonly dst: S3Client;
+  /** Writes source objects as S3 did before it stored checksums by default (`makeLegacyS3Client`). */
+  readonly legacySrc: S3Client;
   /** Proxies in front of each side (every transfer request goes through them). */
   readonly sourceProxy: FaultProxy;
   readonly destinationProxy: FaultProxy;
   /** A transfer context whose clients talk through the proxies. */
   context(extra?: Partial<TransferContext>): TransferContext;
+  /** The copy of `key` from the source bucket to the same key in the destination bucket. */
+  request(key: string): CopyRequest;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,7 @@ export interface TransferBed {
 export async function openTransferBed(name: string): Promise<TransferBed> {
   const { source, destination } = testEndpoints();
   const src = makeS3Client(source.endpoint, source.region);
+  const legacySrc = makeLegacyS3Client(source.endpoint, source.region);
   const dst = makeS3Client(destination.endpoint, destination.region);
   const sourceBucket = await createBucket(src, uniqueBucketName(`${name}-src`));
   const destinationBucket = await createBucket(dst, uniqueBucketName(`${name}-dst`));
@@ -49,9 +54,11 @@ export async function openTransferBed(name: string): Promise<TransferBed> {
     destinationBucket,
     src,
     dst,
+    legacySrc,
     sourceProxy,
     destinationProxy,
     context: (extra = {}) => ({ source: sourceClient, destination: destinationClient, ...extra }),
+    request: (key) => ({ source: { bucket: sourceBucket, key }, destination: { bucket: destinationBucket, key } }),
     close: async () => {
       await sourceProxy.close();
       await destinationProxy.close();

@@ -53,6 +53,7 @@ describe("the settings table (config/settings.ts) is the one home of every defau
       copyTags: SETTINGS.copyTags.default,
       direction: SETTINGS.direction.default,
       propagateDeletes: SETTINGS.propagateDeletes.default,
+      useChecksums: SETTINGS.useChecksums.default,
     });
     expect(environment.storageClass).toBeUndefined();
     expect(() =>
@@ -108,5 +109,6 @@ describe("the settings table (config/settings.ts) is the one home of every defau
     expect(row("--part-concurrency")).toBe(String(TRANSFER_DEFAULTS.partConcurrency));
     expect(row("--read-streams")).toBe(String(TRANSFER_DEFAULTS.readStreams));
     expect(row("--copy-tags")).toBe(TRANSFER_DEFAULTS.copyTags ? "on" : "off");
+    expect(row("--no-checksums")).toBe(TRANSFER_DEFAULTS.useChecksums ? "on" : "off");
   });
 });

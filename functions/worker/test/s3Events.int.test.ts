@@ -1,4 +1,4 @@
-import { PutBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, PutBucketNotificationConfigurationCommand } from "@aws-sdk/client-s3";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { objectKey } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
@@ -61,7 +61,14 @@ describe("worker fed by S3 event notifications (local S3 -> SQS -> handler)", ()
     const record = await documents.send(
       new GetCommand({ TableName: deployment.table, Key: objectKey(destinationBucket, "from-events/multi/part.bin") }),
     );
-    expect(record.Item).toMatchObject({ status: "done", attempts: 1, verification: "source-etag" });
+    // proven by the CRC64NVME S3 stores with the source, which the ledger records
+    const sourceHead = await src.send(new HeadObjectCommand({ Bucket: sourceBucket, Key: "multi/part.bin", ChecksumMode: "ENABLED" }));
+    expect(record.Item).toMatchObject({
+      status: "done",
+      attempts: 1,
+      verification: "source-checksum",
+      checksum: { algorithm: "CRC64NVME", value: sourceHead.ChecksumCRC64NVME },
+    });
     // both announcements were delivered; the second copied nothing (attempts stays 1)
     expect(record.Item?.deliveries).toBe(2);
     // 3 single PUTs, 2 announcements of the multipart object, and the s3:TestEvent S3 sends

@@ -130,18 +130,20 @@ describe("parseQueueMessage", () => {
     expect(parseQueueMessage(body)[0]).toMatchObject({ continuation: 1, leaseToken: "3f0c" });
   });
 
+  /** A continuation job whose completion the deadline cut, as the worker sends it on. */
+  const continuation = (completing: unknown) =>
+    JSON.stringify({
+      schema: "s3-migrate/job",
+      version: 1,
+      source: { bucket: "s", key: "k", size: 9, etag: "e" },
+      destination: { bucket: "d", key: "k" },
+      queuedAt: "",
+      continuation: 2,
+      leaseToken: "3f0c",
+      completing,
+    });
+
   it("reads a continuation's lost completion, and refuses one that is not an upload id, a composite ETag and a verification", () => {
-    const continuation = (completing: unknown) =>
-      JSON.stringify({
-        schema: "s3-migrate/job",
-        version: 1,
-        source: { bucket: "s", key: "k", size: 9, etag: "e" },
-        destination: { bucket: "d", key: "k" },
-        queuedAt: "",
-        continuation: 2,
-        leaseToken: "3f0c",
-        completing,
-      });
     const completing = { uploadId: "u-1", etag: `${"a".repeat(32)}-64`, verification: "part-checksums" };
     expect(parseQueueMessage(continuation(completing))[0]).toMatchObject({ continuation: 2, completing });
     expect(() => parseQueueMessage(continuation("u-1"))).toThrow(/completing must be an object/);
@@ -150,6 +152,27 @@ describe("parseQueueMessage", () => {
       /completing.etag must be a composite ETag/,
     );
     expect(() => parseQueueMessage(continuation({ ...completing, verification: "trust-me" }))).toThrow(/completing.verification/);
+  });
+
+  it("reads a lost completion proven by the source's checksum with that checksum, and refuses one without it or with a foreign one", () => {
+    const completing = {
+      uploadId: "u-1",
+      etag: `${"a".repeat(32)}-64`,
+      verification: "source-checksum",
+      checksum: { algorithm: "CRC64NVME", value: "rosUhgp5mIg=" },
+    };
+    expect(parseQueueMessage(continuation(completing))[0]).toMatchObject({ completing });
+    // an MD5-proven upload that carries a CRC32 for the destination keeps it
+    const etagProven = { ...completing, verification: "source-etag", checksum: { algorithm: "CRC32", value: "y/Q5Jg==" } };
+    expect(parseQueueMessage(continuation(etagProven))[0]).toMatchObject({ completing: etagProven });
+    const { checksum: _dropped, ...withoutChecksum } = completing;
+    expect(() => parseQueueMessage(continuation(withoutChecksum))).toThrow(/completing.checksum is required for source-checksum/);
+    expect(() => parseQueueMessage(continuation({ ...completing, checksum: { algorithm: "MD5", value: "x" } }))).toThrow(
+      /completing.checksum.algorithm must be CRC32, CRC32C or CRC64NVME/,
+    );
+    expect(() => parseQueueMessage(continuation({ ...completing, checksum: { algorithm: "CRC32", value: "not base64!" } }))).toThrow(
+      /completing.checksum.value must be base64/,
+    );
   });
 
   it("orders sequencers of different lengths as S3 prescribes (right-padded, case-insensitive)", () => {

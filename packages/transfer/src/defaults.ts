@@ -20,6 +20,8 @@ export const TRANSFER_DEFAULTS = {
   matchSourceParts: true,
   /** Copy object tags (needs s3:GetObjectTagging and s3:PutObjectTagging). */
   copyTags: false,
+  /** Prove copies with the source's stored full-object CRC and have the destination verify it (docs/integrity.md). */
+  useChecksums: true,
 } as const;
 
 /** {@link TransferSettings} with every default filled in. */
@@ -35,6 +37,7 @@ export function resolveSettings(settings: TransferSettings = {}): ResolvedSettin
     readStreams: settings.readStreams ?? TRANSFER_DEFAULTS.readStreams,
     matchSourceParts: settings.matchSourceParts ?? TRANSFER_DEFAULTS.matchSourceParts,
     copyTags: settings.copyTags ?? TRANSFER_DEFAULTS.copyTags,
+    useChecksums: settings.useChecksums ?? TRANSFER_DEFAULTS.useChecksums,
     retry: settings.retry ?? {},
     storageClass: settings.storageClass,
     encryption: settings.encryption,

@@ -31,6 +31,7 @@ export type {
   FailedOutcome,
   PausedOutcome,
   PendingCompletion,
+  ProvenChecksum,
   SourceChangedOutcome,
   StopSignals,
   TransferContext,
@@ -48,6 +49,15 @@ export {
   type StoredCredentials,
 } from "./endpoints/storedCredentials.js";
 export { ConfigError, DestinationExistsError, MigrationError, RefusedWorkError, TransientError, UploadGoneError } from "./errors.js";
+export {
+  type ChecksumAlgorithmName,
+  type CrcImplementation,
+  checksumField,
+  loadCrc,
+  type StoredChecksum,
+  storedChecksumOf,
+} from "./integrity/checksums.js";
+export { CRC_ALGORITHMS, combineCrcs, crcFromBase64, crcToBase64 } from "./integrity/crcCombine.js";
 export { compareKeys } from "./listing/keyOrder.js";
 export { listLatestVersions } from "./listing/listLatestVersions.js";
 export { type ListedObject, listObjects } from "./listing/listObjects.js";

@@ -62,7 +62,7 @@ describe("s3-migrate status / redrive (CLI)", () => {
       skipped: { objects: 0, bytes: 0 },
       deleted: { objects: 0, bytes: 0 },
     });
-    expect(status.ledger.verifiedBy).toEqual({ sourceEtag: 1, partChecksums: 0 });
+    expect(status.ledger.verifiedBy).toEqual({ sourceChecksum: 0, sourceEtag: 1, partChecksums: 0 });
     expect(status.ledger.bytesPerSecond).toBeCloseTo(1000 / 600);
     expect(status.ledger.etaSeconds).toBeCloseTo(47 / (1000 / 600));
     expect(status.ledger.fanoutsInProgress).toBe(1);

@@ -22,10 +22,7 @@ describe("copyObject integrity", () => {
   });
   afterAll(async () => bed.close());
 
-  const request = (key: string): CopyRequest => ({
-    source: { bucket: bed.sourceBucket, key },
-    destination: { bucket: bed.destinationBucket, key },
-  });
+  const request = (key: string) => bed.request(key);
 
   it("catches a part corrupted in flight that the endpoint stored anyway, and re-sends it", async () => {
     // Prepare: moto stores whatever arrives; the proxy flips a byte of the 2nd data part
@@ -78,10 +75,10 @@ describe("copyObject integrity", () => {
   });
 
   it("never completes an upload whose parts do not reproduce the source ETag (corrupted read)", async () => {
-    // Prepare: a multipart source (ETag checkable part by part), one corrupted download
+    // Prepare: a legacy multipart source (no stored checksum; ETag checkable part by part), one corrupted download
     const key = "integrity/read-corrupted.bin";
     const body = randomBody(12 * MIB);
-    await putMultipartObject(bed.src, bed.sourceBucket, key, body, 6 * MIB);
+    await putMultipartObject(bed.legacySrc, bed.sourceBucket, key, body, 6 * MIB);
     bed.sourceProxy.addRule({ match: { method: "GET", query: { "x-id": "GetObject" } }, action: { type: "corruptResponseBody" } });
     // Act
     const first = await copyObject(bed.context(), request(key), settings);

@@ -45,6 +45,8 @@ Transfer:
   --sse AES256|aws:kms       server-side encryption at the destination
   --sse-kms-key-id ID        KMS key for --sse aws:kms
   --copy-tags                copy object tags too
+  --no-checksums             send Content-MD5 only, for a store without flexible checksums
+                             (default: prove each copy by the CRC the source stores)
   --no-skip-existing         copy even objects already present with the same size
   --json                     print the summary as JSON
   --verbose                  log retries and failures as they happen
@@ -68,6 +70,7 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
       sse: { type: "string" },
       "sse-kms-key-id": { type: "string" },
       "copy-tags": { type: "boolean", default: false },
+      "no-checksums": { type: "boolean", default: false },
       "no-skip-existing": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
@@ -95,6 +98,7 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
     partConcurrency,
     readStreams: integerOption(values["read-streams"], "--read-streams", TRANSFER_DEFAULTS.readStreams),
     copyTags: values["copy-tags"],
+    useChecksums: !values["no-checksums"],
     ...(values["storage-class"] === undefined ? {} : { storageClass: values["storage-class"] }),
     ...encryption(values.sse, values["sse-kms-key-id"]),
   };

@@ -77,7 +77,7 @@ export async function runOperations(command: "status" | "redrive", argv: readonl
   for (const [status, { objects, bytes }] of Object.entries(summary.byStatus))
     lines.push(`  ${status.padEnd(12)} ${String(objects).padStart(10)} objects  ${formatBytes(bytes).padStart(12)}`);
   lines.push(
-    `  verified     ${summary.verifiedBy.sourceEtag} against the source ETag, ${summary.verifiedBy.partChecksums} by per-part MD5`,
+    `  verified     ${summary.verifiedBy.sourceChecksum} against the source's stored checksum, ${summary.verifiedBy.sourceEtag} against the source ETag, ${summary.verifiedBy.partChecksums} by per-part MD5 only (unproven against the source)`,
   );
   if (summary.fanoutsInProgress > 0) lines.push(`  fanned out   ${summary.fanoutsInProgress} in progress`);
   for (const fanout of summary.fanouts) {

@@ -12,7 +12,8 @@ export interface CopySummary {
   readonly objects: { total: number; copied: number; skipped: number; failed: number; sourceChanged: number; paused: number };
   readonly bytes: { total: number; copied: number };
   readonly parts: { uploaded: number; resumed: number };
-  readonly verification: { sourceEtag: number; partChecksums: number };
+  /** How the copies were proven (`Verification`): by the source's stored checksum, by its ETag, or by per-part MD5 only. */
+  readonly verification: { sourceChecksum: number; sourceEtag: number; partChecksums: number };
   readonly durationMs: number;
   readonly failures: ReadonlyArray<{ key: string; code: string; side?: string; retryable: boolean; message: string }>;
 }
@@ -23,7 +24,7 @@ export function summarize(results: readonly ObjectResult[], durationMs: number):
     objects: { total: results.length, copied: 0, skipped: 0, failed: 0, sourceChanged: 0, paused: 0 },
     bytes: { total: 0, copied: 0 },
     parts: { uploaded: 0, resumed: 0 },
-    verification: { sourceEtag: 0, partChecksums: 0 },
+    verification: { sourceChecksum: 0, sourceEtag: 0, partChecksums: 0 },
     durationMs,
     failures: [] as CopySummary["failures"][number][],
   };
@@ -39,7 +40,8 @@ export function summarize(results: readonly ObjectResult[], durationMs: number):
         summary.bytes.copied += outcome.bytes;
         summary.parts.uploaded += outcome.partsUploaded;
         summary.parts.resumed += outcome.partsResumed;
-        if (outcome.verification === "source-etag") summary.verification.sourceEtag++;
+        if (outcome.verification === "source-checksum") summary.verification.sourceChecksum++;
+        else if (outcome.verification === "source-etag") summary.verification.sourceEtag++;
         else summary.verification.partChecksums++;
         break;
       case "paused":
@@ -72,7 +74,7 @@ export function formatSummary(summary: CopySummary): string {
     `  objects    ${objects.total} listed: ${objects.copied} copied, ${objects.skipped} already present, ${objects.failed} failed, ${objects.sourceChanged} changed during copy, ${objects.paused} paused`,
     `  bytes      ${formatBytes(bytes.copied)} copied of ${formatBytes(bytes.total)} listed in ${formatDuration(summary.durationMs)} (${formatBytes(rate)}/s)`,
     `  parts      ${parts.uploaded} uploaded, ${parts.resumed} resumed from earlier runs`,
-    `  verified   ${verification.sourceEtag} against the source ETag, ${verification.partChecksums} by per-part MD5 (source ETag not reproducible)`,
+    `  verified   ${verification.sourceChecksum} against the source's stored checksum, ${verification.sourceEtag} against the source ETag, ${verification.partChecksums} by per-part MD5 only (nothing the source stores was reproducible)`,
   ];
   for (const failure of summary.failures.slice(0, 20)) {
     lines.push(`  FAILED     ${failure.key}: ${failure.code}${failure.retryable ? " (retryable)" : ""}: ${failure.message}`);

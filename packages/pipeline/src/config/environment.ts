@@ -20,6 +20,8 @@ export interface FunctionEnvironment {
   readonly updateVersionId: boolean;
   readonly getObjectWithVersionId: boolean;
   readonly propagateDeletes: boolean;
+  /** Prove copies by the source's stored CRC and have the destination verify it (off for stores without flexible checksums). */
+  readonly useChecksums: boolean;
   /** Own-side endpoint override (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL), for S3-compatible or local endpoints. */
   readonly ownS3Endpoint?: string;
   readonly region: string;
@@ -58,6 +60,7 @@ export function readFunctionEnvironment(env: Readonly<Record<string, string | un
     updateVersionId: read.flag(SETTINGS.updateVersionId),
     getObjectWithVersionId: read.flag(SETTINGS.getObjectWithVersionId),
     propagateDeletes: read.flag(SETTINGS.propagateDeletes),
+    useChecksums: read.flag(SETTINGS.useChecksums),
     ...(endpoint === undefined ? {} : { ownS3Endpoint: endpoint }),
     region: read.optional("AWS_REGION") ?? read.optional("AWS_DEFAULT_REGION") ?? "us-east-1",
   };

@@ -211,6 +211,12 @@ export const SETTINGS = {
     default: "",
     terraform: { variable: "bucket_events_filter_suffix", default: "" },
   },
+  useChecksums: {
+    kind: "flag",
+    env: "USE_CHECKSUMS",
+    default: TRANSFER_DEFAULTS.useChecksums,
+    terraform: { variable: "use_checksums", default: true },
+  },
   propagateDeletes: {
     kind: "flag",
     env: "PROPAGATE_DELETES",

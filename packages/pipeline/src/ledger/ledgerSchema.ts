@@ -133,6 +133,8 @@ export interface ObjectRecord {
   readonly finishedAt?: string;
   readonly updated_at: string;
   readonly verification?: string;
+  /** The full-object checksum the destination verified, equal to the source's (`verification` `source-checksum`). */
+  readonly checksum?: { readonly algorithm: string; readonly value: string } | null;
   readonly lastError?: string;
   readonly lastErrorCode?: string;
   /** The lease of the attempt copying it: its token, the queue message it works for, and when it lapses (epoch ms). */

@@ -18,7 +18,7 @@ export interface FanoutProgress {
 export interface LedgerSummary {
   readonly byStatus: Record<ObjectStatus, { objects: number; bytes: number }>;
   /** How the done objects were proven equal to their source (see docs/integrity.md). */
-  readonly verifiedBy: { sourceEtag: number; partChecksums: number };
+  readonly verifiedBy: { sourceChecksum: number; sourceEtag: number; partChecksums: number };
   /** Bytes finished in the window, per second. */
   readonly bytesPerSecond: number;
   readonly windowSeconds: number;
@@ -44,7 +44,7 @@ export async function summarizeLedger(
   const byStatus = Object.fromEntries(
     Object.values(OBJECT_STATUS).map((status) => [status, { objects: 0, bytes: 0 }]),
   ) as LedgerSummary["byStatus"];
-  const verifiedBy = { sourceEtag: 0, partChecksums: 0 };
+  const verifiedBy = { sourceChecksum: 0, sourceEtag: 0, partChecksums: 0 };
   let recentBytes = 0;
   const since = new Date(now.getTime() - windowSeconds * 1000).toISOString();
   const fannedOut: Array<{ bucket: string; key: string; bytes: number; uploadId: string }> = [];
@@ -70,7 +70,8 @@ export async function summarizeLedger(
           fannedOut.push({ bucket: String(item.desBucket), key: String(item.desKey), bytes: size, uploadId: String(item.uploadId) });
         if (status !== OBJECT_STATUS.done) continue;
         if (String(item.updated_at) >= since) recentBytes += size;
-        if (item.verification === "source-etag") verifiedBy.sourceEtag++;
+        if (item.verification === "source-checksum") verifiedBy.sourceChecksum++;
+        else if (item.verification === "source-etag") verifiedBy.sourceEtag++;
         else verifiedBy.partChecksums++;
       }
       start = page.LastEvaluatedKey;

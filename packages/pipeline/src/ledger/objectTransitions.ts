@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { PendingCompletion } from "@s3-migrate/transfer";
+import type { PendingCompletion, ProvenChecksum } from "@s3-migrate/transfer";
 import { HANDOFF, isConditionFailure, judgeLease, RACE_RETRY_MS, refusedItem, writeIf } from "./leaseTerms.js";
 import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
@@ -64,7 +64,14 @@ export type BeginResult =
 
 /** How a finished transfer ended. */
 export type Finish =
-  | { readonly status: "done"; readonly desEtag: string; readonly desVersionId?: string; readonly verification: string }
+  | {
+      readonly status: "done";
+      readonly desEtag: string;
+      readonly desVersionId?: string;
+      readonly verification: string;
+      /** The full-object checksum the destination verified, equal to the source's (`source-checksum`). */
+      readonly checksum?: ProvenChecksum;
+    }
   | { readonly status: "failed" | "skipped"; readonly errorCode: string; readonly error: string };
 
 /** No attempt holds a live lease (a record of the previous version holds one for LEGACY_LEASE_MS). */
@@ -201,12 +208,13 @@ export class ObjectTransitions {
     if (finish.status === "done") {
       return this.#guarded(
         lease,
-        "SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone, pendingCompletion",
+        "SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, checksum = :checksum, finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone, pendingCompletion",
         {
           ":status": OBJECT_STATUS.done,
           ":desEtag": finish.desEtag,
           ":desVersionId": finish.desVersionId ?? null,
           ":verification": finish.verification,
+          ":checksum": finish.checksum ?? null,
           ":now": now.toISOString(),
         },
       );
@@ -242,7 +250,7 @@ export class ObjectTransitions {
       TableName: this.#table,
       Key: this.#key(identity),
       UpdateExpression:
-        "SET #status = :done, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, startedAt = if_not_exists(startedAt, :now), finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
+        "SET #status = :done, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, checksum = :checksum, startedAt = if_not_exists(startedAt, :now), finishedAt = :now, updated_at = :now ADD attempts :one, deliveries :one",
       ConditionExpression: seen === undefined ? "attribute_not_exists(pk)" : "#status = :queued AND updated_at = :seenAt",
       ExpressionAttributeNames: { "#status": "status", "#size": "size" },
       ExpressionAttributeValues: {
@@ -254,6 +262,7 @@ export class ObjectTransitions {
         ":desEtag": copy.desEtag,
         ":desVersionId": copy.desVersionId ?? null,
         ":verification": copy.verification,
+        ":checksum": copy.checksum ?? null,
         ":now": now.toISOString(),
         ":one": 1,
         ...(seen === undefined ? {} : { ":queued": OBJECT_STATUS.queued, ":seenAt": seen.updated_at }),

@@ -1,4 +1,4 @@
-import type { PendingCompletion } from "@s3-migrate/transfer";
+import type { PendingCompletion, ProvenChecksum } from "@s3-migrate/transfer";
 import { messageFields } from "./messageFields.js";
 
 /** Schema name and version every job message carries; bump the version on any breaking change. */
@@ -95,15 +95,31 @@ export function parseJobMessage(value: unknown): JobMessage {
   };
 }
 
-/** A continuation's `completing` field: an upload id, a composite ETag and how it was verified. */
+/**
+ * A continuation's `completing` field: an upload id, a composite ETag, how it was verified and,
+ * in an upload with a CRC, the whole object's checksum the completion carries (required for
+ * `source-checksum`).
+ */
 function parseCompleting(value: unknown, fail: (why: string) => never): PendingCompletion {
   const completing = value as Record<string, unknown>;
   if (typeof completing !== "object" || completing === null) return fail("completing must be an object");
-  const { uploadId, etag, verification } = completing;
+  const { uploadId, etag, verification, checksum } = completing;
   if (typeof uploadId !== "string" || uploadId === "") return fail("completing.uploadId must be a non-empty string");
   if (typeof etag !== "string" || !/^[0-9a-f]{32}-\d+$/.test(etag))
     return fail("completing.etag must be a composite ETag (32 hex digits, '-', the part count)");
-  if (verification !== "source-etag" && verification !== "part-checksums")
-    return fail("completing.verification must be source-etag or part-checksums");
-  return { uploadId, etag, verification };
+  if (verification !== "source-checksum" && verification !== "source-etag" && verification !== "part-checksums")
+    return fail("completing.verification must be source-checksum, source-etag or part-checksums");
+  if (checksum === undefined && verification === "source-checksum") return fail("completing.checksum is required for source-checksum");
+  return { uploadId, etag, verification, ...(checksum === undefined ? {} : { checksum: parseChecksum(checksum, fail) }) };
+}
+
+/** `completing.checksum`: a CRC S3 verifies for a whole object, and its base64 value. */
+function parseChecksum(value: unknown, fail: (why: string) => never): ProvenChecksum {
+  const checksum = value as Record<string, unknown>;
+  if (typeof checksum !== "object" || checksum === null) return fail("completing.checksum must be an object");
+  const { algorithm, value: digest } = checksum;
+  if (algorithm !== "CRC32" && algorithm !== "CRC32C" && algorithm !== "CRC64NVME")
+    return fail("completing.checksum.algorithm must be CRC32, CRC32C or CRC64NVME");
+  if (typeof digest !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(digest)) return fail("completing.checksum.value must be base64");
+  return { algorithm, value: digest };
 }

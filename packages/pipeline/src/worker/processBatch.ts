@@ -5,7 +5,7 @@ import { isDoneFor, isUnclaimed, type LedgerRecord, type TransferIdentity } from
 import type { CopyWork, Work } from "../messages/queueMessage.js";
 import { ObjectLease } from "./objectLease.js";
 import { processWork, refuseForged } from "./processWork.js";
-import { recordFailure } from "./settleObject.js";
+import { recordFailure, type VerifiedCopy } from "./settleObject.js";
 import { type Attempt, now, retryWhenLeaseLapses, transferContext, type WorkerContext, type WorkOutcome } from "./workerContext.js";
 import { checkScope } from "./workScope.js";
 
@@ -135,7 +135,7 @@ async function commit(
   context: WorkerContext,
   identity: TransferIdentity,
   record: LedgerRecord | undefined,
-  copy: { readonly bytes: number; readonly destinationEtag: string; readonly destinationVersionId?: string; readonly verification: string },
+  copy: Pick<VerifiedCopy, "bytes" | "destinationEtag" | "destinationVersionId" | "verification" | "checksum">,
   where: Record<string, unknown>,
 ): Promise<WorkOutcome> {
   const recorded = await context.ledger.commitCopy(
@@ -145,6 +145,7 @@ async function commit(
       status: "done",
       desEtag: copy.destinationEtag,
       verification: copy.verification,
+      ...(copy.checksum === undefined ? {} : { checksum: copy.checksum }),
       ...(copy.destinationVersionId === undefined ? {} : { desVersionId: copy.destinationVersionId }),
     },
     now(context),

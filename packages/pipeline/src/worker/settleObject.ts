@@ -1,4 +1,4 @@
-import type { MigrationError, Verification } from "@s3-migrate/transfer";
+import type { MigrationError, ProvenChecksum, Verification } from "@s3-migrate/transfer";
 import type { HeldLease } from "../ledger/objectTransitions.js";
 import { now, type WorkerContext, type WorkOutcome } from "./workerContext.js";
 
@@ -8,6 +8,7 @@ export interface VerifiedCopy {
   readonly destinationEtag: string;
   readonly destinationVersionId?: string;
   readonly verification: Verification;
+  readonly checksum?: ProvenChecksum;
 }
 
 /**
@@ -22,6 +23,7 @@ export async function recordDone(context: WorkerContext, lease: HeldLease, copy:
       status: "done",
       desEtag: copy.destinationEtag,
       verification: copy.verification,
+      ...(copy.checksum === undefined ? {} : { checksum: copy.checksum }),
       ...(copy.destinationVersionId === undefined ? {} : { desVersionId: copy.destinationVersionId }),
     },
     now(context),

@@ -68,6 +68,7 @@ export async function setUpWorker(
         // than PART_SIZE_MIB gets fewer parts in flight rather than more memory.
         memoryBudgetBytes: environment.partConcurrency * environment.partSize,
         copyTags: environment.copyTags,
+        useChecksums: environment.useChecksums,
         retry: { maxAttempts: environment.maxAttempts },
         ...(environment.storageClass === undefined ? {} : { storageClass: environment.storageClass }),
         ...(environment.sse === undefined

@@ -1,11 +1,22 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { TransientError } from "../errors.js";
+import type { CrcImplementation } from "../integrity/checksums.js";
 
-/** Bytes read from a stream together with their MD5. */
+/** Bytes read from a stream together with their MD5 and, when asked for, their CRC. */
 export interface HashedBytes {
   readonly bytes: Buffer;
+  /** Empty when the read was asked for no MD5 (`Digests.md5: false`). */
   readonly md5Hex: string;
   readonly md5Base64: string;
+  /** The CRC of the bytes when `Digests.crc` was given. */
+  readonly crc?: bigint;
+}
+
+/** What to compute over the bytes as they arrive. MD5 by default. */
+export interface Digests {
+  /** @default true */
+  readonly md5?: boolean;
+  readonly crc?: CrcImplementation;
 }
 
 /**
@@ -25,11 +36,14 @@ export class ByteStreamReader {
    * @param onBytes called with each chunk's size as it arrives (for byte counters).
    * @param into a buffer of at least `length` bytes to fill (reused part buffers spare the
    *   garbage collector); a new one by default.
+   * @param digests what to hash the bytes with, in the same pass.
    * @throws TransientError when the stream ends first.
    */
-  async read(length: number, onBytes?: (count: number) => void, into?: Buffer): Promise<HashedBytes> {
+  async read(length: number, onBytes?: (count: number) => void, into?: Buffer, digests: Digests = {}): Promise<HashedBytes> {
     const bytes = into === undefined ? Buffer.allocUnsafe(length) : into.subarray(0, length);
-    const hash = createHash("md5");
+    const hash: Hash | undefined = digests.md5 === false ? undefined : createHash("md5");
+    const crc = digests.crc;
+    let crcValue = 0n;
     let filled = 0;
     while (filled < length) {
       const chunk = this.#leftover ?? (await this.#next());
@@ -38,13 +52,19 @@ export class ByteStreamReader {
       const take = Math.min(chunk.length, length - filled);
       const used = take === chunk.length ? chunk : chunk.subarray(0, take);
       used.copy(bytes, filled);
-      hash.update(used);
+      hash?.update(used);
+      if (crc !== undefined) crcValue = crc.update(used, crcValue);
       filled += take;
       onBytes?.(take);
       if (take < chunk.length) this.#leftover = chunk.subarray(take);
     }
-    const digest = hash.digest();
-    return { bytes, md5Hex: digest.toString("hex"), md5Base64: digest.toString("base64") };
+    const digest = hash?.digest();
+    return {
+      bytes,
+      md5Hex: digest?.toString("hex") ?? "",
+      md5Base64: digest?.toString("base64") ?? "",
+      ...(crc === undefined ? {} : { crc: crcValue }),
+    };
   }
 
   /** Whether the stream has bytes beyond what was read. */

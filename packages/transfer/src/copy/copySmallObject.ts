@@ -2,12 +2,14 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/clie
 import { classifyError, isPreconditionFailed } from "../classifyError.js";
 import type { ResolvedSettings } from "../defaults.js";
 import { DestinationExistsError, IntegrityError } from "../errors.js";
+import { checksumField, storedChecksumOf } from "../integrity/checksums.js";
 import { isPlainMd5Etag, normalizeEtag } from "../integrity/md5.js";
 import { retryPolicy, withRetry } from "../retry.js";
 import { ByteStreamReader } from "./byteStreamReader.js";
+import { confirmStored, crcToProve, proveAgainstSource } from "./checksumProof.js";
 import { type CompletedObject, findCompletedObject } from "./multipart/completeUpload.js";
 import { etagIsMd5, pickObjectHeaders, writeParameters } from "./objectHeaders.js";
-import { quote, readSourceTagging } from "./sourceObject.js";
+import { askForStoredChecksum, quote, readSourceTagging } from "./sourceObject.js";
 import type { CopyRequest, DoneOutcome, ObjectLocation, TransferContext } from "./types.js";
 
 /** Returned instead of copying when the object turned out larger than the small-object threshold. */
@@ -15,9 +17,10 @@ export const TOO_LARGE_FOR_SINGLE_PUT = Symbol("tooLargeForSinglePut");
 
 /**
  * Copies an object of at most the threshold with one GET and one PUT, both held in memory.
- * The PUT carries Content-MD5; when the source ETag is a plain MD5, the bytes read are proven
- * equal to it, and the destination's answer is proven equal to the bytes sent. A create-only
- * request (`createOnly`) writes with `If-None-Match: *`.
+ * The PUT carries Content-MD5, and the destination's answer is proven equal to the bytes sent.
+ * The bytes read are proven the source's by its ETag when that is a plain MD5, else by the
+ * full-object CRC the source stores (`crcToProve`), which the PUT then carries for the
+ * destination to verify and keep. A create-only request (`createOnly`) writes with `If-None-Match: *`.
  */
 export async function copySmallObject(
   context: TransferContext,
@@ -30,36 +33,39 @@ export async function copySmallObject(
   const readContext = { side: "source", operation: "GetObject", bucket: source.bucket, key: source.key } as const;
   const writeContext = { side: "destination", operation: "PutObject", bucket: destination.bucket, key: destination.key } as const;
   const classify = (error: unknown) => classifyError(error, readContext);
+  // The stored checksum is only needed when the ETag cannot prove the bytes, so known plain-MD5 ETags skip asking.
+  const wantsChecksum = settings.useChecksums && !(source.etag !== undefined && isPlainMd5Etag(source.etag));
 
   return withRetry(
     async () => {
-      const read = await context.source
-        .send(
-          new GetObjectCommand({
-            Bucket: source.bucket,
-            Key: source.key,
-            ...(source.versionId === undefined ? {} : { VersionId: source.versionId }),
-            ...(source.etag === undefined ? {} : { IfMatch: quote(source.etag) }),
-          }),
-          sendOptions,
-        )
-        .catch((error: unknown) => {
-          throw classifyError(error, readContext);
-        });
+      const get = new GetObjectCommand({
+        Bucket: source.bucket,
+        Key: source.key,
+        ...(source.versionId === undefined ? {} : { VersionId: source.versionId }),
+        ...(source.etag === undefined ? {} : { IfMatch: quote(source.etag) }),
+      });
+      const read = await context.source.send(wantsChecksum ? askForStoredChecksum(get) : get, sendOptions).catch((error: unknown) => {
+        throw classifyError(error, readContext);
+      });
       const size = read.ContentLength ?? 0;
       const body = new ByteStreamReader((read.Body ?? emptyBody()) as AsyncIterable<Uint8Array>);
       if (size > settings.smallObjectThreshold) {
         await body.close();
         return TOO_LARGE_FOR_SINGLE_PUT;
       }
-      const data = await body.read(size);
+      const sourceEtag = normalizeEtag(read.ETag) ?? "";
+      const provenAgainstSource = isPlainMd5Etag(sourceEtag) && etagIsMd5(read.ServerSideEncryption);
+      const stored = provenAgainstSource ? undefined : storedChecksumOf(read);
+      const crc = await crcToProve(stored, settings);
+      const data = await body.read(size, undefined, undefined, crc === undefined ? {} : { crc });
       context.metrics?.addMetric("BytesRead", "Bytes", data.bytes.length);
       if (await body.hasMore())
         throw new IntegrityError(`GetObject source s3://${source.bucket}/${source.key}: body longer than Content-Length ${size}`, {
           side: "source",
         });
-      const sourceEtag = normalizeEtag(read.ETag) ?? "";
-      const provenAgainstSource = isPlainMd5Etag(sourceEtag) && etagIsMd5(read.ServerSideEncryption);
+      const what = `s3://${source.bucket}/${source.key}`;
+      const checksum =
+        crc === undefined || stored === undefined || data.crc === undefined ? undefined : proveAgainstSource(crc, data.crc, stored, what);
       if (provenAgainstSource && data.md5Hex !== sourceEtag) {
         throw new IntegrityError(
           `GetObject source s3://${source.bucket}/${source.key}: MD5 of bytes read ${data.md5Hex} differs from source ETag ${sourceEtag}`,
@@ -81,6 +87,7 @@ export async function copySmallObject(
             Body: data.bytes,
             ContentLength: size,
             ContentMD5: data.md5Base64,
+            ...(checksum === undefined ? {} : { [checksumField(checksum.algorithm)]: checksum.value }),
             ...(request.createOnly ? { IfNoneMatch: "*" } : {}),
             ...writeParameters(pickObjectHeaders(read), settings, tagging),
           }),
@@ -100,6 +107,12 @@ export async function copySmallObject(
           { side: "destination" },
         );
       }
+      if (checksum !== undefined)
+        confirmStored(
+          checksum.value,
+          written[checksumField(checksum.algorithm)],
+          `PutObject destination s3://${destination.bucket}/${destination.key}`,
+        );
       context.metrics?.addMetric("BytesWritten", "Bytes", size);
       context.onProgress?.({ key: source.key, bytes: size, partsDone: 1, partCount: 1 });
       return {
@@ -109,7 +122,8 @@ export async function copySmallObject(
         partCount: 1,
         partsUploaded: 1,
         partsResumed: 0,
-        verification: provenAgainstSource ? "source-etag" : "part-checksums",
+        verification: provenAgainstSource ? "source-etag" : checksum === undefined ? "part-checksums" : "source-checksum",
+        ...(checksum === undefined ? {} : { checksum }),
         sourceEtag,
         ...(read.VersionId === undefined ? {} : { sourceVersionId: read.VersionId }),
         destinationEtag,

@@ -1,4 +1,5 @@
 import {
+  type GetObjectCommand,
   GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -8,6 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
 import { ArchivedObjectError, BucketMissingError, MigrationError } from "../errors.js";
+import { type StoredChecksum, storedChecksumOf } from "../integrity/checksums.js";
 import { normalizeEtag } from "../integrity/md5.js";
 import { type ObjectHeaders, pickObjectHeaders } from "./objectHeaders.js";
 import type { CopyRequest } from "./types.js";
@@ -25,6 +27,8 @@ export interface SourceObject {
   readonly headers: ObjectHeaders;
   /** Part count of a multipart source (from its ETag), for matching its layout. */
   readonly multipartPartCount?: number;
+  /** The checksum S3 stores with the source (none for objects written before December 2024 without one). */
+  readonly checksum?: StoredChecksum;
 }
 
 const ARCHIVED = new Set(["GLACIER", "DEEP_ARCHIVE"]);
@@ -46,6 +50,8 @@ export async function headSource(client: S3Client, request: CopyRequest["source"
         Key: request.key,
         ...(request.versionId === undefined ? {} : { VersionId: request.versionId }),
         ...(request.etag === undefined ? {} : { IfMatch: quote(request.etag) }),
+        // A HEAD has no body for the SDK to validate: checksum mode only makes S3 answer the stored checksum.
+        ChecksumMode: "ENABLED",
       }),
       signal === undefined ? {} : { abortSignal: signal },
     );
@@ -74,6 +80,7 @@ export async function headSource(client: S3Client, request: CopyRequest["source"
     );
   }
   const partCount = /-(\d+)$/.exec(etag)?.[1];
+  const checksum = storedChecksumOf(answer);
   return {
     bucket: request.bucket,
     key: request.key,
@@ -83,6 +90,7 @@ export async function headSource(client: S3Client, request: CopyRequest["source"
     ...(answer.ServerSideEncryption === undefined ? {} : { serverSideEncryption: answer.ServerSideEncryption }),
     headers: pickObjectHeaders(answer),
     ...(partCount === undefined ? {} : { multipartPartCount: Number(partCount) }),
+    ...(checksum === undefined ? {} : { checksum }),
   };
 }
 
@@ -156,6 +164,23 @@ export function isArchived(storageClass: string | undefined, restore: string | u
   if (archiveStatus === "ARCHIVE_ACCESS" || archiveStatus === "DEEP_ARCHIVE_ACCESS") return true;
   if (storageClass === undefined || !ARCHIVED.has(storageClass)) return false;
   return !(restore ?? "").includes('ongoing-request="false"');
+}
+
+/**
+ * Makes a GetObject answer the checksum S3 stores (`x-amz-checksum-mode: ENABLED`) without
+ * setting the command's `ChecksumMode`, which would make the SDK validate the body with its
+ * pure-JavaScript CRCs (2 to 6 times MD5's cost, docs/integrity.md); the copy validates it itself.
+ */
+export function askForStoredChecksum(command: GetObjectCommand): GetObjectCommand {
+  command.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers !== undefined) request.headers["x-amz-checksum-mode"] = "ENABLED";
+      return next(args);
+    },
+    { step: "build", name: "s3MigrateChecksumMode" },
+  );
+  return command;
 }
 
 /** Wraps an ETag in the quotes If-Match expects. */

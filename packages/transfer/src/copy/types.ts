@@ -54,6 +54,11 @@ export interface TransferSettings {
   readonly encryption?: DestinationEncryption;
   /** Copy object tags too (needs s3:GetObjectTagging and s3:PutObjectTagging). @default TRANSFER_DEFAULTS.copyTags */
   readonly copyTags?: boolean;
+  /**
+   * Prove copies with the full-object CRC the source stores, and send it for the destination to
+   * verify and keep; off for S3-compatible stores without flexible checksums. @default TRANSFER_DEFAULTS.useChecksums
+   */
+  readonly useChecksums?: boolean;
   /** Changes to the retry policies of parts, small objects and completion (`RETRY_POLICIES`). */
   readonly retry?: RetryOverrides;
 }
@@ -84,12 +89,22 @@ export interface TransferContext extends StopSignals {
 
 /**
  * How the copy was proven equal to the source:
+ * - `source-checksum`: the CRC of the bytes read equals the full-object checksum S3 stores with
+ *   the source, and the destination verified and stores that same checksum (`DoneOutcome.checksum`);
  * - `source-etag`: the MD5s of the bytes read (and stored) reproduce the source's own ETag;
  * - `part-checksums`: every part / the object was written with Content-MD5 and the destination
- *   answered the same MD5, the whole read pinned to one source version (the source ETag is not
- *   an MD5 we can reproduce, e.g. SSE-KMS or a different part layout).
+ *   answered the same MD5, the whole read pinned to one source version, but nothing the source
+ *   stores could be reproduced (a source with no stored checksum whose ETag is no MD5 we can
+ *   reproduce, e.g. SSE-KMS, or a different part layout).
  */
-export type Verification = "source-etag" | "part-checksums";
+export type Verification = "source-checksum" | "source-etag" | "part-checksums";
+
+/** A full-object checksum the destination verified and stores, equal to the source's. */
+export interface ProvenChecksum {
+  readonly algorithm: "CRC32" | "CRC32C" | "CRC64NVME";
+  /** Base64, as S3 writes it. */
+  readonly value: string;
+}
 
 /**
  * A completion that the hard deadline (`cancel`) cut before its answer came. S3 may finish it
@@ -101,6 +116,11 @@ export interface PendingCompletion {
   /** The composite ETag the completed object has: the MD5 of its parts' MD5s, then `-` and their count. */
   readonly etag: string;
   readonly verification: Verification;
+  /**
+   * The whole object's checksum the completion carries (in an upload with a CRC): the source's
+   * own when `verification` is `source-checksum`.
+   */
+  readonly checksum?: ProvenChecksum;
 }
 
 /** The object is at the destination, verified. */
@@ -114,6 +134,8 @@ export interface DoneOutcome {
   /** Parts found already uploaded by an earlier run and reused. */
   readonly partsResumed: number;
   readonly verification: Verification;
+  /** Set when `verification` is `source-checksum`. */
+  readonly checksum?: ProvenChecksum;
   readonly sourceEtag: string;
   readonly sourceVersionId?: string;
   readonly destinationEtag: string;

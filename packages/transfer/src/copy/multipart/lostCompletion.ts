@@ -53,6 +53,7 @@ export async function lostCompletion(
     partsUploaded: 0,
     partsResumed: partCount,
     verification: pending.verification,
+    ...(pending.checksum === undefined || pending.verification !== "source-checksum" ? {} : { checksum: pending.checksum }),
     sourceEtag: request.source.etag ?? "",
     ...(request.source.versionId === undefined ? {} : { sourceVersionId: request.source.versionId }),
     destinationEtag: completed.etag,
@@ -81,5 +82,5 @@ async function completePending(
   if (parts === undefined) return findCompletedObject(context.destination, request.destination, pending.etag, context.cancel);
   const dataParts = parts.filter((part) => part.partNumber <= partCount);
   if (compositeEtag(dataParts.map((part) => part.etag)) !== pending.etag) return undefined;
-  return completeWithRetry(context, request.destination, pending.uploadId, dataParts, pending.etag, retry);
+  return completeWithRetry(context, request.destination, pending.uploadId, dataParts, pending.etag, retry, pending.checksum);
 }

@@ -2,6 +2,8 @@ import { CreateMultipartUploadCommand, UploadPartCommand } from "@aws-sdk/client
 import { classifyError } from "../../classifyError.js";
 import type { ResolvedSettings } from "../../defaults.js";
 import { MigrationError, TransientError } from "../../errors.js";
+import { type CrcImplementation, checksumField } from "../../integrity/checksums.js";
+import { crcToBase64 } from "../../integrity/crcCombine.js";
 import { MAX_PARTS } from "../../plan/limits.js";
 import { type PartPlan, partFits, planParts, planWithPartSize } from "../../plan/partPlan.js";
 import { retryPolicy, withRetry } from "../../retry.js";
@@ -30,22 +32,37 @@ export interface OpenedUpload {
   readonly stored: ReadonlyMap<number, StoredPart>;
   /** Other uploads of the key, aborted. */
   readonly superseded: readonly string[];
+  /**
+   * The CRC the upload was created with (`FULL_OBJECT`): every part carries it, and the completion
+   * carries the whole object's, combined from the parts'. Absent: parts carry Content-MD5 only.
+   */
+  readonly crc?: CrcImplementation;
 }
 
-/** Step 1: plans the parts, resumes the upload bound to this source version or starts one, and aborts every other. */
+/**
+ * Step 1: plans the parts, resumes the upload bound to this source version (and to `crc`, the
+ * part checksum) or starts one, and aborts every other.
+ */
 export async function openUpload(
   context: TransferContext,
   request: CopyRequest,
   settings: ResolvedSettings,
   source: SourceObject,
+  crc?: CrcImplementation,
 ): Promise<OpenedUpload> {
   const { destination } = request;
   const sourceLayout = await matchSourceLayout(context, settings, source);
   const freshPlan = sourceLayout ?? planForNewUpload(source.size, settings.partSize);
+  const algorithm = crc?.algorithm.name;
   const isBound = (upload: UploadWithParts, plan: PartPlan): boolean => {
-    if (!hasManifestSlot(plan)) return sourceLayout !== undefined && plan.partSize === sourceLayout.partSize;
+    if (!hasManifestSlot(plan))
+      return (
+        sourceLayout !== undefined &&
+        plan.partSize === sourceLayout.partSize &&
+        (crc === undefined || upload.parts.every((part) => part.checksum !== undefined))
+      );
     const manifest = upload.parts.find((part) => part.partNumber === MANIFEST_PART_NUMBER);
-    return manifest !== undefined && manifest.etag === manifestEtag(source, plan);
+    return manifest !== undefined && manifest.etag === manifestEtag(source, plan, algorithm);
   };
 
   const open = await listUploadsForKey(context.destination, destination.bucket, destination.key, context.pause);
@@ -64,14 +81,18 @@ export async function openUpload(
 
   const plan = choice.resume?.plan ?? freshPlan;
   const buffers = bufferCount(settings, plan);
-  const uploadId = choice.resume?.uploadId ?? (await createUpload(context, request, settings, source, plan));
-  const stored = new Map((choice.resume?.parts ?? []).filter((part) => partFits(plan, part)).map((part) => [part.partNumber, part]));
+  const uploadId = choice.resume?.uploadId ?? (await createUpload(context, request, settings, source, plan, crc));
+  const stored = new Map(
+    (choice.resume?.parts ?? [])
+      .filter((part) => partFits(plan, part) && (crc === undefined || part.checksum !== undefined))
+      .map((part) => [part.partNumber, part]),
+  );
   if (stored.size > 0) {
     context.logger?.info("Resuming upload", { key: destination.key, uploadId, partsResumed: stored.size, partCount: plan.partCount });
     context.metrics?.addMetric("PartsResumed", "Count", stored.size);
   }
   const layoutMatches = sourceLayout !== undefined && plan.partSize === sourceLayout.partSize && plan.partCount === sourceLayout.partCount;
-  return { uploadId, plan, buffers, layoutMatches, stored, superseded: choice.supersede };
+  return { uploadId, plan, buffers, layoutMatches, stored, superseded: choice.supersede, ...(crc === undefined ? {} : { crc }) };
 }
 
 /** The source's own layout when it is a multipart object with uniform parts S3 would accept again. */
@@ -113,6 +134,7 @@ async function createUpload(
   settings: ResolvedSettings,
   source: SourceObject,
   plan: PartPlan,
+  crc: CrcImplementation | undefined,
 ): Promise<string> {
   const { destination } = request;
   const tagging = settings.copyTags ? await readSourceTagging(context.source, source, context.pause) : undefined;
@@ -122,6 +144,7 @@ async function createUpload(
         Bucket: destination.bucket,
         Key: destination.key,
         ...writeParameters(source.headers, settings, tagging),
+        ...(crc === undefined ? {} : { ChecksumAlgorithm: crc.algorithm.name, ChecksumType: "FULL_OBJECT" }),
       }),
     )
     .catch((error: unknown) => {
@@ -136,7 +159,9 @@ async function createUpload(
   if (uploadId === undefined)
     throw new TransientError(`CreateMultipartUpload s3://${destination.bucket}/${destination.key}: no upload id`, { side: "destination" });
   if (hasManifestSlot(plan)) {
-    const manifest = hashBytes(manifestFor(source, plan));
+    const manifest = hashBytes(manifestFor(source, plan, crc?.algorithm.name));
+    const manifestChecksum =
+      crc === undefined ? {} : { [checksumField(crc.algorithm.name)]: crcToBase64(crc.algorithm, crc.update(manifest.bytes, 0n)) };
     await withRetry(
       () =>
         context.destination.send(
@@ -148,6 +173,7 @@ async function createUpload(
             Body: manifest.bytes,
             ContentLength: manifest.bytes.length,
             ContentMD5: manifest.md5Base64,
+            ...manifestChecksum,
           }),
         ),
       {

@@ -1,9 +1,10 @@
+import type { Hash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { MigrationError } from "../../errors.js";
 import { type PartPlan, partRange } from "../../plan/partPlan.js";
 import { type RetryPolicy, withRetry } from "../../retry.js";
 import { BufferPool } from "../bufferPool.js";
-import { ByteStreamReader, type HashedBytes } from "../byteStreamReader.js";
+import { ByteStreamReader, type Digests, type HashedBytes } from "../byteStreamReader.js";
 import type { StopSignals } from "../types.js";
 
 /** What the pump needs from the outside world; both functions throw classified errors. */
@@ -29,6 +30,13 @@ export interface PartPumpOptions extends StopSignals {
   /** Part buffers in memory at once (being read or uploaded). */
   readonly buffers: number;
   readonly retry: RetryPolicy;
+  /** What each part is hashed with as it streams in (MD5 by default). */
+  readonly digests?: Digests;
+  /**
+   * Feeds every part to one hash of the whole object, in part order: the pump then reads with one
+   * lane, and reads the parts of `readOnly` too (for the hash) without uploading them.
+   */
+  readonly inOrder?: { readonly whole: Hash; readonly readOnly: ReadonlySet<number> };
 }
 
 /**
@@ -38,8 +46,10 @@ export interface PartPumpOptions extends StopSignals {
  * it reads on. A shared semaphore caps the part buffers in memory. The first error that retries do
  * not cure stops every lane and is thrown. When `pause` fires no new part starts and the pump
  * returns once the uploads in flight end: they finish (a drain) unless `cancel` cuts them.
+ *
+ * @returns how many of the parts were read whole (all of `missing` unless the pause fired)
  */
-export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promise<void> {
+export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promise<{ partsRead: number }> {
   const failure = new AbortController();
   const signal = options.pause === undefined ? failure.signal : AbortSignal.any([options.pause, failure.signal]);
   const hard = options.cancel ?? options.pause;
@@ -54,13 +64,15 @@ export async function pumpParts(options: PartPumpOptions, io: PartPumpIo): Promi
   };
   const buffers = new BufferPool(options.buffers, options.plan.partSize);
   const uploads: Promise<void>[] = [];
-  const laneCount = Math.max(1, Math.min(options.readStreams, options.buffers, options.missing.length));
+  const tally = { partsRead: 0 };
+  const laneCount = options.inOrder === undefined ? Math.max(1, Math.min(options.readStreams, options.buffers, options.missing.length)) : 1;
   const lanes = splitIntoLanes(options.missing, laneCount).map((parts) =>
-    runLane(parts, { ...options, signal, uploadSignal }, io, buffers, (upload) => uploads.push(upload.catch(fail))).catch(fail),
+    runLane(parts, { ...options, signal, uploadSignal }, io, buffers, tally, (upload) => uploads.push(upload.catch(fail))).catch(fail),
   );
   await Promise.all(lanes);
   await Promise.all(uploads);
   if (firstError !== undefined && !options.pause?.aborted) throw firstError;
+  return tally;
 }
 
 async function runLane(
@@ -68,6 +80,7 @@ async function runLane(
   options: PartPumpOptions & { signal: AbortSignal; uploadSignal: AbortSignal },
   io: PartPumpIo,
   buffers: BufferPool,
+  tally: { partsRead: number },
   track: (upload: Promise<void>) => void,
 ): Promise<void> {
   const { plan, signal } = options;
@@ -94,7 +107,7 @@ async function runLane(
               readerAt = partNumber;
             }
             try {
-              const bytes = await reader.read(partRange(plan, partNumber).length, undefined, buffer);
+              const bytes = await reader.read(partRange(plan, partNumber).length, undefined, buffer, options.digests);
               readerAt = partNumber + 1;
               // once per part read whole: a metric per 64 KiB chunk cost an EMF flush every 100 chunks
               io.onBytesRead?.(bytes.bytes.length);
@@ -110,6 +123,13 @@ async function runLane(
       } catch (error) {
         buffers.release(buffer);
         throw error;
+      }
+      tally.partsRead++;
+      // after the read succeeded, so a retried read never feeds the hash twice; one lane keeps part order
+      options.inOrder?.whole.update(data.bytes);
+      if (options.inOrder?.readOnly.has(partNumber)) {
+        buffers.release(buffer);
+        continue;
       }
       track(
         withRetry(() => io.uploadPart(partNumber, data, options.uploadSignal), {

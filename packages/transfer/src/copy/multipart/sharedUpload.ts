@@ -130,9 +130,9 @@ export async function copyUploadSpan(
       return { status: "paused", uploadId: upload.uploadId, partCount: spanParts, partsDone: sent.partsDone, bytesDone: sent.bytesDone };
     return {
       status: "done",
-      partsUploaded: sent.md5ByPart.size,
+      partsUploaded: sent.sentByPart.size,
       partsResumed: stored.size,
-      bytesUploaded: [...sent.md5ByPart.keys()].reduce((sum, partNumber) => sum + partLength(plan, partNumber), 0),
+      bytesUploaded: [...sent.sentByPart.keys()].reduce((sum, partNumber) => sum + partLength(plan, partNumber), 0),
     };
   } catch (thrown) {
     return transferFailure(context, request, thrown);
@@ -168,7 +168,7 @@ export async function completeSharedUpload(
       resolved,
       source,
       { uploadId: upload.uploadId, plan, layoutMatches: upload.layoutMatches },
-      { md5ByPart: new Map(), ...tally, superseded: [] },
+      { sentByPart: new Map(), ...tally, superseded: [] },
     );
   } catch (thrown) {
     return transferFailure(context, request, thrown);

@@ -16,16 +16,29 @@ import type { SourceObject } from "../sourceObject.js";
  */
 export const MANIFEST_PART_NUMBER = MAX_PARTS;
 
-/** The manifest bytes for one source version and plan. */
-export function manifestFor(source: Pick<SourceObject, "etag" | "versionId" | "size">, plan: PartPlan): Buffer {
+/**
+ * The manifest bytes for one source version, plan and part checksum (`checksum`: the algorithm
+ * the upload was created with, absent for MD5-only uploads, whose manifests stay as they were
+ * before checksums, so their uploads still resume).
+ */
+export function manifestFor(source: Pick<SourceObject, "etag" | "versionId" | "size">, plan: PartPlan, checksum?: string): Buffer {
   return Buffer.from(
-    JSON.stringify({ "s3-migrate": 1, etag: source.etag, versionId: source.versionId ?? null, size: source.size, partSize: plan.partSize }),
+    JSON.stringify({
+      "s3-migrate": 1,
+      etag: source.etag,
+      versionId: source.versionId ?? null,
+      size: source.size,
+      partSize: plan.partSize,
+      ...(checksum === undefined ? {} : { checksum }),
+    }),
   );
 }
 
 /** The ETag S3 gives the manifest part (hex MD5, SSE-S3 or no encryption). */
-export function manifestEtag(source: Pick<SourceObject, "etag" | "versionId" | "size">, plan: PartPlan): string {
-  return createHash("md5").update(manifestFor(source, plan)).digest("hex");
+export function manifestEtag(source: Pick<SourceObject, "etag" | "versionId" | "size">, plan: PartPlan, checksum?: string): string {
+  return createHash("md5")
+    .update(manifestFor(source, plan, checksum))
+    .digest("hex");
 }
 
 /** Whether a plan leaves room for the manifest part. */

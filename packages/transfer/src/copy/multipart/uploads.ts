@@ -1,5 +1,6 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand, type S3Client } from "@aws-sdk/client-s3";
 import { classifyError } from "../../classifyError.js";
+import { storedChecksumOf } from "../../integrity/checksums.js";
 import { normalizeEtag } from "../../integrity/md5.js";
 
 /** A part as the destination holds it. */
@@ -8,6 +9,8 @@ export interface StoredPart {
   readonly size: number;
   /** Hex MD5 without quotes (opaque under SSE-KMS). */
   readonly etag: string;
+  /** The part's checksum (base64) when its upload was created with a checksum algorithm. */
+  readonly checksum?: string;
 }
 
 /** An in-progress multipart upload for one key. */
@@ -85,7 +88,13 @@ export async function listAllParts(
         pastSpan ||= part.PartNumber > span.last;
         continue;
       }
-      parts.push({ partNumber: part.PartNumber, size: part.Size, etag: normalizeEtag(part.ETag) ?? "" });
+      const checksum = storedChecksumOf(part)?.value;
+      parts.push({
+        partNumber: part.PartNumber,
+        size: part.Size,
+        etag: normalizeEtag(part.ETag) ?? "",
+        ...(checksum === undefined ? {} : { checksum }),
+      });
     }
     const next = page.NextPartNumberMarker;
     if (pastSpan || !page.IsTruncated || next === undefined || next === marker) break;
