@@ -1,7 +1,23 @@
 /** Builds and runs the bundled `s3-migrate` CLI, as a user would. */
 import { execFileSync, spawn } from "node:child_process";
+import { testEndpoints } from "./endpoints.js";
 
 const cli = "packages/cli/dist/s3-migrate.mjs";
+
+/** The endpoint options that point the CLI at the two test-bed endpoints. */
+export function testEndpointArgs(): string[] {
+  const { source, destination } = testEndpoints();
+  return [
+    "--source-endpoint",
+    source.endpoint,
+    "--source-region",
+    source.region,
+    "--dest-endpoint",
+    destination.endpoint,
+    "--dest-region",
+    destination.region,
+  ];
+}
 
 /** Bundles the CLI from the current sources (about a second). */
 export function buildCli(): void {

@@ -2,6 +2,7 @@ import { MigrationError } from "@s3-migrate/transfer";
 import { COPY_USAGE, runCopy } from "./commands/copy.js";
 import { JOBS_USAGE, runJobs } from "./commands/jobs.js";
 import { OPERATIONS_USAGE, runOperations } from "./commands/operations.js";
+import { runVerify, VERIFY_USAGE } from "./commands/verify.js";
 import { runWorker, WORKER_USAGE } from "./commands/worker.js";
 
 const USAGE = `Usage: s3-migrate <command> [options]
@@ -13,6 +14,7 @@ Commands:
   worker   cluster mode: poll the job queue and copy, as the worker Lambda does
   status   objects and bytes by status, queue and DLQ depth, throughput and ETA
   redrive  move dead-lettered messages back to the job queue
+  verify   audit bucket pairs: matching, missing, differing, extra and unverified objects
 
 Run "s3-migrate <command> --help" for a command's options.
 
@@ -22,7 +24,9 @@ ${JOBS_USAGE}
 
 ${WORKER_USAGE}
 
-${OPERATIONS_USAGE}`;
+${OPERATIONS_USAGE}
+
+${VERIFY_USAGE}`;
 
 /** Dispatches a command line; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -39,6 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "status":
       case "redrive":
         return await runOperations(command, rest);
+      case "verify":
+        return await runVerify(rest);
       case undefined:
       case "help":
       case "--help":

@@ -2,13 +2,18 @@
  * Benchmark of the jobsender's compare (issue: jobsender): N source keys against N destination
  * keys served from generated in-memory ListObjectsV2 pages, through the real listing, merge-join,
  * ignore-list and round code (a dry run: nothing is sent). CPU-bound by design: it measures our
- * code, not an endpoint. Prints keys/s and peak RSS. Usage: node compare.mjs COUNT
+ * code, not an endpoint. Prints keys/s and peak RSS. With `verify`, the same listings go through
+ * `s3-migrate verify`'s audit instead (outer join, classification, rounds; no ledger, and every key
+ * decided by its listing, so no HEAD). Usage: node compare.mjs COUNT [jobsender|verify]
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { parseIgnoreList } from "../src/config/ignoreList.js";
 import { runJobsender } from "../src/jobsender/runJobsender.js";
+import { verifyPairs } from "../src/verify/verifyPairs.js";
 
 const count = Number(process.argv[2] ?? 1_000_000);
+const mode = process.argv[3] ?? "jobsender";
+if (mode !== "jobsender" && mode !== "verify") throw new Error(`mode must be jobsender or verify, not ${mode}`);
 const PAGE = 1000;
 
 /** Key i in S3 order: zero-padded, spread over 100 folders with a few non-ASCII names. */
@@ -74,30 +79,40 @@ const sampler = setInterval(() => {
 let planned = 0;
 const started = process.hrtime.bigint();
 const cpuStart = process.cpuUsage();
-const report = await runJobsender(
-  { source: fakeS3("source"), destination: fakeS3("destination") },
-  {
-    pairs: [{ srcBucket: "src-bucket", srcPrefix: "", desBucket: "dst-bucket", desPrefix: "mirror" }],
-    ignore: parseIgnoreList("*.tmp\nsrc-bucket/999/*"),
-    segmentsPerPair: 4,
-    onPlanned: () => {
-      planned++;
+const pairs = [{ srcBucket: "src-bucket", srcPrefix: "", desBucket: "dst-bucket", desPrefix: "mirror" }];
+const ignore = parseIgnoreList("*.tmp\nsrc-bucket/999/*");
+let listed: number | undefined;
+if (mode === "jobsender") {
+  const report = await runJobsender(
+    { source: fakeS3("source"), destination: fakeS3("destination") },
+    {
+      pairs,
+      ignore,
+      segmentsPerPair: 4,
+      onPlanned: () => {
+        planned++;
+      },
     },
-  },
-);
+  );
+  listed = report.pairs[0]?.counts.listed;
+} else {
+  const report = await verifyPairs({ source: fakeS3("source"), destination: fakeS3("destination") }, pairs, ignore, { segmentsPerPair: 4 });
+  listed = report.totals.matching + report.totals.missing;
+  planned = report.totals.missing;
+}
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const cpu = process.cpuUsage(cpuStart);
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
-const counts = report.pairs[0]?.counts;
-if (counts?.listed !== count || planned !== Math.ceil(count / 10)) {
+if (listed !== count || planned !== Math.ceil(count / 10)) {
   console.error(
-    `compare bench: wrong result: listed ${counts?.listed}, planned ${planned}, expected ${count} and ${Math.ceil(count / 10)}`,
+    `compare bench (${mode}): wrong result: listed ${listed}, missing ${planned}, expected ${count} and ${Math.ceil(count / 10)}`,
   );
   process.exit(1);
 }
 console.log(
   JSON.stringify({
+    mode,
     keys: count,
     seconds: Number(seconds.toFixed(2)),
     keysPerSecond: Math.round(count / seconds),

@@ -1,7 +1,7 @@
 import { compareKeys } from "@s3-migrate/transfer";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mergeJoin } from "../src/jobsender/mergeJoin.js";
+import { mergeJoin, outerJoin } from "../src/jobsender/mergeJoin.js";
 
 async function* listing<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
@@ -60,6 +60,43 @@ describe("mergeJoin", () => {
   it("refuses listings that are out of order instead of silently mis-joining", async () => {
     await expect(collect(mergeJoin(listing([{ key: "b" }, { key: "a" }]), listing([])))).rejects.toThrow(/Source listing out of order/);
     await expect(collect(mergeJoin(listing([{ key: "z" }]), listing([{ key: "b" }, { key: "a" }])))).rejects.toThrow(
+      /Destination listing out of order/,
+    );
+  });
+});
+
+describe("outerJoin", () => {
+  it("yields every key of either side once, in key order, paired where both have it", async () => {
+    const joined = await collect(
+      outerJoin(listing([{ key: "b" }, { key: "d" }]), listing([{ key: "a" }, { key: "b" }, { key: "c" }, { key: "e" }])),
+    );
+    expect(joined).toEqual([
+      { destination: { key: "a" } },
+      { source: { key: "b" }, destination: { key: "b" } },
+      { destination: { key: "c" } },
+      { source: { key: "d" } },
+      { destination: { key: "e" } },
+    ]);
+  });
+
+  it("for any two ordered listings: the keys are their union in order, and mergeJoin is its source side", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(keyArbitrary), fc.uniqueArray(keyArbitrary), async (sourceKeys, destinationKeys) => {
+        const source = [...sourceKeys].sort(compareKeys).map((key) => ({ key }));
+        const destination = [...destinationKeys].sort(compareKeys).map((key) => ({ key }));
+        const joined = await collect(outerJoin(listing(source), listing(destination)));
+        const keys = joined.map((entry) => (entry.source ?? entry.destination)?.key ?? "");
+        expect(keys).toEqual([...new Set([...sourceKeys, ...destinationKeys])].sort(compareKeys));
+        for (const entry of joined)
+          if (entry.source !== undefined && entry.destination !== undefined) expect(entry.source.key).toBe(entry.destination.key);
+        const merged = await collect(mergeJoin(listing(source), listing(destination)));
+        expect(merged).toEqual(joined.filter((entry) => entry.source !== undefined));
+      }),
+    );
+  });
+
+  it("refuses a destination listing out of order, also past the source's end", async () => {
+    await expect(collect(outerJoin(listing([{ key: "a" }]), listing([{ key: "c" }, { key: "b" }])))).rejects.toThrow(
       /Destination listing out of order/,
     );
   });

@@ -48,7 +48,15 @@ export {
   parseStoredCredentials,
   type StoredCredentials,
 } from "./endpoints/storedCredentials.js";
-export { ConfigError, DestinationExistsError, MigrationError, RefusedWorkError, TransientError, UploadGoneError } from "./errors.js";
+export {
+  ConfigError,
+  DestinationExistsError,
+  MigrationError,
+  RefusedWorkError,
+  type Side,
+  TransientError,
+  UploadGoneError,
+} from "./errors.js";
 export {
   type ChecksumAlgorithmName,
   type CrcImplementation,
@@ -58,6 +66,7 @@ export {
   storedChecksumOf,
 } from "./integrity/checksums.js";
 export { CRC_ALGORITHMS, combineCrcs, crcFromBase64, crcToBase64 } from "./integrity/crcCombine.js";
+export { normalizeEtag } from "./integrity/md5.js";
 export { compareKeys } from "./listing/keyOrder.js";
 export { listLatestVersions } from "./listing/listLatestVersions.js";
 export { type ListedObject, listObjects } from "./listing/listObjects.js";

@@ -1,6 +1,6 @@
 import { MIB } from "@s3-migrate/transfer";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, runCli } from "../../support/cli.js";
+import { buildCli, runCli, testEndpointArgs } from "../../support/cli.js";
 import {
   createBucket,
   listAllKeys,
@@ -18,16 +18,7 @@ describe("s3-migrate copy (CLI)", () => {
   const dst = makeS3Client(destination.endpoint, destination.region);
   let sourceBucket: string;
   let destinationBucket: string;
-  const endpoints = () => [
-    "--source-endpoint",
-    source.endpoint,
-    "--source-region",
-    source.region,
-    "--dest-endpoint",
-    destination.endpoint,
-    "--dest-region",
-    destination.region,
-  ];
+  const endpoints = testEndpointArgs;
   const objects = new Map<string, Buffer>();
 
   beforeAll(async () => {

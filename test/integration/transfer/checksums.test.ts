@@ -6,7 +6,6 @@
  */
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, HeadObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import {
-  type CopyRequest,
   CRC_ALGORITHMS,
   combineCrcs,
   copyObject,

@@ -1,4 +1,4 @@
-import { type CopyRequest, copyObject, MIB, type TransferSettings } from "@s3-migrate/transfer";
+import { copyObject, MIB, type TransferSettings } from "@s3-migrate/transfer";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { putObject, readObject } from "../../support/endpoints.js";
 import { openTransferBed, openUploads, putMultipartObject, randomBody, type TransferBed } from "../../support/transferBed.js";

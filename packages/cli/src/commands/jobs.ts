@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import {
   DEFAULT_SEGMENTS_PER_PAIR,
@@ -16,8 +15,6 @@ import {
   loadPriceTable,
   ObjectLedger,
   PassStateStore,
-  parseBucketPairs,
-  parseIgnoreList,
   readBatchRules,
   readCopyShape,
   runJobsender,
@@ -26,6 +23,7 @@ import {
 } from "@s3-migrate/pipeline";
 import { ConfigError, createS3Client } from "@s3-migrate/transfer";
 import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, resolveEndpoints } from "../endpointOptions.js";
+import { PAIR_OPTIONS, PAIR_USAGE, readPairs } from "../pairOptions.js";
 
 /** Help text of `s3-migrate plan` and `s3-migrate send`. */
 export const JOBS_USAGE = `Usage: s3-migrate plan|send --pairs JSON|@file [options]
@@ -34,11 +32,7 @@ Compares each bucket pair's source and destination listings (streaming merge-joi
 objects that are missing at the destination or differ in size. "plan" prints one job per line
 (the message the jobsender would queue) and sends nothing; "send" queues them.
 
-Pairs and ignore list (the SSM formats):
-  --pairs JSON|@file         [{"src_bucket","src_prefix","des_bucket","des_prefix"}]
-  --pairs-parameter NAME     ... or read them from this SSM parameter
-  --ignore TEXT|@file        globs, one a line, matched against bucket/key
-  --ignore-parameter NAME    ... or read them from this SSM parameter
+${PAIR_USAGE}
   --compare-versions         also queue objects whose latest source version differs from the ledger's
 
 ${ENDPOINT_USAGE}
@@ -63,10 +57,7 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      pairs: { type: "string" },
-      "pairs-parameter": { type: "string" },
-      ignore: { type: "string" },
-      "ignore-parameter": { type: "string" },
+      ...PAIR_OPTIONS,
       "compare-versions": { type: "boolean", default: false },
       "queue-url": { type: "string" },
       "ledger-table": { type: "string" },
@@ -87,14 +78,7 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
     return 0;
   }
   const { source, destination } = await resolveEndpoints(values);
-  const ssm = new SSMClient({
-    region: values["ssm-region"] ?? source.region,
-    ...(values["ssm-endpoint"] === undefined ? {} : { endpoint: values["ssm-endpoint"] }),
-  });
-  const pairsText = await textOption(values.pairs, values["pairs-parameter"], ssm, "--pairs");
-  if (pairsText === undefined) throw new ConfigError("Give the bucket pairs with --pairs or --pairs-parameter");
-  const pairs = parseBucketPairs(pairsText, values["pairs-parameter"] ?? "--pairs");
-  const ignore = parseIgnoreList(await textOption(values.ignore, values["ignore-parameter"], ssm, "--ignore"));
+  const { pairs, ignore } = await readPairs(values, source.region);
   if (command === "send" && values["queue-url"] === undefined) throw new ConfigError("send needs --queue-url");
 
   const region = source.region;
@@ -177,19 +161,4 @@ function positiveNumber(value: string | undefined, option: string, fallback: num
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new ConfigError(`${option} must be a number above 0, got ${JSON.stringify(value)}`);
   return parsed;
-}
-
-async function textOption(
-  value: string | undefined,
-  parameter: string | undefined,
-  ssm: SSMClient,
-  option: string,
-): Promise<string | undefined> {
-  if (value !== undefined && parameter !== undefined) throw new ConfigError(`Give ${option} or ${option}-parameter, not both`);
-  if (value !== undefined) return value.startsWith("@") ? readFileSync(value.slice(1), "utf8") : value;
-  if (parameter === undefined) return undefined;
-  const answer = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true })).catch((error: unknown) => {
-    throw new ConfigError(`Cannot read SSM parameter ${parameter}: ${(error as Error).name}`);
-  });
-  return answer.Parameter?.Value;
 }

@@ -22,6 +22,25 @@ export async function* mergeJoin<S extends Keyed, D extends Keyed>(
   source: AsyncIterable<S>,
   destination: AsyncIterable<D>,
 ): AsyncGenerator<JoinedEntry<S, D>> {
+  for await (const entry of outerJoin(source, destination)) if (entry.source !== undefined) yield entry as JoinedEntry<S, D>;
+}
+
+/** An entry of either listing, with its counterpart on the other side when there is one. */
+export type OuterJoinedEntry<S extends Keyed, D extends Keyed> =
+  | { readonly source: S; readonly destination?: D }
+  | { readonly source?: undefined; readonly destination: D };
+
+/**
+ * Joins two listings in S3 key order as {@link mergeJoin} does, but yields the destination's
+ * entries that have no source entry too (an audit's "extra" objects). Memory is one page of each
+ * listing.
+ *
+ * @throws Error if either listing is out of order.
+ */
+export async function* outerJoin<S extends Keyed, D extends Keyed>(
+  source: AsyncIterable<S>,
+  destination: AsyncIterable<D>,
+): AsyncGenerator<OuterJoinedEntry<S, D>> {
   const destinations = destination[Symbol.asyncIterator]();
   let current = await destinations.next();
   let previousSource: string | undefined;
@@ -34,6 +53,7 @@ export async function* mergeJoin<S extends Keyed, D extends Keyed>(
       previousSource = entry.key;
       while (!current.done && compareKeys(current.value.key, entry.key) < 0) {
         previousDestination = assertAscending(previousDestination, current.value.key);
+        yield { destination: current.value };
         current = await destinations.next();
       }
       if (!current.done && current.value.key === entry.key) {
@@ -43,6 +63,11 @@ export async function* mergeJoin<S extends Keyed, D extends Keyed>(
       } else {
         yield { source: entry };
       }
+    }
+    while (!current.done) {
+      previousDestination = assertAscending(previousDestination, current.value.key);
+      yield { destination: current.value };
+      current = await destinations.next();
     }
   } finally {
     await destinations.return?.();

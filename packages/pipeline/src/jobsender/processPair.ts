@@ -1,15 +1,26 @@
 import { setMaxListeners } from "node:events";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { classifyError, listingPrefix } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
 import type { IgnoreList } from "../config/ignoreList.js";
 import type { JobsenderContext, JobsenderOptions, PairCounts, PairReport } from "./jobsenderTypes.js";
-import { planSegments } from "./keySegments.js";
+import { type KeySegment, planSegments } from "./keySegments.js";
 import { type PassState, pairId, type SegmentState } from "./passState.js";
 import { processSegment } from "./processSegment.js";
 import { sendRound } from "./sendRound.js";
 
 /** Parallel listings per bucket pair, unless the options say otherwise. */
 export const DEFAULT_SEGMENTS_PER_PAIR = 4;
+
+/** The key-space segments one pass over a pair lists in parallel (`count`, default {@link DEFAULT_SEGMENTS_PER_PAIR}). */
+export function planPairSegments(
+  source: S3Client,
+  pair: BucketPair,
+  count: number | undefined,
+  signal: AbortSignal,
+): Promise<KeySegment[]> {
+  return planSegments(source, pair.srcBucket, listingPrefix(pair.srcPrefix), count ?? DEFAULT_SEGMENTS_PER_PAIR, signal);
+}
 
 /**
  * Runs one pair's pass: continues the unfinished pass (its segments and cursors) or starts a new
@@ -33,13 +44,7 @@ export async function processPair(
   try {
     state = context.state === undefined ? undefined : await context.state.load(id);
     if (state === undefined) {
-      const segments = await planSegments(
-        context.source,
-        pair.srcBucket,
-        listingPrefix(pair.srcPrefix),
-        options.segmentsPerPair ?? DEFAULT_SEGMENTS_PER_PAIR,
-        pairSignal,
-      );
+      const segments = await planPairSegments(context.source, pair, options.segmentsPerPair, pairSignal);
       state = {
         pairId: id,
         passId: now.toISOString(),
