@@ -141,7 +141,7 @@ const { objects, bytes } = summary;
 const ok = objects.copied === manifest.objectCount && objects.failed === 0 && objects.sourceChanged === 0 &&
   objects.paused === 0 && objects.skipped === 0 && bytes.copied === manifest.totalBytes;
 console.log(`bench:   summary: ${objects.copied} copied, ${objects.skipped} skipped, ${objects.failed} failed, ${bytes.copied} bytes; ` +
-  `verified ${summary.verification.sourceChecksum} against the source's stored checksum, ${summary.verification.sourceEtag} against the source ETag, ${summary.verification.partChecksums} by part checksums`);
+  `verified ${summary.verification.sourceChecksum} against the stored source checksum, ${summary.verification.sourceEtag} against the source ETag, ${summary.verification.partChecksums} by part checksums`);
 if (!ok) { console.error(`expected ${manifest.objectCount} objects and ${manifest.totalBytes} bytes copied`); process.exit(1); }' \
     "$WORK/$name.out" "$WORK/manifest-$set.json" || fail "$name: the CLI's summary does not account for the whole data set"
   verify_destination "$name" "$set"

@@ -85,6 +85,7 @@ describe("moto launcher (test/setup/moto_server.py)", () => {
     expect(run.stderr).toContain("patched: ListParts lists the parts numbered above PartNumberMarker");
     expect(run.stderr).toContain("patched: the PutObjects of one key run one at a time");
     expect(run.stderr).toContain("patched: checksums are computed, verified, stored and listed as S3 does");
+    expect(run.stderr).toContain("patched: server-side copies honour x-amz-copy-source-if-match");
     expect(run.stdout).toContain("moto.server.main reached ['-H', '127.0.0.1', '-p', '5999']");
     expect(run.status).toBe(0);
   });

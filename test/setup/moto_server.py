@@ -1,4 +1,4 @@
-"""Starts one moto server for the local test bed, with seven of moto's lies fixed.
+"""Starts one moto server for the local test bed, with nine of moto's lies fixed.
 
 Runs exactly like ``python3 -m moto.server -H HOST -p PORT [moto options]`` after patching moto
 in this process. Used by test/setup/motoServers.ts (vitest's globalSetup) and scripts/lib/moto.sh
@@ -70,6 +70,13 @@ The lies fixed, and why they matter here:
    worker's create-only copy relies on exactly that. Fix: the PutObjects of one key run one at a
    time.
 
+8. Checksums are computed wrongly (CRC64NVME and CRC32C as CRC32), verified never and kept
+   nowhere; S3 verifies every one it is sent and keeps a CRC64NVME with every object. Fixed in
+   test/setup/moto_checksums.py, whose header lists each part.
+
+9. Server-side copies ignore ``x-amz-copy-source-if-match`` and UploadPartCopy keeps the checksum
+   of its empty request body. Fixed in test/setup/moto_copies.py.
+
 Each patch checks that moto still has the shape it fixes and stops the server with a message
 otherwise, so a moto upgrade cannot silently drop a fix (test/integration/testbed.test.ts checks
 that). The tests that prove the fixes are in test/integration/testbedPatches.test.ts and
@@ -91,6 +98,7 @@ from collections.abc import Callable
 from typing import Any
 
 from moto_checksums import keep_checksums_as_s3_does
+from moto_copies import keep_copy_conditions
 from moto_patching import PatchError, log, moto_version, recompiled, source_of
 
 PR_SET_PDEATHSIG = 1
@@ -107,7 +115,7 @@ def main(argv: list[str]) -> None:
             "S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys, "
             "SQS deletes race, ranged GETs read whole objects, completions race, "
             "ListParts markers are positions, conditional PUTs race, "
-            "checksums neither verified nor kept)"
+            "checksums neither verified nor kept, copy conditions ignored)"
         )
     else:
         try:
@@ -119,6 +127,7 @@ def main(argv: list[str]) -> None:
             list_parts_after_the_marker()
             serialise_object_writes()
             keep_checksums_as_s3_does()
+            keep_copy_conditions()
         except PatchError as error:
             sys.exit(f"moto_server.py: refusing to start: {error}")
     import moto.server

@@ -54,6 +54,7 @@ describe("the settings table (config/settings.ts) is the one home of every defau
       direction: SETTINGS.direction.default,
       propagateDeletes: SETTINGS.propagateDeletes.default,
       useChecksums: SETTINGS.useChecksums.default,
+      serverSideCopy: SETTINGS.serverSideCopy.default,
     });
     expect(environment.storageClass).toBeUndefined();
     expect(() =>
@@ -110,5 +111,6 @@ describe("the settings table (config/settings.ts) is the one home of every defau
     expect(row("--read-streams")).toBe(String(TRANSFER_DEFAULTS.readStreams));
     expect(row("--copy-tags")).toBe(TRANSFER_DEFAULTS.copyTags ? "on" : "off");
     expect(row("--no-checksums")).toBe(TRANSFER_DEFAULTS.useChecksums ? "on" : "off");
+    expect(row("--server-side")).toBe(TRANSFER_DEFAULTS.serverSideCopy ? "on" : "off");
   });
 });

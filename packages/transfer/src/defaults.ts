@@ -22,6 +22,8 @@ export const TRANSFER_DEFAULTS = {
   copyTags: false,
   /** Prove copies with the source's stored full-object CRC and have the destination verify it (docs/integrity.md). */
   useChecksums: true,
+  /** Stream the bytes through this process: server-side copies need one identity for both sides. */
+  serverSideCopy: false,
 } as const;
 
 /** {@link TransferSettings} with every default filled in. */
@@ -38,6 +40,7 @@ export function resolveSettings(settings: TransferSettings = {}): ResolvedSettin
     matchSourceParts: settings.matchSourceParts ?? TRANSFER_DEFAULTS.matchSourceParts,
     copyTags: settings.copyTags ?? TRANSFER_DEFAULTS.copyTags,
     useChecksums: settings.useChecksums ?? TRANSFER_DEFAULTS.useChecksums,
+    serverSideCopy: settings.serverSideCopy ?? TRANSFER_DEFAULTS.serverSideCopy,
     retry: settings.retry ?? {},
     storageClass: settings.storageClass,
     encryption: settings.encryption,

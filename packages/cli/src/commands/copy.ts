@@ -46,6 +46,9 @@ Transfer:
   --sse-kms-key-id ID        KMS key for --sse aws:kms
   --copy-tags                copy object tags too
   --no-checksums             send Content-MD5 only, for a store without flexible checksums
+  --server-side              copy inside S3 (CopyObject, UploadPartCopy), no byte through this
+                             machine: the destination's credentials must read the source too
+                             (one partition: cross-account or cross-region)
                              (default: prove each copy by the CRC the source stores)
   --no-skip-existing         copy even objects already present with the same size
   --json                     print the summary as JSON
@@ -71,6 +74,7 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
       "sse-kms-key-id": { type: "string" },
       "copy-tags": { type: "boolean", default: false },
       "no-checksums": { type: "boolean", default: false },
+      "server-side": { type: "boolean", default: false },
       "no-skip-existing": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
@@ -99,6 +103,7 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
     readStreams: integerOption(values["read-streams"], "--read-streams", TRANSFER_DEFAULTS.readStreams),
     copyTags: values["copy-tags"],
     useChecksums: !values["no-checksums"],
+    serverSideCopy: values["server-side"],
     ...(values["storage-class"] === undefined ? {} : { storageClass: values["storage-class"] }),
     ...encryption(values.sse, values["sse-kms-key-id"]),
   };

@@ -22,6 +22,8 @@ export interface FunctionEnvironment {
   readonly propagateDeletes: boolean;
   /** Prove copies by the source's stored CRC and have the destination verify it (off for stores without flexible checksums). */
   readonly useChecksums: boolean;
+  /** Copy inside S3 (CopyObject, UploadPartCopy): the worker's role reads the source and writes the destination. */
+  readonly serverSideCopy: boolean;
   /** Own-side endpoint override (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL), for S3-compatible or local endpoints. */
   readonly ownS3Endpoint?: string;
   readonly region: string;
@@ -61,6 +63,7 @@ export function readFunctionEnvironment(env: Readonly<Record<string, string | un
     getObjectWithVersionId: read.flag(SETTINGS.getObjectWithVersionId),
     propagateDeletes: read.flag(SETTINGS.propagateDeletes),
     useChecksums: read.flag(SETTINGS.useChecksums),
+    serverSideCopy: read.flag(SETTINGS.serverSideCopy),
     ...(endpoint === undefined ? {} : { ownS3Endpoint: endpoint }),
     region: read.optional("AWS_REGION") ?? read.optional("AWS_DEFAULT_REGION") ?? "us-east-1",
   };

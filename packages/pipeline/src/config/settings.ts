@@ -217,6 +217,11 @@ export const SETTINGS = {
     default: TRANSFER_DEFAULTS.useChecksums,
     terraform: { variable: "use_checksums", default: true },
   },
+  serverSideCopy: {
+    kind: "flag",
+    env: "SERVER_SIDE_COPY",
+    default: TRANSFER_DEFAULTS.serverSideCopy,
+  },
   propagateDeletes: {
     kind: "flag",
     env: "PROPAGATE_DELETES",

@@ -100,7 +100,9 @@ async function copyPiece(
     return { action: "skipped", reason: "already-done" };
   }
   // Claimed by another attempt, failed before, or another version: the object's own lease decides.
-  if (!isUnclaimed(record, identity) || context.updateVersionId) return processWork(context, piece, attempt);
+  // So does every object of a server-side copy: a create-only write needs the bytes in hand.
+  if (!isUnclaimed(record, identity) || context.updateVersionId || context.settings.serverSideCopy)
+    return processWork(context, piece, attempt);
   const started = Date.now();
   const readVersion = context.getObjectWithVersionId && identity.srcVersionId !== undefined ? { versionId: identity.srcVersionId } : {};
   const outcome = await copyObject(

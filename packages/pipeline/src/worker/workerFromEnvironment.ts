@@ -69,6 +69,7 @@ export async function setUpWorker(
         memoryBudgetBytes: environment.partConcurrency * environment.partSize,
         copyTags: environment.copyTags,
         useChecksums: environment.useChecksums,
+        serverSideCopy: environment.serverSideCopy,
         retry: { maxAttempts: environment.maxAttempts },
         ...(environment.storageClass === undefined ? {} : { storageClass: environment.storageClass }),
         ...(environment.sse === undefined

@@ -4,6 +4,7 @@ import { ConfigError, SourceChangedError } from "../errors.js";
 import { copySmallObject, TOO_LARGE_FOR_SINGLE_PUT } from "./copySmallObject.js";
 import { copyMultipart } from "./multipart/copyMultipart.js";
 import { lostCompletion } from "./multipart/lostCompletion.js";
+import { copyServerSide } from "./serverSideCopy.js";
 import { headSource } from "./sourceObject.js";
 import type {
   CopyRequest,
@@ -21,7 +22,8 @@ import type {
  * what happened, on which side, and whether to retry.
  *
  * Objects at or below `smallObjectThreshold` (0-byte objects and `folder/` keys included) take one
- * GET and one PUT; larger ones a resumable multipart upload.
+ * GET and one PUT; larger ones a resumable multipart upload. With `serverSideCopy`, S3 copies the
+ * bytes itself (`copyServerSide`): one CopyObject, or UploadPartCopy ranges above the threshold.
  *
  * @example
  * const outcome = await copyObject(
@@ -41,6 +43,10 @@ export async function copyObject(
     if (context.pause?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
     const completedEarlier = request.completing === undefined ? undefined : await lostCompletion(context, request, resolved.retry);
     if (completedEarlier !== undefined) return completedEarlier;
+    if (resolved.serverSideCopy) {
+      if (request.createOnly) throw new ConfigError("A create-only copy streams its bytes: it cannot be a server-side copy");
+      return await copyServerSide(context, request, resolved, await headSource(context.source, request.source, context.pause));
+    }
     if (request.source.size !== undefined && request.source.size <= resolved.smallObjectThreshold) {
       const outcome = await copySmallObject(context, request, resolved);
       if (outcome !== TOO_LARGE_FOR_SINGLE_PUT) return outcome;

@@ -59,6 +59,12 @@ export interface TransferSettings {
    * verify and keep; off for S3-compatible stores without flexible checksums. @default TRANSFER_DEFAULTS.useChecksums
    */
   readonly useChecksums?: boolean;
+  /**
+   * Copy inside S3 (CopyObject, UploadPartCopy) instead of streaming the bytes: only where the
+   * destination client's identity can also read the source (one partition; cross-account or
+   * cross-region). @default TRANSFER_DEFAULTS.serverSideCopy
+   */
+  readonly serverSideCopy?: boolean;
   /** Changes to the retry policies of parts, small objects and completion (`RETRY_POLICIES`). */
   readonly retry?: RetryOverrides;
 }
