@@ -2,7 +2,8 @@
 # The main job, locally: the whole pipeline between two S3 endpoints (moto: one plays AWS Global,
 # the other AWS China). A seeded source bucket is compared by the jobsender, which queues one job
 # per missing object; cluster-mode workers copy them (the first one is stopped half-way and a
-# second resumes its uploads from their parts); the status command reports the verified result.
+# second resumes its uploads from their parts); the status command reports the verified result,
+# and `verify` audits the pair: the demo fails unless every key is proven matching.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node.sh
@@ -55,3 +56,8 @@ echo "demo: a second jobsender pass finds nothing missing"
 
 echo
 "${CLI[@]}" status --ledger-table "$LEDGER_TABLE" --queue-url "$JOB_QUEUE_URL" --dlq-url "$DEAD_LETTER_QUEUE_URL"
+
+echo
+echo "demo: an audit of the pair, changing nothing: every key must be proven matching (exit 0)"
+"${CLI[@]}" verify --pairs-parameter "$BUCKET_PAIRS_PARAMETER" --ledger-table "$LEDGER_TABLE" --report .tmp/demo-verify.jsonl \
+  --source-endpoint "$SOURCE" --credentials-parameter "$CREDENTIALS_PARAMETER" --ssm-endpoint "$SOURCE"

@@ -7,11 +7,13 @@ import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileVerifyState, type Finding, parseBucketPairs, parseIgnoreList, verifyPairs } from "@s3-migrate/pipeline";
+import { FileVerifyState, type Finding, ObjectTransitions, parseBucketPairs, parseIgnoreList, verifyPairs } from "@s3-migrate/pipeline";
 import { createS3Client, MIB } from "@s3-migrate/transfer";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localClients } from "../../support/awsResources.js";
 import { buildCli, runCli, testEndpointArgs } from "../../support/cli.js";
 import { createBucket, makeLegacyS3Client, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
+import { deployLocally } from "../../support/functionEnvironment.js";
 import { putMultipartObject, randomBody } from "../../support/transferBed.js";
 
 describe("s3-migrate verify (CLI)", () => {
@@ -142,6 +144,41 @@ describe("s3-migrate verify (CLI)", () => {
     expect(second.totals).toEqual({ matching: 245, missing: 5, differing: 0, extra: 0, unverified: 0, ignored: 0 });
     expect(seen).toHaveLength(250);
     expect(new Set(seen).size).toBe(250);
+  });
+
+  it("with --ledger-table, takes a copy proven against the listed source version as matching, and no other record", async () => {
+    // Prepare: three legacy objects whose ETags differ between the sides (other layouts, no stored checksum)
+    const deployment = await deployLocally("verify-ledger", [{ src_bucket: sourceBucket, des_bucket: destinationBucket }]);
+    const { documents } = localClients(source.endpoint);
+    const transitions = new ObjectTransitions(documents, deployment.table);
+    const recorded = { proven: "source-etag", "per-part-md5": "part-checksums", replaced: "source-etag" } as const;
+    for (const [name, verification] of Object.entries(recorded)) {
+      const body = randomBody(5 * MIB + 1);
+      const sourceEtag = (await putMultipartObject(legacySrc, sourceBucket, `ledger/${name}`, body, 5 * MIB)).replaceAll('"', "");
+      const destinationEtag = ((await putObject(legacyDst, destinationBucket, `copy/ledger/${name}`, body)).ETag ?? "").replaceAll('"', "");
+      const identity = {
+        srcBucket: sourceBucket,
+        srcKey: `ledger/${name}`,
+        desBucket: destinationBucket,
+        desKey: `copy/ledger/${name}`,
+        size: body.length,
+        srcEtag: name === "replaced" ? "0".repeat(32) : sourceEtag,
+      };
+      await transitions.commitCopy(identity, undefined, { status: "done", desEtag: destinationEtag, verification }, new Date());
+    }
+    const report = join(directory, "ledger.jsonl");
+    // Act
+    const run = await runCli(
+      ["verify", "--pairs", pairs("ledger/"), ...endpoints, "--ledger-table", deployment.table, "--report", report, "--json"],
+      { AWS_ENDPOINT_URL_DYNAMODB: source.endpoint, AWS_REGION: source.region },
+    );
+    // Assess
+    expect(run.status, run.stderr).toBe(1);
+    expect(JSON.parse(run.stdout).totals).toMatchObject({ matching: 1, differing: 1, unverified: 1 });
+    const lines = Object.fromEntries(reportLines(report).map((line) => [line.key, line]));
+    expect(lines["ledger/per-part-md5"]).toMatchObject({ kind: "unverified", reason: expect.stringContaining("part-checksums") });
+    expect(lines["ledger/replaced"]).toMatchObject({ kind: "differing", reason: expect.stringContaining("replaced after its copy") });
+    expect(lines["ledger/proven"]).toBeUndefined();
   });
 
   it("refuses bad usage with exit status 2 and a clear message", async () => {

@@ -30,7 +30,7 @@ export async function settleUnverified(finding: Finding, where: KeyLocations, re
   if (!readBytes)
     return {
       ...finding,
-      reason: `ETags differ and no stored checksums compare (${describe(source)} at the source, ${describe(destination)} at the destination); --deep reads both`,
+      reason: `${finding.reason}, and no stored checksums compare (${describe(source)} at the source, ${describe(destination)} at the destination); --deep reads both`,
     };
   const [sourceMd5, destinationMd5] = await Promise.all([
     md5Of(where.source, "source", signal),
