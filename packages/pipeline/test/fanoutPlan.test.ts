@@ -49,6 +49,26 @@ describe("range job messages", () => {
     });
   });
 
+  it("carries the upload's CRC and the source's stored checksum together, and refuses one without the other", () => {
+    const checksum = { algorithm: "CRC64NVME", type: "FULL_OBJECT", value: "rosUhgp5mIg=" } as const;
+    const withCrc = {
+      ...range,
+      source: { ...range.source, checksum },
+      upload: { ...range.upload, checksumAlgorithm: "CRC64NVME" as const },
+    };
+    const [work] = parseQueueMessage(serializeRange(withCrc));
+    expect(work).toMatchObject({ kind: "range", source: { checksum }, upload: { checksumAlgorithm: "CRC64NVME" } });
+    expect(() => parseQueueMessage(serializeRange({ ...withCrc, source: range.source }))).toThrow(/go together/);
+    expect(() =>
+      parseQueueMessage(
+        serializeRange({ ...withCrc, source: { ...range.source, checksum: { ...checksum, algorithm: "CRC32" as "CRC64NVME" } } }),
+      ),
+    ).toThrow(/source.checksum must be the upload's algorithm/);
+    expect(() =>
+      parseQueueMessage(serializeRange({ ...withCrc, upload: { ...range.upload, checksumAlgorithm: "MD5" as "CRC32" } })),
+    ).toThrow(/upload.checksumAlgorithm must be/);
+  });
+
   it.each([
     ["a part beyond the plan", { range: { index: 1, firstPart: 3, lastPart: 5 } }, /range.lastPart/],
     ["a last part before the first", { range: { index: 1, firstPart: 3, lastPart: 2 } }, /range.lastPart/],

@@ -161,7 +161,12 @@ describe("fan-out of giant objects across worker processes", () => {
     expect(giantUpload.creates).toBe(1);
     expect(giantUpload.completes).toBe(1);
     expect((await readObject(dst, bed.destinationBucket, giant)).equals(bed.bodies.get(giant) ?? Buffer.alloc(0))).toBe(true);
-    expect(await bed.record(giant)).toMatchObject({ status: "done", rangeCount: 4, verification: expect.any(String) });
+    expect(await bed.record(giant)).toMatchObject({
+      status: "done",
+      rangeCount: 4,
+      verification: "source-checksum",
+      checksum: { algorithm: "CRC64NVME" },
+    });
     const ranges = await bed.ranges(giant);
     expect(ranges.map((range) => [range.rangeIndex, range.rangeStatus, range.firstPart, range.lastPart])).toEqual([
       [0, RANGE_STATUS.done, 1, 2],
@@ -310,7 +315,8 @@ describe("fan-out of giant objects across worker processes", () => {
     expect(upload.creates).toBe(1);
     expect(upload.completes).toBe(1);
     expect(upload.partPuts).toEqual(["1", "2", "3", "4", MANIFEST_PART]);
-    expect(await bed.record(key)).toMatchObject({ status: "done", verification: "part-checksums" });
+    // proven by the source's CRC64NVME, carried through the range jobs and the lost completion
+    expect(await bed.record(key)).toMatchObject({ status: "done", verification: "source-checksum", checksum: { algorithm: "CRC64NVME" } });
     expect((await readObject(dst, bed.destinationBucket, key)).equals(bed.bodies.get(key) ?? Buffer.alloc(0))).toBe(true);
     expect(await queueDepth(sqs, bed.deployment.queueUrl)).toBe(0);
     expect(await drainDeadLetters(sqs, bed.deployment.dlqUrl)).toEqual([]);

@@ -1,4 +1,4 @@
-import { MAX_PARTS } from "@s3-migrate/transfer";
+import { MAX_PARTS, type StoredChecksum } from "@s3-migrate/transfer";
 import { messageFields } from "./messageFields.js";
 
 /** Schema name and version of a range job; bump the version on any breaking change. */
@@ -27,6 +27,8 @@ export interface RangeMessage {
     readonly size: number;
     readonly etag: string;
     readonly versionId?: string;
+    /** The full-object CRC the source stores, which the completed upload must reproduce (with `upload.checksumAlgorithm`). */
+    readonly checksum?: StoredChecksum;
   };
   readonly destination: { readonly bucket: string; readonly key: string };
   readonly upload: {
@@ -34,6 +36,8 @@ export interface RangeMessage {
     readonly partSize: number;
     readonly partCount: number;
     readonly layoutMatches: boolean;
+    /** The CRC the upload was created with: every part is sent with it. Absent: Content-MD5. */
+    readonly checksumAlgorithm?: "CRC32" | "CRC32C" | "CRC64NVME";
   };
   readonly range: { readonly index: number; readonly firstPart: number; readonly lastPart: number };
   readonly rangeCount: number;
@@ -68,6 +72,19 @@ export function parseRangeMessage(value: Record<string, unknown>): RangeMessage 
   const firstPart = whole(range, "firstPart", "range", 1, partCount);
   const lastPart = whole(range, "lastPart", "range", firstPart, partCount);
   if (typeof upload.layoutMatches !== "boolean") return fail("upload.layoutMatches must be true or false");
+  const algorithm = upload.checksumAlgorithm;
+  if (algorithm !== undefined && algorithm !== "CRC32" && algorithm !== "CRC32C" && algorithm !== "CRC64NVME")
+    return fail("upload.checksumAlgorithm must be CRC32, CRC32C or CRC64NVME");
+  const checksum = source.checksum as Record<string, unknown> | undefined;
+  if ((checksum === undefined) !== (algorithm === undefined)) return fail("source.checksum and upload.checksumAlgorithm go together");
+  if (
+    checksum !== undefined &&
+    (checksum.algorithm !== algorithm ||
+      checksum.type !== "FULL_OBJECT" ||
+      typeof checksum.value !== "string" ||
+      !/^[A-Za-z0-9+/]+={0,2}$/.test(checksum.value))
+  )
+    return fail("source.checksum must be the upload's algorithm, FULL_OBJECT, with a base64 value");
   const leaseToken = readLeaseToken(value);
   const continuation = readContinuation(value);
   return {
@@ -79,6 +96,9 @@ export function parseRangeMessage(value: Record<string, unknown>): RangeMessage 
       size: whole(source, "size", "source", 1),
       etag: text(source, "etag", "source"),
       ...(versionId === undefined ? {} : { versionId }),
+      ...(checksum === undefined || algorithm === undefined
+        ? {}
+        : { checksum: { algorithm, type: "FULL_OBJECT" as const, value: String(checksum.value) } }),
     },
     destination: { bucket: text(destination, "bucket", "destination"), key: text(destination, "key", "destination") },
     upload: {
@@ -86,6 +106,7 @@ export function parseRangeMessage(value: Record<string, unknown>): RangeMessage 
       partSize: whole(upload, "partSize", "upload", 1),
       partCount,
       layoutMatches: upload.layoutMatches,
+      ...(algorithm === undefined ? {} : { checksumAlgorithm: algorithm }),
     },
     range: { index: whole(range, "index", "range", 0, rangeCount - 1), firstPart, lastPart },
     rangeCount,

@@ -64,6 +64,7 @@ export async function fanOut(
           size: source.size,
           etag: source.etag,
           ...(source.versionId === undefined ? {} : { versionId: source.versionId }),
+          ...(source.checksum === undefined ? {} : { checksum: source.checksum }),
         },
         destination: request.destination,
         upload,

@@ -1,5 +1,9 @@
 import { resolveSettings } from "../../defaults.js";
+import { MigrationError } from "../../errors.js";
+import { type CrcImplementation, loadCrc } from "../../integrity/checksums.js";
+import type { CrcAlgorithm } from "../../integrity/crcCombine.js";
 import { planWithPartSize } from "../../plan/partPlan.js";
+import { crcToProve } from "../checksumProof.js";
 import { transferFailure } from "../copyObject.js";
 import { headSource } from "../sourceObject.js";
 import type {
@@ -16,7 +20,6 @@ import { lostCompletion } from "./lostCompletion.js";
 import { bufferCount, openUpload } from "./openUpload.js";
 import { type PartSpan, sendMissingParts } from "./sendParts.js";
 import { abortUpload, listAllParts } from "./uploads.js";
-
 /*
  * One multipart upload written by many workers (fan-out): one opens it, each copies a span of its
  * parts, the last completes it. The three calls are the three steps of a multipart copy
@@ -31,6 +34,12 @@ export interface SharedUpload {
   readonly partCount: number;
   /** The plan is the source's own part layout, so the completed ETag must equal the source's. */
   readonly layoutMatches: boolean;
+  /**
+   * The CRC the upload was created with (`FULL_OBJECT`, the source's own): every span sends it
+   * with each part, and the completion proves the combined CRC equal to the source's. Absent:
+   * parts carry Content-MD5.
+   */
+  readonly checksumAlgorithm?: CrcAlgorithm["name"];
 }
 
 /** The upload is open, bound to the source version it copies (see `uploadManifest.ts`). */
@@ -70,7 +79,7 @@ export async function openSharedUpload(
   const resolved = resolveSettings(settings);
   try {
     const source = await headSource(context.source, request.source, context.pause);
-    const opened = await openUpload(context, request, resolved, source);
+    const opened = await openUpload(context, request, resolved, source, await crcToProve(source.checksum, resolved));
     return {
       status: "opened",
       upload: {
@@ -78,8 +87,14 @@ export async function openSharedUpload(
         partSize: opened.plan.partSize,
         partCount: opened.plan.partCount,
         layoutMatches: opened.layoutMatches,
+        ...(opened.crc === undefined ? {} : { checksumAlgorithm: opened.crc.algorithm.name }),
       },
-      source: { size: source.size, etag: source.etag, ...(source.versionId === undefined ? {} : { versionId: source.versionId }) },
+      source: {
+        size: source.size,
+        etag: source.etag,
+        ...(source.versionId === undefined ? {} : { versionId: source.versionId }),
+        ...(opened.crc === undefined || source.checksum === undefined ? {} : { checksum: source.checksum }),
+      },
       partsStored: opened.stored.size,
       superseded: opened.superseded,
     };
@@ -110,8 +125,13 @@ export async function copyUploadSpan(
         `Parts ${span.first}-${span.last} of ${upload.partCount} of ${upload.partSize} bytes do not fit ${source.size} bytes`,
       );
     const { destination } = request;
+    const crc = await uploadCrc(upload);
     const listed = await listAllParts(context.destination, destination.bucket, destination.key, upload.uploadId, context.pause, span);
-    const stored = new Map(listed.filter((part) => part.size === partLength(plan, part.partNumber)).map((part) => [part.partNumber, part]));
+    const stored = new Map(
+      listed
+        .filter((part) => part.size === partLength(plan, part.partNumber) && (crc === undefined || part.checksum !== undefined))
+        .map((part) => [part.partNumber, part]),
+    );
     const sent = await sendMissingParts(
       context,
       request,
@@ -122,7 +142,7 @@ export async function copyUploadSpan(
         etag: source.etag,
         ...(source.versionId === undefined ? {} : { versionId: source.versionId }),
       },
-      { uploadId: upload.uploadId, plan, buffers: bufferCount(resolved, plan), stored },
+      { uploadId: upload.uploadId, plan, buffers: bufferCount(resolved, plan), stored, ...(crc === undefined ? {} : { crc }) },
       span,
     );
     const spanParts = span.last - span.first + 1;
@@ -162,12 +182,13 @@ export async function completeSharedUpload(
     const plan = planWithPartSize(source.size, upload.partSize);
     if (plan === undefined || plan.partCount !== upload.partCount)
       throw new RangeError(`${upload.partCount} parts of ${upload.partSize} bytes do not fit ${source.size} bytes`);
+    const crc = await uploadCrc(upload);
     return await completeVerified(
       context,
       request,
       resolved,
       source,
-      { uploadId: upload.uploadId, plan, layoutMatches: upload.layoutMatches },
+      { uploadId: upload.uploadId, plan, layoutMatches: upload.layoutMatches, ...(crc === undefined ? {} : { crc }) },
       { sentByPart: new Map(), ...tally, superseded: [] },
     );
   } catch (thrown) {
@@ -182,6 +203,15 @@ export async function abortSharedUpload(
   upload: Pick<SharedUpload, "uploadId">,
 ): Promise<void> {
   await abortUpload(context.destination, request.destination.bucket, request.destination.key, upload.uploadId);
+}
+
+/** The CRC implementation of an upload created with one. @throws MigrationError when this process cannot compute it. */
+async function uploadCrc(upload: Pick<SharedUpload, "checksumAlgorithm">): Promise<CrcImplementation | undefined> {
+  if (upload.checksumAlgorithm === undefined) return undefined;
+  const crc = await loadCrc(upload.checksumAlgorithm);
+  if (crc === undefined)
+    throw new MigrationError("ChecksumUnavailable", `This process cannot compute ${upload.checksumAlgorithm} (aws-crt did not load)`, true);
+  return crc;
 }
 
 function partLength(plan: { size: number; partSize: number }, partNumber: number): number {
