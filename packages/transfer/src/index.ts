@@ -39,6 +39,7 @@ export type {
   TransferSettings,
   Verification,
 } from "./copy/types.js";
+export { countVerification, emptyVerificationTally, type VerificationTally } from "./copy/verificationTally.js";
 export { resolveSettings, TRANSFER_DEFAULTS } from "./defaults.js";
 export { type AccessKeys, type Direction, type EndpointConfig, parseDirection } from "./endpoints/endpoints.js";
 export { createS3Client } from "./endpoints/s3Client.js";

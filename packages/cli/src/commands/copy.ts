@@ -46,10 +46,10 @@ Transfer:
   --sse-kms-key-id ID        KMS key for --sse aws:kms
   --copy-tags                copy object tags too
   --no-checksums             send Content-MD5 only, for a store without flexible checksums
+                             (default: prove each copy by the CRC the source stores)
   --server-side              copy inside S3 (CopyObject, UploadPartCopy), no byte through this
                              machine: the destination's credentials must read the source too
                              (one partition: cross-account or cross-region)
-                             (default: prove each copy by the CRC the source stores)
   --no-skip-existing         copy even objects already present with the same size
   --json                     print the summary as JSON
   --verbose                  log retries and failures as they happen

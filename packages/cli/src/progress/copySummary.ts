@@ -1,4 +1,4 @@
-import type { TransferOutcome } from "@s3-migrate/transfer";
+import { countVerification, emptyVerificationTally, type TransferOutcome, type VerificationTally } from "@s3-migrate/transfer";
 import { formatBytes, formatDuration } from "../format.js";
 
 /** One object's fate in a copy run. */
@@ -13,7 +13,7 @@ export interface CopySummary {
   readonly bytes: { total: number; copied: number };
   readonly parts: { uploaded: number; resumed: number };
   /** How the copies were proven (`Verification`): by the source's stored checksum, by its ETag, or by per-part MD5 only. */
-  readonly verification: { sourceChecksum: number; sourceEtag: number; partChecksums: number };
+  readonly verification: VerificationTally;
   readonly durationMs: number;
   readonly failures: ReadonlyArray<{ key: string; code: string; side?: string; retryable: boolean; message: string }>;
 }
@@ -24,7 +24,7 @@ export function summarize(results: readonly ObjectResult[], durationMs: number):
     objects: { total: results.length, copied: 0, skipped: 0, failed: 0, sourceChanged: 0, paused: 0 },
     bytes: { total: 0, copied: 0 },
     parts: { uploaded: 0, resumed: 0 },
-    verification: { sourceChecksum: 0, sourceEtag: 0, partChecksums: 0 },
+    verification: emptyVerificationTally(),
     durationMs,
     failures: [] as CopySummary["failures"][number][],
   };
@@ -40,9 +40,7 @@ export function summarize(results: readonly ObjectResult[], durationMs: number):
         summary.bytes.copied += outcome.bytes;
         summary.parts.uploaded += outcome.partsUploaded;
         summary.parts.resumed += outcome.partsResumed;
-        if (outcome.verification === "source-checksum") summary.verification.sourceChecksum++;
-        else if (outcome.verification === "source-etag") summary.verification.sourceEtag++;
-        else summary.verification.partChecksums++;
+        countVerification(summary.verification, outcome.verification);
         break;
       case "paused":
         summary.objects.paused++;

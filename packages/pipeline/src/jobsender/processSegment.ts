@@ -25,33 +25,56 @@ export interface SegmentRun {
 }
 
 /**
+ * One key-space segment of a pair, listed on both sides from its cursor (or lower bound) to its
+ * upper bound: the source's keys (its latest versions with `latestVersions`), and the
+ * destination's under the pair's mapping, with the mapping stripped so both are in source-key
+ * space and in the same order. `head` is what the mapping puts before a source key.
+ */
+export function listSegment(
+  clients: Pick<JobsenderContext, "source" | "destination">,
+  pair: BucketPair,
+  segment: SegmentState,
+  options: { readonly signal: AbortSignal; readonly pageSize?: number; readonly latestVersions?: boolean },
+): { source: AsyncIterable<ListedObject & { versionId?: string }>; destination: AsyncIterable<ListedObject>; head: string } {
+  const sourcePrefix = listingPrefix(pair.srcPrefix);
+  const head = destinationKey(pair.desPrefix, "");
+  const startAfter = segment.cursor ?? segment.after;
+  const bounds = {
+    signal: options.signal,
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    ...(segment.until === undefined ? {} : { until: segment.until }),
+  };
+  const sourceOptions = {
+    bucket: pair.srcBucket,
+    prefix: sourcePrefix,
+    side: "source",
+    ...bounds,
+    ...(startAfter === undefined ? {} : { startAfter }),
+  } as const;
+  return {
+    source: options.latestVersions ? listLatestVersions(clients.source, sourceOptions) : listObjects(clients.source, sourceOptions),
+    destination: listObjects(clients.destination, {
+      bucket: pair.desBucket,
+      prefix: head + sourcePrefix,
+      side: "destination",
+      ...bounds,
+      ...(startAfter === undefined ? {} : { startAfter: head + startAfter }),
+      stripPrefix: head,
+    }),
+    head,
+  };
+}
+
+/**
  * Lists one key-space segment on both sides, joins them, and sends rounds of candidates,
  * checkpointing the cursor after each round. Stops early (not done) when the signal fires.
  */
 export async function processSegment(run: SegmentRun, segment: SegmentState): Promise<SegmentState> {
   const { context, pair, counts } = run;
-  const sourcePrefix = listingPrefix(pair.srcPrefix);
-  const head = destinationKey(pair.desPrefix, "");
-  const startAfter = segment.cursor ?? segment.after;
-  const sourceOptions = {
-    bucket: pair.srcBucket,
-    prefix: sourcePrefix,
-    side: "source",
+  const { source, destination } = listSegment(context, pair, segment, {
     signal: run.signal,
+    latestVersions: run.compareVersions,
     ...(run.pageSize === undefined ? {} : { pageSize: run.pageSize }),
-    ...(startAfter === undefined ? {} : { startAfter }),
-    ...(segment.until === undefined ? {} : { until: segment.until }),
-  } as const;
-  const source = run.compareVersions ? listLatestVersions(context.source, sourceOptions) : listObjects(context.source, sourceOptions);
-  const destination = listObjects(context.destination, {
-    bucket: pair.desBucket,
-    prefix: head + sourcePrefix,
-    side: "destination",
-    signal: run.signal,
-    ...(run.pageSize === undefined ? {} : { pageSize: run.pageSize }),
-    ...(startAfter === undefined ? {} : { startAfter: head + startAfter }),
-    ...(segment.until === undefined ? {} : { until: segment.until }),
-    stripPrefix: head,
   });
   const joined = mergeJoin(source, destination);
 

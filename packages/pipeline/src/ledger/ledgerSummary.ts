@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { countVerification, emptyVerificationTally, type VerificationTally } from "@s3-migrate/transfer";
 import { FanoutTransitions } from "./fanoutTransitions.js";
 import { LEDGER_KEYS, OBJECT_STATUS, type ObjectStatus, RANGE_STATUS, type RangeStatus } from "./ledgerSchema.js";
 
@@ -18,7 +19,7 @@ export interface FanoutProgress {
 export interface LedgerSummary {
   readonly byStatus: Record<ObjectStatus, { objects: number; bytes: number }>;
   /** How the done objects were proven equal to their source (see docs/integrity.md). */
-  readonly verifiedBy: { sourceChecksum: number; sourceEtag: number; partChecksums: number };
+  readonly verifiedBy: VerificationTally;
   /** Bytes finished in the window, per second. */
   readonly bytesPerSecond: number;
   readonly windowSeconds: number;
@@ -44,7 +45,7 @@ export async function summarizeLedger(
   const byStatus = Object.fromEntries(
     Object.values(OBJECT_STATUS).map((status) => [status, { objects: 0, bytes: 0 }]),
   ) as LedgerSummary["byStatus"];
-  const verifiedBy = { sourceChecksum: 0, sourceEtag: 0, partChecksums: 0 };
+  const verifiedBy = emptyVerificationTally();
   let recentBytes = 0;
   const since = new Date(now.getTime() - windowSeconds * 1000).toISOString();
   const fannedOut: Array<{ bucket: string; key: string; bytes: number; uploadId: string }> = [];
@@ -70,9 +71,7 @@ export async function summarizeLedger(
           fannedOut.push({ bucket: String(item.desBucket), key: String(item.desKey), bytes: size, uploadId: String(item.uploadId) });
         if (status !== OBJECT_STATUS.done) continue;
         if (String(item.updated_at) >= since) recentBytes += size;
-        if (item.verification === "source-checksum") verifiedBy.sourceChecksum++;
-        else if (item.verification === "source-etag") verifiedBy.sourceEtag++;
-        else verifiedBy.partChecksums++;
+        countVerification(verifiedBy, item.verification as string | undefined);
       }
       start = page.LastEvaluatedKey;
     } while (start !== undefined);

@@ -1,5 +1,5 @@
 import type { PendingCompletion, ProvenChecksum } from "@s3-migrate/transfer";
-import { messageFields } from "./messageFields.js";
+import { isBase64, type MessageFields, messageFields } from "./messageFields.js";
 
 /** Schema name and version every job message carries; bump the version on any breaking change. */
 export const JOB_SCHEMA = "s3-migrate/job" as const;
@@ -74,7 +74,7 @@ export function parseJobMessage(value: unknown): JobMessage {
   const continuation = fields.continuation(message);
   const eventSequencer = message.eventSequencer;
   if (eventSequencer !== undefined && typeof eventSequencer !== "string") return fail("eventSequencer must be a string");
-  const completing = message.completing === undefined ? undefined : parseCompleting(message.completing, fail);
+  const completing = message.completing === undefined ? undefined : parseCompleting(message.completing, fields);
   return {
     schema: JOB_SCHEMA,
     version: JOB_SCHEMA_VERSION,
@@ -100,7 +100,8 @@ export function parseJobMessage(value: unknown): JobMessage {
  * in an upload with a CRC, the whole object's checksum the completion carries (required for
  * `source-checksum`).
  */
-function parseCompleting(value: unknown, fail: (why: string) => never): PendingCompletion {
+function parseCompleting(value: unknown, fields: MessageFields): PendingCompletion {
+  const { fail } = fields;
   const completing = value as Record<string, unknown>;
   if (typeof completing !== "object" || completing === null) return fail("completing must be an object");
   const { uploadId, etag, verification, checksum } = completing;
@@ -110,16 +111,17 @@ function parseCompleting(value: unknown, fail: (why: string) => never): PendingC
   if (verification !== "source-checksum" && verification !== "source-etag" && verification !== "part-checksums")
     return fail("completing.verification must be source-checksum, source-etag or part-checksums");
   if (checksum === undefined && verification === "source-checksum") return fail("completing.checksum is required for source-checksum");
-  return { uploadId, etag, verification, ...(checksum === undefined ? {} : { checksum: parseChecksum(checksum, fail) }) };
+  return { uploadId, etag, verification, ...(checksum === undefined ? {} : { checksum: parseChecksum(checksum, fields) }) };
 }
 
 /** `completing.checksum`: a CRC S3 verifies for a whole object, and its base64 value. */
-function parseChecksum(value: unknown, fail: (why: string) => never): ProvenChecksum {
+function parseChecksum(value: unknown, fields: MessageFields): ProvenChecksum {
+  const { fail } = fields;
   const checksum = value as Record<string, unknown>;
   if (typeof checksum !== "object" || checksum === null) return fail("completing.checksum must be an object");
-  const { algorithm, value: digest } = checksum;
-  if (algorithm !== "CRC32" && algorithm !== "CRC32C" && algorithm !== "CRC64NVME")
-    return fail("completing.checksum.algorithm must be CRC32, CRC32C or CRC64NVME");
-  if (typeof digest !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(digest)) return fail("completing.checksum.value must be base64");
-  return { algorithm, value: digest };
+  const algorithm =
+    fields.crcAlgorithm(checksum, "algorithm", "completing.checksum") ??
+    fail("completing.checksum.algorithm must be CRC32, CRC32C or CRC64NVME");
+  if (!isBase64(checksum.value)) return fail("completing.checksum.value must be base64");
+  return { algorithm, value: checksum.value };
 }

@@ -16,6 +16,16 @@ export interface MessageFields {
   leaseToken(message: Record<string, unknown>): string | undefined;
   /** The continuation count, when it is a whole number above 0 (anything else is no continuation). */
   continuation(message: Record<string, unknown>): number | undefined;
+  /** A CRC S3 verifies for a whole object (`CRC32`, `CRC32C`, `CRC64NVME`), when present. */
+  crcAlgorithm(record: Record<string, unknown>, field: string, where: string): WholeObjectCrc | undefined;
+}
+
+/** The CRCs a whole object can be proven by. */
+export type WholeObjectCrc = "CRC32" | "CRC32C" | "CRC64NVME";
+
+/** Whether a value is base64 as S3 writes checksums. */
+export function isBase64(value: unknown): value is string {
+  return typeof value === "string" && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
 }
 
 /** The field readers of messages of `schema`: one home for how every message kind checks its fields. */
@@ -55,6 +65,13 @@ export function messageFields(schema: string): MessageFields {
     continuation(message) {
       const count = message.continuation;
       return typeof count === "number" && Number.isSafeInteger(count) && count > 0 ? count : undefined;
+    },
+    crcAlgorithm(record, field, where) {
+      const found = record[field];
+      if (found === undefined) return undefined;
+      if (found !== "CRC32" && found !== "CRC32C" && found !== "CRC64NVME")
+        return fail(`${where}.${field} must be CRC32, CRC32C or CRC64NVME`);
+      return found;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { MAX_PARTS, type StoredChecksum } from "@s3-migrate/transfer";
-import { messageFields } from "./messageFields.js";
+import { isBase64, messageFields, type WholeObjectCrc } from "./messageFields.js";
 
 /** Schema name and version of a range job; bump the version on any breaking change. */
 export const RANGE_SCHEMA = "s3-migrate/range" as const;
@@ -37,7 +37,7 @@ export interface RangeMessage {
     readonly partCount: number;
     readonly layoutMatches: boolean;
     /** The CRC the upload was created with: every part is sent with it. Absent: Content-MD5. */
-    readonly checksumAlgorithm?: "CRC32" | "CRC32C" | "CRC64NVME";
+    readonly checksumAlgorithm?: WholeObjectCrc;
   };
   readonly range: { readonly index: number; readonly firstPart: number; readonly lastPart: number };
   readonly rangeCount: number;
@@ -59,7 +59,15 @@ export function serializeRange(range: Omit<RangeMessage, "schema" | "version">):
  * @throws ConfigError saying which field is wrong.
  */
 export function parseRangeMessage(value: Record<string, unknown>): RangeMessage {
-  const { fail, object: field, text, whole, leaseToken: readLeaseToken, continuation: readContinuation } = messageFields(RANGE_SCHEMA);
+  const {
+    fail,
+    object: field,
+    text,
+    whole,
+    leaseToken: readLeaseToken,
+    continuation: readContinuation,
+    crcAlgorithm,
+  } = messageFields(RANGE_SCHEMA);
   if (value.version !== RANGE_SCHEMA_VERSION) return fail(`unsupported version ${JSON.stringify(value.version)}`);
   const source = field(value, "source");
   const destination = field(value, "destination");
@@ -72,18 +80,10 @@ export function parseRangeMessage(value: Record<string, unknown>): RangeMessage 
   const firstPart = whole(range, "firstPart", "range", 1, partCount);
   const lastPart = whole(range, "lastPart", "range", firstPart, partCount);
   if (typeof upload.layoutMatches !== "boolean") return fail("upload.layoutMatches must be true or false");
-  const algorithm = upload.checksumAlgorithm;
-  if (algorithm !== undefined && algorithm !== "CRC32" && algorithm !== "CRC32C" && algorithm !== "CRC64NVME")
-    return fail("upload.checksumAlgorithm must be CRC32, CRC32C or CRC64NVME");
+  const algorithm = crcAlgorithm(upload, "checksumAlgorithm", "upload");
   const checksum = source.checksum as Record<string, unknown> | undefined;
   if ((checksum === undefined) !== (algorithm === undefined)) return fail("source.checksum and upload.checksumAlgorithm go together");
-  if (
-    checksum !== undefined &&
-    (checksum.algorithm !== algorithm ||
-      checksum.type !== "FULL_OBJECT" ||
-      typeof checksum.value !== "string" ||
-      !/^[A-Za-z0-9+/]+={0,2}$/.test(checksum.value))
-  )
+  if (checksum !== undefined && (checksum.algorithm !== algorithm || checksum.type !== "FULL_OBJECT" || !isBase64(checksum.value)))
     return fail("source.checksum must be the upload's algorithm, FULL_OBJECT, with a base64 value");
   const leaseToken = readLeaseToken(value);
   const continuation = readContinuation(value);

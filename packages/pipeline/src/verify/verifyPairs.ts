@@ -1,19 +1,12 @@
 import { setMaxListeners } from "node:events";
 import type { S3Client } from "@aws-sdk/client-s3";
-import {
-  destinationKey,
-  type ListedObject,
-  listingPrefix,
-  listObjects,
-  MigrationError,
-  mapConcurrent,
-  type TransferLogger,
-} from "@s3-migrate/transfer";
+import { type ListedObject, MigrationError, mapConcurrent, type TransferLogger } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
 import type { IgnoreList } from "../config/ignoreList.js";
 import { type OuterJoinedEntry, outerJoin } from "../jobsender/mergeJoin.js";
 import { pairId, type SegmentState } from "../jobsender/passState.js";
 import { planPairSegments } from "../jobsender/processPair.js";
+import { listSegment } from "../jobsender/processSegment.js";
 import { objectKey } from "../ledger/ledgerSchema.js";
 import type { ObjectLedger } from "../ledger/objectLedger.js";
 import { classifyObject, type Finding } from "./classifyObject.js";
@@ -135,28 +128,9 @@ async function verifySegment(
   counts: VerifyCounts,
   checkpoint: (segment: SegmentState) => Promise<void>,
 ): Promise<void> {
-  const sourcePrefix = listingPrefix(pair.srcPrefix);
-  const head = destinationKey(pair.desPrefix, "");
-  const startAfter = segment.cursor ?? segment.after;
-  const bounds = {
+  const { source, destination, head } = listSegment(context, pair, segment, {
     signal,
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
-    ...(segment.until === undefined ? {} : { until: segment.until }),
-  };
-  const source = listObjects(context.source, {
-    bucket: pair.srcBucket,
-    prefix: sourcePrefix,
-    side: "source",
-    ...bounds,
-    ...(startAfter === undefined ? {} : { startAfter }),
-  });
-  const destination = listObjects(context.destination, {
-    bucket: pair.desBucket,
-    prefix: head + sourcePrefix,
-    side: "destination",
-    ...bounds,
-    ...(startAfter === undefined ? {} : { startAfter: head + startAfter }),
-    stripPrefix: head,
   });
   let current = segment;
   let round: OuterJoinedEntry<ListedObject, ListedObject>[] = [];

@@ -8,7 +8,7 @@ import { retryPolicy, withRetry } from "../retry.js";
 import { ByteStreamReader } from "./byteStreamReader.js";
 import { confirmStored, crcToProve, proveAgainstSource } from "./checksumProof.js";
 import { type CompletedObject, findCompletedObject } from "./multipart/completeUpload.js";
-import { etagIsMd5, pickObjectHeaders, writeParameters } from "./objectHeaders.js";
+import { etagIsBodyMd5, etagIsMd5, pickObjectHeaders, writeParameters } from "./objectHeaders.js";
 import { askForStoredChecksum, quote, readSourceTagging } from "./sourceObject.js";
 import type { CopyRequest, DoneOutcome, ObjectLocation, TransferContext } from "./types.js";
 
@@ -54,7 +54,7 @@ export async function copySmallObject(
         return TOO_LARGE_FOR_SINGLE_PUT;
       }
       const sourceEtag = normalizeEtag(read.ETag) ?? "";
-      const provenAgainstSource = isPlainMd5Etag(sourceEtag) && etagIsMd5(read.ServerSideEncryption);
+      const provenAgainstSource = etagIsBodyMd5(sourceEtag, read.ServerSideEncryption);
       const stored = provenAgainstSource ? undefined : storedChecksumOf(read);
       const crc = await crcToProve(stored, settings);
       const data = await body.read(size, undefined, undefined, crc === undefined ? {} : { crc });

@@ -1,5 +1,6 @@
 import type { CreateMultipartUploadCommandInput, HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { ResolvedSettings } from "../defaults.js";
+import { isPlainMd5Etag } from "../integrity/md5.js";
 
 /** The system and user metadata S3 keeps per object and we carry over. */
 export type ObjectHeaders = Pick<
@@ -51,4 +52,12 @@ export function writeParameters(
  */
 export function etagIsMd5(serverSideEncryption: string | undefined): boolean {
   return serverSideEncryption === undefined || serverSideEncryption === "AES256";
+}
+
+/**
+ * Whether an object's ETag is the MD5 of its whole body, so that the MD5 of the bytes read proves
+ * them the object's: a plain-MD5 ETag (one PUT, not multipart) under no encryption or SSE-S3.
+ */
+export function etagIsBodyMd5(etag: string, serverSideEncryption: string | undefined): boolean {
+  return isPlainMd5Etag(etag) && etagIsMd5(serverSideEncryption);
 }

@@ -13,7 +13,7 @@ import { completeVerified } from "./multipart/completeVerified.js";
 import { openUpload } from "./multipart/openUpload.js";
 import type { SentPart } from "./multipart/sendParts.js";
 import { abortUpload } from "./multipart/uploads.js";
-import { etagIsMd5, writeParameters } from "./objectHeaders.js";
+import { etagIsBodyMd5, etagIsMd5, writeParameters } from "./objectHeaders.js";
 import { quote, type SourceObject } from "./sourceObject.js";
 import type { CopyRequest, DoneOutcome, PausedOutcome, ProvenChecksum, TransferContext, Verification } from "./types.js";
 
@@ -68,7 +68,9 @@ export async function copyServerSide(
       uploadId,
       partCount: plan.partCount,
       partsDone: stored.size + sentByPart.size,
-      bytesDone: [...stored.values()].reduce((sum, part) => sum + part.size, 0),
+      bytesDone:
+        [...stored.values()].reduce((sum, part) => sum + part.size, 0) +
+        [...sentByPart.keys()].reduce((sum, partNumber) => sum + partRange(plan, partNumber).length, 0),
     };
   return completeVerified(context, request, settings, source, upload, {
     sentByPart,
@@ -153,7 +155,7 @@ async function copyWhole(
       throw new IntegrityError(`${where}: the destination answered no ${crc.algorithm.name}`, { side: "destination" });
     checksum = proveAgainstSource(crc, crcFromBase64(crc.algorithm, answered), source.checksum, where);
     verification = "source-checksum";
-  } else if (isPlainMd5Etag(source.etag) && etagIsMd5(source.serverSideEncryption) && etagIsMd5(answer.ServerSideEncryption)) {
+  } else if (etagIsBodyMd5(source.etag, source.serverSideEncryption) && etagIsMd5(answer.ServerSideEncryption)) {
     if (destinationEtag !== source.etag)
       throw new IntegrityError(`${where}: the copy's ETag ${destinationEtag} differs from the source's ${source.etag}`, {
         side: "destination",

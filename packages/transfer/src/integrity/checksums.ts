@@ -77,7 +77,28 @@ const CRC32_ZLIB: CrcImplementation = {
   update: (bytes, previous) => BigInt(zlibCrc32(bytes, Number(previous))),
 };
 
-let crtLoad: Promise<CrtChecksums | Error> | undefined;
+/** aws-crt's CRC32C and CRC64NVME, built once when it first loads; the Error when it cannot. */
+let crtCrcs: Promise<Record<"CRC32C" | "CRC64NVME", CrcImplementation> | Error> | undefined;
+
+/** aws-crt's CRCs as {@link CrcImplementation}s. */
+function crtImplementations(crt: CrtChecksums): Record<"CRC32C" | "CRC64NVME", CrcImplementation> {
+  return {
+    CRC32C: {
+      algorithm: CRC_ALGORITHMS.CRC32C,
+      implementation: "aws-crt (native)",
+      update: (bytes, previous) => BigInt(crt.crc32c(bytes, Number(previous))),
+    },
+    CRC64NVME: {
+      algorithm: CRC_ALGORITHMS.CRC64NVME,
+      implementation: "aws-crt (native)",
+      update: (bytes, previous) => {
+        const state = new DataView(new ArrayBuffer(8));
+        state.setBigUint64(0, previous);
+        return crt.crc64nvme(bytes, state).getBigUint64(0);
+      },
+    },
+  };
+}
 
 /**
  * The fastest CRC implementation this process can load for `algorithm`: CRC32 from Node's own
@@ -88,33 +109,12 @@ let crtLoad: Promise<CrtChecksums | Error> | undefined;
  */
 export async function loadCrc(algorithm: CrcAlgorithm["name"]): Promise<CrcImplementation | undefined> {
   if (algorithm === "CRC32") return CRC32_ZLIB;
-  crtLoad ??= import("aws-crt/dist/native/checksums.js").then(
-    (loaded): CrtChecksums => loaded.default ?? loaded,
+  crtCrcs ??= import("aws-crt/dist/native/checksums.js").then(
+    (loaded) => crtImplementations(loaded.default ?? loaded),
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
-  const crt = await crtLoad;
-  if (crt instanceof Error) return undefined;
-  if (algorithm === "CRC32C")
-    return {
-      algorithm: CRC_ALGORITHMS.CRC32C,
-      implementation: "aws-crt (native)",
-      update: (bytes, previous) => BigInt(crt.crc32c(bytes, Number(previous))),
-    };
-  return {
-    algorithm: CRC_ALGORITHMS.CRC64NVME,
-    implementation: "aws-crt (native)",
-    update: (bytes, previous) => {
-      const state = new DataView(new ArrayBuffer(8));
-      state.setBigUint64(0, previous);
-      return crt.crc64nvme(bytes, state).getBigUint64(0);
-    },
-  };
-}
-
-/** Why aws-crt did not load, once it was tried; undefined while it loads or when it did. */
-export async function crtLoadFailure(): Promise<Error | undefined> {
-  const crt = await crtLoad;
-  return crt instanceof Error ? crt : undefined;
+  const crcs = await crtCrcs;
+  return crcs instanceof Error ? undefined : crcs[algorithm];
 }
 
 /** Whether `algorithm` is a CRC this library can compute and combine part by part. */

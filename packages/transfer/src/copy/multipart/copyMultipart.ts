@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import type { ResolvedSettings } from "../../defaults.js";
 import { IntegrityError } from "../../errors.js";
 import { loadCrc } from "../../integrity/checksums.js";
-import { isPlainMd5Etag } from "../../integrity/md5.js";
 import { crcToProve } from "../checksumProof.js";
-import { etagIsMd5 } from "../objectHeaders.js";
+import { etagIsBodyMd5 } from "../objectHeaders.js";
 import type { SourceObject } from "../sourceObject.js";
 import type { CopyRequest, DoneOutcome, PausedOutcome, TransferContext } from "../types.js";
 import { completeVerified } from "./completeVerified.js";
@@ -36,7 +35,7 @@ export async function copyMultipart(
   source: SourceObject,
 ): Promise<DoneOutcome | PausedOutcome> {
   const sourceCrc = await crcToProve(source.checksum, settings);
-  const whole = sourceCrc === undefined && isWholeObjectMd5(source) ? createHash("md5") : undefined;
+  const whole = sourceCrc === undefined && etagIsBodyMd5(source.etag, source.serverSideEncryption) ? createHash("md5") : undefined;
   const partCrc = sourceCrc ?? (whole !== undefined && settings.useChecksums ? await loadCrc("CRC32") : undefined);
   const upload = await openUpload(context, request, settings, source, partCrc);
   const sent = await sendMissingParts(context, request, settings, source, upload, undefined, whole);
@@ -64,9 +63,4 @@ export async function copyMultipart(
     superseded: upload.superseded,
     provenByWholeMd5: wholeMd5 !== undefined,
   });
-}
-
-/** Whether the source's ETag is the MD5 of its whole body: one PUT, no SSE-KMS or SSE-C. */
-function isWholeObjectMd5(source: SourceObject): boolean {
-  return source.multipartPartCount === undefined && isPlainMd5Etag(source.etag) && etagIsMd5(source.serverSideEncryption);
 }
