@@ -81,6 +81,8 @@ export interface ProxiedRequest {
   readonly status: number;
   /** The integrity headers it carried (`content-md5`, `x-amz-checksum-*`), by lowercase name. */
   readonly integrityHeaders: Readonly<Record<string, string>>;
+  /** `x-amz-copy-source` of a server-side copy (CopyObject, UploadPartCopy): what S3 was asked to read. */
+  readonly copySource?: string;
   /** Faults applied to it, in the order they took effect. */
   readonly faults: FaultType[];
   /** When it arrived (epoch ms). */
@@ -165,6 +167,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       ...(typeof req.headers["x-amz-target"] === "string" ? { operation: req.headers["x-amz-target"] } : {}),
+      ...(typeof req.headers["x-amz-copy-source"] === "string" ? { copySource: req.headers["x-amz-copy-source"] } : {}),
       status: 0,
       integrityHeaders: Object.fromEntries(
         Object.entries(req.headers).filter(

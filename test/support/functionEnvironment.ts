@@ -6,6 +6,19 @@ import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { createLedgerTable, createQueue, localClients } from "./awsResources.js";
 import { testEndpoints } from "./endpoints.js";
 
+/**
+ * Knobs that make objects fan out at test-bed sizes: parts of 5 MiB, fan-out above 10 MiB, 2 parts
+ * to a range, 2 parts and 2 files at a time.
+ */
+export const SMALL_FANOUT_ENV: Readonly<Record<string, string>> = {
+  PART_SIZE_MIB: "5",
+  SMALL_OBJECT_THRESHOLD_MIB: "5",
+  FANOUT_THRESHOLD_MIB: "10",
+  FANOUT_RANGE_PARTS: "2",
+  PART_CONCURRENCY: "2",
+  FILE_CONCURRENCY: "2",
+};
+
 /** A deployment on the local endpoints; `env` is what the functions read. */
 export interface LocalDeployment {
   readonly env: Record<string, string>;

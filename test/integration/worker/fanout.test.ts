@@ -16,7 +16,7 @@ import { buildCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 import { drainThroughHandler } from "../../support/eventSourceMapping.js";
 import { type FaultProxy, type ProxiedRequest, startFaultProxy } from "../../support/faultProxy.js";
-import { deployLocally, type LocalDeployment } from "../../support/functionEnvironment.js";
+import { deployLocally, type LocalDeployment, SMALL_FANOUT_ENV } from "../../support/functionEnvironment.js";
 import { openUploads, randomBody } from "../../support/transferBed.js";
 import { queueDepth, startWorker, until, type WorkerProcess } from "../../support/workerProcess.js";
 
@@ -24,15 +24,7 @@ const PART_SIZE = 5 * MIB;
 /** The manifest part that binds an upload to its source version. */
 const MANIFEST_PART = "10000";
 /** Fan out above 10 MiB, 2 parts of 5 MiB to a range unless a test says otherwise. */
-const FANOUT_ENV = {
-  PART_SIZE_MIB: "5",
-  SMALL_OBJECT_THRESHOLD_MIB: "5",
-  FANOUT_THRESHOLD_MIB: "10",
-  FANOUT_RANGE_PARTS: "2",
-  PART_CONCURRENCY: "2",
-  FILE_CONCURRENCY: "2",
-  DEAD_LETTER_QUEUE_URL: "",
-};
+const FANOUT_ENV = { ...SMALL_FANOUT_ENV, DEAD_LETTER_QUEUE_URL: "" };
 
 describe("fan-out of giant objects across worker processes", () => {
   const { source, destination } = testEndpoints();

@@ -1,18 +1,15 @@
-import { CopyObjectCommand, UploadPartCopyCommand } from "@aws-sdk/client-s3";
+import { CopyObjectCommand } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
-import { mapConcurrent } from "../concurrency/mapConcurrent.js";
 import type { ResolvedSettings } from "../defaults.js";
-import { IntegrityError, SourceChangedError, SourceMissingError } from "../errors.js";
+import { IntegrityError } from "../errors.js";
 import { checksumField } from "../integrity/checksums.js";
 import { crcFromBase64 } from "../integrity/crcCombine.js";
-import { isPlainMd5Etag, normalizeEtag } from "../integrity/md5.js";
-import { partRange } from "../plan/partPlan.js";
+import { normalizeEtag } from "../integrity/md5.js";
 import { retryPolicy, withRetry } from "../retry.js";
 import { crcToProve, proveAgainstSource } from "./checksumProof.js";
 import { completeVerified } from "./multipart/completeVerified.js";
+import { copyMissingParts, copySourceOf } from "./multipart/copyParts.js";
 import { openUpload } from "./multipart/openUpload.js";
-import type { SentPart } from "./multipart/sendParts.js";
-import { abortUpload } from "./multipart/uploads.js";
 import { etagIsBodyMd5, etagIsMd5, writeParameters } from "./objectHeaders.js";
 import { quote, type SourceObject } from "./sourceObject.js";
 import type { CopyRequest, DoneOutcome, PausedOutcome, ProvenChecksum, TransferContext, Verification } from "./types.js";
@@ -44,73 +41,15 @@ export async function copyServerSide(
   if (source.size <= settings.smallObjectThreshold) return copyWhole(context, request, settings, source, crc);
   const upload = await openUpload(context, request, settings, source, crc);
   const { plan, uploadId, stored } = upload;
-  const sentByPart = new Map<number, SentPart>();
-  const missing = Array.from({ length: plan.partCount }, (_, index) => index + 1).filter((partNumber) => !stored.has(partNumber));
-  const copySource = copySourceOf(source);
-  const { destination } = request;
-  const signal = context.cancel ?? context.pause;
-  let failure: unknown;
-  await mapConcurrent(missing, settings.partConcurrency, async (partNumber) => {
-    if (context.pause?.aborted || failure !== undefined) return;
-    await copyPart(partNumber).catch((error: unknown) => {
-      failure ??= error;
-    });
-  });
-  if (failure !== undefined) {
-    // a source replaced or gone mid-way: the upload can never be completed, so it goes now
-    if (failure instanceof SourceChangedError || failure instanceof SourceMissingError)
-      await abortUpload(context.destination, destination.bucket, destination.key, uploadId).catch(() => undefined);
-    throw failure;
-  }
-  if (stored.size + sentByPart.size < plan.partCount)
-    return {
-      status: "paused",
-      uploadId,
-      partCount: plan.partCount,
-      partsDone: stored.size + sentByPart.size,
-      bytesDone:
-        [...stored.values()].reduce((sum, part) => sum + part.size, 0) +
-        [...sentByPart.keys()].reduce((sum, partNumber) => sum + partRange(plan, partNumber).length, 0),
-    };
+  const copied = await copyMissingParts(context, request, settings, source, upload);
+  if (copied.partsDone < plan.partCount)
+    return { status: "paused", uploadId, partCount: plan.partCount, partsDone: copied.partsDone, bytesDone: copied.bytesDone };
   return completeVerified(context, request, settings, source, upload, {
-    sentByPart,
-    partsUploaded: sentByPart.size,
+    sentByPart: copied.sentByPart,
+    partsUploaded: copied.sentByPart.size,
     partsResumed: stored.size,
     superseded: upload.superseded,
   });
-
-  async function copyPart(partNumber: number): Promise<void> {
-    const range = partRange(plan, partNumber);
-    const answer = await withRetry(
-      () =>
-        context.destination.send(
-          new UploadPartCopyCommand({
-            Bucket: destination.bucket,
-            Key: destination.key,
-            UploadId: uploadId,
-            PartNumber: partNumber,
-            CopySource: copySource,
-            CopySourceRange: `bytes=${range.start}-${range.end}`,
-            CopySourceIfMatch: quote(source.etag),
-          }),
-          signal === undefined ? {} : { abortSignal: signal },
-        ),
-      {
-        classify: (error) =>
-          classifyError(error, { side: "destination", operation: "UploadPartCopy", bucket: destination.bucket, key: destination.key }),
-        policy: retryPolicy("transfer", settings.retry),
-        ...(signal === undefined ? {} : { signal }),
-      },
-    );
-    const checksum = crc === undefined ? undefined : answer.CopyPartResult?.[checksumField(crc.algorithm.name)];
-    const etag = normalizeEtag(answer.CopyPartResult?.ETag);
-    sentByPart.set(partNumber, {
-      ...(checksum === undefined ? {} : { checksum }),
-      ...(etag === undefined || !isPlainMd5Etag(etag) ? {} : { md5Hex: etag }),
-    });
-    context.metrics?.addMetric("BytesWritten", "Bytes", range.length);
-    context.onProgress?.({ key: source.key, bytes: range.length, partsDone: stored.size + sentByPart.size, partCount: plan.partCount });
-  }
 }
 
 /** One CopyObject, pinned and proven. */
@@ -179,10 +118,4 @@ async function copyWhole(
     ...(answer.VersionId === undefined ? {} : { destinationVersionId: answer.VersionId }),
     abortedUploads: [],
   };
-}
-
-/** `x-amz-copy-source`: the bucket and the URL-encoded key (and the pinned version). */
-function copySourceOf(source: Pick<SourceObject, "bucket" | "key" | "versionId">): string {
-  const key = source.key.split("/").map(encodeURIComponent).join("/");
-  return `${source.bucket}/${key}${source.versionId === undefined ? "" : `?versionId=${encodeURIComponent(source.versionId)}`}`;
 }

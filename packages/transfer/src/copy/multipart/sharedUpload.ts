@@ -16,6 +16,7 @@ import type {
   TransferSettings,
 } from "../types.js";
 import { completeVerified, type SourceIdentity } from "./completeVerified.js";
+import { copyMissingParts } from "./copyParts.js";
 import { lostCompletion } from "./lostCompletion.js";
 import { bufferCount, openUpload } from "./openUpload.js";
 import { type PartSpan, sendMissingParts } from "./sendParts.js";
@@ -105,7 +106,8 @@ export async function openSharedUpload(
 
 /**
  * Copies the parts of `span` that the shared upload lacks (read back from the destination), each
- * read pinned to `source`'s ETag and version. A source that changed or vanished aborts the whole
+ * read pinned to `source`'s ETag and version: streamed through this process, or with
+ * `serverSideCopy` copied by S3 itself (UploadPartCopy). A source that changed or vanished aborts the whole
  * upload (`source-changed`); an upload gone at the destination fails with `UploadGone`. Returns
  * `paused` when the pause fires before the span is complete.
  */
@@ -132,19 +134,16 @@ export async function copyUploadSpan(
         .filter((part) => part.size === partLength(plan, part.partNumber) && (crc === undefined || part.checksum !== undefined))
         .map((part) => [part.partNumber, part]),
     );
-    const sent = await sendMissingParts(
-      context,
-      request,
-      resolved,
-      {
-        bucket: request.source.bucket,
-        key: request.source.key,
-        etag: source.etag,
-        ...(source.versionId === undefined ? {} : { versionId: source.versionId }),
-      },
-      { uploadId: upload.uploadId, plan, buffers: bufferCount(resolved, plan), stored, ...(crc === undefined ? {} : { crc }) },
-      span,
-    );
+    const pinned = {
+      bucket: request.source.bucket,
+      key: request.source.key,
+      etag: source.etag,
+      ...(source.versionId === undefined ? {} : { versionId: source.versionId }),
+    };
+    const parts = { uploadId: upload.uploadId, plan, stored, ...(crc === undefined ? {} : { crc }) };
+    const sent = resolved.serverSideCopy
+      ? await copyMissingParts(context, request, resolved, pinned, parts, span)
+      : await sendMissingParts(context, request, resolved, pinned, { ...parts, buffers: bufferCount(resolved, plan) }, span);
     const spanParts = span.last - span.first + 1;
     if (sent.partsDone < spanParts)
       return { status: "paused", uploadId: upload.uploadId, partCount: spanParts, partsDone: sent.partsDone, bytesDone: sent.bytesDone };
