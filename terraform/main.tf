@@ -24,8 +24,13 @@ data "aws_caller_identity" "current" {
     }
 
     precondition {
-      condition     = var.direction != "GET" || var.sse != "aws:kms" || var.sse_kms_key_id == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.sse_kms_key_id, "-")))
-      error_message = "With direction `GET` the role encrypts destination objects itself: give `sse_kms_key_id` as a key ARN so that it can be granted."
+      condition     = (var.direction != "GET" && !var.server_side_copy) || var.sse != "aws:kms" || var.sse_kms_key_id == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.sse_kms_key_id, "-")))
+      error_message = "With direction `GET` or `server_side_copy` the role encrypts destination objects itself: give `sse_kms_key_id` as a key ARN so that it can be granted."
+    }
+
+    precondition {
+      condition     = !var.server_side_copy || !var.create_credentials_parameter
+      error_message = "A server-side copy reads no credentials: the role reaches both sides. Drop `create_credentials_parameter` (and `credentials`) with `server_side_copy`."
     }
 
     precondition {
@@ -71,6 +76,13 @@ locals {
   event_bucket_arns = var.enable_bucket_events && var.bucket_events_source_bucket != null ? ["arn:${local.partition}:s3:::${var.bucket_events_source_bucket}"] : []
 
   sse_kms_key_arns = var.sse == "aws:kms" && can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.sse_kms_key_id, "-"))) ? [var.sse_kms_key_id] : []
+
+  # A server-side copy reaches both sides with the role: no stored keys are read, or granted.
+  credentials_parameter = var.server_side_copy ? "" : module.config.credentials_parameter_name
+  parameter_arns = var.server_side_copy ? compact([
+    module.config.bucket_pairs_parameter_arn,
+    module.config.ignore_list_parameter_arn,
+  ]) : module.config.parameter_arns
 
   vpc_subnet_ids         = var.enable_nat_instance ? module.nat_instance[0].private_subnet_ids : var.lambda_subnet_ids
   vpc_security_group_ids = var.enable_nat_instance ? [module.nat_instance[0].lambda_security_group_id] : var.lambda_security_group_ids
@@ -144,6 +156,7 @@ module "iam_policies" {
   source = "./modules/iam-policies"
 
   direction          = var.direction
+  server_side_copy   = var.server_side_copy
   bucket_pairs       = concat(var.bucket_pairs, local.event_pairs)
   propagate_deletes  = var.propagate_deletes
   compare_version_id = var.compare_version_id
@@ -154,7 +167,11 @@ module "iam_policies" {
   dead_letter_queue_arn   = module.queue.dlq_arn
   ledger_table_arn        = module.ledger.table_arn
   ledger_status_index_arn = try(module.ledger.index_arns["by_status"], null)
-  parameter_arns          = module.config.parameter_arns
+  parameter_arns          = local.parameter_arns
+
+  # the principals of the bucket policies a server-side copy needs in other accounts
+  worker_role_arn    = module.worker.role_arn
+  jobsender_role_arn = var.create_jobsender ? module.jobsender.role_arn : null
 
   credentials_kms_key_arn  = var.credentials_kms_key_arn
   queue_kms_key_arn        = var.queue_kms_key_arn
@@ -177,7 +194,7 @@ locals {
     LEDGER_TABLE                 = module.ledger.table_name
     BUCKET_PAIRS_PARAMETER       = module.config.bucket_pairs_parameter_name
     IGNORE_LIST_PARAMETER        = module.config.ignore_list_parameter_name
-    CREDENTIALS_PARAMETER        = module.config.credentials_parameter_name
+    CREDENTIALS_PARAMETER        = local.credentials_parameter
     DIRECTION                    = var.direction
     PART_SIZE_MIB                = tostring(var.part_size_mib)
     SMALL_OBJECT_THRESHOLD_MIB   = tostring(var.small_object_threshold_mib)
@@ -197,6 +214,7 @@ locals {
     EVENT_FILTER_SUFFIX          = var.bucket_events_filter_suffix
     PROPAGATE_DELETES            = tostring(var.propagate_deletes)
     USE_CHECKSUMS                = tostring(var.use_checksums)
+    SERVER_SIDE_COPY             = tostring(var.server_side_copy)
     DEADLINE_MARGIN_SECONDS      = tostring(var.deadline_margin_seconds)
     COMPARE_VERSION_ID           = tostring(var.compare_version_id)
     UPDATE_VERSION_ID            = tostring(var.update_version_id)
@@ -254,7 +272,7 @@ locals {
     LEDGER_TABLE                 = module.ledger.table_name
     BUCKET_PAIRS_PARAMETER       = module.config.bucket_pairs_parameter_name
     IGNORE_LIST_PARAMETER        = module.config.ignore_list_parameter_name
-    CREDENTIALS_PARAMETER        = module.config.credentials_parameter_name
+    CREDENTIALS_PARAMETER        = local.credentials_parameter
     DIRECTION                    = var.direction
     MAX_ATTEMPTS                 = tostring(var.max_attempts)
     PROPAGATE_DELETES            = tostring(var.propagate_deletes)

@@ -61,8 +61,8 @@ output "ignore_list_parameter_name" {
 }
 
 output "credentials_parameter_name" {
-  description = "Name (or ARN) of the credentials SecureString the functions read."
-  value       = module.config.credentials_parameter_name
+  description = "Name (or ARN) of the credentials SecureString the functions read (none with `server_side_copy`)."
+  value       = var.server_side_copy ? null : module.config.credentials_parameter_name
 }
 
 ################################################################################
@@ -70,8 +70,13 @@ output "credentials_parameter_name" {
 ################################################################################
 
 output "credentials_policy_json" {
-  description = "Least-privilege IAM policy for the other account's access key (the one in the credentials SecureString), from the same bucket pairs, in `other_partition`: attach it there as a customer managed policy."
+  description = "Least-privilege IAM policy for the other account's access key (the one in the credentials SecureString), from the same bucket pairs, in `other_partition`: attach it there as a customer managed policy. Null with `server_side_copy`, which uses no key."
   value       = module.iam_policies.credentials_policy_json
+}
+
+output "bucket_policies_json" {
+  description = "With `server_side_copy`: by bucket name, the bucket policy that lets the functions' roles into a bucket owned by another account (the same grants as the roles' own policies); apply it there. A bucket of this account needs none. Empty without `server_side_copy`."
+  value       = module.iam_policies.bucket_policies_json
 }
 
 output "operator_policy_json" {

@@ -70,6 +70,12 @@ variable "direction" {
   }
 }
 
+variable "server_side_copy" {
+  description = "Whether S3 copies the bytes itself (CopyObject up to the small-object threshold, UploadPartCopy ranges above), none going through the worker: for migrations inside one partition (across accounts or regions of AWS Global) where the functions' role can read every source and write every destination. The role is granted both sides, no credentials parameter is read, `direction` does not apply, and a bucket of another account needs the policy in the `bucket_policies_json` output (true or false, default)."
+  type        = bool
+  default     = false
+}
+
 variable "propagate_deletes" {
   description = "Whether objects deleted at the source are deleted at the destination (true or false, default). With S3 events it also subscribes to `s3:ObjectRemoved:*`."
   type        = bool

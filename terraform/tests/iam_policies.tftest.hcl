@@ -433,6 +433,128 @@ run "credentials_policy_get" {
   }
 }
 
+# Server-side copy: one identity, the role, on both sides in this partition; no key at all.
+run "server_side_copy_grants_both_sides_to_the_role" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    server_side_copy         = true
+    compare_version_id       = true
+    source_kms_key_arns      = ["arn:aws:kms:us-east-1:444455556666:key/src"]
+    destination_kms_key_arns = ["arn:aws:kms:eu-west-1:777788889999:key/dst"]
+    worker_role_arn          = "arn:aws:iam::111122223333:role/t-worker"
+    jobsender_role_arn       = "arn:aws:iam::111122223333:role/t-jobsender"
+  }
+
+  assert {
+    condition = output.role_side == "both" && toset(output.role_object_arns) == toset([
+      "arn:aws:s3:::src-a/data/*", "arn:aws:s3:::src-a/logs/*", "arn:aws:s3:::src-b/*",
+      "arn:aws:s3:::dst-a/copy/data/*", "arn:aws:s3:::dst-a/logs/logs/*", "arn:aws:s3:::dst-b/*",
+    ])
+    error_message = "The role reads the source prefixes and writes the destination prefixes, in this partition: ${jsonencode(output.role_object_arns)}."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      toset(s.Action) == toset(["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectVersionTagging"]) && toset(s.Resource) == toset(["arn:aws:s3:::src-a/data/*", "arn:aws:s3:::src-a/logs/*", "arn:aws:s3:::src-b/*"])
+      if s.Sid == "ReadSourceObjects"
+      ]) && anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      contains(s.Action, "s3:PutObject") && contains(s.Action, "s3:PutObjectTagging") && toset(s.Resource) == toset(["arn:aws:s3:::dst-a/copy/data/*", "arn:aws:s3:::dst-a/logs/logs/*", "arn:aws:s3:::dst-b/*"])
+      if s.Sid == "WriteDestinationObjects"
+    ])
+    error_message = "The worker reads (with versions and tags: CopyObject's TaggingDirective COPY) only the sources and writes only the destinations."
+  }
+
+  assert {
+    condition = toset([for s in jsondecode(output.jobsender_policy_json).Statement : s.Resource if startswith(s.Sid, "List")]) == toset([
+      "arn:aws:s3:::src-a", "arn:aws:s3:::src-b", "arn:aws:s3:::dst-a", "arn:aws:s3:::dst-b",
+      ]) && anytrue([for s in jsondecode(output.jobsender_policy_json).Statement :
+      toset(s.Action) == toset(["s3:ListBucket", "s3:ListBucketVersions"]) if s.Resource == "arn:aws:s3:::src-a"
+      ]) && anytrue([for s in jsondecode(output.jobsender_policy_json).Statement :
+      s.Action == ["s3:ListBucket"] && toset(s.Condition.StringLike["s3:prefix"]) == toset(["copy/data/*", "logs/logs/*"]) if s.Resource == "arn:aws:s3:::dst-a"
+    ])
+    error_message = "The jobsender lists both sides with the role: versions on the sources only, destinations under their prefixes."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      s.Action == ["kms:Decrypt"] && s.Resource == ["arn:aws:kms:us-east-1:444455556666:key/src"] if s.Sid == "DecryptSourceObjects"
+      ]) && anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      s.Resource == ["arn:aws:kms:eu-west-1:777788889999:key/dst"] && s.Condition.StringEquals["kms:ViaService"] == ["s3.eu-west-1.amazonaws.com"]
+      if s.Sid == "EncryptDestinationObjects"
+    ])
+    error_message = "The role uses both sides' keys, each through S3 in its own region."
+  }
+
+  assert {
+    condition     = output.credentials_policy_json == null && output.credentials_object_arns == [] && output.credentials_bucket_arns == [] && output.other_partition == "aws"
+    error_message = "No key is used, so none is granted anything."
+  }
+
+  assert {
+    condition     = !strcontains(output.worker_policy_json, "arn:aws-cn:") && !strcontains(output.jobsender_policy_json, "arn:aws-cn:")
+    error_message = "Nothing is granted in another partition."
+  }
+
+  # The bucket policies: the same grants, the worker as principal of objects, both roles listing.
+  assert {
+    condition     = toset(keys(output.bucket_policies_json)) == toset(["src-a", "src-b", "dst-a", "dst-b"])
+    error_message = "One bucket policy per bucket of the pairs: ${jsonencode(keys(output.bucket_policies_json))}."
+  }
+
+  assert {
+    condition = alltrue([for s in jsondecode(output.bucket_policies_json["dst-a"]).Statement :
+      toset(s.Principal.AWS) == toset(s.Sid == "ListDestinationObjects" ? ["arn:aws:iam::111122223333:role/t-worker", "arn:aws:iam::111122223333:role/t-jobsender"] : ["arn:aws:iam::111122223333:role/t-worker"])
+      ]) && toset([for s in jsondecode(output.bucket_policies_json["dst-a"]).Statement : s.Sid]) == toset(["ListDestinationObjects", "ListDestinationMultipartUploads", "WriteDestinationObjects"]) && anytrue([for s in jsondecode(output.bucket_policies_json["dst-a"]).Statement :
+      toset(s.Resource) == toset(["arn:aws:s3:::dst-a/copy/data/*", "arn:aws:s3:::dst-a/logs/logs/*"]) && contains(s.Action, "s3:PutObject") if s.Sid == "WriteDestinationObjects"
+    ])
+    error_message = "A destination bucket lets the worker write its prefixes and both roles list it: ${output.bucket_policies_json["dst-a"]}."
+  }
+
+  assert {
+    condition = toset([for s in jsondecode(output.bucket_policies_json["src-b"]).Statement : s.Sid]) == toset(["ListSourceObjects", "ReadSourceObjects"]) && anytrue([for s in jsondecode(output.bucket_policies_json["src-b"]).Statement :
+      s.Resource == ["arn:aws:s3:::src-b/*"] && !contains(s.Action, "s3:PutObject") if s.Sid == "ReadSourceObjects"
+    ])
+    error_message = "A source bucket lets the worker read it and nothing more: ${output.bucket_policies_json["src-b"]}."
+  }
+}
+
+run "server_side_copy_across_partitions_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    server_side_copy = true
+    other_partition  = "aws-cn"
+  }
+
+  expect_failures = [data.aws_partition.current]
+}
+
+run "no_bucket_policies_without_server_side_copy" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    worker_role_arn = "arn:aws:iam::111122223333:role/t-worker"
+  }
+
+  assert {
+    condition     = length(output.bucket_policies_json) == 0
+    error_message = "Keys cross to the other side without server_side_copy: no bucket policy is written."
+  }
+}
+
 run "operator_policy" {
   command = plan
 

@@ -48,7 +48,7 @@ run "defaults" {
       "DIRECTION", "PART_SIZE_MIB", "SMALL_OBJECT_THRESHOLD_MIB", "FANOUT_THRESHOLD_MIB", "FANOUT_RANGE_PARTS", "PART_CONCURRENCY", "FILE_CONCURRENCY",
       "MAX_ATTEMPTS", "STORAGE_CLASS", "SSE", "SSE_KMS_KEY_ID", "COPY_TAGS", "DEFAULT_DEST_BUCKET",
       "DEFAULT_DEST_PREFIX", "EVENT_SOURCE_BUCKET", "EVENT_FILTER_PREFIX", "EVENT_FILTER_SUFFIX",
-      "PROPAGATE_DELETES", "USE_CHECKSUMS", "DEADLINE_MARGIN_SECONDS", "COMPARE_VERSION_ID",
+      "PROPAGATE_DELETES", "USE_CHECKSUMS", "SERVER_SIDE_COPY", "DEADLINE_MARGIN_SECONDS", "COMPARE_VERSION_ID",
       "UPDATE_VERSION_ID", "GET_OBJECT_WITH_VERSION_ID", "POWERTOOLS_SERVICE_NAME",
       "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL",
     ])
@@ -254,6 +254,70 @@ run "get_direction" {
     condition     = output.worker_environment.DIRECTION == "GET" && output.worker_environment.SSE == "aws:kms"
     error_message = "Environment values must follow the inputs."
   }
+}
+
+# Server-side copy: the role on both sides, no credentials read or granted, bucket policies
+# naming the deployed roles.
+run "server_side_copy" {
+  command = plan
+
+  variables {
+    server_side_copy = true
+    bucket_pairs = [
+      { src_bucket = "global-src", src_prefix = "media/", des_bucket = "other-account-dst", des_prefix = "mirror/" },
+    ]
+    sse            = "aws:kms"
+    sse_kms_key_id = "arn:aws:kms:us-east-1:444455556666:key/dst"
+  }
+
+  assert {
+    condition     = output.worker_environment.SERVER_SIDE_COPY == "true" && output.worker_environment.CREDENTIALS_PARAMETER == "" && output.jobsender_environment.CREDENTIALS_PARAMETER == ""
+    error_message = "The functions copy server-side and read no credentials parameter."
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(module.iam_policies.worker_policy_json).Statement :
+      toset(st.Resource) == toset([module.config.bucket_pairs_parameter_arn, module.config.ignore_list_parameter_arn]) if st.Sid == "ReadConfiguration"
+    ]) && !strcontains(module.iam_policies.worker_policy_json, "s3_migration_credentials") && !strcontains(module.iam_policies.jobsender_policy_json, "s3_migration_credentials")
+    error_message = "Neither function may read the credentials parameter: none is used."
+  }
+
+  assert {
+    condition     = toset(module.iam_policies.role_object_arns) == toset(["arn:aws:s3:::global-src/media/*", "arn:aws:s3:::other-account-dst/mirror/media/*"]) && output.credentials_policy_json == null && output.credentials_parameter_name == null
+    error_message = "The role reads the source and writes the destination; no key is granted anything."
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(module.iam_policies.worker_policy_json).Statement :
+      st.Resource == ["arn:aws:kms:us-east-1:444455556666:key/dst"] if st.Sid == "EncryptDestinationObjects"
+    ])
+    error_message = "The role encrypts the destination objects itself, with the given key."
+  }
+
+  assert {
+    condition = toset(keys(output.bucket_policies_json)) == toset(["global-src", "other-account-dst"]) && anytrue([for st in jsondecode(output.bucket_policies_json["other-account-dst"]).Statement :
+      st.Principal.AWS == [module.worker.role_arn] if st.Sid == "WriteDestinationObjects"
+      ]) && anytrue([for st in jsondecode(output.bucket_policies_json["other-account-dst"]).Statement :
+      toset(st.Principal.AWS) == toset([module.worker.role_arn, module.jobsender.role_arn]) if st.Sid == "ListDestinationObjects"
+    ])
+    error_message = "Each bucket's policy lets in the deployed roles: the worker to copy, both to list."
+  }
+}
+
+run "server_side_copy_with_created_credentials_is_refused" {
+  command = plan
+
+  variables {
+    server_side_copy             = true
+    create_credentials_parameter = true
+    credentials = {
+      aws_access_key_id     = "AKIAEXAMPLE"
+      aws_secret_access_key = "secret"
+      region                = "us-west-2"
+    }
+  }
+
+  expect_failures = [data.aws_caller_identity.current]
 }
 
 run "operators_and_kms" {

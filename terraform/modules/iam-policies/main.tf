@@ -1,23 +1,29 @@
-data "aws_partition" "current" {}
+data "aws_partition" "current" {
+  lifecycle {
+    postcondition {
+      condition     = !var.server_side_copy || var.other_partition == null || var.other_partition == self.partition
+      error_message = "A server-side copy stays inside one partition: with `server_side_copy`, `other_partition` must be null or `${self.partition}`."
+    }
+  }
+}
 
 locals {
   partition  = data.aws_partition.current.partition
   dns_suffix = data.aws_partition.current.dns_suffix
 
-  # The other side is normally across the partition boundary: AWS Global <-> AWS China.
-  other_partition  = coalesce(var.other_partition, local.partition == "aws" ? "aws-cn" : "aws")
+  # The other side is normally across the partition boundary: AWS Global <-> AWS China; a
+  # server-side copy has both sides in this one.
+  other_partition  = var.server_side_copy ? local.partition : coalesce(var.other_partition, local.partition == "aws" ? "aws-cn" : "aws")
   other_dns_suffix = local.other_partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"
 
   # The side of each pair this account's role touches; the other side is reached with the keys
-  # from the credentials parameter, so the role gets no grant on it at all.
-  role_reads_source       = var.direction == "PUT"
-  role_writes_destination = var.direction == "GET"
-  role_side               = local.role_reads_source ? "source" : "destination"
-  other_side              = local.role_reads_source ? "destination" : "source"
-  side_partition = {
-    source      = local.role_reads_source ? local.partition : local.other_partition
-    destination = local.role_reads_source ? local.other_partition : local.partition
-  }
+  # from the credentials parameter, so the role gets no grant on it at all. A server-side copy
+  # needs one identity on both sides, in this partition: the role, with no credentials at all.
+  role_reads_source       = var.server_side_copy || var.direction == "PUT"
+  role_writes_destination = var.server_side_copy || var.direction == "GET"
+  role_sides              = var.server_side_copy ? ["source", "destination"] : [var.direction == "PUT" ? "source" : "destination"]
+  other_sides             = [for side in ["source", "destination"] : side if !contains(local.role_sides, side)]
+  side_partition          = { for side in ["source", "destination"] : side => contains(local.role_sides, side) ? local.partition : local.other_partition }
 }
 
 ################################################################################
@@ -44,11 +50,12 @@ locals {
   whole_bucket = { for side, by_bucket in local.prefixes : side => { for b, ps in by_bucket : b => contains(ps, "") } }
 
   bucket_arns = { for side, bs in local.buckets : side => [for b in bs : "arn:${local.side_partition[side]}:s3:::${b}"] }
-  object_arns = { for side, bs in local.buckets : side => flatten([for b in bs : (
+  object_arns_by_bucket = { for side, bs in local.buckets : side => { for b in bs : b => (
     local.whole_bucket[side][b]
     ? ["arn:${local.side_partition[side]}:s3:::${b}/*"]
     : [for p in local.prefixes[side][b] : "arn:${local.side_partition[side]}:s3:::${b}/${p}*"]
-  )]) }
+  ) } }
+  object_arns = { for side, bs in local.buckets : side => flatten([for b in bs : local.object_arns_by_bucket[side][b]]) }
 
   # ListBucket limited to the configured prefixes through the s3:prefix condition key.
   list_condition = { for side, bs in local.buckets : side => { for b in bs : b => (
@@ -102,26 +109,28 @@ locals {
     }]
   }
 
-  worker_list_statements = [for i, b in local.buckets[local.role_side] : merge({
-    Sid      = "ListRoleSideBucket${i}"
+  # ListBucket on the role's side lets the worker's HEADs of absent keys answer 404 (not 403).
+  # A bucket on both sides (other prefixes) gets a statement for each.
+  worker_list_statements = flatten([for side in local.role_sides : [for i, b in local.buckets[side] : merge({
+    Sid      = "List${title(side)}Bucket${i}"
     Effect   = "Allow"
     Action   = ["s3:ListBucket"]
     Resource = "arn:${local.partition}:s3:::${b}"
-  }, local.list_condition[local.role_side][b])]
+  }, local.list_condition[side][b])]])
 
-  jobsender_list_statements = [for i, b in local.buckets[local.role_side] : merge({
-    Sid      = "ListRoleSideBucket${i}"
+  jobsender_list_statements = flatten([for side in local.role_sides : [for i, b in local.buckets[side] : merge({
+    Sid      = "List${title(side)}Bucket${i}"
     Effect   = "Allow"
-    Action   = local.list_actions[local.role_side]
+    Action   = local.list_actions[side]
     Resource = "arn:${local.partition}:s3:::${b}"
-  }, local.list_condition[local.role_side][b])]
+  }, local.list_condition[side][b])]])
 
-  credentials_list_statements = [for i, b in local.buckets[local.other_side] : merge({
-    Sid      = "ListOtherSideBucket${i}"
+  credentials_list_statements = flatten([for side in local.other_sides : [for i, b in local.buckets[side] : merge({
+    Sid      = "List${title(side)}Bucket${i}"
     Effect   = "Allow"
-    Action   = local.list_actions[local.other_side]
+    Action   = local.list_actions[side]
     Resource = "arn:${local.other_partition}:s3:::${b}"
-  }, local.list_condition[local.other_side][b])]
+  }, local.list_condition[side][b])]])
 }
 
 ################################################################################
@@ -212,7 +221,7 @@ locals {
 
   credentials_kms = [
     { sid = "DecryptSourceObjects", service = "s3", actions = ["kms:Decrypt"], keys = local.role_reads_source ? [] : var.source_kms_key_arns },
-    { sid = "EncryptDestinationObjects", service = "s3", actions = ["kms:GenerateDataKey", "kms:Decrypt"], keys = local.role_reads_source ? var.destination_kms_key_arns : [] },
+    { sid = "EncryptDestinationObjects", service = "s3", actions = ["kms:GenerateDataKey", "kms:Decrypt"], keys = local.role_writes_destination ? [] : var.destination_kms_key_arns },
   ]
 
   operator_kms = [
@@ -279,7 +288,7 @@ locals {
 locals {
   worker_statements = concat(
     local.worker_list_statements,
-    local.object_statements[local.role_side],
+    flatten([for side in local.role_sides : local.object_statements[side]]),
     [local.worker_queue_statement, local.worker_ledger_statement, local.parameters_statement],
     var.dead_letter_queue_arn == null ? [] : [local.worker_dead_letter_statement],
     local.kms_statements.worker,
@@ -294,7 +303,46 @@ locals {
   # The other account's access key (the SecureString): the same pairs, its side, its partition.
   credentials_statements = concat(
     local.credentials_list_statements,
-    local.object_statements[local.other_side],
+    flatten([for side in local.other_sides : local.object_statements[side]]),
     local.kms_statements.credentials,
   )
+}
+
+################################################################################
+# Bucket policies (server-side copy across accounts)
+################################################################################
+
+locals {
+  # A bucket of another account lets the roles in only when its own policy says so as well: the
+  # same grants as the identity policies, with the roles as principals. The jobsender only lists;
+  # the worker lists, reads the sources and writes the destinations.
+  listing_principals = compact([var.worker_role_arn, var.jobsender_role_arn])
+
+  # What the worker does to a bucket of each side, beyond listing it.
+  bucket_policy_grants = {
+    source = [{ sid = "ReadSourceObjects", actions = local.read_object_actions, on_objects = true }]
+    destination = [
+      { sid = "ListDestinationMultipartUploads", actions = ["s3:ListBucketMultipartUploads"], on_objects = false },
+      { sid = "WriteDestinationObjects", actions = local.write_object_actions, on_objects = true },
+    ]
+  }
+
+  bucket_policy_statements = { for b in distinct(concat(local.buckets.source, local.buckets.destination)) : b => flatten([
+    for side in ["source", "destination"] : concat(
+      [merge({
+        Sid       = "List${title(side)}Objects"
+        Effect    = "Allow"
+        Principal = { AWS = local.listing_principals }
+        Action    = local.list_actions[side]
+        Resource  = "arn:${local.partition}:s3:::${b}"
+      }, lookup(local.list_condition[side], b, {}))],
+      [for grant in local.bucket_policy_grants[side] : {
+        Sid       = grant.sid
+        Effect    = "Allow"
+        Principal = { AWS = [var.worker_role_arn] }
+        Action    = grant.actions
+        Resource  = grant.on_objects ? lookup(local.object_arns_by_bucket[side], b, []) : ["arn:${local.partition}:s3:::${b}"]
+      }],
+    ) if contains(local.buckets[side], b)
+  ]) }
 }

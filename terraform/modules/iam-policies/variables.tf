@@ -38,6 +38,24 @@ variable "bucket_pairs" {
   }
 }
 
+variable "server_side_copy" {
+  description = "Whether the role reaches both sides of every pair, in this partition, so that S3 copies the bytes itself (CopyObject, UploadPartCopy): the role lists both sides, reads the sources, writes the destinations and uses both sides' KMS keys; the credentials are granted nothing and `direction` does not apply (true or false, default)."
+  type        = bool
+  default     = false
+}
+
+variable "worker_role_arn" {
+  description = "ARN of the worker's role, the principal of `bucket_policies_json` (with `server_side_copy`); null (default) writes no bucket policy."
+  type        = string
+  default     = null
+}
+
+variable "jobsender_role_arn" {
+  description = "ARN of the jobsender's role, let into the buckets of `bucket_policies_json` to list them; null (default) when there is no jobsender."
+  type        = string
+  default     = null
+}
+
 variable "propagate_deletes" {
   description = "Whether the worker deletes destination objects whose source was deleted; adds `s3:DeleteObject` on the destination side, to the role with `GET` or to the credentials with `PUT` (true or false, default)."
   type        = bool

@@ -221,6 +221,7 @@ export const SETTINGS = {
     kind: "flag",
     env: "SERVER_SIDE_COPY",
     default: TRANSFER_DEFAULTS.serverSideCopy,
+    terraform: { variable: "server_side_copy", default: false },
   },
   propagateDeletes: {
     kind: "flag",
