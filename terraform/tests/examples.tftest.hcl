@@ -5,6 +5,13 @@ mock_provider "aws" {
   override_during = plan
 }
 
+# The second account of examples/cross-account-server-side.
+mock_provider "aws" {
+  alias           = "destination"
+  source          = "./tests/mocks"
+  override_during = plan
+}
+
 variables {
   worker_zip_path    = "../.tmp/dummy.zip"
   jobsender_zip_path = "../.tmp/dummy.zip"
@@ -43,6 +50,31 @@ run "s3_event_trigger" {
   assert {
     condition     = output.worker_function_name == "s3-migrate-events-worker"
     error_message = "The event example deploys the worker."
+  }
+}
+
+run "cross_account_server_side" {
+  command = plan
+
+  module {
+    source = "./examples/cross-account-server-side"
+  }
+
+  variables {
+    source_bucket                  = "our-src"
+    destination_bucket             = "their-dst"
+    destination_admin_role_arn     = "arn:aws:iam::444455556666:role/bucket-admin"
+    destination_bucket_policy_json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Theirs\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::their-dst/*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}"
+  }
+
+  assert {
+    condition     = module.s3_migrate.worker_environment.SERVER_SIDE_COPY == "true" && module.s3_migrate.worker_environment.CREDENTIALS_PARAMETER == ""
+    error_message = "The example copies server-side, with no credentials parameter."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_policy.destination.bucket == "their-dst" && contains(data.aws_iam_policy_document.destination.override_policy_documents, module.s3_migrate.bucket_policies_json["their-dst"]) && contains(data.aws_iam_policy_document.destination.source_policy_documents, var.destination_bucket_policy_json)
+    error_message = "The destination bucket gets s3-migrate's statements laid over the ones it had."
   }
 }
 

@@ -100,8 +100,8 @@ run "defaults" {
   }
 
   assert {
-    condition     = strcontains(output.operator_policy_json, "dynamodb:Query") && !strcontains(module.iam_policies.worker_policy_json, "dynamodb:Query") && !strcontains(module.iam_policies.jobsender_policy_json, "dynamodb:Query")
-    error_message = "Only operators query the ledger."
+    condition     = strcontains(output.operator_policy_json, "/index/by_status") && !strcontains(module.iam_policies.worker_policy_json, "/index/") && !strcontains(module.iam_policies.jobsender_policy_json, "dynamodb:Query")
+    error_message = "Only operators query the by_status index; the jobsender queries nothing."
   }
 
   assert {

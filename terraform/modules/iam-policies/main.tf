@@ -167,12 +167,13 @@ locals {
 
   # The worker reads an object's record and moves it through its states with conditional
   # updates (ObjectTransitions: GetItem, UpdateItem); a batch's objects are read at once
-  # (BatchGetItem) and its lease is one more item (BatchLeases: UpdateItem). No index: nothing it
-  # runs queries.
+  # (BatchGetItem) and its lease is one more item (BatchLeases: UpdateItem). Fanning a giant
+  # object out writes one item per range (FanoutTransitions: PutItem), and the completer reads an
+  # object's range items back (Query on the table's own key, one partition). No index.
   worker_ledger_statement = {
     Sid      = "UseLedger"
     Effect   = "Allow"
-    Action   = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+    Action   = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:Query"]
     Resource = [var.ledger_table_arn]
   }
 

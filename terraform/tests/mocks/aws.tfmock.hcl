@@ -95,3 +95,10 @@ mock_resource "aws_kms_key" {
     key_id = "mock-key"
   }
 }
+
+# A policy document the provider would accept (the made-up string is no JSON).
+mock_data "aws_iam_policy_document" {
+  defaults = {
+    json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+  }
+}

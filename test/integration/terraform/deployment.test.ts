@@ -1,27 +1,7 @@
-/**
- * End to end through Terraform: applies the root module with the `complete` example's settings
- * (without the NAT instance) to the source moto, runs the jobsender and worker handlers in-process
- * with the environment read back from the deployed functions, migrates a mixed dataset to the
- * destination moto, verifies it, checks that the deployed least-privilege policies allow every
- * call the handlers made (moto enforces none, so the calls are recorded on the way and evaluated),
- * and destroys the deployment.
- */
-import { randomUUID } from "node:crypto";
 import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import {
-  DescribeRuleCommand,
-  type DescribeRuleCommandOutput,
-  EventBridgeClient,
-  ListTargetsByRuleCommand,
-} from "@aws-sdk/client-eventbridge";
-import {
-  GetEventSourceMappingCommand,
-  GetFunctionConfigurationCommand,
-  GetPolicyCommand,
-  LambdaClient,
-  UpdateEventSourceMappingCommand,
-} from "@aws-sdk/client-lambda";
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
+import { GetEventSourceMappingCommand, GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -35,8 +15,7 @@ import {
   OBJECT_STATUS,
 } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
-import type { ScheduledEvent } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localClients } from "../../support/awsResources.js";
 import {
   createBucket,
@@ -47,96 +26,32 @@ import {
   testEndpoints,
   uniqueBucketName,
 } from "../../support/endpoints.js";
-import { drainThroughHandler } from "../../support/eventSourceMapping.js";
-import { lambdaContext } from "../../support/lambdaContext.js";
 import {
   createTerraformWorkspace,
   type DeployedResource,
   ensureFunctionBundles,
-  lambdaRuntimeEnvironment,
   type ModuleOutputs,
   type TerraformWorkspace,
 } from "../../support/terraformDeploy.js";
-import { putMultipartObject, randomBody } from "../../support/transferBed.js";
-import { type CallScope, isAllowed, isDenied, type Permission, type PolicyDocument, permissionsOf } from "./iamPermissions.js";
-import { type RecordedCall, type RequestRecorder, startRequestRecorder } from "./requestRecorder.js";
+import { putMultipartObject } from "../../support/transferBed.js";
+import {
+  applyWithoutMapping,
+  destroyDeployment,
+  MULTIPART_KEY,
+  mixedDataset,
+  permissionsSince,
+  policyOf,
+  refused,
+  runDeployedFunctions,
+} from "./deployedRun.js";
+import { type CallScope, isAllowed, isDenied, type Permission, type PolicyDocument } from "./iamPermissions.js";
+import { type RequestRecorder, startRequestRecorder } from "./requestRecorder.js";
 
 const { source, destination } = testEndpoints();
 const own = { endpoint: source.endpoint, region: source.region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
 const name = `s3m-e2e-${process.pid}`;
 const DESTINATION_PREFIX = "migrated/";
-const MULTIPART_KEY = "big/twelve-mib.bin";
 const IGNORED_KEY = "scratch/draft.tmp";
-
-/** Odd keys and edge sizes; 5 MiB is the single-PUT threshold, 12 MiB takes three 5 MiB parts. */
-function mixedDataset(): Map<string, Buffer> {
-  return new Map([
-    ["empty.bin", randomBody(0)],
-    ["folder/", randomBody(0)],
-    ["folder/inside.txt", randomBody(1)],
-    ["odd/with space.txt", randomBody(1_000)],
-    ["odd/a+b=c&d.txt", randomBody(2_048)],
-    ["odd/数据 ü 😀.bin", randomBody(70_000)],
-    ["odd/100% sure?#.txt", randomBody(300)],
-    ["deep/a/b/c/d/threshold.bin", randomBody(5 * MIB)],
-    [MULTIPART_KEY, randomBody(12 * MIB + 7)],
-  ]);
-}
-
-function scheduledEvent(rule: DescribeRuleCommandOutput): ScheduledEvent {
-  return {
-    version: "0",
-    id: randomUUID(),
-    "detail-type": "Scheduled Event",
-    source: "aws.events",
-    account: rule.Arn?.split(":")[4] ?? "",
-    time: new Date().toISOString(),
-    region: source.region,
-    resources: [rule.Arn ?? ""],
-    detail: {},
-  };
-}
-
-/** The permissions the calls recorded from `from` on need, each with the call it came from. */
-function permissionsSince(calls: readonly RecordedCall[], from: number, scope: CallScope): Permission[] {
-  return calls.slice(from).flatMap((call) => permissionsOf(call, scope));
-}
-
-/** What of `needed` the policy would refuse on AWS, one line per action and resource (empty when all is allowed). */
-function refused(policy: PolicyDocument, needed: readonly Permission[]): string[] {
-  const lines = new Map<string, string>();
-  for (const permission of needed) {
-    const what = `${permission.action} on ${permission.resource}`;
-    if (!lines.has(what) && !isAllowed(policy, permission)) lines.set(what, `${what} (e.g. ${permission.call})`);
-  }
-  return [...lines.values()];
-}
-
-function policyOf(resources: readonly DeployedResource[], address: string): PolicyDocument {
-  const found = resources.find((resource) => resource.address === address);
-  if (typeof found?.values.policy !== "string") throw new Error(`No policy at ${address} in the state`);
-  return JSON.parse(found.values.policy) as PolicyDocument;
-}
-
-/**
- * The runtime environment with the queue URLs on the recorder's origin. The SQS client sends a
- * call to its QueueUrl's host when that differs from its endpoint (useQueueUrlAsEndpoint), so
- * moto's URLs would bypass AWS_ENDPOINT_URL_SQS; on AWS both are the SQS endpoint.
- */
-function throughRecorder(env: Record<string, string>, recorder: RequestRecorder | undefined): Record<string, string> {
-  if (recorder === undefined) return env;
-  const moved = { ...env };
-  for (const name of ["JOB_QUEUE_URL", "DEAD_LETTER_QUEUE_URL"]) {
-    const url = env[name];
-    if (url !== undefined && url !== "") moved[name] = `${recorder.endpoint}${new URL(url).pathname}`;
-  }
-  return moved;
-}
-
-function stubEnvironment(env: Record<string, string>): void {
-  vi.unstubAllEnvs();
-  for (const [variable, value] of Object.entries(env)) vi.stubEnv(variable, value);
-}
 
 describe("terraform deployment (complete example without the NAT instance) on the local endpoints", () => {
   const src = makeS3Client(source.endpoint, source.region);
@@ -207,26 +122,18 @@ describe("terraform deployment (complete example without the NAT instance) on th
         log_level: "WARN",
       },
     });
-    await workspace.apply();
-    outputs = await workspace.outputs();
-    deployed = await workspace.resources();
-    // moto's own mapping runs the worker in Docker on every SendMessage: without Docker it
-    // receives the message, fails and releases it (one more ApproximateReceiveCount each time);
-    // with Docker it would pull a runtime image. The in-process drain plays the mapping here.
-    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: outputs.string("event_source_mapping_uuid"), Enabled: false }));
+    ({ outputs, deployed } = await applyWithoutMapping(workspace, lambda));
   }, 300_000);
 
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    try {
-      await workspace?.destroy();
-    } finally {
-      workspace?.remove();
-      // Absent when the setup failed before creating it.
-      await ssm.send(new DeleteParameterCommand({ Name: credentialsParameter })).catch(() => undefined);
-      await Promise.all([ownSide?.close(), otherSide?.close()]);
-    }
-  }, 180_000);
+  afterAll(
+    () =>
+      destroyDeployment(workspace, async () => {
+        // Absent when the setup failed before creating it.
+        await ssm.send(new DeleteParameterCommand({ Name: credentialsParameter })).catch(() => undefined);
+        await Promise.all([ownSide?.close(), otherSide?.close()]);
+      }),
+    180_000,
+  );
 
   it("deploys the functions with their environment contract, the schedule, the queue mapping and the monitoring", async () => {
     // Act
@@ -316,30 +223,14 @@ describe("terraform deployment (complete example without the NAT instance) on th
       else await putObject(src, sourceBucket, key, body);
     }
     await putObject(src, sourceBucket, IGNORED_KEY, "work in progress");
-    const rule = await events.send(new DescribeRuleCommand({ Name: outputs.string("jobsender_schedule_rule_name") }));
-    const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: outputs.string("jobsender_schedule_rule_name") }));
-    const mapping = await lambda.send(new GetEventSourceMappingCommand({ UUID: outputs.string("event_source_mapping_uuid") }));
-    const jobsender = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: Targets[0]?.Arn }));
-    const worker = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: mapping.FunctionArn }));
+    if (ownSide === undefined || otherSide === undefined) throw new Error("the recorders did not start");
+    const recorders = { own: ownSide, other: otherSide };
 
     // Act: the handlers load and run with the environment Lambda would give them (their calls
     // going through the recorders)
-    const own = { ...source, endpoint: ownSide?.endpoint ?? source.endpoint };
-    runs.jobsender = { own: ownSide?.calls.length ?? 0, other: otherSide?.calls.length ?? 0 };
-    stubEnvironment(throughRecorder(lambdaRuntimeEnvironment(jobsender, own), ownSide));
-    const { handler: jobsenderHandler } = await import("../../../functions/jobsender/src/handler.js");
-    const report = await jobsenderHandler(
-      scheduledEvent(rule),
-      lambdaContext(jobsender.FunctionName ?? "jobsender", (jobsender.Timeout ?? 0) * 1000),
-    );
-    runs.worker = { own: ownSide?.calls.length ?? 0, other: otherSide?.calls.length ?? 0 };
-    stubEnvironment(throughRecorder(lambdaRuntimeEnvironment(worker, own), ownSide));
-    const { handler: workerHandler } = await import("../../../functions/worker/src/handler.js");
-    const drained = await drainThroughHandler(sqs, outputs.string("job_queue_url"), workerHandler, {
-      batchSize: mapping.BatchSize ?? 1,
-      timeoutMs: (worker.Timeout ?? 0) * 1000,
+    const { report, drained } = await runDeployedFunctions(outputs, { lambda, events, sqs }, source, ownSide, (stage) => {
+      runs[stage] = { own: recorders.own.calls.length, other: recorders.other.calls.length };
     });
-    runs.end = { own: ownSide?.calls.length ?? 0, other: otherSide?.calls.length ?? 0 };
 
     // Assess
     const expectedKeys = [...dataset.keys()].map((key) => `${DESTINATION_PREFIX}${key}`).sort();

@@ -74,7 +74,7 @@ function s3Permissions(call: RecordedCall, scope: CallScope): Permission[] {
   const versioned = has("versionId");
   const tags = call.tagging ? [on("s3:PutObjectTagging", objectArn)] : [];
 
-  if (call.copySource) return [on(`unknown:copy ${call.method}`, objectArn)];
+  if (call.copySource !== undefined) return copyPermissions(call.copySource, call, objectArn, scope, on);
   if (key === "" && bucket !== "") {
     if (call.method === "HEAD") return [on("s3:ListBucket", bucketArn)];
     if (call.method === "GET" && has("versions")) return [on("s3:ListBucketVersions", bucketArn, prefix)];
@@ -107,6 +107,35 @@ function s3Permissions(call: RecordedCall, scope: CallScope): Permission[] {
     default:
       return [on(`unknown:s3 ${call.method}`, objectArn)];
   }
+}
+
+/**
+ * A server-side copy is authorized on both objects: reading the source (its version, when the
+ * copy source names one), writing the destination. A CopyObject copies the source's tags unless
+ * told to replace them (`x-amz-tagging-directive`, COPY by default), which S3 authorizes as
+ * reading them there and writing them here; an UploadPartCopy copies bytes only.
+ */
+function copyPermissions(
+  copySource: string,
+  call: RecordedCall,
+  objectArn: string,
+  scope: CallScope,
+  on: (action: string, resource: string) => Permission,
+): Permission[] {
+  const [where = "", query = ""] = copySource.replace(/^\//, "").split("?");
+  const [bucket = "", ...rest] = where.split("/");
+  const sourceArn = `arn:${scope.partition}:s3:::${bucket}/${rest.map(decodeURIComponent).join("/")}`;
+  const versioned = new URLSearchParams(query).has("versionId");
+  const read = on(versioned ? "s3:GetObjectVersion" : "s3:GetObject", sourceArn);
+  if (call.method !== "PUT") return [on(`unknown:copy ${call.method}`, objectArn)];
+  if (Object.hasOwn(call.query, "partNumber")) return [read, on("s3:PutObject", objectArn)];
+  const tags =
+    (call.taggingDirective ?? "COPY") === "COPY"
+      ? [on(versioned ? "s3:GetObjectVersionTagging" : "s3:GetObjectTagging", sourceArn), on("s3:PutObjectTagging", objectArn)]
+      : call.tagging
+        ? [on("s3:PutObjectTagging", objectArn)]
+        : [];
+  return [read, on("s3:PutObject", objectArn), ...tags];
 }
 
 /** The batch operations SQS authorizes as their single-message action. */

@@ -20,8 +20,10 @@ export interface RecordedCall {
   readonly body?: Readonly<Record<string, unknown>>;
   /** Whether the request carried `x-amz-tagging` (S3 then also authorizes s3:PutObjectTagging). */
   readonly tagging: boolean;
-  /** Whether the request carried `x-amz-copy-source` (a server-side copy). */
-  readonly copySource: boolean;
+  /** `x-amz-copy-source` of a server-side copy (CopyObject, UploadPartCopy): `bucket/key[?versionId=]`, key encoded. */
+  readonly copySource?: string;
+  /** `x-amz-tagging-directive` of a CopyObject (absent means `COPY`). */
+  readonly taggingDirective?: string;
 }
 
 export interface RequestRecorder {
@@ -48,6 +50,8 @@ export async function startRequestRecorder(target: string): Promise<RequestRecor
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://recorder");
     const amzTarget = header(req.headers, "x-amz-target");
+    const copySource = header(req.headers, "x-amz-copy-source");
+    const taggingDirective = header(req.headers, "x-amz-tagging-directive");
     const chunks: Buffer[] = [];
     const forwarded = http.request({
       protocol: upstream.protocol,
@@ -74,7 +78,8 @@ export async function startRequestRecorder(target: string): Promise<RequestRecor
         query: Object.fromEntries(url.searchParams),
         ...(amzTarget === undefined ? {} : { target: amzTarget, body: parseJson(Buffer.concat(chunks)) }),
         tagging: header(req.headers, "x-amz-tagging") !== undefined,
-        copySource: header(req.headers, "x-amz-copy-source") !== undefined,
+        ...(copySource === undefined ? {} : { copySource }),
+        ...(taggingDirective === undefined ? {} : { taggingDirective }),
       });
     });
     req.pipe(forwarded);
