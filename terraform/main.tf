@@ -266,7 +266,8 @@ resource "aws_lambda_event_source_mapping" "worker" {
 
 locals {
   # The contract with functions/jobsender: the worker's, minus the transfer knobs, plus what it
-  # needs to warn when the largest object would not fit the worker's memory.
+  # needs to warn when the largest object would not fit the worker's memory and to estimate the
+  # run as the worker will copy it.
   jobsender_environment = {
     JOB_QUEUE_URL                = module.queue.queue_url
     LEDGER_TABLE                 = module.ledger.table_name
@@ -286,6 +287,7 @@ locals {
     FANOUT_THRESHOLD_MIB         = tostring(var.fanout_threshold_mib)
     FANOUT_RANGE_PARTS           = tostring(var.fanout_range_parts)
     COPY_TAGS                    = tostring(var.copy_tags)
+    SERVER_SIDE_COPY             = tostring(var.server_side_copy)
     WORKER_BATCH_SIZE            = tostring(var.worker_batch_size)
     WORKER_TIMEOUT_SECONDS       = tostring(var.worker_timeout)
     BATCH_MAX_OBJECTS            = tostring(var.batch_max_objects)

@@ -114,7 +114,7 @@ run "defaults" {
       "JOB_QUEUE_URL", "LEDGER_TABLE", "BUCKET_PAIRS_PARAMETER", "IGNORE_LIST_PARAMETER", "CREDENTIALS_PARAMETER",
       "DIRECTION", "MAX_ATTEMPTS", "PROPAGATE_DELETES", "DEADLINE_MARGIN_SECONDS", "COMPARE_VERSION_ID",
       "WORKER_MEMORY_MIB", "PART_SIZE_MIB", "PART_CONCURRENCY", "FILE_CONCURRENCY",
-      "SMALL_OBJECT_THRESHOLD_MIB", "FANOUT_THRESHOLD_MIB", "FANOUT_RANGE_PARTS", "COPY_TAGS",
+      "SMALL_OBJECT_THRESHOLD_MIB", "FANOUT_THRESHOLD_MIB", "FANOUT_RANGE_PARTS", "COPY_TAGS", "SERVER_SIDE_COPY",
       "WORKER_BATCH_SIZE", "WORKER_TIMEOUT_SECONDS", "BATCH_MAX_OBJECTS", "BATCH_MAX_MIB",
       "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL",
     ])
@@ -271,8 +271,8 @@ run "server_side_copy" {
   }
 
   assert {
-    condition     = output.worker_environment.SERVER_SIDE_COPY == "true" && output.worker_environment.CREDENTIALS_PARAMETER == "" && output.jobsender_environment.CREDENTIALS_PARAMETER == ""
-    error_message = "The functions copy server-side and read no credentials parameter."
+    condition     = output.worker_environment.SERVER_SIDE_COPY == "true" && output.jobsender_environment.SERVER_SIDE_COPY == "true" && output.worker_environment.CREDENTIALS_PARAMETER == "" && output.jobsender_environment.CREDENTIALS_PARAMETER == ""
+    error_message = "The functions copy server-side (the jobsender estimates such a run) and read no credentials parameter."
   }
 
   assert {

@@ -87,6 +87,8 @@ export interface TerraformWorkspace {
   readonly dir: string;
   /** `terraform init` (offline, from the provider mirror), then `terraform apply`. */
   apply(): Promise<void>;
+  /** Calls the module with `inputs` from now on: the next `apply` changes the deployment in place. */
+  reconfigure(inputs: Readonly<Record<string, unknown>>): void;
   /** The root module's outputs, from `terraform output -json`. */
   outputs(): Promise<ModuleOutputs>;
   /** Every resource instance of the state, from `terraform show -json`. */
@@ -112,9 +114,12 @@ export function createTerraformWorkspace(options: WorkspaceOptions): TerraformWo
   mkdirSync(dir, { recursive: true });
   copyModule(path.join(dir, "terraform"));
   writeFileSync(path.join(dir, "terraformrc"), cliConfiguration());
-  writeFileSync(path.join(dir, "main.tf.json"), `${JSON.stringify(rootConfiguration(options), null, 2)}\n`);
+  const configure = (inputs: Readonly<Record<string, unknown>>) =>
+    writeFileSync(path.join(dir, "main.tf.json"), `${JSON.stringify(rootConfiguration({ ...options, inputs }), null, 2)}\n`);
+  configure(options.inputs);
   return {
     dir,
+    reconfigure: configure,
     apply: async () => {
       await runTerraform(dir, "init", ["-input=false"]);
       await runTerraform(dir, "apply", ["-auto-approve", "-input=false"]);

@@ -1,9 +1,9 @@
 import { MIB } from "@s3-migrate/transfer";
 import { describe, expect, it } from "vitest";
 import type { CopyShape } from "../src/config/environment.js";
-import { estimateRun } from "../src/estimate/estimateRun.js";
+import { estimateRun, tallyRules } from "../src/estimate/estimateRun.js";
 import { loadPriceTable } from "../src/estimate/priceTable.js";
-import { emptyTally, tallyBatch, tallyObject } from "../src/estimate/runTally.js";
+import { emptyTally, type TallyRules, tallyBatch, tallyObject } from "../src/estimate/runTally.js";
 
 const shape: CopyShape = {
   partSize: 8 * MIB,
@@ -13,6 +13,7 @@ const shape: CopyShape = {
   fanoutThreshold: 1024 * MIB,
   fanoutRangeParts: 32,
   copyTags: false,
+  serverSideCopy: false,
 };
 const workers = { workerBytesPerSecond: 1 * MIB, secondsPerSmallObject: 0.1, batchSize: 1, memoryMiB: 1769, invocationSeconds: 840 };
 const rules = { shape, bytesPerInvocation: 1 * MIB * 840 };
@@ -22,14 +23,14 @@ const GIB = 1024 ** 3;
  * The known listing: 1,000 objects of 10 KiB (queued in 10 batches of 100), two of 100 MiB, one of
  * 2 GiB (fanned out) and one of 900 MiB (copied whole).
  */
-function knownListing() {
+function knownListing(listingRules: TallyRules = rules) {
   const tally = emptyTally();
-  for (let i = 0; i < 1000; i++) tallyObject(tally, 10 * 1024, rules);
+  for (let i = 0; i < 1000; i++) tallyObject(tally, 10 * 1024, listingRules);
   for (let i = 0; i < 10; i++) tallyBatch(tally, 100);
-  tallyObject(tally, 100 * MIB, rules);
-  tallyObject(tally, 100 * MIB, rules);
-  tallyObject(tally, 2 * GIB, rules);
-  tallyObject(tally, 900 * MIB, rules);
+  tallyObject(tally, 100 * MIB, listingRules);
+  tallyObject(tally, 100 * MIB, listingRules);
+  tallyObject(tally, 2 * GIB, listingRules);
+  tallyObject(tally, 900 * MIB, listingRules);
   tally.listedKeys = 1004;
   return tally;
 }
@@ -110,6 +111,72 @@ describe("the run estimate", () => {
     expect(egress).toEqual([expect.objectContaining({ region: "us-east-1", unitPrice: usd.internetEgressPerGB, quantity: bytes / GIB })]);
     // the unverified China prices are said to be approximate
     expect(estimate.assumptions.some((line) => line.includes("cn-northwest-1") && line.includes("approximate"))).toBe(true);
+  });
+
+  it("prices a server-side copy by hand: no source byte through the workers, one leg from the source's region to the destination's, compute at S3's assumed copy rate", () => {
+    // Prepare: us-east-1 to us-west-2, one partition; the same listing, tallied at the server-side rate
+    const table = loadPriceTable();
+    const east = table["us-east-1"];
+    const west = table["us-west-2"];
+    if (east === undefined || west === undefined) throw new Error("the table lacks a region the test prices");
+    const serverSide = { ...shape, serverSideCopy: true };
+    const tally = knownListing(tallyRules(serverSide, { ...workers }));
+    // Act
+    const estimate = estimateRun(tally, serverSide, workers, { source: "us-east-1", destination: "us-west-2", run: "us-east-1" }, table);
+    // Assess: 200 MiB/s a worker (4 copy requests of 50 MiB/s) copies 900 MiB within one invocation
+    expect(tally.continuations).toBe(0);
+    const bytes = 1000 * 10 * 1024 + 2 * 100 * MIB + 2 * GIB + 900 * MIB;
+    const parts = 395;
+    const queued = 4 + 10;
+    const messages = queued + 8;
+    const sourceHeads = 1004; // a HEAD pins each object; S3 reads the bytes itself
+    const destinationPuts = 2 + 1000 + 4 * 4 + parts + 4 + 8; // the streamed copy's, CopyObject and UploadPartCopy in place of PUT and UploadPart
+    const sqs = queued * 0.1 + 8 * 0.1 + 2 * messages;
+    const writes = 1004 + 2 * messages + 1000 + 8 * 5.4;
+    const reads = 1004 + 1000 * 0.5;
+    const lambdaSeconds = bytes / (4 * 50 * MIB) + (1000 * 0.1) / 4;
+    const expected =
+      (sourceHeads / 1000) * east.s3GetClassPer1000 +
+      (2 / 1000) * east.s3PutClassPer1000 +
+      (bytes / GIB) * east.interRegionPerGB +
+      (sqs / 1e6) * east.sqsPerMillionRequests +
+      (writes / 1e6) * east.dynamodbPerMillionWrites +
+      (reads / 1e6) * east.dynamodbPerMillionReads +
+      (messages / 1e6) * east.lambdaPerMillionRequests +
+      ((lambdaSeconds * 1769) / 1024) * east.lambdaPerGBSecond +
+      (destinationPuts / 1000) * west.s3PutClassPer1000;
+    expect(Object.keys(estimate.totals)).toEqual(["USD"]);
+    expect(estimate.totals.USD).toBeCloseTo(expected, 10);
+    expect(estimate.requests).toMatchObject({
+      sourceGetClass: sourceHeads,
+      destinationPutClass: destinationPuts,
+      lambdaInvocations: messages,
+    });
+    expect(estimate.lines.filter((line) => line.item.startsWith("Data transfer out")).map((line) => [line.item, line.region])).toEqual([
+      ["Data transfer out, source to the destination, copied by S3 (to another region)", "us-east-1"],
+    ]);
+    expect(estimate.assumptions.some((line) => line.includes("server-side") && line.includes("50 MiB/s per copy request"))).toBe(true);
+  });
+
+  it("charges no transfer for a server-side copy within one region, wherever the workers run, and refuses one across partitions", () => {
+    const serverSide = { ...shape, serverSideCopy: true };
+    const estimate = estimateRun(
+      knownListing(tallyRules(serverSide, workers)),
+      serverSide,
+      workers,
+      { source: "us-east-1", destination: "us-east-1", run: "us-west-2" },
+      loadPriceTable(),
+    );
+    expect(estimate.lines.filter((line) => line.item.startsWith("Data transfer out"))).toEqual([]);
+    expect(() =>
+      estimateRun(
+        emptyTally(),
+        serverSide,
+        workers,
+        { source: "us-east-1", destination: "cn-northwest-1", run: "us-east-1" },
+        loadPriceTable(),
+      ),
+    ).toThrow("A server-side copy stays inside one partition: us-east-1 and cn-northwest-1 are in two (SERVER_SIDE_COPY)");
   });
 
   it("charges the bytes on both legs when the workers run in neither the source's nor the destination's region", () => {

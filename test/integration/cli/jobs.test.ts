@@ -80,6 +80,25 @@ describe("s3-migrate plan / send (CLI)", () => {
     expect(unpriced.stderr).toContain("No estimate: No prices for region eu-central-1");
   });
 
+  it("plan estimates a server-side copy (SERVER_SIDE_COPY) as S3 will make it, and says it cannot cross partitions", async () => {
+    // Act: the same pairs, priced as a copy to us-west-2, then as one to the China partition
+    const sameSide = await runCli(["plan", "--pairs", pairs, "--ignore", "*.log", "--json", ...endpoints(), "--dest-region", "us-west-2"], {
+      SERVER_SIDE_COPY: "true",
+    });
+    const across = await runCli(["plan", "--pairs", pairs, "--ignore", "*.log", ...endpoints()], { SERVER_SIDE_COPY: "true" });
+    // Assess: a HEAD per object at the source, one inter-region leg straight from the source, in dollars only
+    expect(sameSide.status, sameSide.stderr).toBe(0);
+    const { estimate } = JSON.parse(sameSide.stderr.trim().split("\n").at(-1) ?? "{}");
+    expect(estimate.requests).toMatchObject({ sourceGetClass: 2, destinationPutClass: 3 });
+    expect(estimate.lines).toContainEqual(
+      expect.objectContaining({ item: "Data transfer out, source to the destination, copied by S3 (to another region)", unitPrice: 0.02 }),
+    );
+    expect(Object.keys(estimate.totals)).toEqual(["USD"]);
+    expect(estimate.assumptions.join("\n")).toContain("server-side: S3 copies");
+    expect(across.status).toBe(0);
+    expect(across.stderr).toContain("No estimate: A server-side copy stays inside one partition: us-east-1 and cn-northwest-1 are in two");
+  });
+
   it("send queues the same jobs", async () => {
     const queueUrl = await createQueue(sqs, `cli-send-${process.pid}`);
     const run = await runCli(["send", "--pairs", pairs, "--ignore", "*.log", "--queue-url", queueUrl, ...endpoints()], {

@@ -116,7 +116,9 @@ export async function runDeployedFunctions(
   );
   mark("worker");
   stubEnvironment(throughRecorder(lambdaRuntimeEnvironment(worker, through), recorder));
-  const { handler: workerHandler } = await import("../../../functions/worker/src/handler.js");
+  const { handler: workerHandler, resetWorkerForTests } = await import("../../../functions/worker/src/handler.js");
+  // a changed configuration reaches fresh execution environments only: a cold start
+  resetWorkerForTests();
   const drained = await drainThroughHandler(readers.sqs, outputs.string("job_queue_url"), workerHandler, {
     batchSize: mapping.BatchSize ?? 1,
     timeoutMs: (worker.Timeout ?? 0) * 1000,

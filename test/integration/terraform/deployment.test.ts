@@ -2,10 +2,10 @@ import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from "@a
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetEventSourceMappingCommand, GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { GetBucketPolicyCommand, HeadObjectCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { paginateQuery } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, paginateQuery } from "@aws-sdk/lib-dynamodb";
 import {
   DEFAULT_METRICS_NAMESPACE,
   LEDGER_KEYS,
@@ -13,10 +13,11 @@ import {
   METRICS,
   type MetricName,
   OBJECT_STATUS,
+  objectKey,
 } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localClients } from "../../support/awsResources.js";
+import { drainDeadLetters, localClients } from "../../support/awsResources.js";
 import {
   createBucket,
   listAllKeys,
@@ -33,7 +34,7 @@ import {
   type ModuleOutputs,
   type TerraformWorkspace,
 } from "../../support/terraformDeploy.js";
-import { putMultipartObject } from "../../support/transferBed.js";
+import { openUploads, putMultipartObject } from "../../support/transferBed.js";
 import {
   applyWithoutMapping,
   destroyDeployment,
@@ -66,6 +67,7 @@ describe("terraform deployment (complete example without the NAT instance) on th
   const destinationBucket = uniqueBucketName("tf-dst");
   const dataset = mixedDataset();
   let workspace: TerraformWorkspace | undefined;
+  let inputs: Record<string, unknown> = {};
   let outputs: ModuleOutputs;
   let deployed: DeployedResource[];
   // The handlers reach both sides through these, so that their calls can be checked against the
@@ -94,34 +96,31 @@ describe("terraform deployment (complete example without the NAT instance) on th
       }),
     );
     const bundles = await ensureFunctionBundles();
-    workspace = createTerraformWorkspace({
-      name: `tf-e2e-${process.pid}`,
-      endpoint: source,
-      inputs: {
-        // As examples/complete, with enable_nat_instance left off.
-        name_prefix: name,
-        worker_zip_path: bundles.worker,
-        jobsender_zip_path: bundles.jobsender,
-        bucket_pairs: [{ src_bucket: sourceBucket, src_prefix: "", des_bucket: destinationBucket, des_prefix: DESTINATION_PREFIX }],
-        ignore_list: ["*.tmp"],
-        direction: "PUT",
-        credentials_parameter_name: credentialsParameter,
-        storage_class: "STANDARD",
-        sse: "AES256",
-        copy_tags: true,
-        worker_memory_size: 1769,
-        worker_maximum_concurrency: 200,
-        jobsender_schedule: "rate(1 hour)",
-        alarm_email: "ops@example.com",
-        log_retention_in_days: 90,
-        ledger_deletion_protection: false,
-        tags: { project: "s3-migrate", purpose: "end-to-end-test" },
-        // Small parts, so that a 12 MiB object is a multipart transfer; quiet logs.
-        part_size_mib: 5,
-        small_object_threshold_mib: 5,
-        log_level: "WARN",
-      },
-    });
+    inputs = {
+      // As examples/complete, with enable_nat_instance left off.
+      name_prefix: name,
+      worker_zip_path: bundles.worker,
+      jobsender_zip_path: bundles.jobsender,
+      bucket_pairs: [{ src_bucket: sourceBucket, src_prefix: "", des_bucket: destinationBucket, des_prefix: DESTINATION_PREFIX }],
+      ignore_list: ["*.tmp"],
+      direction: "PUT",
+      credentials_parameter_name: credentialsParameter,
+      storage_class: "STANDARD",
+      sse: "AES256",
+      copy_tags: true,
+      worker_memory_size: 1769,
+      worker_maximum_concurrency: 200,
+      jobsender_schedule: "rate(1 hour)",
+      alarm_email: "ops@example.com",
+      log_retention_in_days: 90,
+      ledger_deletion_protection: false,
+      tags: { project: "s3-migrate", purpose: "end-to-end-test" },
+      // Small parts, so that a 12 MiB object is a multipart transfer; quiet logs.
+      part_size_mib: 5,
+      small_object_threshold_mib: 5,
+      log_level: "WARN",
+    };
+    workspace = createTerraformWorkspace({ name: `tf-e2e-${process.pid}`, endpoint: source, inputs });
     ({ outputs, deployed } = await applyWithoutMapping(workspace, lambda));
   }, 300_000);
 
@@ -321,5 +320,143 @@ describe("terraform deployment (complete example without the NAT instance) on th
     expect(isAllowed(workerPolicy, probe("s3:PutObject", `arn:aws:s3:::${destinationBucket}/${DESTINATION_PREFIX}empty.bin`))).toBe(false);
     expect(isAllowed(credentialsPolicy, probe("s3:GetObject", `arn:aws-cn:s3:::${sourceBucket}/empty.bin`))).toBe(false);
     expect(isAllowed(credentialsPolicy, probe("s3:PutObject", `arn:aws-cn:s3:::${destinationBucket}/elsewhere.bin`))).toBe(false);
+  });
+
+  /*
+   * The same deployment switched in place to `server_side_copy`, as a team would once its
+   * migration turns out to stay inside one partition: both buckets on the own endpoint, no key,
+   * the functions' role on both sides and S3 copying every byte itself.
+   */
+  describe("then switched in place to server_side_copy", () => {
+    const copySource = uniqueBucketName("tf-ssc-src");
+    const copyDestination = uniqueBucketName("tf-ssc-dst");
+    const sscRuns = { jobsender: { own: 0 }, worker: { own: 0 }, end: { own: 0 } };
+    let before: ModuleOutputs;
+    let sscOutputs: ModuleOutputs;
+    let sscDeployed: DeployedResource[];
+
+    beforeAll(async () => {
+      if (workspace === undefined) throw new Error("the deployment did not apply");
+      await createBucket(src, copySource);
+      await createBucket(src, copyDestination);
+      before = outputs;
+      workspace.reconfigure({
+        ...inputs,
+        bucket_pairs: [{ src_bucket: copySource, src_prefix: "", des_bucket: copyDestination, des_prefix: DESTINATION_PREFIX }],
+        server_side_copy: true,
+        // the 12 MiB object (3 parts of 5 MiB) fans out in ranges of 2 parts
+        fanout_threshold_mib: 10,
+        fanout_range_parts: 2,
+      });
+      ({ outputs: sscOutputs, deployed: sscDeployed } = await applyWithoutMapping(workspace, lambda));
+    }, 300_000);
+
+    it("changes the functions in place: same queue, ledger and functions, SERVER_SIDE_COPY on, no credentials parameter, a bucket policy S3 accepts for each bucket", async () => {
+      // Act
+      const worker = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: sscOutputs.string("worker_function_name") }));
+      const policies = sscOutputs.record("bucket_policies_json");
+      for (const [bucket, policy] of Object.entries(policies))
+        await src.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }));
+      const applied = await src.send(new GetBucketPolicyCommand({ Bucket: copyDestination }));
+
+      // Assess
+      for (const output of ["job_queue_arn", "ledger_table_name", "worker_function_arn", "jobsender_function_arn"])
+        expect(sscOutputs.string(output), output).toBe(before.string(output));
+      expect(worker.Environment?.Variables).toMatchObject({ SERVER_SIDE_COPY: "true" });
+      expect(worker.Environment?.Variables?.CREDENTIALS_PARAMETER ?? "").toBe("");
+      expect(Object.keys(policies).sort()).toEqual([copySource, copyDestination].sort());
+      const statements = (JSON.parse(applied.Policy ?? "{}") as { Statement: { Sid: string; Principal: { AWS: string[] } }[] }).Statement;
+      expect(statements.map((statement) => statement.Sid).sort()).toEqual([
+        "ListDestinationMultipartUploads",
+        "ListDestinationObjects",
+        "WriteDestinationObjects",
+      ]);
+      expect(statements.find((statement) => statement.Sid === "WriteDestinationObjects")?.Principal.AWS).toEqual([
+        sscOutputs.string("worker_role_arn"),
+      ]);
+    });
+
+    it("migrates the mixed dataset inside S3: byte-identical, proven, no source byte read by the functions", async () => {
+      // Prepare
+      for (const [key, body] of dataset) {
+        if (key === MULTIPART_KEY) await putMultipartObject(src, copySource, key, body, 5 * MIB);
+        else await putObject(src, copySource, key, body);
+      }
+      if (ownSide === undefined) throw new Error("the recorder did not start");
+      const recorder = ownSide;
+
+      // Act
+      const { report, drained } = await runDeployedFunctions(sscOutputs, { lambda, events, sqs }, source, recorder, (stage) => {
+        sscRuns[stage] = { own: recorder.calls.length };
+      });
+
+      // Assess
+      expect(report.pairs).toMatchObject([{ status: "complete", counts: { queued: dataset.size } }]);
+      expect(drained.failures).toBe(0);
+      const expectedKeys = [...dataset.keys()].map((key) => `${DESTINATION_PREFIX}${key}`).sort();
+      expect((await listAllKeys(src, copyDestination)).sort()).toEqual(expectedKeys);
+      for (const [key, body] of dataset) {
+        expect((await readObject(src, copyDestination, `${DESTINATION_PREFIX}${key}`)).equals(body), key).toBe(true);
+        const record = await documents.send(
+          new GetCommand({
+            TableName: sscOutputs.string("ledger_table_name"),
+            Key: objectKey(copyDestination, `${DESTINATION_PREFIX}${key}`),
+          }),
+        );
+        expect(record.Item, key).toMatchObject({ status: "done", verification: "source-checksum" });
+      }
+      const functionCalls = recorder.calls.slice(sscRuns.jobsender.own, sscRuns.end.own);
+      const sourceReads = functionCalls.filter(
+        (call) => call.method === "GET" && call.path.startsWith(`/${copySource}/`) && Object.keys(call.query).every((q) => q === "x-id"),
+      );
+      expect(sourceReads).toEqual([]);
+      const copies = functionCalls.filter((call) => call.copySource !== undefined);
+      // one CopyObject per object up to the threshold, one UploadPartCopy per part above it (fanned out)
+      expect(copies.filter((call) => call.query.partNumber === undefined)).toHaveLength(dataset.size - 1);
+      expect(copies.filter((call) => call.query.partNumber !== undefined)).toHaveLength(3);
+      expect(await openUploads(src, copyDestination)).toEqual([]);
+      expect(await drainDeadLetters(sqs, sscOutputs.string("dlq_url"))).toEqual([]);
+    });
+
+    it("needed no permission beyond the deployed policies, with the role on both sides and no key", () => {
+      // Prepare
+      const workerPolicy = policyOf(sscDeployed, 'module.s3_migrate.module.worker.aws_iam_role_policy.additional["migrate"]');
+      const jobsenderPolicy = policyOf(sscDeployed, 'module.s3_migrate.module.jobsender.aws_iam_role_policy.additional["migrate"]');
+      const account = sscOutputs.string("worker_role_arn").split(":")[4] ?? "";
+      const scope: CallScope = { partition: "aws", region: source.region, account };
+      const calls = ownSide?.calls ?? [];
+
+      // Act
+      const jobsenderNeeds = permissionsSince(calls.slice(0, sscRuns.worker.own), sscRuns.jobsender.own, scope);
+      const workerNeeds = permissionsSince(calls.slice(0, sscRuns.end.own), sscRuns.worker.own, scope);
+      const mapping = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"].map(
+        (action): Permission => ({ action, resource: sscOutputs.string("job_queue_arn"), context: {}, call: "event source mapping" }),
+      );
+
+      // Assess: the fan-out's ledger calls (range items, the completer's query) are among them
+      expect(jobsenderNeeds.map((p) => p.resource)).toEqual(
+        expect.arrayContaining([`arn:aws:s3:::${copySource}`, `arn:aws:s3:::${copyDestination}`]),
+      );
+      expect(workerNeeds.map((p) => p.action)).toEqual(
+        expect.arrayContaining([
+          "s3:GetObject",
+          "s3:PutObject",
+          "s3:GetObjectTagging",
+          "s3:PutObjectTagging",
+          "dynamodb:PutItem",
+          "dynamodb:Query",
+        ]),
+      );
+      expect(refused(jobsenderPolicy, jobsenderNeeds)).toEqual([]);
+      expect(refused(workerPolicy, [...workerNeeds, ...mapping])).toEqual([]);
+      // ... and the grants stop at the pairs: nothing outside the destination prefix, no key parameter, the old pair gone
+      const probe = (action: string, resource: string): Permission => ({ action, resource, context: {}, call: "probe" });
+      expect(isAllowed(workerPolicy, probe("s3:PutObject", `arn:aws:s3:::${copyDestination}/elsewhere.bin`))).toBe(false);
+      expect(isAllowed(workerPolicy, probe("s3:PutObject", `arn:aws:s3:::${copySource}/empty.bin`))).toBe(false);
+      expect(isAllowed(workerPolicy, probe("s3:GetObject", `arn:aws:s3:::${sourceBucket}/empty.bin`))).toBe(false);
+      expect(
+        isAllowed(workerPolicy, probe("ssm:GetParameter", `arn:aws:ssm:${source.region}:${account}:parameter${credentialsParameter}`)),
+      ).toBe(false);
+    });
   });
 });

@@ -44,11 +44,12 @@ Sending (send only; SQS and DynamoDB endpoints follow AWS_ENDPOINT_URL_SQS / _DY
   --json                     print the report as JSON (with the estimate as "estimate")
 
 Estimate (printed after the report; objects are counted the way a worker with this machine's
-PART_SIZE_MIB, SMALL_OBJECT_THRESHOLD_MIB, FANOUT_THRESHOLD_MIB, FANOUT_RANGE_PARTS, FILE_CONCURRENCY
-and COPY_TAGS would copy them, defaults as the worker's):
+PART_SIZE_MIB, SMALL_OBJECT_THRESHOLD_MIB, FANOUT_THRESHOLD_MIB, FANOUT_RANGE_PARTS, FILE_CONCURRENCY,
+COPY_TAGS and SERVER_SIDE_COPY would copy them, defaults as the worker's):
   --prices FILE              a price table laid over the built-in one (packages/pipeline/src/estimate/prices.json)
   --run-region R             where the workers, queue and ledger run (default: the source region)
-  --worker-mibps N           MiB/s one worker moves (default ${ESTIMATE_DEFAULTS.workerMiBps})
+  --worker-mibps N           MiB/s one worker moves (default ${ESTIMATE_DEFAULTS.workerMiBps}; with SERVER_SIDE_COPY, S3
+                             copies at an assumed ${ESTIMATE_DEFAULTS.serverSideMiBpsPerRequest} MiB/s per request instead)
   --worker-memory-mib N      the worker's memory (default ${ESTIMATE_DEFAULTS.memoryMiB})
   --batch-size N             messages per worker invocation (default ${ESTIMATE_DEFAULTS.batchSize})`;
 

@@ -22,8 +22,6 @@ export interface FunctionEnvironment {
   readonly propagateDeletes: boolean;
   /** Prove copies by the source's stored CRC and have the destination verify it (off for stores without flexible checksums). */
   readonly useChecksums: boolean;
-  /** Copy inside S3 (CopyObject, UploadPartCopy): the worker's role reads the source and writes the destination. */
-  readonly serverSideCopy: boolean;
   /** Own-side endpoint override (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL), for S3-compatible or local endpoints. */
   readonly ownS3Endpoint?: string;
   readonly region: string;
@@ -63,7 +61,6 @@ export function readFunctionEnvironment(env: Readonly<Record<string, string | un
     getObjectWithVersionId: read.flag(SETTINGS.getObjectWithVersionId),
     propagateDeletes: read.flag(SETTINGS.propagateDeletes),
     useChecksums: read.flag(SETTINGS.useChecksums),
-    serverSideCopy: read.flag(SETTINGS.serverSideCopy),
     ...(endpoint === undefined ? {} : { ownS3Endpoint: endpoint }),
     region: read.optional("AWS_REGION") ?? read.optional("AWS_DEFAULT_REGION") ?? "us-east-1",
   };
@@ -121,12 +118,15 @@ export interface CopyShape extends TransferSizing {
   /** Parts per range job. */
   readonly fanoutRangeParts: number;
   readonly copyTags: boolean;
+  /** Copy inside S3 (CopyObject, UploadPartCopy): the worker's role reads the source and writes the destination. */
+  readonly serverSideCopy: boolean;
 }
 
 /**
  * Reads the worker's copy shape (`PART_SIZE_MIB`, `PART_CONCURRENCY`, `FILE_CONCURRENCY`,
- * `SMALL_OBJECT_THRESHOLD_MIB`, `FANOUT_THRESHOLD_MIB`, `FANOUT_RANGE_PARTS`, `COPY_TAGS`), for the
- * worker and for the run estimate. @throws ConfigError naming the variable.
+ * `SMALL_OBJECT_THRESHOLD_MIB`, `FANOUT_THRESHOLD_MIB`, `FANOUT_RANGE_PARTS`, `COPY_TAGS`,
+ * `SERVER_SIDE_COPY`), for the worker and for the run estimate. @throws ConfigError naming the
+ * variable.
  */
 export function readCopyShape(env: Readonly<Record<string, string | undefined>>): CopyShape {
   const read = reader(env);
@@ -136,6 +136,7 @@ export function readCopyShape(env: Readonly<Record<string, string | undefined>>)
     fanoutThreshold: read.number(SETTINGS.fanoutThresholdMib) * MIB,
     fanoutRangeParts: read.number(SETTINGS.fanoutRangeParts),
     copyTags: read.flag(SETTINGS.copyTags),
+    serverSideCopy: read.flag(SETTINGS.serverSideCopy),
   };
 }
 

@@ -1,7 +1,14 @@
 import { ConfigError } from "@s3-migrate/transfer";
 import { batchConcurrency, type CopyShape } from "../config/environment.js";
 import { type PriceTable, pricesFor, type RegionPrices } from "./priceTable.js";
-import { REQUESTS_PER, type RunRequests, runRequests, type WorkerAssumptions } from "./requestModel.js";
+import {
+  copyBytesPerSecond,
+  ESTIMATE_DEFAULTS,
+  REQUESTS_PER,
+  type RunRequests,
+  runRequests,
+  type WorkerAssumptions,
+} from "./requestModel.js";
 import type { RunTally, TallyRules } from "./runTally.js";
 
 /** Where the run's data and services are. */
@@ -81,7 +88,8 @@ export function estimateRun(
     destination.s3PutClassPer1000,
     1000,
   );
-  for (const leg of egressLegs(regions, table)) add(leg.item, leg.region, leg.prices, requests.bytes / GIB, "GB", leg.pricePerGB, 1);
+  for (const leg of egressLegs(regions, table, shape.serverSideCopy))
+    add(leg.item, leg.region, leg.prices, requests.bytes / GIB, "GB", leg.pricePerGB, 1);
   add("SQS requests", regions.run, run, requests.sqsRequests, "million requests", run.sqsPerMillionRequests, 1e6);
   add("DynamoDB on-demand writes", regions.run, run, requests.dynamodbWrites, "million write units", run.dynamodbPerMillionWrites, 1e6);
   add("DynamoDB on-demand reads", regions.run, run, requests.dynamodbReads, "million read units", run.dynamodbPerMillionReads, 1e6);
@@ -94,7 +102,7 @@ export function estimateRun(
 
 /** How the jobsender counts what it queues for {@link estimateRun}: the copy shape, and the bytes one invocation of `workers` moves. */
 export function tallyRules(shape: CopyShape, workers: EstimateWorkers): TallyRules {
-  return { shape, bytesPerInvocation: workers.workerBytesPerSecond * workers.invocationSeconds };
+  return { shape, bytesPerInvocation: copyBytesPerSecond(shape, workers) * workers.invocationSeconds };
 }
 
 /**
@@ -116,15 +124,25 @@ export function estimateOrReason(
   }
 }
 
-/** The legs on which the bytes leave a region: source to workers, workers to destination. */
+/**
+ * The legs on which the bytes leave a region: source to workers, workers to destination; a
+ * server-side copy's go from the source straight to the destination.
+ */
 function egressLegs(
   regions: RunRegions,
   table: PriceTable,
+  serverSide: boolean,
 ): Array<{ item: string; region: string; prices: RegionPrices; pricePerGB: number }> {
-  const legs = [
-    { from: regions.source, to: regions.run, what: "source to the workers" },
-    { from: regions.run, to: regions.destination, what: "workers to the destination" },
-  ];
+  const legs = serverSide
+    ? [{ from: regions.source, to: regions.destination, what: "source to the destination, copied by S3" }]
+    : [
+        { from: regions.source, to: regions.run, what: "source to the workers" },
+        { from: regions.run, to: regions.destination, what: "workers to the destination" },
+      ];
+  if (serverSide && pricesFor(table, regions.source).partition !== pricesFor(table, regions.destination).partition)
+    throw new ConfigError(
+      `A server-side copy stays inside one partition: ${regions.source} and ${regions.destination} are in two (SERVER_SIDE_COPY)`,
+    );
   return legs.flatMap(({ from, to, what }) => {
     if (from === to) return [];
     const prices = pricesFor(table, from);
@@ -145,7 +163,7 @@ function assumptionsOf(shape: CopyShape, workers: EstimateWorkers, regions: RunR
   const assumptions = [
     "the happy path: no retries, no duplicate deliveries, nothing already at the destination beyond what the listing showed",
     `objects up to ${mib(shape.smallObjectThreshold)} in one PUT; larger ones in ${mib(shape.partSize)} parts (a multipart source's own part size when it fits, which a listing does not show)${shape.fanoutThreshold > 0 ? `; above ${mib(shape.fanoutThreshold)} fanned out in ranges of ${shape.fanoutRangeParts} parts` : ""}`,
-    `workers in ${regions.run} with ${workers.memoryMiB} MiB, ${workers.batchSize} message(s) per invocation, moving ${(workers.workerBytesPerSecond / 1024 ** 2).toFixed(1)} MiB/s each, ${workers.secondsPerSmallObject} s of request latency per small object shared by ${shape.fileConcurrency} at once (${batchConcurrency(shape)} at once within a batch), ${workers.invocationSeconds} s per invocation`,
+    `workers in ${regions.run} with ${workers.memoryMiB} MiB, ${workers.batchSize} message(s) per invocation, moving ${(copyBytesPerSecond(shape, workers) / 1024 ** 2).toFixed(1)} MiB/s each${shape.serverSideCopy ? ` (server-side: S3 copies, ${ESTIMATE_DEFAULTS.serverSideMiBpsPerRequest} MiB/s per copy request assumed, ${shape.partConcurrency} at once)` : ""}, ${workers.secondsPerSmallObject} s of request latency per small object shared by ${shape.fileConcurrency} at once (${batchConcurrency(shape)} at once within a batch), ${workers.invocationSeconds} s per invocation`,
     `ledger writes per range: ${REQUESTS_PER.range.dynamodbWrites} (measured by pnpm bench:fanout); items under 1 KB (one write unit each)`,
     "free tiers, storage, KMS, NAT gateways and CloudWatch are left out; first-tier data transfer prices",
   ];

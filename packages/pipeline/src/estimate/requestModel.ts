@@ -18,6 +18,12 @@ export const REQUESTS_PER = {
   /** A small object: one GET at the source (plus GetObjectTagging when tags are copied), one PUT at the destination. */
   smallObject: { sourceGets: 1, destinationPuts: 1 },
   /**
+   * An object copied server-side: the HEAD that pins it at the source; then a CopyObject (small)
+   * or an UploadPartCopy per part, counted as the streamed copy's PUT and UploadPart are: S3 bills
+   * copies as PUT-class requests at the destination and reads the source itself.
+   */
+  serverSideObject: { sourceHeads: 1 },
+  /**
    * A multipart object, besides a ranged GET and an UploadPart per part and the ListParts pages
    * read back at completion: a HEAD at the source; ListMultipartUploads, CreateMultipartUpload,
    * the manifest part's UploadPart and CompleteMultipartUpload at the destination (PUT class).
@@ -43,6 +49,13 @@ export const REQUESTS_PER = {
  */
 export const ESTIMATE_DEFAULTS = {
   workerMiBps: 5,
+  /**
+   * A server-side copy (CopyObject, UploadPartCopy) moves no byte through the worker, which only
+   * waits for S3: assumed 50 MiB/s per copy request, PART_CONCURRENCY (FILE_CONCURRENCY for
+   * small objects) at once. AWS publishes no rate (a 5 GB CopyObject in one region takes on the
+   * order of a minute or two), and moto, copying in Python, cannot measure one: an assumption.
+   */
+  serverSideMiBpsPerRequest: 50,
   secondsPerSmallObject: 0.1,
   batchSize: 1,
   memoryMiB: 1769,
@@ -74,6 +87,16 @@ export interface WorkerAssumptions {
 }
 
 /**
+ * Bytes per second one worker moves: the link-bound rate of `workers` for a streamed copy; for a
+ * server-side copy, its concurrent copy requests at the assumed rate of S3's own copies.
+ */
+export function copyBytesPerSecond(shape: CopyShape, workers: Pick<WorkerAssumptions, "workerBytesPerSecond">): number {
+  return shape.serverSideCopy
+    ? ESTIMATE_DEFAULTS.serverSideMiBpsPerRequest * 1024 ** 2 * shape.partConcurrency
+    : workers.workerBytesPerSecond;
+}
+
+/**
  * The requests a run of `tally` makes with the worker's `shape`. The worker receives and deletes
  * in batches of `batchSize` (the event source mapping's receive and DeleteMessageBatch); each
  * continuation the tally counted is one more message and invocation.
@@ -84,17 +107,20 @@ export function runRequests(tally: RunTally, shape: CopyShape, workers: WorkerAs
   // A batch is one message for all its objects; every other object is one message of its own.
   const queuedMessages = tally.objects - tally.batchedObjects + tally.batches;
   const messages = queuedMessages + tally.ranges;
-  const tagReads = shape.copyTags ? tally.objects : 0;
+  // A CopyObject copies the tags itself; a multipart copy reads them for its upload.
+  const tagReads = shape.copyTags ? (shape.serverSideCopy ? tally.multipartObjects : tally.objects) : 0;
   // Small objects' latency is shared by the objects copied at once: FILE_CONCURRENCY messages, or a batch's objects.
   const lambdaSeconds =
-    tally.bytes / workers.workerBytesPerSecond +
+    tally.bytes / copyBytesPerSecond(shape, workers) +
     ((tally.smallObjects - tally.batchedObjects) * workers.secondsPerSmallObject) / shape.fileConcurrency +
     (tally.batchedObjects * workers.secondsPerSmallObject) / batchConcurrency(shape);
   const { continuations } = tally;
   const receivesAndDeletes = (2 * messages) / workers.batchSize;
   return {
-    sourceGetClass:
-      tally.smallObjects * per.smallObject.sourceGets + tally.multipartObjects * per.multipartObject.sourceHeads + tally.parts + tagReads,
+    // Server-side: a HEAD pins every object, and S3 reads the bytes itself (billed as the copy's PUT).
+    sourceGetClass: shape.serverSideCopy
+      ? tally.objects * per.serverSideObject.sourceHeads + tagReads
+      : tally.smallObjects * per.smallObject.sourceGets + tally.multipartObjects * per.multipartObject.sourceHeads + tally.parts + tagReads,
     sourcePutClass: listPages,
     destinationGetClass: 0,
     destinationPutClass:
