@@ -132,7 +132,8 @@ describe("the run estimate", () => {
     const sourceHeads = 1004; // a HEAD pins each object; S3 reads the bytes itself
     const destinationPuts = 2 + 1000 + 4 * 4 + parts + 4 + 8; // the streamed copy's, CopyObject and UploadPartCopy in place of PUT and UploadPart
     const sqs = queued * 0.1 + 8 * 0.1 + 2 * messages;
-    const writes = 1004 + 2 * messages + 1000 + 8 * 5.4;
+    // each batched object copied under a lease of its own: its claim and its settling write
+    const writes = 1004 + 2 * messages + 1000 * 2 + 8 * 5.4;
     const reads = 1004 + 1000 * 0.5;
     const lambdaSeconds = bytes / (4 * 50 * MIB) + (1000 * 0.1) / 4;
     const expected =

@@ -13,8 +13,12 @@ export const REQUESTS_PER = {
   queuedObject: { dynamodbReads: 1, dynamodbWrites: 1, sqsSends: 0.1 },
   /** The worker, per message it takes (an object's job, a range job or a batch): the lease claim and the settling write. */
   message: { dynamodbWrites: 2 },
-  /** An object of a batch, besides its batch's message: its record read (BatchGetItem, eventually consistent: half a read unit) and its one commit. */
-  batchedObject: { dynamodbReads: 0.5, dynamodbWrites: 1 },
+  /**
+   * An object of a batch, besides its batch's message: its record read (BatchGetItem, eventually
+   * consistent: half a read unit) and its one commit; copied server-side, under a lease of its own
+   * (its claim and its settling write) instead of the commit.
+   */
+  batchedObject: { dynamodbReads: 0.5, dynamodbWrites: 1, serverSideDynamodbWrites: 2 },
   /** A small object: one GET at the source (plus GetObjectTagging when tags are copied), one PUT at the destination. */
   smallObject: { sourceGets: 1, destinationPuts: 1 },
   /**
@@ -138,7 +142,7 @@ export function runRequests(tally: RunTally, shape: CopyShape, workers: WorkerAs
     dynamodbWrites:
       tally.objects * per.queuedObject.dynamodbWrites +
       messages * per.message.dynamodbWrites +
-      tally.batchedObjects * per.batchedObject.dynamodbWrites +
+      tally.batchedObjects * (shape.serverSideCopy ? per.batchedObject.serverSideDynamodbWrites : per.batchedObject.dynamodbWrites) +
       tally.ranges * per.range.dynamodbWrites +
       continuations * per.continuation.dynamodbWrites,
     dynamodbReads: tally.objects * per.queuedObject.dynamodbReads + tally.batchedObjects * per.batchedObject.dynamodbReads,
