@@ -71,7 +71,7 @@ variable "direction" {
 }
 
 variable "server_side_copy" {
-  description = "Whether S3 copies the bytes itself (CopyObject up to the small-object threshold, UploadPartCopy ranges above), none going through the worker: for migrations inside one partition (across accounts or regions of AWS Global) where the functions' role can read every source and write every destination. The role is granted both sides, no credentials parameter is read, `direction` does not apply, and a bucket of another account needs the policy in the `bucket_policies_json` output (true or false, default)."
+  description = "Whether S3 copies the bytes itself (CopyObject up to the small-object threshold, UploadPartCopy ranges above), none going through the worker: for migrations between accounts in the functions' own region, where their role can read every source and write every destination (the functions' S3 clients use that one region: buckets of another region are not reached yet). The role is granted both sides, no credentials parameter is read, `direction` does not apply, and a bucket of another account needs the policy in the `bucket_policies_json` output (true or false, default)."
   type        = bool
   default     = false
 }
@@ -301,7 +301,7 @@ variable "sse" {
 }
 
 variable "sse_kms_key_id" {
-  description = "KMS key for `sse = \"aws:kms\"`, as the destination account sees it (ID, ARN or alias); null (default) for the AWS managed `aws/s3` key. With direction `GET` give a key ARN, so that the role can be granted it."
+  description = "KMS key for `sse = \"aws:kms\"`, as the destination account sees it (ID, ARN or alias); null (default) for the AWS managed `aws/s3` key. With direction `GET` or `server_side_copy` give a key ARN, so that the role can be granted it."
   type        = string
   default     = null
 }
@@ -319,7 +319,7 @@ variable "use_checksums" {
 }
 
 variable "source_kms_key_arns" {
-  description = "ARNs of customer managed keys encrypting source objects (SSE-KMS): granted `kms:Decrypt` (through S3 only) to the role with direction `PUT`, listed in `credentials_policy_json` with `GET`."
+  description = "ARNs of customer managed keys encrypting source objects (SSE-KMS): granted `kms:Decrypt` (through S3 only) to the role with direction `PUT` or `server_side_copy`, listed in `credentials_policy_json` with `GET`."
   type        = list(string)
   default     = []
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyError } from "../src/classifyError.js";
+import { classifyCopyError } from "../src/copy/multipart/copyParts.js";
 
 const context = { side: "source", operation: "GetObject", bucket: "b", key: "k" } as const;
 const sdkError = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
@@ -26,5 +27,15 @@ describe("classifyError", () => {
   it("treats network resets as transient", () => {
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
     expect(classifyError(reset, context).retryable).toBe(true);
+  });
+
+  it("reads a server-side copy's missing key as the source's, everything else as the destination's", () => {
+    const at = { operation: "UploadPartCopy", bucket: "dst", key: "d" };
+    const missing = classifyCopyError(sdkError("NoSuchKey", 404), { bucket: "src", key: "s" }, at);
+    expect([missing.code, missing.side, missing.retryable]).toEqual(["SourceMissing", "source", false]);
+    expect(missing.message).toContain("s3://src/s");
+    const denied = classifyCopyError(sdkError("AccessDenied", 403), { bucket: "src", key: "s" }, at);
+    expect([denied.code, denied.side]).toEqual(["AccessDenied", "destination"]);
+    expect(denied.message).toContain("s3://dst/d");
   });
 });

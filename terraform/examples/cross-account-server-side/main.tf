@@ -6,7 +6,7 @@ provider "aws" {
 # The destination bucket's account, reached with a role of its own that may put a bucket policy.
 provider "aws" {
   alias  = "destination"
-  region = var.destination_region
+  region = coalesce(var.destination_region, var.region)
 
   assume_role {
     role_arn = var.destination_admin_role_arn

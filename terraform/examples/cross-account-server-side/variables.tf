@@ -45,9 +45,9 @@ variable "destination_prefix" {
 }
 
 variable "destination_region" {
-  description = "Region of the destination bucket."
+  description = "Region of the destination bucket: the deployment's region (`region`) when null, the only one the functions reach today."
   type        = string
-  default     = "eu-west-1"
+  default     = null
 }
 
 variable "destination_admin_role_arn" {

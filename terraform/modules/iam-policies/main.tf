@@ -205,9 +205,11 @@ locals {
   worker_sends_messages = var.worker_can_send_messages || var.dead_letter_queue_arn != null
 
   # Each key only through the service that holds the data it protects (kms:ViaService), in the
-  # key's own region: services use keys of their own region only.
+  # key's own region: services use keys of their own region only. A server-side copy reads no
+  # credentials, so their key is granted to no one.
+  credentials_keys = var.server_side_copy ? [] : compact([var.credentials_kms_key_arn])
   worker_kms = [
-    { sid = "DecryptCredentials", service = "ssm", actions = ["kms:Decrypt"], keys = compact([var.credentials_kms_key_arn]) },
+    { sid = "DecryptCredentials", service = "ssm", actions = ["kms:Decrypt"], keys = local.credentials_keys },
     { sid = "UseQueueKey", service = "sqs", actions = concat(["kms:Decrypt"], local.worker_sends_messages ? ["kms:GenerateDataKey"] : []), keys = compact([var.queue_kms_key_arn]) },
     { sid = "UseLedgerKey", service = "dynamodb", actions = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], keys = compact([var.ledger_kms_key_arn]) },
     { sid = "DecryptSourceObjects", service = "s3", actions = ["kms:Decrypt"], keys = local.role_reads_source ? var.source_kms_key_arns : [] },
@@ -215,7 +217,7 @@ locals {
   ]
 
   jobsender_kms = [
-    { sid = "DecryptCredentials", service = "ssm", actions = ["kms:Decrypt"], keys = compact([var.credentials_kms_key_arn]) },
+    { sid = "DecryptCredentials", service = "ssm", actions = ["kms:Decrypt"], keys = local.credentials_keys },
     { sid = "UseQueueKey", service = "sqs", actions = ["kms:Decrypt", "kms:GenerateDataKey"], keys = compact([var.queue_kms_key_arn]) },
     { sid = "UseLedgerKey", service = "dynamodb", actions = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], keys = compact([var.ledger_kms_key_arn]) },
   ]

@@ -1,5 +1,4 @@
 import { CopyObjectCommand } from "@aws-sdk/client-s3";
-import { classifyError } from "../classifyError.js";
 import type { ResolvedSettings } from "../defaults.js";
 import { IntegrityError } from "../errors.js";
 import { checksumField } from "../integrity/checksums.js";
@@ -8,7 +7,7 @@ import { normalizeEtag } from "../integrity/md5.js";
 import { retryPolicy, withRetry } from "../retry.js";
 import { crcToProve, proveAgainstSource } from "./checksumProof.js";
 import { completeVerified } from "./multipart/completeVerified.js";
-import { copyMissingParts, copySourceOf } from "./multipart/copyParts.js";
+import { classifyCopyError, copyMissingParts, copySourceOf } from "./multipart/copyParts.js";
 import { openUpload } from "./multipart/openUpload.js";
 import { etagIsBodyMd5, etagIsMd5, writeParameters } from "./objectHeaders.js";
 import { quote, type SourceObject } from "./sourceObject.js";
@@ -79,8 +78,7 @@ async function copyWhole(
         context.pause === undefined ? {} : { abortSignal: context.pause },
       ),
     {
-      classify: (error) =>
-        classifyError(error, { side: "destination", operation: "CopyObject", bucket: destination.bucket, key: destination.key }),
+      classify: (error) => classifyCopyError(error, source, { operation: "CopyObject", bucket: destination.bucket, key: destination.key }),
       policy: retryPolicy("transfer", settings.retry),
       ...(context.pause === undefined ? {} : { signal: context.pause }),
     },

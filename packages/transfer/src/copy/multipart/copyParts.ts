@@ -1,7 +1,8 @@
 import { UploadPartCopyCommand } from "@aws-sdk/client-s3";
-import { classifyError } from "../../classifyError.js";
+import { classifyError, type ErrorContext } from "../../classifyError.js";
 import { mapConcurrent } from "../../concurrency/mapConcurrent.js";
 import type { ResolvedSettings } from "../../defaults.js";
+import type { MigrationError } from "../../errors.js";
 import { SourceChangedError, SourceMissingError } from "../../errors.js";
 import { checksumField } from "../../integrity/checksums.js";
 import { isPlainMd5Etag, normalizeEtag } from "../../integrity/md5.js";
@@ -60,7 +61,7 @@ export async function copyMissingParts(
         ),
       {
         classify: (error) =>
-          classifyError(error, { side: "destination", operation: "UploadPartCopy", bucket: destination.bucket, key: destination.key }),
+          classifyCopyError(error, source, { operation: "UploadPartCopy", bucket: destination.bucket, key: destination.key }),
         policy: retryPolicy("transfer", settings.retry),
         ...(signal === undefined ? {} : { signal }),
       },
@@ -95,4 +96,21 @@ export async function copyMissingParts(
 export function copySourceOf(source: Pick<SourceObject, "bucket" | "key" | "versionId">): string {
   const key = source.key.split("/").map(encodeURIComponent).join("/");
   return `${source.bucket}/${key}${source.versionId === undefined ? "" : `?versionId=${encodeURIComponent(source.versionId)}`}`;
+}
+
+/**
+ * Classifies what a server-side copy request (CopyObject, UploadPartCopy) threw: sent to the
+ * destination, which answers for both. A missing key can only be the source's (the destination's
+ * is being written), so it is the source's `SourceMissing`, which gives the copy up; anything else
+ * is the destination side's.
+ */
+export function classifyCopyError(
+  error: unknown,
+  source: Pick<SourceObject, "bucket" | "key">,
+  at: Omit<ErrorContext, "side">,
+): MigrationError {
+  const name = (error as { name?: string } | undefined)?.name;
+  return name === "NoSuchKey"
+    ? classifyError(error, { side: "source", operation: at.operation, bucket: source.bucket, key: source.key })
+    : classifyError(error, { side: "destination", ...at });
 }
