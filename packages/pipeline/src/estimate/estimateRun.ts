@@ -133,16 +133,16 @@ function egressLegs(
   table: PriceTable,
   serverSide: boolean,
 ): Array<{ item: string; region: string; prices: RegionPrices; pricePerGB: number }> {
+  if (serverSide && pricesFor(table, regions.source).partition !== pricesFor(table, regions.destination).partition)
+    throw new ConfigError(
+      `A server-side copy stays inside one partition: ${regions.source} and ${regions.destination} are in two (SERVER_SIDE_COPY)`,
+    );
   const legs = serverSide
     ? [{ from: regions.source, to: regions.destination, what: "source to the destination, copied by S3" }]
     : [
         { from: regions.source, to: regions.run, what: "source to the workers" },
         { from: regions.run, to: regions.destination, what: "workers to the destination" },
       ];
-  if (serverSide && pricesFor(table, regions.source).partition !== pricesFor(table, regions.destination).partition)
-    throw new ConfigError(
-      `A server-side copy stays inside one partition: ${regions.source} and ${regions.destination} are in two (SERVER_SIDE_COPY)`,
-    );
   return legs.flatMap(({ from, to, what }) => {
     if (from === to) return [];
     const prices = pricesFor(table, from);

@@ -55,8 +55,9 @@ export const ESTIMATE_DEFAULTS = {
   workerMiBps: 5,
   /**
    * A server-side copy (CopyObject, UploadPartCopy) moves no byte through the worker, which only
-   * waits for S3: assumed 50 MiB/s per copy request, PART_CONCURRENCY at once. AWS publishes no rate (a 5 GB CopyObject in one region takes on the
-   * order of a minute or two), and moto, copying in Python, cannot measure one: an assumption.
+   * waits for S3: assumed 50 MiB/s per copy request, PART_CONCURRENCY at once. AWS publishes no
+   * rate (a 5 GB CopyObject in one region takes on the order of a minute or two), and moto,
+   * copying in Python, cannot measure one: an assumption.
    */
   serverSideMiBpsPerRequest: 50,
   secondsPerSmallObject: 0.1,

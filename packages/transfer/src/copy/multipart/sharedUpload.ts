@@ -107,9 +107,9 @@ export async function openSharedUpload(
 /**
  * Copies the parts of `span` that the shared upload lacks (read back from the destination), each
  * read pinned to `source`'s ETag and version: streamed through this process, or with
- * `serverSideCopy` copied by S3 itself (UploadPartCopy). A source that changed or vanished aborts the whole
- * upload (`source-changed`); an upload gone at the destination fails with `UploadGone`. Returns
- * `paused` when the pause fires before the span is complete.
+ * `serverSideCopy` copied by S3 itself (UploadPartCopy). A source that changed or vanished aborts
+ * the whole upload (`source-changed`); an upload gone at the destination fails with `UploadGone`.
+ * Returns `paused` when the pause fires before the span is complete.
  */
 export async function copyUploadSpan(
   context: TransferContext,
