@@ -1,4 +1,4 @@
-"""Starts one moto server for the local test bed, with nine of moto's lies fixed.
+"""Starts one moto server for the local test bed, with eleven of moto's lies fixed.
 
 Runs exactly like ``python3 -m moto.server -H HOST -p PORT [moto options]`` after patching moto
 in this process. Used by test/setup/motoServers.ts (vitest's globalSetup) and scripts/lib/moto.sh
@@ -77,10 +77,23 @@ The lies fixed, and why they matter here:
 9. Server-side copies ignore ``x-amz-copy-source-if-match`` and UploadPartCopy keeps the checksum
    of its empty request body. Fixed in test/setup/moto_copies.py.
 
+10. Regions are ignored: a request signed for any region reaches any bucket, even one of the other
+    partition, and CreateBucket signed for us-east-1 takes any LocationConstraint. S3 answers
+    ``301 PermanentRedirect`` with ``x-amz-bucket-region`` from another region of the bucket's
+    partition, knows no bucket of another partition, and refuses a LocationConstraint that is not
+    the signing region; code that gets a bucket's region wrong passed against moto. Fixed by the
+    region front in test/setup/moto_regions.py (a WSGI layer in front of moto's dispatcher, which
+    also counts, per bucket, what it saw at ``/moto-api/s3m/regions``).
+
+11. ``x-amz-expected-bucket-owner`` and ``x-amz-source-expected-bucket-owner`` are ignored; S3
+    answers 403 AccessDenied when the bucket (or the copy source's) is another account's. Fixed by
+    the same front.
+
 Each patch checks that moto still has the shape it fixes and stops the server with a message
 otherwise, so a moto upgrade cannot silently drop a fix (test/integration/testbed.test.ts checks
-that). The tests that prove the fixes are in test/integration/testbedPatches.test.ts and
-test/integration/jobsender/versionedSegments.test.ts.
+that). The tests that prove the fixes are in test/integration/testbedPatches.test.ts,
+test/integration/jobsender/versionedSegments.test.ts and, for lies 8 to 11,
+test/integration/testbedChecksums.test.ts, testbedCopies.test.ts and testbedRegions.test.ts.
 
 S3M_MOTO_PATCHES=off starts moto unpatched (``on``, the default, patches; anything else is refused).
 It exists only to show that those tests fail without the fixes; never use it otherwise.
@@ -100,6 +113,7 @@ from typing import Any
 from moto_checksums import keep_checksums_as_s3_does
 from moto_copies import keep_copy_conditions
 from moto_patching import PatchError, log, moto_version, recompiled, source_of
+from moto_regions import enforce_regions_and_owners
 
 PR_SET_PDEATHSIG = 1
 
@@ -115,7 +129,8 @@ def main(argv: list[str]) -> None:
             "S3M_MOTO_PATCHES=off: moto runs UNPATCHED (DynamoDB writes race, ListObjectVersions loses keys, "
             "SQS deletes race, ranged GETs read whole objects, completions race, "
             "ListParts markers are positions, conditional PUTs race, "
-            "checksums neither verified nor kept, copy conditions ignored)"
+            "checksums neither verified nor kept, copy conditions ignored, "
+            "regions ignored, expected bucket owners ignored)"
         )
     else:
         try:
@@ -128,6 +143,7 @@ def main(argv: list[str]) -> None:
             serialise_object_writes()
             keep_checksums_as_s3_does()
             keep_copy_conditions()
+            enforce_regions_and_owners()
         except PatchError as error:
             sys.exit(f"moto_server.py: refusing to start: {error}")
     import moto.server
