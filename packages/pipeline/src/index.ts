@@ -13,6 +13,7 @@ export {
   readWorkerEnvironment,
 } from "./config/environment.js";
 export { parseIgnoreList } from "./config/ignoreList.js";
+export { type EventRoute, refuseLoopingEvents, refuseOverlappingPairs } from "./config/pairChecks.js";
 export { SETTINGS, type Setting } from "./config/settings.js";
 export {
   type EstimateLine,

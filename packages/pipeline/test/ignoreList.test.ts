@@ -1,3 +1,4 @@
+import { ConfigError } from "@s3-migrate/transfer";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseIgnoreList } from "../src/config/ignoreList.js";
@@ -36,6 +37,23 @@ describe("parseIgnoreList", () => {
   it("ignores nothing for a missing or empty list, and skips blank and # lines", () => {
     expect(parseIgnoreList(undefined).matches("b", "k")).toBe(false);
     expect(parseIgnoreList("\n  \n# comment\n").patterns).toEqual([]);
+  });
+
+  it("refuses a glob with a reversed range as a ConfigError naming the parameter and the line", () => {
+    // Prepare: the bad glob on line 4, counting the comment and the blank line
+    const text = "# ignore\n*.tmp\n\n  logs/[z-a]*  \n";
+    // Act / Assess
+    expect(() => parseIgnoreList(text, "/s3-migrate/ignore-list")).toThrow(ConfigError);
+    expect(() => parseIgnoreList(text, "/s3-migrate/ignore-list")).toThrow(
+      'Parameter /s3-migrate/ignore-list, line 4: glob "logs/[z-a]*" has the reversed range z-a in [z-a]',
+    );
+    expect(() => parseIgnoreList("[b-a]")).toThrow(/^Parameter ignore list, line 1:/);
+  });
+
+  it("answers at once for a 100,000-character key on a glob that makes a RegExp backtrack", () => {
+    const ignore = parseIgnoreList("*a*a*a*a*a*a*a*b\nb/*a*a*a*a*a*a*a*a*c");
+    expect(ignore.matches("b", "a".repeat(100_000))).toBe(false);
+    expect(ignore.matches("b", `${"a".repeat(100_000)}c`)).toBe(true);
   });
 
   it("matches every key under bucket/* and a literal pattern only itself (property)", () => {

@@ -48,6 +48,7 @@ export {
   loadStoredCredentials,
   parseStoredCredentials,
   type StoredCredentials,
+  type StoredCredentialsOptions,
 } from "./endpoints/storedCredentials.js";
 export {
   ConfigError,

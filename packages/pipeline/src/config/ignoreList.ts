@@ -1,9 +1,12 @@
 /**
  * The ignore list, with the original tool's semantics: one glob a line, matched case-sensitively
  * against `bucket/key`; `*` matches any run of characters including `/`, `?` exactly one
- * character, `[abc]` / `[!abc]` one character of (not of) a set, as Python's `fnmatchcase`.
- * Blank lines and lines starting with `#` are skipped.
+ * character, `[abc]` / `[!abc]` one character of (not of) a set, as Python's `fnmatchcase`
+ * (see `glob.ts`). Blank lines and lines starting with `#` are skipped.
  */
+
+import { ConfigError } from "@s3-migrate/transfer";
+import { compileGlob, type Glob, globMatches } from "./glob.js";
 
 /** Decides whether an object is on the ignore list. */
 export interface IgnoreList {
@@ -16,56 +19,31 @@ export interface IgnoreList {
 /**
  * Compiles an ignore list from the text of the SSM parameter (or any newline-separated text).
  *
+ * @param parameterName - where the text came from, for the error message
+ * @throws ConfigError naming the parameter and the line (counted from 1, comments included) of a glob that cannot match as written, `[z-a]`.
  * @example
- * const ignore = parseIgnoreList("*.jpg\nmy-bucket/logs/*");
+ * const ignore = parseIgnoreList("*.jpg\nmy-bucket/logs/*", "s3_migrate_ignore_list");
  * ignore.matches("my-bucket", "a/b.jpg"); // true
  */
-export function parseIgnoreList(text: string | undefined): IgnoreList {
-  const patterns = (text ?? "")
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"));
-  if (patterns.length === 0) return { patterns, matches: () => false };
-  const combined = new RegExp(`^(?:${patterns.map(globToRegExpSource).join("|")})$`, "s");
-  return { patterns, matches: (bucket, key) => combined.test(`${bucket}/${key}`) };
-}
-
-/** Translates one fnmatch-style glob into the source of an unanchored regular expression. */
-export function globToRegExpSource(glob: string): string {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob.charAt(i);
-    if (char === "*") out += ".*";
-    else if (char === "?") out += ".";
-    else if (char === "[") {
-      const close = findClassEnd(glob, i);
-      if (close === -1) out += "\\[";
-      else {
-        out += characterClass(glob.slice(i + 1, close));
-        i = close;
-      }
-    } else out += escapeRegExp(char);
-  }
-  return out;
-}
-
-function findClassEnd(glob: string, open: number): number {
-  let j = open + 1;
-  if (glob.charAt(j) === "!") j++;
-  if (glob.charAt(j) === "]") j++;
-  return glob.indexOf("]", j);
-}
-
-function characterClass(body: string): string {
-  const negated = body.startsWith("!");
-  const members = (negated ? body.slice(1) : body)
-    .replaceAll("\\", "\\\\")
-    .replaceAll("^", "\\^")
-    .replaceAll("[", "\\[")
-    .replaceAll("]", "\\]");
-  return `[${negated ? "^" : ""}${members}]`;
-}
-
-function escapeRegExp(char: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(char) ? `\\${char}` : char;
+export function parseIgnoreList(text: string | undefined, parameterName = "ignore list"): IgnoreList {
+  const globs: Glob[] = [];
+  (text ?? "").split(/\r?\n/).forEach((line, index) => {
+    const pattern = line.trim();
+    if (pattern === "" || pattern.startsWith("#")) return;
+    try {
+      globs.push(compileGlob(pattern));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      throw new ConfigError(`Parameter ${parameterName}, line ${index + 1}: glob ${JSON.stringify(pattern)} ${error.message}`, {
+        cause: error,
+      });
+    }
+  });
+  return {
+    patterns: globs.map((glob) => glob.source),
+    matches: (bucket, key) => {
+      const path = `${bucket}/${key}`;
+      return globs.some((glob) => globMatches(glob, path));
+    },
+  };
 }

@@ -53,7 +53,7 @@ export async function loadRuntimeConfig(
       pairsText === undefined && needs.pairs === "optional"
         ? []
         : parseBucketPairs(pairsText ?? "", pairsParameter, { allowEmpty: needs.pairs === "optional" }),
-    ignore: parseIgnoreList(ignoreText),
+    ignore: parseIgnoreList(ignoreText, environment.ignoreListParameter),
     ...sides,
   };
 }

@@ -16,13 +16,35 @@ export interface StoredCredentials {
   readonly endpoint?: string;
 }
 
+/** How far {@link parseStoredCredentials} trusts the stored `endpoint`. */
+export interface StoredCredentialsOptions {
+  /**
+   * Accept an `http://` endpoint on a host other than loopback. SigV4 signs requests, not
+   * answers, and the writes carry `UNSIGNED-PAYLOAD` (see `createS3Client`): over plain HTTP a
+   * man in the middle reads every object, and can change the bytes read from that side together
+   * with the ETags and checksums that would have caught it. Loopback (`127.0.0.0/8`, `::1`,
+   * `localhost`) is always accepted: a local test bed is there, and its traffic never leaves the
+   * machine.
+   *
+   * @default false
+   */
+  readonly allowHttp?: boolean;
+}
+
 /**
  * Parses and validates the credentials JSON. The message of any error names the parameter and
  * the field, never a secret value.
  *
- * @throws ConfigError when the text is not JSON or a required field is missing or not a string.
+ * @throws ConfigError when the text is not JSON, a required field is missing or not a string, or
+ * the endpoint is not an http(s) URL or is plain HTTP off loopback without `allowHttp`.
+ * @example
+ * parseStoredCredentials(text, "s3_migration_credentials", { allowHttp: false })
  */
-export function parseStoredCredentials(text: string, parameterName = "credentials"): StoredCredentials {
+export function parseStoredCredentials(
+  text: string,
+  parameterName = "credentials",
+  options: StoredCredentialsOptions = {},
+): StoredCredentials {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -47,9 +69,7 @@ export function parseStoredCredentials(text: string, parameterName = "credential
     return value.trim();
   };
   const endpoint = optional("endpoint");
-  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
-    throw new ConfigError(`Parameter ${parameterName}: field "endpoint" must be an http(s) URL`);
-  }
+  if (endpoint !== undefined) checkEndpoint(endpoint, parameterName, options);
   const sessionToken = optional("aws_session_token");
   return {
     accessKeyId: required("aws_access_key_id"),
@@ -60,12 +80,33 @@ export function parseStoredCredentials(text: string, parameterName = "credential
   };
 }
 
+/** Refuses an endpoint that is no http(s) URL, or plain HTTP off loopback unless allowed. */
+function checkEndpoint(endpoint: string, parameterName: string, options: StoredCredentialsOptions): void {
+  const url = /^https?:\/\/[^\s]+$/.test(endpoint) ? URL.parse(endpoint) : null;
+  if (url === null) throw new ConfigError(`Parameter ${parameterName}: field "endpoint" must be an http(s) URL`);
+  if (url.protocol === "http:" && !options.allowHttp && !isLoopback(url.hostname))
+    throw new ConfigError(
+      `Parameter ${parameterName}: field "endpoint" is plain HTTP to ${url.hostname}, which is not loopback: ` +
+        "the objects and the checksums that vouch for them could be read and changed on the way; use https://",
+    );
+}
+
+/** Whether a URL's (WHATWG-normalised) host is this machine: 127.0.0.0/8, [::1] or localhost. */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
 /**
  * Reads the credentials SecureString from SSM (decrypted) and parses it.
  *
+ * @param options - passed to {@link parseStoredCredentials}
  * @throws ConfigError when the parameter is missing or malformed.
  */
-export async function loadStoredCredentials(ssm: SSMClient, parameterName: string): Promise<StoredCredentials> {
+export async function loadStoredCredentials(
+  ssm: SSMClient,
+  parameterName: string,
+  options: StoredCredentialsOptions = {},
+): Promise<StoredCredentials> {
   let value: string | undefined;
   try {
     const answer = await ssm.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }));
@@ -74,7 +115,7 @@ export async function loadStoredCredentials(ssm: SSMClient, parameterName: strin
     throw new ConfigError(`Cannot read SSM parameter ${parameterName}: ${(error as Error).name}`, { cause: error });
   }
   if (value === undefined) throw new ConfigError(`SSM parameter ${parameterName} has no value`);
-  return parseStoredCredentials(value, parameterName);
+  return parseStoredCredentials(value, parameterName, options);
 }
 
 /**
