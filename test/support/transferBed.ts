@@ -44,10 +44,15 @@ export async function openTransferBed(name: string): Promise<TransferBed> {
   const sourceProxy = await startFaultProxy({ target: source.endpoint });
   const destinationProxy = await startFaultProxy({ target: destination.endpoint });
   const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-  const sourceClient = createS3Client({ region: source.region, endpoint: sourceProxy.endpoint, credentials }, { maxAttempts: 2 });
+  const sourceClient = createS3Client(
+    { region: source.region, endpoint: sourceProxy.endpoint, credentials },
+    { maxAttempts: 2 },
+    { side: "source" },
+  );
   const destinationClient = createS3Client(
     { region: destination.region, endpoint: destinationProxy.endpoint, credentials },
     { maxAttempts: 2 },
+    { side: "destination" },
   );
   return {
     sourceBucket,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { type BucketPair, parseBucketPairs, parseIgnoreList } from "@s3-migrate/pipeline";
+import { type BucketPair, bucketFactsOf, parseBucketPairs, parseIgnoreList, type SideBuckets } from "@s3-migrate/pipeline";
 import { ConfigError } from "@s3-migrate/transfer";
 
 /** The options that name the bucket pairs and the ignore list, as the jobsender reads them (`plan`, `send`, `verify`). */
@@ -13,7 +13,8 @@ export const PAIR_OPTIONS = {
 
 /** Help text of {@link PAIR_OPTIONS}. */
 export const PAIR_USAGE = `Pairs and ignore list (the SSM formats):
-  --pairs JSON|@file         [{"src_bucket","src_prefix","des_bucket","des_prefix"}]
+  --pairs JSON|@file         [{"src_bucket","src_prefix","des_bucket","des_prefix"}], each pair
+                             optionally with "src_region","des_region","src_owner","des_owner"
   --pairs-parameter NAME     ... or read them from this SSM parameter
   --ignore TEXT|@file        globs, one a line, matched against bucket/key
   --ignore-parameter NAME    ... or read them from this SSM parameter`;
@@ -30,12 +31,13 @@ export interface PairValues {
 
 /**
  * Reads the bucket pairs and the ignore list from the options: inline, from a file (`@path`) or
- * from an SSM parameter in the SSM region (default `region`). @throws ConfigError naming the option.
+ * from an SSM parameter in the SSM region (default `region`), with the regions and owners the
+ * pairs give each side's buckets. @throws ConfigError naming the option.
  */
 export async function readPairs(
   values: PairValues,
   region: string,
-): Promise<{ pairs: BucketPair[]; ignore: ReturnType<typeof parseIgnoreList> }> {
+): Promise<{ pairs: BucketPair[]; ignore: ReturnType<typeof parseIgnoreList>; buckets: SideBuckets }> {
   const ssm = new SSMClient({
     region: values["ssm-region"] ?? region,
     ...(values["ssm-endpoint"] === undefined ? {} : { endpoint: values["ssm-endpoint"] }),
@@ -44,7 +46,7 @@ export async function readPairs(
   if (pairsText === undefined) throw new ConfigError("Give the bucket pairs with --pairs or --pairs-parameter");
   const pairs = parseBucketPairs(pairsText, values["pairs-parameter"] ?? "--pairs");
   const ignore = parseIgnoreList(await textOption(values.ignore, values["ignore-parameter"], ssm, "--ignore"));
-  return { pairs, ignore };
+  return { pairs, ignore, buckets: bucketFactsOf(pairs) };
 }
 
 async function textOption(

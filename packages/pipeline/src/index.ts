@@ -3,6 +3,7 @@
  * event messages, queue sending, the DynamoDB ledger and its leases, the jobsender (compare and
  * queue), the worker (Lambda and cluster mode) and their configuration from the environment.
  */
+export { bucketFactsOf, type NamedBucket, type SideBuckets } from "./config/bucketFacts.js";
 export { type BucketPair, parseBucketPairs } from "./config/bucketPairs.js";
 export {
   type BatchRules,
@@ -54,6 +55,7 @@ export { type JobMessage, serializeJob } from "./messages/jobMessage.js";
 export { type CopyWork, orderableSequencer, parseQueueMessage } from "./messages/queueMessage.js";
 export { DEFAULT_METRICS_NAMESPACE, METRICS, type MetricName, type PipelineMetrics, SERVICE } from "./metricNames.js";
 export { sendJobs } from "./queue/sendJobs.js";
+export { createServiceClients, queueRegion, type ServiceClients } from "./runtime/serviceClients.js";
 export { FINDING_KINDS, type Finding, type FindingKind } from "./verify/classifyObject.js";
 export { type VerifyPairReport, type VerifyReport, verifyPairs } from "./verify/verifyPairs.js";
 export { FileVerifyState, type VerifyCounts } from "./verify/verifyState.js";

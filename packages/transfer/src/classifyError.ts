@@ -1,3 +1,4 @@
+import { isWrongRegionAnswer, regionNamedBy } from "./endpoints/regions.js";
 import {
   AccessDeniedError,
   ArchivedObjectError,
@@ -10,6 +11,7 @@ import {
   TransientError,
   UnexpectedResponseError,
   UploadGoneError,
+  WrongRegionError,
 } from "./errors.js";
 
 /** What was being done when an error happened, for the message and the side. */
@@ -70,6 +72,16 @@ export function classifyError(error: unknown, context: ErrorContext): MigrationE
   const where = `${context.operation} ${context.side} s3://${context.bucket}${context.key === undefined ? "" : `/${context.key}`}`;
   const options = { side: context.side, cause: error };
 
+  if (isWrongRegionAnswer(error)) {
+    const region = regionNamedBy(error);
+    return new WrongRegionError(
+      region === undefined
+        ? `${where}: S3 answered ${name} (the request was signed for a region other than the bucket's) and named no region; set the bucket's region in the configuration`
+        : `${where}: bucket ${context.bucket} is in ${region}; the request was signed for another region (${name})`,
+      region,
+      options,
+    );
+  }
   if (name === "NoSuchBucket")
     return new BucketMissingError(`${where}: bucket ${context.bucket} does not exist on the ${context.side} side`, options);
   if (

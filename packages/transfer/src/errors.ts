@@ -94,6 +94,21 @@ export class BucketMissingError extends MigrationError {
   }
 }
 
+/**
+ * A request was signed for a region other than its bucket's. Retryable when S3 named the
+ * bucket's region: the side's client has learned it, and the next attempt goes there.
+ */
+export class WrongRegionError extends MigrationError {
+  /** The region S3 named for the bucket, when it named one. */
+  readonly bucketRegion: string | undefined;
+
+  constructor(message: string, bucketRegion: string | undefined, options: MigrationErrorOptions = {}) {
+    super("WrongRegion", message, bucketRegion !== undefined, options);
+    this.name = "WrongRegionError";
+    this.bucketRegion = bucketRegion;
+  }
+}
+
 /** The credentials of one side may not do what was asked. */
 export class AccessDeniedError extends MigrationError {
   constructor(message: string, options: MigrationErrorOptions = {}) {

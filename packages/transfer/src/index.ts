@@ -41,8 +41,12 @@ export type {
 } from "./copy/types.js";
 export { countVerification, emptyVerificationTally, type VerificationTally } from "./copy/verificationTally.js";
 export { resolveSettings, TRANSFER_DEFAULTS } from "./defaults.js";
-export { type AccessKeys, type Direction, type EndpointConfig, parseDirection } from "./endpoints/endpoints.js";
-export { createS3Client } from "./endpoints/s3Client.js";
+export { BucketRegions } from "./endpoints/bucketRegions.js";
+export { type AccessKeys, type BucketFacts, type Direction, type EndpointConfig, parseDirection } from "./endpoints/endpoints.js";
+export { copySourceBucket, RegionalS3Client, type RegionCorrection } from "./endpoints/regionalClient.js";
+export { isAccountId, isRegionName, isWrongRegionAnswer, partitionOf, regionNamedBy } from "./endpoints/regions.js";
+export { type ClientTuning, createS3Client, type SideOptions } from "./endpoints/s3Client.js";
+export { createSideClients, type SideClients } from "./endpoints/sideClients.js";
 export {
   applyStoredCredentials,
   loadStoredCredentials,
@@ -58,6 +62,7 @@ export {
   type Side,
   TransientError,
   UploadGoneError,
+  WrongRegionError,
 } from "./errors.js";
 export {
   type ChecksumAlgorithmName,

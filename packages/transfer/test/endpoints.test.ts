@@ -5,13 +5,21 @@ import { createS3Client } from "../src/endpoints/s3Client.js";
 import { applyStoredCredentials, parseStoredCredentials } from "../src/endpoints/storedCredentials.js";
 import { ConfigError } from "../src/errors.js";
 
-/** Sends a command through a client whose transport records the request instead of sending it. */
+/**
+ * Sends a command through a client whose transport records the request instead of sending it.
+ * The bucket's region is configured, so the client sends the command itself, not a discovery.
+ */
 async function capturedRequest(
   region: string,
   endpoint?: string,
 ): Promise<{ hostname: string; path: string; headers: Record<string, string> }> {
   const client = createS3Client(
-    { region, ...(endpoint === undefined ? {} : { endpoint }), credentials: { accessKeyId: "AKID", secretAccessKey: "secret" } },
+    {
+      region,
+      ...(endpoint === undefined ? {} : { endpoint }),
+      credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
+      buckets: new Map([["my-bucket", { region }]]),
+    },
     { maxAttempts: 1 },
   );
   let captured: { hostname: string; path: string; headers: Record<string, string> } | undefined;

@@ -10,6 +10,8 @@ describe("s3-migrate plan / send (CLI)", () => {
   const { source, destination } = testEndpoints();
   const { sqs } = localClients(source.endpoint);
   let pairs: string;
+  /** The same source, to a bucket in us-west-2 on the destination's server (one partition with the source). */
+  let westPairs: string;
   const endpoints = () => [
     "--source-endpoint",
     source.endpoint,
@@ -28,6 +30,9 @@ describe("s3-migrate plan / send (CLI)", () => {
     for (const key of ["logs/a.log", "data/1.bin", "data/2.bin", "data/数据 +.bin"]) await putObject(src, sourceBucket, key, key);
     await putObject(dst, destinationBucket, "copy/data/1.bin", "data/1.bin");
     pairs = JSON.stringify([{ src_bucket: sourceBucket, src_prefix: "", des_bucket: destinationBucket, des_prefix: "copy/" }]);
+    const westBucket = await createBucket(makeS3Client(destination.endpoint, "us-west-2"), uniqueBucketName("plan-west"));
+    await putObject(makeS3Client(destination.endpoint, "us-west-2"), westBucket, "copy/data/1.bin", "data/1.bin");
+    westPairs = JSON.stringify([{ src_bucket: sourceBucket, src_prefix: "", des_bucket: westBucket, des_prefix: "copy/" }]);
   });
 
   it("plan prints one job per line and sends nothing", async () => {
@@ -81,8 +86,9 @@ describe("s3-migrate plan / send (CLI)", () => {
   });
 
   it("plan estimates a server-side copy (SERVER_SIDE_COPY) as S3 will make it, and says it cannot cross partitions", async () => {
-    // Act: the same pairs, priced as a copy to us-west-2, then as one to the China partition
-    const sameSide = await runCli(["plan", "--pairs", pairs, "--ignore", "*.log", "--json", ...endpoints(), "--dest-region", "us-west-2"], {
+    // Act: the same source, priced as a copy to a bucket in us-west-2, then as one to the China partition
+    const westEndpoints = ["--source-endpoint", source.endpoint, "--dest-endpoint", destination.endpoint, "--dest-region", "us-west-2"];
+    const sameSide = await runCli(["plan", "--pairs", westPairs, "--ignore", "*.log", "--json", ...westEndpoints], {
       SERVER_SIDE_COPY: "true",
     });
     const across = await runCli(["plan", "--pairs", pairs, "--ignore", "*.log", ...endpoints()], { SERVER_SIDE_COPY: "true" });

@@ -17,8 +17,12 @@ const { source, destination } = testEndpoints();
 const src = makeS3Client(source.endpoint, source.region);
 const dst = makeS3Client(destination.endpoint, destination.region);
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-const sourceClient = createS3Client({ region: source.region, endpoint: source.endpoint, credentials });
-const destinationClient = createS3Client({ region: destination.region, endpoint: destination.endpoint, credentials });
+const sourceClient = createS3Client({ region: source.region, endpoint: source.endpoint, credentials }, {}, { side: "source" });
+const destinationClient = createS3Client(
+  { region: destination.region, endpoint: destination.endpoint, credentials },
+  {},
+  { side: "destination" },
+);
 const { sqs, dynamo, documents } = localClients(source.endpoint);
 
 const SEGMENTS = 4;

@@ -242,8 +242,13 @@ describe("trust boundary: messages outside the configuration", () => {
       ]);
       if (mode === "lambda") await drainThroughHandler(sqs, deployment.queueUrl, handler);
       else await startWorker(deployment.env, ["--exit-when-idle", "3"]).exited;
+      // The control is the worker's first copy, so each side's client first asks where its bucket
+      // is (HeadBucket, once per bucket and process; the pairs give no region); the refused
+      // messages before it sent not even that.
       expect(requestsSince(control)).toEqual([
+        `source HEAD /${buckets.source}/`,
         `source GET /${buckets.source}/${key}`,
+        `destination HEAD /${buckets.destination}/`,
         `destination PUT /${buckets.destination}/copied/${key}`,
       ]);
     },

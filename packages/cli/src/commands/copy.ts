@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import {
   ConfigError,
   copyObject,
-  createS3Client,
+  createSideClients,
   destinationKey,
   type ListedObject,
   listingPrefix,
@@ -13,11 +13,12 @@ import {
   MIB,
   MIN_PART_SIZE,
   mapConcurrent,
+  type RegionalS3Client,
   TRANSFER_DEFAULTS,
   type TransferLogger,
   type TransferSettings,
 } from "@s3-migrate/transfer";
-import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, resolveEndpoints } from "../endpointOptions.js";
+import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, namedBuckets, resolveEndpoints } from "../endpointOptions.js";
 import { formatBytes } from "../format.js";
 import { formatSummary, type ObjectResult, summarize } from "../progress/copySummary.js";
 import { ProgressReporter } from "../progress/progressReporter.js";
@@ -108,11 +109,10 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
     ...encryption(values.sse, values["sse-kms-key-id"]),
   };
 
-  const { source, destination } = await resolveEndpoints(values);
+  const sides = await resolveEndpoints(values, namedBuckets(from.bucket, to.bucket));
   const tuning = { maxSockets: Math.min(512, concurrency * (partConcurrency + 1)) };
-  const sourceClient = createS3Client(source, tuning);
-  const destinationClient = createS3Client(destination, tuning);
   const logger = values.verbose ? stderrLogger : undefined;
+  const { source: sourceClient, destination: destinationClient } = createSideClients(sides, tuning, stderrLogger);
 
   const interrupt = new AbortController();
   // Every request in flight listens on this signal; hundreds at once are expected, not a leak.
@@ -176,7 +176,7 @@ export async function runCopy(argv: readonly string[]): Promise<number> {
 }
 
 /** Sizes of the destination's objects under the prefix the copy writes to. */
-async function destinationSizes(client: ReturnType<typeof createS3Client>, bucket: string, prefix: string): Promise<Map<string, number>> {
+async function destinationSizes(client: RegionalS3Client, bucket: string, prefix: string): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   for await (const object of listObjects(client, { bucket, prefix, side: "destination" })) sizes.set(object.key, object.size);
   return sizes;

@@ -15,14 +15,16 @@ import {
   loadPriceTable,
   ObjectLedger,
   PassStateStore,
+  queueRegion,
   readBatchRules,
   readCopyShape,
   runJobsender,
   serializeJob,
   tallyRules,
 } from "@s3-migrate/pipeline";
-import { ConfigError, createS3Client } from "@s3-migrate/transfer";
-import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, resolveEndpoints } from "../endpointOptions.js";
+import { ConfigError, createSideClients } from "@s3-migrate/transfer";
+import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, ownRegion, resolveEndpoints } from "../endpointOptions.js";
+import { jsonLogger } from "../jsonLogger.js";
 import { PAIR_OPTIONS, PAIR_USAGE, readPairs } from "../pairOptions.js";
 
 /** Help text of `s3-migrate plan` and `s3-migrate send`. */
@@ -38,8 +40,8 @@ ${PAIR_USAGE}
 ${ENDPOINT_USAGE}
 
 Sending (send only; SQS and DynamoDB endpoints follow AWS_ENDPOINT_URL_SQS / _DYNAMODB):
-  --queue-url URL            the job queue
-  --ledger-table NAME        record queued objects and checkpoints here (recommended)
+  --queue-url URL            the job queue (in the region its URL names, else --region)
+  --ledger-table NAME        record queued objects and checkpoints here (recommended; in --region)
   --segments N               parallel listings per pair (default ${DEFAULT_SEGMENTS_PER_PAIR})
   --json                     print the report as JSON (with the estimate as "estimate")
 
@@ -47,7 +49,7 @@ Estimate (printed after the report; objects are counted the way a worker with th
 PART_SIZE_MIB, SMALL_OBJECT_THRESHOLD_MIB, FANOUT_THRESHOLD_MIB, FANOUT_RANGE_PARTS, FILE_CONCURRENCY,
 COPY_TAGS and SERVER_SIDE_COPY would copy them, defaults as the worker's):
   --prices FILE              a price table laid over the built-in one (packages/pipeline/src/estimate/prices.json)
-  --run-region R             where the workers, queue and ledger run (default: the source region)
+  --run-region R             where the workers, queue and ledger run (default: --region)
   --worker-mibps N           MiB/s one worker moves (default ${ESTIMATE_DEFAULTS.workerMiBps}; with SERVER_SIDE_COPY, S3
                              copies at an assumed ${ESTIMATE_DEFAULTS.serverSideMiBpsPerRequest} MiB/s per request instead)
   --worker-memory-mib N      the worker's memory (default ${ESTIMATE_DEFAULTS.memoryMiB})
@@ -78,11 +80,11 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
     process.stdout.write(`${JOBS_USAGE}\n`);
     return 0;
   }
-  const { source, destination } = await resolveEndpoints(values);
-  const { pairs, ignore } = await readPairs(values, source.region);
+  const region = ownRegion(values);
+  const { pairs, ignore, buckets } = await readPairs(values, region);
   if (command === "send" && values["queue-url"] === undefined) throw new ConfigError("send needs --queue-url");
-
-  const region = source.region;
+  const { source, destination } = await resolveEndpoints(values, buckets);
+  const s3 = createSideClients({ source, destination }, {}, jsonLogger(command, "warn"));
   const table = values["ledger-table"];
   const documents =
     table === undefined
@@ -99,12 +101,14 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
     memoryMiB: integerOption(values["worker-memory-mib"], "--worker-memory-mib", ESTIMATE_DEFAULTS.memoryMiB, { min: 128, max: 10240 }),
     invocationSeconds: ESTIMATE_DEFAULTS.invocationSeconds,
   };
-  const regions = { source: source.region, destination: destination.region, run: values["run-region"] ?? source.region };
+  const regions = { source: source.region, destination: destination.region, run: values["run-region"] ?? region };
   const report: JobsenderReport = await runJobsender(
     {
-      source: createS3Client(source),
-      destination: createS3Client(destination),
-      ...(command === "send" ? { sqs: new SQSClient({ region }), queueUrl: values["queue-url"] as string } : {}),
+      source: s3.source,
+      destination: s3.destination,
+      ...(command === "send"
+        ? { sqs: new SQSClient({ region: queueRegion(values["queue-url"] as string) ?? region }), queueUrl: values["queue-url"] as string }
+        : {}),
       ...(documents === undefined || table === undefined
         ? {}
         : { ledger: new ObjectLedger(documents, table), ...(command === "send" ? { state: new PassStateStore(documents, table) } : {}) }),

@@ -2,8 +2,9 @@ import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { redriveDeadLetters, summarizeLedger } from "@s3-migrate/pipeline";
+import { queueRegion, redriveDeadLetters, summarizeLedger } from "@s3-migrate/pipeline";
 import { ConfigError } from "@s3-migrate/transfer";
+import { ownRegion } from "../endpointOptions.js";
 import { formatBytes, formatDuration } from "../format.js";
 
 /** Help text of `s3-migrate status` and `s3-migrate redrive`. */
@@ -16,13 +17,16 @@ status   objects and bytes by status (queued, in progress, done, failed, skipped
 redrive  moves dead-lettered messages back to the job queue (SQS StartMessageMoveTask where the
          endpoint has it; otherwise receive, send and delete, ten at a time). With --max N it
          always copies, at most N messages.
-Endpoints follow the SDK's configuration (AWS_REGION, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_DYNAMODB).`;
+--region R: the ledger's region (default AWS_REGION, AWS_DEFAULT_REGION, else us-east-1); a
+queue is asked in the region its URL names. Endpoints follow the SDK's configuration
+(AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_DYNAMODB).`;
 
 /** Runs `status` or `redrive`; returns the exit status. */
 export async function runOperations(command: "status" | "redrive", argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
+      region: { type: "string" },
       "ledger-table": { type: "string" },
       "queue-url": { type: "string" },
       "dlq-url": { type: "string" },
@@ -36,8 +40,8 @@ export async function runOperations(command: "status" | "redrive", argv: readonl
     process.stdout.write(`${OPERATIONS_USAGE}\n`);
     return 0;
   }
-  const region = process.env.AWS_REGION ?? "us-east-1";
-  const sqs = new SQSClient({ region });
+  const region = ownRegion(values);
+  const sqs = new SQSClient({ region: queueRegion(values["queue-url"] ?? values["dlq-url"] ?? "") ?? region });
   if (command === "redrive") {
     if (values["dlq-url"] === undefined || values["queue-url"] === undefined)
       throw new ConfigError("redrive needs --dlq-url and --queue-url");

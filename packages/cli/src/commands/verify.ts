@@ -10,8 +10,9 @@ import {
   type VerifyReport,
   verifyPairs,
 } from "@s3-migrate/pipeline";
-import { createS3Client } from "@s3-migrate/transfer";
-import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, resolveEndpoints } from "../endpointOptions.js";
+import { createSideClients } from "@s3-migrate/transfer";
+import { ENDPOINT_OPTIONS, ENDPOINT_USAGE, integerOption, ownRegion, resolveEndpoints } from "../endpointOptions.js";
+import { jsonLogger } from "../jsonLogger.js";
 import { PAIR_OPTIONS, PAIR_USAGE, readPairs } from "../pairOptions.js";
 
 /** Help text of `s3-migrate verify`. */
@@ -64,11 +65,11 @@ export async function runVerify(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${VERIFY_USAGE}\n`);
     return 0;
   }
-  const { source, destination } = await resolveEndpoints(values);
-  const { pairs, ignore } = await readPairs(values, source.region);
+  const region = ownRegion(values);
+  const { pairs, ignore, buckets } = await readPairs(values, region);
+  const s3 = createSideClients(await resolveEndpoints(values, buckets), {}, jsonLogger("verify", "warn"));
   const table = values["ledger-table"];
-  const ledger =
-    table === undefined ? undefined : new ObjectLedger(DynamoDBDocumentClient.from(new DynamoDBClient({ region: source.region })), table);
+  const ledger = table === undefined ? undefined : new ObjectLedger(DynamoDBDocumentClient.from(new DynamoDBClient({ region })), table);
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
   process.once("SIGINT", onSignal);
@@ -77,7 +78,7 @@ export async function runVerify(argv: readonly string[]): Promise<number> {
   const report = createWriteStream(values.report, { flags: values.state === undefined ? "w" : "a" });
   try {
     const result = await verifyPairs(
-      { source: createS3Client(source), destination: createS3Client(destination), ...(ledger === undefined ? {} : { ledger }) },
+      { source: s3.source, destination: s3.destination, ...(ledger === undefined ? {} : { ledger }) },
       pairs,
       ignore,
       {

@@ -1,4 +1,4 @@
-import { ConfigError, type Direction, MIB, parseDirection } from "@s3-migrate/transfer";
+import { ConfigError, type Direction, isAccountId, isRegionName, MIB, parseDirection } from "@s3-migrate/transfer";
 import { type FlagSetting, type NumberSetting, SETTINGS, type TextSetting } from "./settings.js";
 
 /**
@@ -34,8 +34,14 @@ export interface WorkerEnvironment extends FunctionEnvironment, CopyShape {
   readonly sseKmsKeyId?: string;
   readonly defaultDestBucket?: string;
   readonly defaultDestPrefix: string;
+  /** DEFAULT_DEST_REGION: the default destination bucket's region (else found by the worker). */
+  readonly defaultDestRegion?: string;
+  /** DEFAULT_DEST_BUCKET_OWNER: the account that must own the default destination bucket. */
+  readonly defaultDestOwner?: string;
   /** The only bucket whose S3 event notifications the worker takes, and their key filter. */
   readonly eventSourceBucket?: string;
+  /** EVENT_SOURCE_BUCKET_OWNER: the account that must own the event source bucket. */
+  readonly eventSourceOwner?: string;
   readonly eventFilterPrefix: string;
   readonly eventFilterSuffix: string;
 }
@@ -76,6 +82,9 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
   const kmsKey = read.optional("SSE_KMS_KEY_ID");
   const defaultBucket = read.optional("DEFAULT_DEST_BUCKET");
   const eventBucket = read.optional("EVENT_SOURCE_BUCKET");
+  const defaultRegion = read.region("DEFAULT_DEST_REGION");
+  const defaultOwner = read.account("DEFAULT_DEST_BUCKET_OWNER");
+  const eventOwner = read.account("EVENT_SOURCE_BUCKET_OWNER");
   if ((eventBucket === undefined) !== (defaultBucket === undefined))
     throw new ConfigError(
       eventBucket === undefined
@@ -90,7 +99,10 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
     ...(kmsKey === undefined ? {} : { sseKmsKeyId: kmsKey }),
     ...(defaultBucket === undefined ? {} : { defaultDestBucket: defaultBucket }),
     defaultDestPrefix: read.text(SETTINGS.defaultDestPrefix),
+    ...(defaultRegion === undefined ? {} : { defaultDestRegion: defaultRegion }),
+    ...(defaultOwner === undefined ? {} : { defaultDestOwner: defaultOwner }),
     ...(eventBucket === undefined ? {} : { eventSourceBucket: eventBucket }),
+    ...(eventOwner === undefined ? {} : { eventSourceOwner: eventOwner }),
     eventFilterPrefix: read.text(SETTINGS.eventFilterPrefix),
     eventFilterSuffix: read.text(SETTINGS.eventFilterSuffix),
   };
@@ -207,6 +219,18 @@ function reader(env: Readonly<Record<string, string | undefined>>) {
   };
   return {
     optional,
+    region(name: string): string | undefined {
+      const value = optional(name);
+      if (value !== undefined && !isRegionName(value))
+        throw new ConfigError(`Environment variable ${name} must be an AWS region such as eu-west-1, got "${value}"`);
+      return value;
+    },
+    account(name: string): string | undefined {
+      const value = optional(name);
+      if (value !== undefined && !isAccountId(value))
+        throw new ConfigError(`Environment variable ${name} must be a 12-digit AWS account id, got "${value}"`);
+      return value;
+    },
     required(name: string): string {
       const value = optional(name);
       if (value === undefined) throw new ConfigError(`Environment variable ${name} is required`);

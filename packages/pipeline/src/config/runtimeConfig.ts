@@ -1,5 +1,6 @@
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { applyStoredCredentials, ConfigError, type EndpointConfig, loadStoredCredentials } from "@s3-migrate/transfer";
+import { bucketFactsOf, type NamedBucket } from "./bucketFacts.js";
 import { type BucketPair, parseBucketPairs } from "./bucketPairs.js";
 import type { FunctionEnvironment } from "./environment.js";
 import { type IgnoreList, parseIgnoreList } from "./ignoreList.js";
@@ -19,12 +20,15 @@ export interface ConfigNeeds {
    * events may have no pairs at all (an absent parameter or `[]`).
    */
   readonly pairs: "required" | "optional";
+  /** Buckets the configuration names outside the pairs (the S3 event route's), with their regions and owners. */
+  readonly buckets?: { readonly source?: readonly NamedBucket[]; readonly destination?: readonly NamedBucket[] };
 }
 
 /**
  * Loads the bucket pairs, the ignore list and the other side's credentials from SSM, and works
  * out each side's endpoint: our own side uses the role (and the own-side endpoint override), the
- * other the stored keys, as the direction says.
+ * other the stored keys, as the direction says; each side's home region is the function's own or
+ * the stored keys', and each bucket carries the region and owner the configuration gives it.
  *
  * @throws ConfigError naming the parameter and field that is wrong; nothing has been sent then.
  */
@@ -48,13 +52,16 @@ export async function loadRuntimeConfig(
     environment.credentialsParameter === undefined
       ? { source: own, destination: own }
       : applyStoredCredentials(environment.direction, await loadStoredCredentials(ssm, environment.credentialsParameter), own, own);
+  const pairs =
+    pairsText === undefined && needs.pairs === "optional"
+      ? []
+      : parseBucketPairs(pairsText ?? "", pairsParameter, { allowEmpty: needs.pairs === "optional" });
+  const buckets = bucketFactsOf(pairs, needs.buckets);
   return {
-    pairs:
-      pairsText === undefined && needs.pairs === "optional"
-        ? []
-        : parseBucketPairs(pairsText ?? "", pairsParameter, { allowEmpty: needs.pairs === "optional" }),
+    pairs,
     ignore: parseIgnoreList(ignoreText, environment.ignoreListParameter),
-    ...sides,
+    source: { ...sides.source, buckets: buckets.source },
+    destination: { ...sides.destination, buckets: buckets.destination },
   };
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, createS3Client, MIB, type TransferLogger } from "@s3-migrate/transfer";
+import { ConfigError, createSideClients, MIB, type TransferLogger } from "@s3-migrate/transfer";
 import {
   readBatchRules,
   readCopyShape,
@@ -41,7 +41,7 @@ export async function runJobsenderFromEnvironment(
   invocation: JobsenderInvocation = {},
 ): Promise<JobsenderReport> {
   const environment = readFunctionEnvironment(env);
-  const clients = invocation.clients ?? createServiceClients(environment.region, environment.maxAttempts);
+  const clients = invocation.clients ?? createServiceClients(environment.region, environment.maxAttempts, environment.jobQueueUrl);
   const config = await loadRuntimeConfig(clients.ssm, environment);
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: 64 };
   const sizing = readWorkerSizing(env);
@@ -58,10 +58,11 @@ export async function runJobsenderFromEnvironment(
         : Math.max(1, timeoutSeconds - environment.deadlineMarginMs / 1000),
   };
   const tally = emptyTally();
+  const s3 = createSideClients(config, tuning, invocation.logger);
   const report = await runJobsender(
     {
-      source: createS3Client(config.source, tuning),
-      destination: createS3Client(config.destination, tuning),
+      source: s3.source,
+      destination: s3.destination,
       sqs: clients.sqs,
       queueUrl: environment.jobQueueUrl,
       ledger: new ObjectLedger(clients.documents, environment.ledgerTable),

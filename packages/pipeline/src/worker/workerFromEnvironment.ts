@@ -1,5 +1,6 @@
-import { ConfigError, createS3Client, type TransferLogger } from "@s3-migrate/transfer";
+import { ConfigError, createSideClients, type TransferLogger } from "@s3-migrate/transfer";
 import { batchConcurrency, readWorkerEnvironment, type WorkerEnvironment } from "../config/environment.js";
+import { refuseLoopingEvents } from "../config/pairChecks.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { BatchLeases } from "../ledger/batchLease.js";
 import { FanoutTransitions } from "../ledger/fanoutTransitions.js";
@@ -32,19 +33,29 @@ export async function setUpWorker(
   observers: { logger?: TransferLogger; metrics?: PipelineMetrics; clients?: ServiceClients } = {},
 ): Promise<WorkerSetup> {
   const environment = readWorkerEnvironment(env);
-  const clients = observers.clients ?? createServiceClients(environment.region, environment.maxAttempts);
+  const clients = observers.clients ?? createServiceClients(environment.region, environment.maxAttempts, environment.jobQueueUrl);
   const events = eventScope(environment);
   if (environment.bucketPairsParameter === undefined && events === undefined)
     throw new ConfigError("The worker copies only what its configuration allows: set BUCKET_PAIRS_PARAMETER, EVENT_SOURCE_BUCKET, or both");
-  const config = await loadRuntimeConfig(clients.ssm, environment, { pairs: events === undefined ? "required" : "optional" });
+  const config = await loadRuntimeConfig(clients.ssm, environment, {
+    pairs: events === undefined ? "required" : "optional",
+    buckets: eventBuckets(environment),
+  });
+  if (events !== undefined)
+    refuseLoopingEvents(
+      { ...events, ...(environment.defaultDestRegion === undefined ? {} : { destinationRegion: environment.defaultDestRegion }) },
+      config.pairs,
+      environment.bucketPairsParameter,
+    );
   const scope: WorkScope = { pairs: config.pairs, ignore: config.ignore, ...(events === undefined ? {} : { events }) };
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: environment.fileConcurrency * (environment.partConcurrency + 1) };
+  const s3 = createSideClients(config, tuning, observers.logger);
   const deadLetter = env.DEAD_LETTER_QUEUE_URL?.trim();
   return {
     environment,
     worker: {
-      source: createS3Client(config.source, tuning),
-      destination: createS3Client(config.destination, tuning),
+      source: s3.source,
+      destination: s3.destination,
       scope,
       ledger: new ObjectTransitions(clients.documents, environment.ledgerTable),
       fanout: {
@@ -85,6 +96,25 @@ export async function setUpWorker(
       getObjectWithVersionId: environment.getObjectWithVersionId,
     },
     queues: { sqs: clients.sqs, queueUrl: environment.jobQueueUrl, ...(deadLetter ? { deadLetterQueueUrl: deadLetter } : {}) },
+  };
+}
+
+/** The S3 event route's buckets, with the owners (and the destination's region) the environment gives them. */
+function eventBuckets(environment: WorkerEnvironment) {
+  const { eventSourceBucket, defaultDestBucket, eventSourceOwner, defaultDestOwner, defaultDestRegion } = environment;
+  if (eventSourceBucket === undefined || defaultDestBucket === undefined) return {};
+  return {
+    source: [
+      { bucket: eventSourceBucket, ...(eventSourceOwner === undefined ? {} : { owner: eventSourceOwner }), where: "EVENT_SOURCE_BUCKET" },
+    ],
+    destination: [
+      {
+        bucket: defaultDestBucket,
+        ...(defaultDestOwner === undefined ? {} : { owner: defaultDestOwner }),
+        ...(defaultDestRegion === undefined ? {} : { region: defaultDestRegion }),
+        where: "DEFAULT_DEST_BUCKET",
+      },
+    ],
   };
 }
 

@@ -7,9 +7,25 @@ export interface AccessKeys {
   readonly sessionToken?: string;
 }
 
+/** What the configuration says of one bucket. */
+export interface BucketFacts {
+  /** The bucket's region, e.g. `eu-west-1`: given, it skips the lookup (HeadBucket) of where the bucket is. */
+  readonly region?: string;
+  /**
+   * The 12-digit account that must own the bucket: sent with every request as
+   * `ExpectedBucketOwner` (and `ExpectedSourceBucketOwner` when the bucket is a copy's source),
+   * so S3 refuses the request if anyone else owns it.
+   */
+  readonly owner?: string;
+}
+
 /** Where one side's S3 lives and who we are there. */
 export interface EndpointConfig {
-  /** AWS region, e.g. `us-east-1` or `cn-northwest-1`; China regions resolve to `.amazonaws.com.cn`. */
+  /**
+   * The side's home region, e.g. `us-east-1` or `cn-northwest-1` (China regions resolve to
+   * `.amazonaws.com.cn`): where a bucket's region is looked up, and the region of requests that
+   * name no bucket. Each bucket's requests go to the bucket's own region.
+   */
   readonly region: string;
   /** Custom endpoint URL for S3-compatible or local endpoints; absent means AWS's own. */
   readonly endpoint?: string;
@@ -17,6 +33,8 @@ export interface EndpointConfig {
   readonly forcePathStyle?: boolean;
   /** Static keys; absent means the SDK's default credential chain. */
   readonly credentials?: AccessKeys;
+  /** What the configuration says of the side's buckets, by name. */
+  readonly buckets?: ReadonlyMap<string, BucketFacts>;
 }
 
 /**
