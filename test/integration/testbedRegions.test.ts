@@ -42,7 +42,8 @@ import {
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../support/endpoints.js";
-import { allRegionCounts, type RegionCounts, regionCounts } from "../support/regionFront.js";
+import { allRegionCounts, countsMoved, regionCounts } from "../support/regionFront.js";
+import { assumeRole, type RawRequest, signedFetch, signerOf } from "../support/signedRequests.js";
 
 const { source } = testEndpoints();
 /** moto's default account, whose access key (`testing`) every plain client uses. */
@@ -79,23 +80,6 @@ async function failure(call: Promise<unknown>): Promise<Failure> {
   };
 }
 
-/** A request as the SDK's signer takes it. */
-interface RawRequest {
-  method: string;
-  path: string;
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-/** The client's SigV4 signer, as its config hands it out (typed there as a bare RequestSigner). */
-interface Signer {
-  sign(request: unknown, options: { signingService: string; signingRegion: string }): Promise<RawRequest>;
-  presign(request: unknown, options: { expiresIn: number }): Promise<RawRequest>;
-}
-
-const signerOf = async (client: S3Client): Promise<Signer> => (await client.config.signer()) as unknown as Signer;
-
 /** The request `client` would send for `command`, unsigned (captured before signing, never sent). */
 async function builtRequest(client: S3Client, command: GetObjectCommand): Promise<RawRequest> {
   let captured: unknown;
@@ -116,25 +100,6 @@ async function presignedUrl(client: S3Client, command: GetObjectCommand): Promis
   const signed = await (await signerOf(client)).presign(unsigned, { expiresIn: 300 });
   const query = new URLSearchParams(signed.query ?? {}).toString();
   return `${source.endpoint}${signed.path}?${query}`;
-}
-
-/** Signs `raw` with the client's credentials for `service` in `region` (moto routes by the scope), then fetches it. */
-async function signedFetch(client: S3Client, service: string, region: string, raw: RawRequest): Promise<Response> {
-  const url = new URL(source.endpoint);
-  const unsigned = {
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    method: raw.method,
-    path: raw.path,
-    query: raw.query ?? {},
-    headers: { host: url.host, ...(raw.headers ?? {}) },
-    body: raw.body,
-  };
-  const signed = await (await signerOf(client)).sign(unsigned, { signingService: service, signingRegion: region });
-  const query = new URLSearchParams(signed.query ?? {}).toString();
-  const { host: _host, ...headers } = signed.headers ?? {};
-  return fetch(`${source.endpoint}${signed.path}${query ? `?${query}` : ""}`, { method: raw.method, headers, body: raw.body });
 }
 
 /** What came back on the wire for one signed request, read off a raw socket (node:http never reads a HEAD's body). */
@@ -174,52 +139,6 @@ async function onTheWire(client: S3Client, method: "HEAD" | "GET", region: strin
   });
 }
 
-/** Temporary credentials of `arn:aws:iam::ACCOUNT:role/...` from moto's STS (which maps their key to ACCOUNT). */
-async function assumeRole(
-  client: S3Client,
-  account: string,
-): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
-  const body = new URLSearchParams({
-    Action: "AssumeRole",
-    Version: "2011-06-15",
-    RoleArn: `arn:aws:iam::${account}:role/s3m-testbed-regions`,
-    RoleSessionName: "testbed-regions",
-  }).toString();
-  const response = await signedFetch(client, "sts", "us-east-1", {
-    method: "POST",
-    path: "/",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body,
-  });
-  const xml = await response.text();
-  const field = (name: string): string => {
-    const found = new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml);
-    if (!found?.[1]) throw new Error(`STS AssumeRole answered ${response.status} without ${name}: ${xml.slice(0, 300)}`);
-    return found[1];
-  };
-  return { accessKeyId: field("AccessKeyId"), secretAccessKey: field("SecretAccessKey"), sessionToken: field("SessionToken") };
-}
-
-/** `after - before`, field by field, for the counts a test moved. */
-function moved(
-  before: RegionCounts,
-  after: RegionCounts,
-): Omit<RegionCounts, "redirectsBySigningRegion"> & { redirectsBySigningRegion: Record<string, number> } {
-  const byRegion: Record<string, number> = {};
-  for (const [region, count] of Object.entries(after.redirectsBySigningRegion)) {
-    const delta = count - (before.redirectsBySigningRegion[region] ?? 0);
-    if (delta !== 0) byRegion[region] = delta;
-  }
-  return {
-    requests: after.requests - before.requests,
-    redirects: after.redirects - before.redirects,
-    redirectsBySigningRegion: byRegion,
-    ownerRefusals: after.ownerRefusals - before.ownerRefusals,
-    partitionRefusals: after.partitionRefusals - before.partitionRefusals,
-    locationRefusals: after.locationRefusals - before.locationRefusals,
-  };
-}
-
 describe("moto regions and owners (lies 10 and 11: every region reaches every bucket, owners never checked)", () => {
   const eu = clientFor("eu-west-1");
   const us = clientFor("us-east-1");
@@ -257,7 +176,7 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     expect(rightGet.toString()).toBe("in eu-west-1");
     expect(rightPut.ETag).toBeDefined();
     expect((await readObject(eu, euBucket, "put")).toString()).toBe("y");
-    expect(moved(before, await regionCounts(source.endpoint, euBucket))).toEqual({
+    expect(countsMoved(before, await regionCounts(source.endpoint, euBucket))).toEqual({
       requests: 6,
       redirects: 3,
       redirectsBySigningRegion: { "us-east-1": 3 },
@@ -292,7 +211,7 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     expect(getOnTheWire.afterHeaders).toContain("<Code>PermanentRedirect</Code>");
     expect(followed.ContentLength).toBe("in eu-west-1".length);
     expect(rightRegion.BucketRegion).toBe("eu-west-1");
-    expect(moved(before, await regionCounts(source.endpoint, euBucket))).toMatchObject({
+    expect(countsMoved(before, await regionCounts(source.endpoint, euBucket))).toMatchObject({
       requests: 7,
       redirects: 5,
       redirectsBySigningRegion: { "us-east-1": 5 },
@@ -326,7 +245,7 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     expect(head).toMatchObject({ name: "NotFound", status: 404, bucketRegion: undefined });
     expect(back).toMatchObject({ name: "NoSuchBucket", status: 404 });
     expect((await readObject(china, chinaBucket, "cn object")).toString()).toBe("in cn-north-1");
-    expect(moved(before, await regionCounts(source.endpoint, chinaBucket))).toMatchObject({
+    expect(countsMoved(before, await regionCounts(source.endpoint, chinaBucket))).toMatchObject({
       requests: 3,
       partitionRefusals: 2,
       redirects: 0,
@@ -365,7 +284,7 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     // Act
     const usForEu = await failure(create(us, "eu-west-1"));
     // The SDK fills an unspecified LocationConstraint in with its region but for us-east-1: sent raw.
-    const westForNone = await signedFetch(west, "s3", "us-west-2", { method: "PUT", path: `/${name}` });
+    const westForNone = await signedFetch(source.endpoint, west, "s3", "us-west-2", { method: "PUT", path: `/${name}` });
     const westForNoneText = await westForNone.text();
     const westForEu = await failure(create(west, "eu-west-1"));
     const missing = await failure(eu.send(new HeadBucketCommand({ Bucket: name })));
@@ -413,7 +332,7 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     expect(signedForSource).toMatchObject({ name: "PermanentRedirect", status: 301, bucketRegion: "eu-west-1" });
     expect(partForSource).toMatchObject({ name: "PermanentRedirect", status: 301, bucketRegion: "eu-west-1" });
     await expect(eu.send(new HeadObjectCommand({ Bucket: euBucket, Key: "copied-west" }))).rejects.toMatchObject({ name: "NotFound" });
-    expect(moved(before, await regionCounts(source.endpoint, euBucket))).toMatchObject({
+    expect(countsMoved(before, await regionCounts(source.endpoint, euBucket))).toMatchObject({
       requests: 6,
       redirects: 2,
       redirectsBySigningRegion: { "us-west-2": 2 },
@@ -444,7 +363,7 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
       expect(refused.error.BucketName).toBe(chinaBucket);
     }
     await expect(eu.send(new HeadObjectCommand({ Bucket: euBucket, Key: "from-cn" }))).rejects.toMatchObject({ name: "NotFound" });
-    expect(moved(before, await regionCounts(source.endpoint, chinaBucket))).toMatchObject({ requests: 0, partitionRefusals: 2 });
+    expect(countsMoved(before, await regionCounts(source.endpoint, chinaBucket))).toMatchObject({ requests: 0, partitionRefusals: 2 });
   });
 
   it("refuses an ExpectedBucketOwner that is not the bucket's account with 403 AccessDenied, as header and in a presigned URL; the right one works", async () => {
@@ -471,7 +390,11 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     expect(wrongPresigned.status).toBe(403);
     expect(await wrongPresigned.text()).toContain("<Code>AccessDenied</Code>");
     expect([rightPresigned.status, await rightPresigned.text()]).toEqual([200, "in eu-west-1"]);
-    expect(moved(before, await regionCounts(source.endpoint, euBucket))).toMatchObject({ requests: 5, ownerRefusals: 3, redirects: 0 });
+    expect(countsMoved(before, await regionCounts(source.endpoint, euBucket))).toMatchObject({
+      requests: 5,
+      ownerRefusals: 3,
+      redirects: 0,
+    });
   });
 
   it("refuses a copy whose ExpectedSourceBucketOwner is not the source's account, or whose ExpectedBucketOwner is not the destination's", async () => {
@@ -491,12 +414,12 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     expect(wrongDestination).toMatchObject({ name: "AccessDenied", status: 403 });
     expect(missing).toMatchObject({ name: "NotFound" });
     expect(right.CopyObjectResult?.ETag).toBeDefined();
-    expect(moved(sourceBefore, await regionCounts(source.endpoint, westBucket))).toMatchObject({ requests: 0, ownerRefusals: 1 });
+    expect(countsMoved(sourceBefore, await regionCounts(source.endpoint, westBucket))).toMatchObject({ requests: 0, ownerRefusals: 1 });
   });
 
   it("sees the owner of a bucket made by a second account (credentials of moto's STS AssumeRole)", async () => {
     // Prepare
-    const credentials = await assumeRole(us, OTHER_ACCOUNT);
+    const credentials = await assumeRole(source.endpoint, us, OTHER_ACCOUNT);
     const other = clientFor("eu-west-1", { credentials });
     const bucket = await createBucket(other, uniqueBucketName("regions-other-account"));
 
@@ -556,7 +479,7 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "hello" }));
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
     // Signed for SQS (us-east-1) at the bucket's path: moto's SQS answers, not the front.
-    const sqsAtBucketPath = await signedFetch(us, "sqs", "us-east-1", {
+    const sqsAtBucketPath = await signedFetch(source.endpoint, us, "sqs", "us-east-1", {
       method: "GET",
       path: `/${euBucket}`,
       query: { Action: "ListQueues" },
@@ -564,7 +487,7 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     const unsigned = await fetch(`${source.endpoint}/${euBucket}/object`); // moto's own answer to an anonymous GET
     const afterOthers = await regionCounts(source.endpoint, euBucket);
     // The same path signed for S3 in us-east-1: the front's 301.
-    const s3AtBucketPath = await signedFetch(us, "s3", "us-east-1", { method: "GET", path: `/${euBucket}` });
+    const s3AtBucketPath = await signedFetch(source.endpoint, us, "s3", "us-east-1", { method: "GET", path: `/${euBucket}` });
 
     // Assess
     expect(tables.TableNames).toContain(table);
@@ -573,9 +496,9 @@ describe("moto regions and owners (lies 10 and 11: every region reaches every bu
     expect(sqsAtBucketPath.headers.get("x-amz-bucket-region")).toBeNull();
     expect(unsigned.status).not.toBe(301);
     expect(unsigned.headers.get("x-amz-bucket-region")).toBeNull();
-    expect(moved(before, afterOthers)).toMatchObject({ requests: 0, redirects: 0 });
+    expect(countsMoved(before, afterOthers)).toMatchObject({ requests: 0, redirects: 0 });
     expect(s3AtBucketPath.status).toBe(301);
-    expect(moved(afterOthers, await regionCounts(source.endpoint, euBucket))).toMatchObject({ requests: 1, redirects: 1 });
+    expect(countsMoved(afterOthers, await regionCounts(source.endpoint, euBucket))).toMatchObject({ requests: 1, redirects: 1 });
   });
 
   it("counts, per bucket, every S3 request it judged, its 301s per signing region and its refusals", async () => {

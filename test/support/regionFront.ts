@@ -50,6 +50,26 @@ export async function allRegionCounts(endpoint: string): Promise<Readonly<Record
   return ((await readCounts(`${endpoint}${REGION_COUNTS_PATH}`)) as { buckets: Record<string, RegionCounts> }).buckets;
 }
 
+/** `after - before`, field by field, with the redirects per signing region that moved. */
+export function countsMoved(
+  before: RegionCounts,
+  after: RegionCounts,
+): Omit<RegionCounts, "redirectsBySigningRegion"> & { redirectsBySigningRegion: Record<string, number> } {
+  const byRegion: Record<string, number> = {};
+  for (const [region, count] of Object.entries(after.redirectsBySigningRegion)) {
+    const delta = count - (before.redirectsBySigningRegion[region] ?? 0);
+    if (delta !== 0) byRegion[region] = delta;
+  }
+  return {
+    requests: after.requests - before.requests,
+    redirects: after.redirects - before.redirects,
+    redirectsBySigningRegion: byRegion,
+    ownerRefusals: after.ownerRefusals - before.ownerRefusals,
+    partitionRefusals: after.partitionRefusals - before.partitionRefusals,
+    locationRefusals: after.locationRefusals - before.locationRefusals,
+  };
+}
+
 async function readCounts(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   const text = await response.text();

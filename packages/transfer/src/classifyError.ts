@@ -1,4 +1,4 @@
-import { isWrongRegionAnswer, regionNamedBy } from "./endpoints/regions.js";
+import { isWrongRegionAnswer, ownersNamedBy, regionNamedBy } from "./endpoints/regions.js";
 import {
   AccessDeniedError,
   ArchivedObjectError,
@@ -93,7 +93,7 @@ export function classifyError(error: unknown, context: ErrorContext): MigrationE
     (status === 403 && name !== "InvalidObjectState" && name !== "RequestTimeTooSkewed")
   ) {
     return new AccessDeniedError(
-      `${where}: access denied (${name}); check the ${context.side} side's credentials and bucket policy`,
+      `${where}: access denied (${name}); check the ${context.side} side's credentials and bucket policy${ownerHint(error)}`,
       options,
     );
   }
@@ -136,4 +136,12 @@ export function isPreconditionFailed(error: unknown): boolean {
 
 function isNetworkMessage(message: string | undefined): boolean {
   return message !== undefined && /socket hang up|ECONNRESET|premature close|aborted|timed? ?out/i.test(message);
+}
+
+/** When the refused request named owners: the bucket may not be the account's the configuration says. */
+function ownerHint(error: unknown): string {
+  const owners = ownersNamedBy(error);
+  return owners === undefined
+    ? ""
+    : `, and that the bucket belongs to the account the configuration names (the request named ${owners}; S3 refuses a bucket of another owner with AccessDenied)`;
 }

@@ -3,7 +3,7 @@ import { classifyError } from "../classifyError.js";
 import { BucketMissingError, ConfigError, type Side } from "../errors.js";
 import { BucketRegions } from "./bucketRegions.js";
 import type { BucketFacts, EndpointConfig } from "./endpoints.js";
-import { isWrongRegionAnswer, partitionOf, regionNamedBy } from "./regions.js";
+import { isWrongRegionAnswer, noteOwnersNamed, partitionOf, regionNamedBy } from "./regions.js";
 
 /** A region S3 named for a bucket other than the one its request was signed for. */
 export interface RegionCorrection {
@@ -109,6 +109,7 @@ export class RegionalS3Client extends S3Client {
     try {
       return await this.#sendIn(region, command, options);
     } catch (error) {
+      noteOwnersNamed(error, input);
       const named = isWrongRegionAnswer(error) ? regionNamedBy(error) : undefined;
       if (named === undefined || named === region) throw error;
       this.#regions.learn(this.#scope, bucket, named);

@@ -62,3 +62,24 @@ const ACCOUNT_ID = /^\d{12}$/;
 export function isAccountId(value: string): boolean {
   return ACCOUNT_ID.test(value);
 }
+
+/** The owners a refused request named, by the error S3 answered it with. */
+const ownersNamed = new WeakMap<object, string>();
+
+/**
+ * Remembers that the request `error` answered named its buckets' owners (`ExpectedBucketOwner`,
+ * `ExpectedSourceBucketOwner`), so that an access denial can say the bucket may be someone else's.
+ */
+export function noteOwnersNamed(error: unknown, input: { ExpectedBucketOwner?: unknown; ExpectedSourceBucketOwner?: unknown }): void {
+  if (typeof error !== "object" || error === null) return;
+  const named = [
+    typeof input.ExpectedBucketOwner === "string" ? `the bucket's owner as ${input.ExpectedBucketOwner}` : undefined,
+    typeof input.ExpectedSourceBucketOwner === "string" ? `the copy source's owner as ${input.ExpectedSourceBucketOwner}` : undefined,
+  ].filter((text) => text !== undefined);
+  if (named.length > 0) ownersNamed.set(error, named.join(" and "));
+}
+
+/** What {@link noteOwnersNamed} remembered of `error`: e.g. `the bucket's owner as 111122223333`. */
+export function ownersNamedBy(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null ? ownersNamed.get(error) : undefined;
+}
