@@ -28,6 +28,7 @@ export {
 export { formatEstimate } from "./estimate/formatEstimate.js";
 export { loadPriceTable, type PriceTable, pricesFor, type RegionPrices } from "./estimate/priceTable.js";
 export { ESTIMATE_DEFAULTS, REQUESTS_PER, type RunRequests, runRequests, type WorkerAssumptions } from "./estimate/requestModel.js";
+export { type BucketLocator, runRegionsOf } from "./estimate/runRegions.js";
 export { emptyTally, type RunTally, type TallyRules, tallyObject } from "./estimate/runTally.js";
 export type { JobsenderReport } from "./jobsender/jobsenderTypes.js";
 export { planSegments, segmentsAt } from "./jobsender/keySegments.js";

@@ -5,6 +5,10 @@
  * (403). What each run cost is counted at the endpoint: one region lookup per bucket, signed at
  * its side's home region, and none when the region is given; never a refusal.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadPriceTable, pricesFor } from "@s3-migrate/pipeline";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCli, runCli } from "../../support/cli.js";
 import {
@@ -107,5 +111,41 @@ describe("s3-migrate copy across regions, accounts and partitions", () => {
     expect(await destinationMismatches(bed, "wrong/")).toEqual([...bed.bodies.keys()]);
     expect((await shapeCountsSince(bed, before)).destination.ownerRefusals).toBeGreaterThan(0);
     expect(`${run.stdout}\n${run.stderr}`).toContain(DEFAULT_ACCOUNT);
+  });
+
+  it("plan prices each bucket's own region (found, not given), not the caller's", { timeout: 120_000 }, async () => {
+    // Prepare: buckets in us-west-2 and eu-west-1, the caller (and the workers) in us-east-1
+    const shape = SHAPES[1];
+    if (shape === undefined) throw new Error("no shape");
+    const bed = await openShape(shape, "cli-plan-regions");
+    const pairs = JSON.stringify([
+      { src_bucket: bed.sourceBucket, src_prefix: "odd/", des_bucket: bed.destinationBucket, des_prefix: "plan/" },
+    ]);
+    // the bundled table has no eu-west-1: the user's table gives it (us-east-1's figures, for the test)
+    const prices = path.join(mkdtempSync(path.join(tmpdir(), "prices-")), "prices.json");
+    writeFileSync(prices, JSON.stringify({ "eu-west-1": pricesFor(loadPriceTable(), "us-east-1") }));
+    // Act
+    const run = await runCli([
+      "plan",
+      "--pairs",
+      pairs,
+      "--json",
+      "--prices",
+      prices,
+      "--region",
+      OWN_REGION,
+      "--source-endpoint",
+      bed.sourceEndpoint,
+      "--dest-endpoint",
+      bed.destinationEndpoint,
+    ]);
+    // Assess
+    expect(run.status, run.stderr).toBe(0);
+    const { estimate } = JSON.parse(run.stderr.trim().split("\n").at(-1) ?? "{}");
+    const regionOf = (item: string) => estimate.lines.find((line: { item: string }) => line.item.startsWith(item))?.region;
+    expect(regionOf("S3 GET-class requests at the source")).toBe("us-west-2");
+    expect(regionOf("S3 PUT-class requests at the destination")).toBe("eu-west-1");
+    expect(regionOf("Data transfer out, source to the workers")).toBe("us-west-2");
+    expect(regionOf("Data transfer out, workers to the destination")).toBe(OWN_REGION);
   });
 });

@@ -19,6 +19,7 @@ import {
   readBatchRules,
   readCopyShape,
   runJobsender,
+  runRegionsOf,
   serializeJob,
   tallyRules,
 } from "@s3-migrate/pipeline";
@@ -101,7 +102,6 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
     memoryMiB: integerOption(values["worker-memory-mib"], "--worker-memory-mib", ESTIMATE_DEFAULTS.memoryMiB, { min: 128, max: 10240 }),
     invocationSeconds: ESTIMATE_DEFAULTS.invocationSeconds,
   };
-  const regions = { source: source.region, destination: destination.region, run: values["run-region"] ?? region };
   const report: JobsenderReport = await runJobsender(
     {
       source: s3.source,
@@ -127,8 +127,9 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
     },
   );
   // An estimate the table cannot price (a region it lacks) is reported, never fatal to the plan.
+  const located = report.skipped === undefined ? await runRegionsOf(pairs, s3, values["run-region"] ?? region) : undefined;
   const estimated: Pick<JobsenderReport, "estimate" | "estimateUnavailable"> =
-    report.skipped === undefined ? estimateOrReason(tally, shape, workers, regions, prices) : {};
+    located === undefined ? {} : "regions" in located ? estimateOrReason(tally, shape, workers, located.regions, prices) : located;
   const out = command === "plan" ? process.stderr : process.stdout;
   if (values.json) out.write(`${JSON.stringify({ ...report, ...estimated })}\n`);
   else

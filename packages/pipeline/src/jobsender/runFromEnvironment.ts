@@ -11,6 +11,7 @@ import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { type EstimateWorkers, estimateOrReason, tallyRules } from "../estimate/estimateRun.js";
 import { loadPriceTable } from "../estimate/priceTable.js";
 import { ESTIMATE_DEFAULTS } from "../estimate/requestModel.js";
+import { runRegionsOf } from "../estimate/runRegions.js";
 import { emptyTally } from "../estimate/runTally.js";
 import { ObjectLedger } from "../ledger/objectLedger.js";
 import type { PipelineMetrics } from "../metricNames.js";
@@ -84,9 +85,10 @@ export async function runJobsenderFromEnvironment(
     },
   );
   if (report.skipped !== undefined) return report;
-  const regions = { source: config.source.region, destination: config.destination.region, run: environment.region };
   // The estimate is part of the report the function logs; a region the table lacks is said there, never fatal.
-  return { ...report, ...estimateOrReason(tally, shape, workers, regions, loadPriceTable()) };
+  const located = await runRegionsOf(config.pairs, s3, environment.region);
+  if (!("regions" in located)) return { ...report, ...located };
+  return { ...report, ...estimateOrReason(tally, shape, workers, located.regions, loadPriceTable()) };
 }
 
 /** The worker's sizing, when the worker's memory is given (`WORKER_MEMORY_MIB`) to check it against. */
