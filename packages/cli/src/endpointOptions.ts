@@ -20,6 +20,7 @@ export const ENDPOINT_OPTIONS = {
   "dest-endpoint": { type: "string" },
   "dest-owner": { type: "string" },
   "credentials-parameter": { type: "string" },
+  "allow-http": { type: "boolean" },
   direction: { type: "string" },
   "ssm-region": { type: "string" },
   "ssm-endpoint": { type: "string" },
@@ -39,11 +40,15 @@ each bucket's region is found with one HeadBucket unless given):
   --credentials-parameter N  SSM SecureString with the other side's keys
                              {"aws_access_key_id","aws_secret_access_key","region"[,"endpoint"]}
                              (its region is that side's home; the bucket may be in another)
+  --allow-http               accept a stored "endpoint" of plain http:// off this machine (the
+                             objects and their checksums could be read and changed on the way)
   --direction PUT|GET        PUT: stored keys write the destination (default); GET: they read the source
   --ssm-region R, --ssm-endpoint URL   where that parameter lives (default: --region)`;
 
 /** The option values of {@link ENDPOINT_OPTIONS}. */
-export type EndpointValues = { [K in keyof typeof ENDPOINT_OPTIONS]?: string | undefined };
+export type EndpointValues = {
+  [K in keyof typeof ENDPOINT_OPTIONS]?: (typeof ENDPOINT_OPTIONS)[K]["type"] extends "boolean" ? boolean | undefined : string | undefined;
+};
 
 /** The buckets a command names on each side, with what its configuration (pairs) says of them. */
 export interface CommandBuckets {
@@ -90,7 +95,12 @@ export async function resolveEndpoints(
     region: values["ssm-region"] ?? own,
     ...(values["ssm-endpoint"] === undefined ? {} : { endpoint: values["ssm-endpoint"] }),
   });
-  return applyStoredCredentials(parseDirection(values.direction), await loadStoredCredentials(ssm, parameter), source, destination);
+  return applyStoredCredentials(
+    parseDirection(values.direction),
+    await loadStoredCredentials(ssm, parameter, { allowHttp: values["allow-http"] === true }),
+    source,
+    destination,
+  );
 }
 
 /** The buckets of one `copy`: the two it names. */

@@ -13,6 +13,8 @@ export interface FunctionEnvironment {
   readonly bucketPairsParameter?: string;
   readonly ignoreListParameter?: string;
   readonly credentialsParameter?: string;
+  /** ALLOW_HTTP_ENDPOINT: accept a stored `endpoint` of plain HTTP off loopback. */
+  readonly allowHttpEndpoint: boolean;
   readonly direction: Direction;
   readonly maxAttempts: number;
   readonly deadlineMarginMs: number;
@@ -59,6 +61,7 @@ export function readFunctionEnvironment(env: Readonly<Record<string, string | un
     ...(pairs === undefined ? {} : { bucketPairsParameter: pairs }),
     ...(ignoreList === undefined ? {} : { ignoreListParameter: ignoreList }),
     ...(credentials === undefined ? {} : { credentialsParameter: credentials }),
+    allowHttpEndpoint: read.flag(SETTINGS.allowHttpEndpoint),
     direction: parseDirectionVariable(read.text(SETTINGS.direction)),
     maxAttempts: read.number(SETTINGS.maxAttempts),
     deadlineMarginMs: read.number(SETTINGS.deadlineMarginSeconds) * 1000,

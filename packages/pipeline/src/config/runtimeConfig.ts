@@ -51,7 +51,12 @@ export async function loadRuntimeConfig(
   const sides =
     environment.credentialsParameter === undefined
       ? { source: own, destination: own }
-      : applyStoredCredentials(environment.direction, await loadStoredCredentials(ssm, environment.credentialsParameter), own, own);
+      : applyStoredCredentials(
+          environment.direction,
+          await loadStoredCredentials(ssm, environment.credentialsParameter, { allowHttp: environment.allowHttpEndpoint }),
+          own,
+          own,
+        );
   const pairs =
     pairsText === undefined && needs.pairs === "optional"
       ? []

@@ -223,6 +223,13 @@ export const SETTINGS = {
     default: TRANSFER_DEFAULTS.serverSideCopy,
     terraform: { variable: "server_side_copy", default: false },
   },
+  allowHttpEndpoint: {
+    // No Terraform variable: a deployment reaches the other partition over HTTPS; the flag is for
+    // an S3-compatible store on a private network that speaks only HTTP (cluster mode).
+    kind: "flag",
+    env: "ALLOW_HTTP_ENDPOINT",
+    default: false,
+  },
   propagateDeletes: {
     kind: "flag",
     env: "PROPAGATE_DELETES",

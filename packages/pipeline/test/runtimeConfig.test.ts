@@ -1,0 +1,45 @@
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { readWorkerEnvironment } from "../src/config/environment.js";
+import { loadRuntimeConfig } from "../src/config/runtimeConfig.js";
+
+const ssm = mockClient(SSMClient);
+const PAIRS = JSON.stringify([{ src_bucket: "src-a", des_bucket: "dst-b", src_region: "us-west-2", des_owner: "111122223333" }]);
+/** SSM answering the pairs and the stored keys, whose endpoint is `endpoint`. */
+function parameters(endpoint: string) {
+  ssm.reset();
+  ssm.on(GetParameterCommand, { Name: "/pairs" }).resolves({ Parameter: { Value: PAIRS } });
+  ssm.on(GetParameterCommand, { Name: "/keys" }).resolves({
+    Parameter: { Value: JSON.stringify({ aws_access_key_id: "AK", aws_secret_access_key: "SK", region: "cn-northwest-1", endpoint }) },
+  });
+}
+const environment = (extra: Record<string, string> = {}) =>
+  readWorkerEnvironment({
+    JOB_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+    LEDGER_TABLE: "ledger",
+    AWS_REGION: "us-east-1",
+    BUCKET_PAIRS_PARAMETER: "/pairs",
+    CREDENTIALS_PARAMETER: "/keys",
+    ...extra,
+  });
+
+describe("loadRuntimeConfig", () => {
+  beforeEach(() => parameters("https://s3.cn-northwest-1.amazonaws.com.cn"));
+
+  it("gives each side's buckets the regions and owners the pairs name", async () => {
+    const config = await loadRuntimeConfig(new SSMClient({ region: "us-east-1" }), environment());
+    expect(config.source.buckets?.get("src-a")).toEqual({ region: "us-west-2" });
+    expect(config.destination.buckets?.get("dst-b")).toEqual({ owner: "111122223333" });
+    expect([config.source.region, config.destination.region]).toEqual(["us-east-1", "cn-northwest-1"]);
+  });
+
+  it("refuses stored keys whose endpoint is plain HTTP off loopback, unless ALLOW_HTTP_ENDPOINT says so", async () => {
+    parameters("http://10.0.0.5:9000");
+    await expect(loadRuntimeConfig(new SSMClient({ region: "us-east-1" }), environment())).rejects.toThrow(
+      /Parameter \/keys: field "endpoint" is plain HTTP to 10\.0\.0\.5.*ALLOW_HTTP_ENDPOINT=true/,
+    );
+    const allowed = await loadRuntimeConfig(new SSMClient({ region: "us-east-1" }), environment({ ALLOW_HTTP_ENDPOINT: "true" }));
+    expect(allowed.destination.endpoint).toBe("http://10.0.0.5:9000");
+  });
+});
