@@ -88,7 +88,7 @@ function checkEndpoint(endpoint: string, parameterName: string, options: StoredC
     throw new ConfigError(
       `Parameter ${parameterName}: field "endpoint" is plain HTTP to ${url.hostname}, which is not loopback: ` +
         "the objects and the checksums that vouch for them could be read and changed on the way; use https:// " +
-          "(or accept plain HTTP knowingly: ALLOW_HTTP_ENDPOINT=true for the functions, --allow-http for the CLI)",
+        "(or accept plain HTTP knowingly: ALLOW_HTTP_ENDPOINT=true for the functions, --allow-http for the CLI)",
     );
 }
 
