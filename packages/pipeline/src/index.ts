@@ -55,6 +55,35 @@ export { BATCH_SCHEMA, type BatchMessage, batchId, serializeBatch } from "./mess
 export { type JobMessage, serializeJob } from "./messages/jobMessage.js";
 export { type CopyWork, orderableSequencer, parseQueueMessage } from "./messages/queueMessage.js";
 export { DEFAULT_METRICS_NAMESPACE, METRICS, type MetricName, type PipelineMetrics, SERVICE } from "./metricNames.js";
+export { withinPartition } from "./preflight/configProblems.js";
+export { createKmsClients, type KmsEndpoints } from "./preflight/kmsClients.js";
+export type {
+  BucketRow,
+  EncryptionFinding,
+  EventsPreflight,
+  NotifiedQueue,
+  ObjectLockFinding,
+  OwnerFinding,
+  PairPreflight,
+  PreflightClients,
+  PreflightInput,
+  PreflightOptions,
+  PreflightReport,
+  ProbeResult,
+  RegionFinding,
+  SideConfiguration,
+  SideS3Client,
+  VersioningFinding,
+} from "./preflight/preflightTypes.js";
+export {
+  isConclusive,
+  PREFLIGHT_PROBLEMS,
+  type PreflightCode,
+  PreflightError,
+  type PreflightProblem,
+  preflightProblem,
+} from "./preflight/problems.js";
+export { preflightProblems, runPreflight } from "./preflight/runPreflight.js";
 export { sendJobs } from "./queue/sendJobs.js";
 export { createServiceClients, queueRegion, type ServiceClients } from "./runtime/serviceClients.js";
 export { FINDING_KINDS, type Finding, type FindingKind } from "./verify/classifyObject.js";

@@ -62,7 +62,12 @@ const PIPELINE_METRICS = {
   },
   SendRetries: { unit: "Count", emittedBy: jobsender, meaning: "job batches sent again after a partial failure" },
   SendFailures: { unit: "Count", emittedBy: jobsender, meaning: "jobs that could not be queued" },
-  PairsFailed: { unit: "Count", emittedBy: jobsender, meaning: "bucket pairs whose pass failed" },
+  PairsFailed: { unit: "Count", emittedBy: jobsender, meaning: "bucket pairs whose pass failed (PairsFailedPreflight included)" },
+  PairsFailedPreflight: {
+    unit: "Count",
+    emittedBy: jobsender,
+    meaning: "bucket pairs skipped because a bucket is missing, another owner's, refused or elsewhere than configured (preflight)",
+  },
 } as const satisfies Readonly<Record<string, PipelineMetricDefinition>>;
 
 /** Every metric: the transfer library's (emitted by the worker) and the pipeline's. */

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createLedgerTable, createQueue, drainJobs, drainQueue, localClients } from "../../support/awsResources.js";
 import { createBucket, listAllKeys, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 import { mapLimit } from "../../support/mapLimit.js";
+import { regionCounts } from "../../support/regionFront.js";
 
 const ODD = ["sp ace.txt", "plus+key", "pct%41", "数据/文件", "emoji/😀", "fw/\uFF5E", "a//b", "dir/"];
 
@@ -115,13 +116,49 @@ describe("jobsender against the local endpoints", () => {
 
   it("reports a missing bucket on one pair and still processes the others", async () => {
     const queueUrl = await createQueue(sqs, `js-pairs-${process.pid}`);
+    const metrics: string[] = [];
     const report = await runJobsender(
-      { source: sourceClient, destination: destinationClient, sqs, queueUrl },
+      { source: sourceClient, destination: destinationClient, sqs, queueUrl, metrics: { addMetric: (name) => metrics.push(name) } },
       { pairs: [{ srcBucket: "no-such-source-bucket", srcPrefix: "", desBucket: destinationBucket, desPrefix: "" }, ...pairs()], ignore },
     );
-    expect(report.pairs[0]).toMatchObject({ status: "failed", error: { code: "BucketMissing" } });
+    expect(report.pairs[0]).toMatchObject({ status: "failed", error: { code: "BucketMissing" }, preflight: [{ code: "BucketMissing" }] });
     expect(report.pairs[1]).toMatchObject({ status: "complete", counts: { queued: expected.size } });
+    expect(report.pairs[1]?.preflight).toBeUndefined();
+    expect(metrics.filter((name) => name === "PairsFailedPreflight")).toHaveLength(1);
+    expect(metrics.filter((name) => name === "PairsFailed")).toHaveLength(1);
     expect(await drainJobs(sqs, queueUrl)).toHaveLength(expected.size);
+  });
+
+  it("skips a pair whose bucket is another account's or elsewhere than configured (preflight), listing nothing of it", async () => {
+    // Prepare: the destination is said to be another account's; the source is said to be in us-west-2
+    const queueUrl = await createQueue(sqs, `js-preflight-${process.pid}`);
+    const logged: Array<Record<string, unknown>> = [];
+    const quiet = () => undefined;
+    const logger = {
+      debug: quiet,
+      info: quiet,
+      warn: quiet,
+      error: (_message: string, ...extra: Array<Record<string, unknown>>) => logged.push(...extra),
+    };
+    const before = await regionCounts(destination.endpoint, destinationBucket);
+    // Act
+    const report = await runJobsender(
+      { source: sourceClient, destination: destinationClient, sqs, queueUrl, logger },
+      {
+        pairs: [
+          { ...pairs()[0], desOwner: "111111111111" } as BucketPair,
+          { ...pairs()[0], srcRegion: "us-west-2", desPrefix: "elsewhere" } as BucketPair,
+        ],
+        ignore,
+      },
+    );
+    // Assess: one HeadBucket refused at the destination, nothing listed there, nothing queued
+    expect(report.pairs.map((pair) => pair.preflight?.map((problem) => problem.code))).toEqual([["OwnerMismatch"], ["WrongRegion"]]);
+    expect(report.pairs.map((pair) => pair.counts.listed)).toEqual([0, 0]);
+    expect(logged.map((extra) => extra.code)).toEqual(["OwnerMismatch", "WrongRegion"]);
+    const after = await regionCounts(destination.endpoint, destinationBucket);
+    expect(after.ownerRefusals - before.ownerRefusals).toBe(1);
+    expect(await drainQueue(sqs, queueUrl)).toEqual([]);
   });
 
   it("a second run while the lease is held sends nothing", async () => {

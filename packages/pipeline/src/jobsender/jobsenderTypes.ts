@@ -9,6 +9,7 @@ import type { RunTally, TallyRules } from "../estimate/runTally.js";
 import type { ObjectLedger } from "../ledger/objectLedger.js";
 import type { JobMessage } from "../messages/jobMessage.js";
 import type { PipelineMetrics } from "../metricNames.js";
+import type { PreflightProblem } from "../preflight/problems.js";
 import type { PassStateStore } from "./passState.js";
 
 /** Clients and stores a jobsender run uses. Without `sqs`/`queueUrl` it is a dry run. */
@@ -79,6 +80,8 @@ export interface PairReport {
   readonly passId: string;
   readonly counts: PairCounts;
   readonly error?: { readonly code: string; readonly message: string };
+  /** Set when the pair failed its preflight checks and was skipped: every problem found (`error` is the first). */
+  readonly preflight?: readonly PreflightProblem[];
 }
 
 /** What a run did. */

@@ -3,6 +3,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { classifyError, listingPrefix } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
 import type { IgnoreList } from "../config/ignoreList.js";
+import { refuseFailingPair } from "../preflight/pairPreflight.js";
+import { PreflightError } from "../preflight/problems.js";
 import type { JobsenderContext, JobsenderOptions, PairCounts, PairReport } from "./jobsenderTypes.js";
 import { type KeySegment, planSegments } from "./keySegments.js";
 import { type PassState, pairId, type SegmentState } from "./passState.js";
@@ -23,9 +25,11 @@ export function planPairSegments(
 }
 
 /**
- * Runs one pair's pass: continues the unfinished pass (its segments and cursors) or starts a new
- * one, lists and compares the segments in parallel until they end or the signal fires, and saves
- * where each stands. A failure (missing bucket, denied access) is reported for this pair only.
+ * Runs one pair's pass: checks that its buckets are where and whose the configuration says
+ * (preflight's HeadBucket of each; a pair that fails is skipped), continues the unfinished pass
+ * (its segments and cursors) or starts a new one, lists and compares the segments in parallel
+ * until they end or the signal fires, and saves where each stands. A failure (missing bucket,
+ * wrong owner, denied access) is reported for this pair only.
  */
 export async function processPair(
   context: JobsenderContext,
@@ -42,6 +46,7 @@ export async function processPair(
   const pairSignal = AbortSignal.any([signal, pairAbort.signal]);
   setMaxListeners(0, pairSignal);
   try {
+    await refuseFailingPair(context, pair, pairSignal);
     state = context.state === undefined ? undefined : await context.state.load(id);
     if (state === undefined) {
       const segments = await planPairSegments(context.source, pair, options.segmentsPerPair, pairSignal);
@@ -109,7 +114,20 @@ export async function processPair(
     return { pair, status: complete ? "complete" : "paused", passId: live.passId, counts };
   } catch (thrown) {
     const error = classifyError(thrown, { side: "source", operation: "compare", bucket: pair.srcBucket, key: pair.srcPrefix });
-    context.logger?.error("Bucket pair failed", { pair, code: error.code, error: error.message });
-    return { pair, status: "failed", passId: state?.passId ?? "", counts, error: { code: error.code, message: error.message } };
+    const preflight = error instanceof PreflightError ? { preflight: error.problems } : {};
+    context.logger?.error(preflight.preflight === undefined ? "Bucket pair failed" : "Bucket pair failed its preflight checks; skipped", {
+      pair,
+      code: error.code,
+      error: error.message,
+      ...preflight,
+    });
+    return {
+      pair,
+      status: "failed",
+      passId: state?.passId ?? "",
+      counts,
+      error: { code: error.code, message: error.message },
+      ...preflight,
+    };
   }
 }

@@ -71,6 +71,7 @@ function emitCounts(context: JobsenderContext, report: PairReport): void {
   metrics.addMetric("ObjectsPresent", "Count", report.counts.present);
   metrics.addMetric("ObjectsAlreadyQueued", "Count", report.counts.alreadyQueued);
   if (report.status === "failed") metrics.addMetric("PairsFailed", "Count", 1);
+  if (report.preflight !== undefined) metrics.addMetric("PairsFailedPreflight", "Count", 1);
 }
 
 /** What a worker process needs besides its part buffers (runtime, SDK, sockets), for the memory check. */
