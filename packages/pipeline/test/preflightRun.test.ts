@@ -1,7 +1,10 @@
 /**
  * preflight as a whole, against mocked clients: which buckets it asks and how often, what it
- * refuses from the configuration alone, and what the jobsender's part of it refuses.
+ * refuses from the configuration alone, what the jobsender's part of it refuses, and that the
+ * problem codes have one home the docs follow.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import {
   GetBucketEncryptionCommand,
   GetBucketVersioningCommand,
@@ -17,7 +20,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BucketPair } from "../src/config/bucketPairs.js";
 import { withinPartition } from "../src/preflight/configProblems.js";
 import { pairLocationProblems, refuseFailingPair } from "../src/preflight/pairPreflight.js";
-import { PreflightError } from "../src/preflight/problems.js";
+import { PREFLIGHT_PROBLEMS, PreflightError } from "../src/preflight/problems.js";
 import { preflightProblems, runPreflight } from "../src/preflight/runPreflight.js";
 
 const s3 = mockClient(S3Client);
@@ -132,5 +135,14 @@ describe("the jobsender's preflight (refuseFailingPair)", () => {
     s3.on(HeadBucketCommand).rejects(answer("ServiceUnavailable", 503));
     expect((await pairLocationProblems(clients, pair())).map((problem) => problem.code)).toEqual(["CheckFailed", "CheckFailed"]);
     await expect(refuseFailingPair(clients, pair())).resolves.toBeUndefined();
+  });
+});
+
+describe("PREFLIGHT_PROBLEMS", () => {
+  it("is what docs/configuration.md lists as preflight's problem codes", () => {
+    const docs = readFileSync(path.resolve(import.meta.dirname, "../../../docs/configuration.md"), "utf8");
+    const section = docs.slice(docs.indexOf("### Problem codes"));
+    const listed = [...section.matchAll(/^\| `(\w+)` \|/gm)].map((match) => match[1]);
+    expect(listed).toEqual(Object.keys(PREFLIGHT_PROBLEMS));
   });
 });
