@@ -166,6 +166,12 @@ describe("RegionalS3Client", () => {
     await client.send(new GetObjectCommand({ Bucket: "src", Key: "k" }));
 
     const [copy, get] = s3.seen.filter((r) => r.method !== "HEAD");
+    const lookups = s3.seen.filter((r) => r.method === "HEAD");
+    // the region lookups too: the first request to a bucket is bound like the rest
+    expect(lookups.map((r) => [r.path.split("/")[1], r.headers["x-amz-expected-bucket-owner"]])).toEqual([
+      ["dst", "222222222222"],
+      ["src", undefined],
+    ]);
     expect(copy?.headers["x-amz-expected-bucket-owner"]).toBe("222222222222");
     expect(copy?.headers["x-amz-source-expected-bucket-owner"]).toBe("111111111111");
     expect(get?.headers["x-amz-expected-bucket-owner"]).toBeUndefined();

@@ -134,7 +134,12 @@ export class RegionalS3Client extends S3Client {
   /** Asks the home region where `bucket` is: S3 names the region on 200, 301 and 403 alike. */
   async #discover(bucket: string, signal: AbortSignal | undefined): Promise<string> {
     try {
-      const answer = await super.send(new HeadBucketCommand({ Bucket: bucket }), signal === undefined ? {} : { abortSignal: signal });
+      // The lookup names the owner too: the first request to a bucket is bound like every other.
+      const owner = this.#buckets.get(bucket)?.owner;
+      const answer = await super.send(
+        new HeadBucketCommand({ Bucket: bucket, ...(owner === undefined ? {} : { ExpectedBucketOwner: owner }) }),
+        signal === undefined ? {} : { abortSignal: signal },
+      );
       return answer.BucketRegion ?? this.#home;
     } catch (error) {
       const named = regionNamedBy(error);
