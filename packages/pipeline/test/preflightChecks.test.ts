@@ -61,7 +61,7 @@ describe("locateBucket", () => {
     expect(s3.commandCalls(HeadBucketCommand)[0]?.args[0].input).toEqual({ Bucket: "dst", ExpectedBucketOwner: "111122223333" });
   });
 
-  it("tells a wrong owner (answers without the owner) from an identity that may not list (refused either way)", async () => {
+  it("tells a wrong owner (answers without the owner) from an identity refused HeadBucket either way (no problem: the listing under the prefix decides)", async () => {
     // Prepare: both refused with the owner; the second bucket also without it (the last matching rule answers)
     s3.on(HeadBucketCommand, { Bucket: "dst" }).resolves({ BucketRegion: "eu-west-1" });
     s3.on(HeadBucketCommand, { Bucket: "closed" }).rejects(answer("Forbidden", 403));
@@ -72,16 +72,17 @@ describe("locateBucket", () => {
     // Assess
     expect(foreign).toMatchObject({ reachable: false, owner: { check: "mismatch" }, region: { found: "eu-west-1" } });
     expect(codes(foreign)).toEqual(["OwnerMismatch"]);
-    expect(codes(closed)).toEqual(["ListDenied"]);
-    expect(closed.owner.check).toBe("unknown");
+    expect(codes(closed)).toEqual([]);
+    expect(closed).toMatchObject({ reachable: false, owner: { check: "unknown" } });
     const asked = s3.commandCalls(HeadBucketCommand).map((call) => call.args[0].input);
     expect(asked.filter((input) => input.ExpectedBucketOwner === undefined)).toHaveLength(2);
   });
 
-  it("reports a 403 without a configured owner as ListDenied, without asking again", async () => {
+  it("takes a 403 without a configured owner as no problem (a policy granting s3:ListBucket only under a prefix refuses HeadBucket), keeping the region it names, without asking again", async () => {
     s3.on(HeadBucketCommand).rejects(answer("Forbidden", 403, { "x-amz-bucket-region": "eu-west-1" }));
     const location = await locateBucket(client, target);
-    expect(codes(location)).toEqual(["ListDenied"]);
+    expect(codes(location)).toEqual([]);
+    expect(location.reachable).toBe(false);
     expect(location.region.found).toBe("eu-west-1");
     expect(s3.commandCalls(HeadBucketCommand)).toHaveLength(1);
   });

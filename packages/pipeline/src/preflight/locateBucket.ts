@@ -81,7 +81,7 @@ function found(target: LocateTarget, region: string | undefined, check: "ok" | "
 async function refused(client: SideS3Client, target: LocateTarget, error: unknown): Promise<BucketLocation> {
   const where = `${target.side} bucket s3://${target.bucket}`;
   const owner = target.facts?.owner;
-  const unreached = (problem: PreflightProblem, region?: string, check: OwnerFinding["check"] = "unknown"): BucketLocation => ({
+  const unreached = (problem: PreflightProblem | undefined, region?: string, check: OwnerFinding["check"] = "unknown"): BucketLocation => ({
     reachable: false,
     region: {
       ...(region === undefined ? {} : { found: region }),
@@ -89,7 +89,7 @@ async function refused(client: SideS3Client, target: LocateTarget, error: unknow
     },
     ...(region === undefined ? {} : { partition: partitionOf(region) }),
     owner: { ...(owner === undefined ? {} : { expected: owner }), check: owner === undefined ? "not-configured" : check },
-    problems: [problem],
+    problems: problem === undefined ? [] : [problem],
   });
   if (isMissingBucket(error))
     return unreached(
@@ -108,17 +108,12 @@ async function refused(client: SideS3Client, target: LocateTarget, error: unknow
   }
   if (!isDenied(error))
     return unreached(preflightProblem("CheckFailed", `${where}: HeadBucket failed: ${describeAnswer(error)}`), regionNamedBy(error));
-  if (owner === undefined)
-    return unreached(preflightProblem("ListDenied", `${where}: HeadBucket refused (${describeAnswer(error)})`), regionNamedBy(error));
+  // A refused HeadBucket is no problem in itself: it needs s3:ListBucket with no s3:prefix, which
+  // a least-privilege policy (ours) grants only under the pair's prefix, and S3's 403 still names
+  // the region. The pair's own listing under its prefix decides whether the side may list.
+  if (owner === undefined) return { ...unreached(undefined, regionNamedBy(error)), problems: [] };
   const unbound = await askWithoutOwner(client, target);
-  if (unbound.denied)
-    return unreached(
-      preflightProblem(
-        "ListDenied",
-        `${where}: HeadBucket refused with and without ExpectedBucketOwner ${owner} (${describeAnswer(error)})`,
-      ),
-      unbound.region ?? regionNamedBy(error),
-    );
+  if (unbound.denied) return { ...unreached(undefined, unbound.region ?? regionNamedBy(error)), problems: [] };
   return unreached(
     preflightProblem(
       "OwnerMismatch",
