@@ -525,6 +525,102 @@ run "server_side_copy_grants_both_sides_to_the_role" {
   }
 }
 
+# Owners: a bucket's grants carry s3:ResourceAccount when a pair names its owner, one statement
+# per owner, so a bucket of no named owner keeps its grant unconditioned and no owner's buckets
+# share a statement with another's. Regions given in the pairs must be in the partition of
+# whoever signs for them.
+run "owners_bind_the_grants_of_their_buckets" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    bucket_pairs = [
+      { src_bucket = "src-a", src_prefix = "data/", des_bucket = "dst-a", des_prefix = "copy/", src_owner = "444455556666", src_region = "eu-west-1" },
+      { src_bucket = "src-a", src_prefix = "logs/", des_bucket = "dst-a", des_prefix = "logs/", src_owner = "444455556666" },
+      { src_bucket = "src-b", src_prefix = "", des_bucket = "dst-b", des_prefix = "", des_owner = "777788889999", des_region = "cn-northwest-1" },
+    ]
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      toset(s.Resource) == toset(["arn:aws:s3:::src-a/data/*", "arn:aws:s3:::src-a/logs/*"]) && s.Condition == { StringEquals = { "s3:ResourceAccount" = ["444455556666"] } }
+      if s.Sid == "ReadSourceObjectsOwnedBy444455556666"
+      ]) && anytrue([for s in jsondecode(output.worker_policy_json).Statement :
+      s.Resource == ["arn:aws:s3:::src-b/*"] && !can(s.Condition) if s.Sid == "ReadSourceObjects"
+    ])
+    error_message = "The owned bucket's objects are granted only while it has that owner; the other bucket's as before: ${output.worker_policy_json}."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.jobsender_policy_json).Statement :
+      toset(s.Condition.StringLike["s3:prefix"]) == toset(["data/*", "logs/*"]) && s.Condition.StringEquals["s3:ResourceAccount"] == ["444455556666"]
+      if s.Resource == "arn:aws:s3:::src-a"
+      ]) && anytrue([for s in jsondecode(output.jobsender_policy_json).Statement :
+      !can(s.Condition) if s.Resource == "arn:aws:s3:::src-b"
+    ])
+    error_message = "Listing an owned bucket carries its owner next to its prefixes."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      s.Resource == ["arn:aws-cn:s3:::dst-b/*"] && s.Condition.StringEquals["s3:ResourceAccount"] == ["777788889999"] if s.Sid == "WriteDestinationObjectsOwnedBy777788889999"
+      ]) && anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      s.Resource == ["arn:aws-cn:s3:::dst-b"] && s.Condition.StringEquals["s3:ResourceAccount"] == ["777788889999"] if s.Sid == "ListDestinationMultipartUploadsOwnedBy777788889999"
+      ]) && anytrue([for s in jsondecode(output.credentials_policy_json).Statement :
+      toset(s.Resource) == toset(["arn:aws-cn:s3:::dst-a/copy/data/*", "arn:aws-cn:s3:::dst-a/logs/logs/*"]) && !can(s.Condition) if s.Sid == "WriteDestinationObjects"
+    ])
+    error_message = "The stored keys' grants are bound the same way, on their side: ${output.credentials_policy_json}."
+  }
+}
+
+run "a_role_side_region_of_another_partition_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    bucket_pairs = [{ src_bucket = "src-a", src_prefix = "", des_bucket = "dst-a", des_prefix = "", src_region = "cn-north-1" }]
+  }
+
+  expect_failures = [data.aws_partition.current]
+}
+
+run "a_key_side_region_outside_other_partition_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    bucket_pairs = [{ src_bucket = "src-a", src_prefix = "", des_bucket = "dst-a", des_prefix = "", des_region = "eu-west-1" }]
+  }
+
+  expect_failures = [data.aws_partition.current]
+}
+
+run "two_owners_for_one_bucket_are_refused" {
+  command = plan
+
+  module {
+    source = "./modules/iam-policies"
+  }
+
+  variables {
+    bucket_pairs = [
+      { src_bucket = "src-a", src_prefix = "data/", des_bucket = "dst-a", des_prefix = "", src_owner = "444455556666" },
+      { src_bucket = "src-a", src_prefix = "logs/", des_bucket = "dst-b", des_prefix = "", src_owner = "444455556667", src_region = "nowhere" },
+    ]
+  }
+
+  expect_failures = [var.bucket_pairs]
+}
+
 run "server_side_copy_across_partitions_is_refused" {
   command = plan
 

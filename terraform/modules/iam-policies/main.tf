@@ -4,6 +4,19 @@ data "aws_partition" "current" {
       condition     = !var.server_side_copy || var.other_partition == null || var.other_partition == self.partition
       error_message = "A server-side copy stays inside one partition: with `server_side_copy`, `other_partition` must be null or `${self.partition}`."
     }
+
+    # A role signs for its own partition only; the stored keys for theirs.
+    postcondition {
+      condition     = alltrue([for r in local.given_regions.role : local.region_partition[r] == self.partition])
+      error_message = "A bucket the functions' role reaches is given a region outside this partition (`${self.partition}`): ${join(", ", [for r in local.given_regions.role : r if local.region_partition[r] != self.partition])}. The role cannot sign there; that side needs the stored keys (`direction`), or the region is wrong."
+    }
+
+    postcondition {
+      condition = alltrue([for r in local.given_regions.other : local.region_partition[r] == (
+        var.server_side_copy ? self.partition : coalesce(var.other_partition, self.partition == "aws" ? "aws-cn" : "aws")
+      )])
+      error_message = "A bucket the stored keys reach is given a region outside their partition (`other_partition`, `aws-cn` by default from `aws`): ${join(", ", [for r in local.given_regions.other : "${r} is in ${local.region_partition[r]}"])}. Set `other_partition` to that region's partition, or correct the region."
+    }
   }
 }
 
@@ -13,8 +26,10 @@ locals {
 
   # The other side is normally across the partition boundary: AWS Global <-> AWS China; a
   # server-side copy has both sides in this one.
-  other_partition  = var.server_side_copy ? local.partition : coalesce(var.other_partition, local.partition == "aws" ? "aws-cn" : "aws")
-  other_dns_suffix = local.other_partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"
+  other_partition = var.server_side_copy ? local.partition : coalesce(var.other_partition, local.partition == "aws" ? "aws-cn" : "aws")
+  # Service endpoints' DNS suffix by partition: this one's as the provider knows it, China's, and
+  # the rest's `amazonaws.com` (lookup's default).
+  key_dns_suffix = merge({ aws-cn = "amazonaws.com.cn" }, { (local.partition) = local.dns_suffix })
 
   # The side of each pair this account's role touches; the other side is reached with the keys
   # from the credentials parameter, so the role gets no grant on it at all. A server-side copy
@@ -58,9 +73,53 @@ locals {
   object_arns = { for side, bs in local.buckets : side => flatten([for b in bs : local.object_arns_by_bucket[side][b]]) }
 
   # ListBucket limited to the configured prefixes through the s3:prefix condition key.
-  list_condition = { for side, bs in local.buckets : side => { for b in bs : b => (
-    local.whole_bucket[side][b] ? {} : { Condition = { StringLike = { "s3:prefix" = [for p in local.prefixes[side][b] : "${p}*"] } } }
+  prefix_condition = { for side, bs in local.buckets : side => { for b in bs : b => (
+    local.whole_bucket[side][b] ? {} : { StringLike = { "s3:prefix" = [for p in local.prefixes[side][b] : "${p}*"] } }
   ) } }
+}
+
+################################################################################
+# Who owns the buckets, and where they are
+################################################################################
+
+locals {
+  # What the pairs say of each bucket, by side: at most one owner and one region each (checked
+  # by the variable's validation).
+  pair_sides = {
+    source      = [for p in var.bucket_pairs : { bucket = p.src_bucket, owner = p.src_owner, region = p.src_region }]
+    destination = [for p in var.bucket_pairs : { bucket = p.des_bucket, owner = p.des_owner, region = p.des_region }]
+  }
+  owners = { for side, bs in local.buckets : side => { for b in bs : b => try(
+    distinct(compact([for f in local.pair_sides[side] : f.owner if f.bucket == b]))[0], ""
+  ) } }
+
+  # A bucket's grants hold only while it belongs to the owner the pairs name (s3:ResourceAccount):
+  # a bucket deleted and created again by another account, or a typo, gets nothing. Buckets are
+  # grouped by owner, one statement each ("" for buckets of no named owner, without condition).
+  owner_groups = { for side, bs in local.buckets : side => distinct([for b in bs : local.owners[side][b]]) }
+  owner_condition = { for owner in distinct(flatten(values(local.owner_groups))) : owner => (
+    owner == "" ? {} : { StringEquals = { "s3:ResourceAccount" = [owner] } }
+  ) }
+
+  # Listing: the prefixes and the owner, together.
+  list_condition = { for side, bs in local.buckets : side => { for b in bs : b => {
+    for k, v in { Condition = merge(local.prefix_condition[side][b], local.owner_condition[local.owners[side][b]]) } : k => v if length(v) > 0
+  } } }
+
+  # Regions given in the pairs, by who signs for them (checked against the partitions above).
+  given_regions = {
+    role  = distinct(compact(flatten([for side in local.role_sides : [for f in local.pair_sides[side] : f.region]])))
+    other = distinct(compact(flatten([for side in local.other_sides : [for f in local.pair_sides[side] : f.region]])))
+  }
+  # The partition of a region, by its name (the AWS SDK's table says the same for these).
+  region_partition = { for r in concat(local.given_regions.role, local.given_regions.other) : r => (
+    startswith(r, "cn-") ? "aws-cn" :
+    startswith(r, "us-gov-") ? "aws-us-gov" :
+    startswith(r, "us-isob-") ? "aws-iso-b" :
+    startswith(r, "us-iso-") ? "aws-iso" :
+    startswith(r, "eu-isoe-") ? "aws-iso-e" :
+    startswith(r, "us-isof-") ? "aws-iso-f" : "aws"
+  ) }
 }
 
 ################################################################################
@@ -88,25 +147,33 @@ locals {
   }
 
   # Statements for whoever reads the sources or writes the destinations of the pairs: the role
-  # on its side, the credentials' key on the other.
+  # on its side, the credentials' key on the other. One of each per owner group.
+  objects_of = { for side, groups in local.owner_groups : side => { for owner in groups : owner => flatten([
+    for b in local.buckets[side] : local.object_arns_by_bucket[side][b] if local.owners[side][b] == owner
+  ]) } }
+  buckets_of = { for side, groups in local.owner_groups : side => { for owner in groups : owner => [
+    for b in local.buckets[side] : "arn:${local.side_partition[side]}:s3:::${b}" if local.owners[side][b] == owner
+  ] } }
+  owned_by = { for owner in keys(local.owner_condition) : owner => owner == "" ? "" : "OwnedBy${owner}" }
+
   object_statements = {
-    source = length(local.buckets.source) == 0 ? [] : [{
-      Sid      = "ReadSourceObjects"
+    source = [for owner in local.owner_groups.source : merge({
+      Sid      = "ReadSourceObjects${local.owned_by[owner]}"
       Effect   = "Allow"
       Action   = local.read_object_actions
-      Resource = local.object_arns.source
-    }]
-    destination = length(local.buckets.destination) == 0 ? [] : [{
-      Sid      = "WriteDestinationObjects"
+      Resource = local.objects_of.source[owner]
+    }, { for k, v in { Condition = local.owner_condition[owner] } : k => v if length(v) > 0 })]
+    destination = flatten([for owner in local.owner_groups.destination : [merge({
+      Sid      = "WriteDestinationObjects${local.owned_by[owner]}"
       Effect   = "Allow"
       Action   = local.write_object_actions
-      Resource = local.object_arns.destination
-      }, {
-      Sid      = "ListDestinationMultipartUploads"
+      Resource = local.objects_of.destination[owner]
+      }, { for k, v in { Condition = local.owner_condition[owner] } : k => v if length(v) > 0 }), merge({
+      Sid      = "ListDestinationMultipartUploads${local.owned_by[owner]}"
       Effect   = "Allow"
       Action   = ["s3:ListBucketMultipartUploads"]
-      Resource = local.bucket_arns.destination
-    }]
+      Resource = local.buckets_of.destination[owner]
+    }, { for k, v in { Condition = local.owner_condition[owner] } : k => v if length(v) > 0 })]])
   }
 
   # ListBucket on the role's side lets the worker's HEADs of absent keys answer 404 (not 403).
@@ -232,18 +299,21 @@ locals {
     { sid = "UseLedgerKey", service = "dynamodb", actions = ["kms:Decrypt"], keys = compact([var.ledger_kms_key_arn]) },
   ]
 
-  kms_statements = { for who, specs in {
-    worker      = { grants = local.worker_kms, dns_suffix = local.dns_suffix }
-    jobsender   = { grants = local.jobsender_kms, dns_suffix = local.dns_suffix }
-    credentials = { grants = local.credentials_kms, dns_suffix = local.other_dns_suffix }
-    operator    = { grants = local.operator_kms, dns_suffix = local.dns_suffix }
-    } : who => [for g in specs.grants : {
+  # A key is used by a service of its own region and partition: an S3 key is in its bucket's
+  # region (S3 uses no key of another region), so `s3.<key's region>` is the bucket's region, and
+  # a China key's service ends in amazonaws.com.cn whichever side holds it.
+  kms_statements = { for who, grants in {
+    worker      = local.worker_kms
+    jobsender   = local.jobsender_kms
+    credentials = local.credentials_kms
+    operator    = local.operator_kms
+    } : who => [for g in grants : {
       Sid      = g.sid
       Effect   = "Allow"
       Action   = g.actions
       Resource = distinct(g.keys)
       Condition = { StringEquals = {
-        "kms:ViaService" = distinct([for k in g.keys : "${g.service}.${split(":", k)[3]}.${specs.dns_suffix}"])
+        "kms:ViaService" = distinct([for k in g.keys : "${g.service}.${split(":", k)[3]}.${lookup(local.key_dns_suffix, split(":", k)[1], "amazonaws.com")}"])
       } }
   } if length(g.keys) > 0] }
 }
@@ -338,7 +408,7 @@ locals {
         Principal = { AWS = local.listing_principals }
         Action    = local.list_actions[side]
         Resource  = "arn:${local.partition}:s3:::${b}"
-      }, lookup(local.list_condition[side], b, {}))],
+      }, { for k, v in { Condition = lookup(local.prefix_condition[side], b, {}) } : k => v if length(v) > 0 })],
       [for grant in local.bucket_policy_grants[side] : {
         Sid       = grant.sid
         Effect    = "Allow"

@@ -14,12 +14,16 @@ variable "direction" {
 }
 
 variable "bucket_pairs" {
-  description = "Bucket pairs the functions migrate (add the S3-event source and default destination as one more pair). A prefix of `\"\"` or `\"/\"` grants the whole bucket; a source prefix is granted as written (a listing prefix), a destination prefix as a folder joined with the source prefix (`<des_prefix>/<src_prefix>`), as the code maps keys. Prefixes must not contain `*`, `?` or `$${`."
+  description = "Bucket pairs the functions migrate (add the S3-event source and default destination as one more pair). A prefix of `\"\"` or `\"/\"` grants the whole bucket; a source prefix is granted as written (a listing prefix), a destination prefix as a folder joined with the source prefix (`<des_prefix>/<src_prefix>`), as the code maps keys. Prefixes must not contain `*`, `?` or `$${`. Optional per side: `src_region`/`des_region` (checked against the partition that side is reached in) and `src_owner`/`des_owner` (12-digit account: that bucket's grants carry `s3:ResourceAccount`). A bucket names at most one region and one owner on each side."
   type = list(object({
     src_bucket = string
     src_prefix = string
     des_bucket = string
     des_prefix = string
+    src_region = optional(string)
+    des_region = optional(string)
+    src_owner  = optional(string)
+    des_owner  = optional(string)
   }))
   default = []
 
@@ -35,6 +39,30 @@ variable "bucket_pairs" {
       for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix)) && !strcontains(prefix, "$${")
     ])])
     error_message = "Expected no `*`, `?` or `$${` in `src_prefix` and `des_prefix`: IAM would read them as wildcards or policy variables, widening the grant."
+  }
+
+  validation {
+    condition = alltrue([for p in var.bucket_pairs : alltrue([
+      for r in compact([p.src_region, p.des_region]) : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))
+    ])])
+    error_message = "Expected every `src_region` and `des_region` to be null or an AWS region such as `eu-west-1` or `cn-northwest-1`."
+  }
+
+  validation {
+    condition = alltrue([for p in var.bucket_pairs : alltrue([
+      for o in compact([p.src_owner, p.des_owner]) : can(regex("^[0-9]{12}$", o))
+    ])])
+    error_message = "Expected every `src_owner` and `des_owner` to be null or a 12-digit AWS account ID."
+  }
+
+  # One bucket, one region and one owner: two pairs disagreeing on them is a typo.
+  validation {
+    condition = alltrue(flatten([for side in [["src_bucket", "src_region", "src_owner"], ["des_bucket", "des_region", "des_owner"]] : [
+      for b in distinct([for p in var.bucket_pairs : p[side[0]]]) : [
+        for field in [side[1], side[2]] : length(distinct(compact([for p in var.bucket_pairs : p[field] if p[side[0]] == b]))) <= 1
+      ]
+    ]]))
+    error_message = "Expected each bucket to name at most one region and one owner on its side: two pairs give the same bucket different `*_region` or `*_owner` values."
   }
 }
 
