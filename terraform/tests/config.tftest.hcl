@@ -51,6 +51,44 @@ run "defaults" {
   }
 }
 
+run "regions_and_owners_where_given" {
+  command = plan
+
+  module {
+    source = "./modules/config"
+  }
+
+  variables {
+    bucket_pairs = [
+      { src_bucket = "src-a", src_prefix = "data/", des_bucket = "dst-a", des_prefix = "copy", src_region = "eu-west-1", des_owner = "444455556666" },
+      { src_bucket = "src-b", src_prefix = "", des_bucket = "dst-b", des_prefix = "", des_region = "cn-northwest-1", src_owner = "111122223333" },
+    ]
+  }
+
+  # Exactly the fields given: the code refuses unknown fields, and a null is no value.
+  assert {
+    condition = jsondecode(aws_ssm_parameter.bucket_pairs[0].value) == [
+      { src_bucket = "src-a", src_prefix = "data/", des_bucket = "dst-a", des_prefix = "copy", src_region = "eu-west-1", des_owner = "444455556666" },
+      { src_bucket = "src-b", src_prefix = "", des_bucket = "dst-b", des_prefix = "", des_region = "cn-northwest-1", src_owner = "111122223333" },
+    ] && !strcontains(aws_ssm_parameter.bucket_pairs[0].value, "null")
+    error_message = "Regions and owners are stored where given, and nothing else."
+  }
+}
+
+run "bad_regions_and_owners_are_refused" {
+  command = plan
+
+  module {
+    source = "./modules/config"
+  }
+
+  variables {
+    bucket_pairs = [{ src_bucket = "src-a", src_prefix = "", des_bucket = "dst-a", des_prefix = "", src_region = "Europe", des_owner = "4444-5555-6666" }]
+  }
+
+  expect_failures = [var.bucket_pairs]
+}
+
 run "ignore_list_lines" {
   command = plan
 

@@ -5,7 +5,8 @@ data "aws_caller_identity" "current" {}
 locals {
   max_value_length = var.tier == "Standard" ? 4096 : 8192
 
-  bucket_pairs_value = jsonencode(var.bucket_pairs)
+  # Optional fields the pair leaves unset are left out: the parameter reads as a person writes it.
+  bucket_pairs_value = jsonencode([for p in var.bucket_pairs : { for field, value in p : field => value if value != null }])
   ignore_list_value = join("\n", concat(
     ["# s3-migrate ignore list: one glob of bucket/key per line; lines starting with # are comments."],
     var.ignore_list,
@@ -29,7 +30,7 @@ resource "aws_ssm_parameter" "bucket_pairs" {
   count = var.create ? 1 : 0
 
   name        = var.bucket_pairs_parameter_name
-  description = "s3-migrate bucket pairs: JSON list of {src_bucket, src_prefix, des_bucket, des_prefix}."
+  description = "s3-migrate bucket pairs: JSON list of {src_bucket, src_prefix, des_bucket, des_prefix, src_region?, des_region?, src_owner?, des_owner?}."
   type        = "String"
   tier        = var.tier
   value       = local.bucket_pairs_value

@@ -40,12 +40,16 @@ variable "bucket_pairs_parameter_name" {
 }
 
 variable "bucket_pairs" {
-  description = "Bucket pairs to migrate, stored as the JSON list `[{\"src_bucket\",\"src_prefix\",\"des_bucket\",\"des_prefix\"}]` the code reads. A prefix of `\"\"` or `\"/\"` means the whole bucket; prefixes must not contain `*`, `?` or `$${`. May be empty (S3-event-only deployments)."
+  description = "Bucket pairs to migrate, stored as the JSON list `[{\"src_bucket\",\"src_prefix\",\"des_bucket\",\"des_prefix\"}]` the code reads, with `src_region`, `des_region` (the bucket's region, given instead of found), `src_owner` and `des_owner` (the 12-digit account that must own the bucket) where set; unset ones are left out, not written as null. A prefix of `\"\"` or `\"/\"` means the whole bucket; prefixes must not contain `*`, `?` or `$${`. May be empty (S3-event-only deployments)."
   type = list(object({
     src_bucket = string
     src_prefix = string
     des_bucket = string
     des_prefix = string
+    src_region = optional(string)
+    des_region = optional(string)
+    src_owner  = optional(string)
+    des_owner  = optional(string)
   }))
   default = []
 
@@ -61,6 +65,14 @@ variable "bucket_pairs" {
       for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix)) && !strcontains(prefix, "$${") && length(prefix) <= 1024
     ])])
     error_message = "Expected every `src_prefix` and `des_prefix` to have no `*`, `?` or `$${` (IAM wildcards and policy variables would widen the grants) and at most 1024 characters."
+  }
+
+  validation {
+    condition = alltrue([for p in var.bucket_pairs : alltrue(concat(
+      [for r in compact([p.src_region, p.des_region]) : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))],
+      [for o in compact([p.src_owner, p.des_owner]) : can(regex("^[0-9]{12}$", o))],
+    ))])
+    error_message = "Expected every `src_region` and `des_region` to be null or an AWS region such as `eu-west-1`, and every `src_owner` and `des_owner` null or a 12-digit account ID."
   }
 }
 
