@@ -63,3 +63,26 @@ run "create_false_creates_nothing" {
     error_message = "create = false must create nothing."
   }
 }
+
+# Two deployments on one bucket: neither owns the notification; each gives its queue block.
+run "queue_configuration_for_a_shared_notification" {
+  command = plan
+
+  module {
+    source = "./modules/bucket-events"
+  }
+
+  variables {
+    create        = false
+    id            = "to-china"
+    filter_prefix = "media/"
+  }
+
+  assert {
+    condition = (
+      length(aws_s3_bucket_notification.this) == 0 && output.queue_configuration.id == "to-china" && output.queue_configuration.queue_arn == var.queue_arn &&
+      output.queue_configuration.events == tolist(["s3:ObjectCreated:*"]) && output.queue_configuration.filter_prefix == "media/" && output.queue_configuration.filter_suffix == null
+    )
+    error_message = "Without the notification the module still says what its queue block is: ${jsonencode(output.queue_configuration)}."
+  }
+}

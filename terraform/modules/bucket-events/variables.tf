@@ -3,7 +3,7 @@
 ################################################################################
 
 variable "create" {
-  description = "Whether to create the bucket notification (true or false)."
+  description = "Whether to create the bucket notification (true, default, or false). False creates nothing and leaves the `queue_configuration` output for a notification of your own: `aws_s3_bucket_notification` owns a bucket's whole notification configuration, so two owners of one bucket (two deployments, or another tool) overwrite each other; one resource holding every queue must own it instead."
   type        = bool
   default     = true
 }
@@ -19,6 +19,17 @@ variable "bucket" {
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket))
     error_message = "Expected `bucket` to be an S3 bucket name: 3 to 63 characters of lowercase letters, digits, `.` and `-`."
+  }
+}
+
+variable "id" {
+  description = "Id of the queue configuration in the bucket's notification configuration, 1 to 255 characters (default `s3-migrate`); unique among the bucket's configurations when several share it."
+  type        = string
+  default     = "s3-migrate"
+
+  validation {
+    condition     = length(var.id) >= 1 && length(var.id) <= 255
+    error_message = "Expected `id` to be 1 to 255 characters."
   }
 }
 
