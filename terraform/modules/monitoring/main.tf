@@ -249,7 +249,7 @@ locals {
 resource "aws_cloudwatch_dashboard" "this" {
   count = local.create_dashboard ? 1 : 0
 
-  dashboard_name = var.name
+  dashboard_name = coalesce(var.dashboard_name, var.name)
   dashboard_body = local.dashboard_body
 }
 

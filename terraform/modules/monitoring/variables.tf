@@ -82,6 +82,17 @@ variable "create_dashboard" {
   default     = true
 }
 
+variable "dashboard_name" {
+  description = "Name of the dashboard, 1 to 255 characters of letters, digits, `-` and `_`; null (default) means `name`. Dashboards are account-wide (their ARN has no region): give a name that includes the region when one `name` is deployed in several regions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dashboard_name == null || can(regex("^[A-Za-z0-9_-]{1,255}$", coalesce(var.dashboard_name, "-")))
+    error_message = "Expected `dashboard_name` to be null or 1 to 255 characters of letters, digits, `-` and `_`."
+  }
+}
+
 variable "dashboard_period_seconds" {
   description = "Period of the dashboard's graphs: 60 (default) or a multiple of 60 seconds."
   type        = number

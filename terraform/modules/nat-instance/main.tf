@@ -262,7 +262,7 @@ moved {
 resource "aws_iam_role" "this" {
   count = var.create && var.enable_ssm_session_manager ? 1 : 0
 
-  name = "${var.name}-nat"
+  name = coalesce(var.iam_name, "${var.name}-nat")
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -285,7 +285,7 @@ resource "aws_iam_role_policy_attachment" "ssm" {
 resource "aws_iam_instance_profile" "this" {
   count = var.create && var.enable_ssm_session_manager ? 1 : 0
 
-  name = "${var.name}-nat"
+  name = coalesce(var.iam_name, "${var.name}-nat")
   role = aws_iam_role.this[0].name
 
   tags = var.tags

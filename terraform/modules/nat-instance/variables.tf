@@ -18,6 +18,17 @@ variable "name" {
   }
 }
 
+variable "iam_name" {
+  description = "Name of the Session Manager role and instance profile, 1 to 64 characters; null (default) means `<name>-nat`. IAM names are account-wide: give a name that includes the region when one `name` is deployed in several regions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.iam_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.iam_name, "-")))
+    error_message = "Expected `iam_name` to be null or 1 to 64 characters of letters, digits and `+=,.@_-`."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource (at most 50 tags)."
   type        = map(string)
