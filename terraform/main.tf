@@ -1,5 +1,7 @@
 data "aws_partition" "current" {}
 
+data "aws_region" "current" {}
+
 # Cross-variable checks of the inputs live here: they run at plan time, before any resource.
 data "aws_caller_identity" "current" {
   lifecycle {
@@ -11,6 +13,11 @@ data "aws_caller_identity" "current" {
     precondition {
       condition     = !var.enable_bucket_events || (var.bucket_events_source_bucket != null && var.default_dest_bucket != null)
       error_message = "Expected `bucket_events_source_bucket` and `default_dest_bucket` when `enable_bucket_events` is true: event messages name no destination."
+    }
+
+    precondition {
+      condition     = var.bucket_events_source_region == null || var.bucket_events_source_region == data.aws_region.current.name
+      error_message = "`bucket_events_source_region` (${coalesce(var.bucket_events_source_region, "-")}) is not this deployment's region (${data.aws_region.current.name}): S3 sends event notifications only to a queue in the bucket's own region. Deploy this module in ${coalesce(var.bucket_events_source_region, "-")} for that bucket (its functions reach buckets in any region), or use the scheduled jobsender for it."
     }
 
     precondition {
@@ -54,10 +61,25 @@ data "aws_caller_identity" "current" {
 
 locals {
   partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
 
+  # Every name derives from name_prefix, so that two deployments in one account and region
+  # (Global->China PUT and China->Global GET, say) share nothing. Names that are account-wide
+  # (IAM roles, instance profiles, dashboards) carry the region as well; an IAM name longer than
+  # IAM's 64 characters is cut and ends in a hash of the whole, so it stays unique.
   worker_name    = "${var.name_prefix}-worker"
   jobsender_name = "${var.name_prefix}-jobsender"
+  iam_names = { for what, name in {
+    worker    = "${var.name_prefix}-worker-${local.region}"
+    jobsender = "${var.name_prefix}-jobsender-${local.region}"
+    nat       = "${var.name_prefix}-nat-${local.region}"
+  } : what => length(name) <= 64 ? name : "${substr(name, 0, 55)}-${substr(sha256(name), 0, 8)}" }
+  dashboard_name         = "${var.name_prefix}-${local.region}"
+  credentials_parameter  = coalesce(var.credentials_parameter_name, "/${var.name_prefix}/credentials")
+  metrics_namespace      = coalesce(var.metrics_namespace, var.name_prefix)
+  worker_service_name    = "${var.name_prefix}-worker"
+  jobsender_service_name = "${var.name_prefix}-jobsender"
 
   worker_zip_path    = coalesce(var.worker_zip_path, "${path.module}/../functions/worker/dist/worker.zip")
   jobsender_zip_path = coalesce(var.jobsender_zip_path, "${path.module}/../functions/jobsender/dist/jobsender.zip")
@@ -66,11 +88,17 @@ locals {
   visibility_timeout = coalesce(var.queue_visibility_timeout_seconds, var.worker_timeout + 60)
 
   # S3-event jobs read the event bucket and write the default destination: one more pair for IAM.
+  # The event bucket belongs to the account the queue takes its events from.
+  event_source_owner = var.enable_bucket_events ? coalesce(var.bucket_events_source_account_id, local.account_id) : null
   event_pairs = var.enable_bucket_events && var.bucket_events_source_bucket != null && var.default_dest_bucket != null ? [{
     src_bucket = var.bucket_events_source_bucket
     src_prefix = var.bucket_events_filter_prefix
     des_bucket = var.default_dest_bucket
     des_prefix = var.default_dest_prefix
+    src_region = var.bucket_events_source_region
+    des_region = var.default_dest_region
+    src_owner  = local.event_source_owner
+    des_owner  = var.default_dest_bucket_owner
   }] : []
 
   event_bucket_arns = var.enable_bucket_events && var.bucket_events_source_bucket != null ? ["arn:${local.partition}:s3:::${var.bucket_events_source_bucket}"] : []
@@ -78,7 +106,7 @@ locals {
   sse_kms_key_arns = var.sse == "aws:kms" && can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.sse_kms_key_id, "-"))) ? [var.sse_kms_key_id] : []
 
   # A server-side copy reaches both sides with the role: no stored keys are read, or granted.
-  credentials_parameter = var.server_side_copy ? "" : module.config.credentials_parameter_name
+  credentials_parameter_env = var.server_side_copy ? "" : module.config.credentials_parameter_name
   parameter_arns = var.server_side_copy ? compact([
     module.config.bucket_pairs_parameter_arn,
     module.config.ignore_list_parameter_arn,
@@ -108,7 +136,7 @@ module "queue" {
 
   create_s3_notification_policy = var.enable_bucket_events
   s3_source_bucket_arns         = local.event_bucket_arns
-  s3_source_account_ids         = var.enable_bucket_events ? [coalesce(var.bucket_events_source_account_id, local.account_id)] : []
+  s3_source_account_ids         = var.enable_bucket_events ? [local.event_source_owner] : []
 
   tags = var.tags
 }
@@ -139,7 +167,7 @@ module "config" {
   ignore_list_parameter_name  = "/${var.name_prefix}/ignore-list"
   ignore_list                 = var.ignore_list
 
-  credentials_parameter_name   = var.credentials_parameter_name
+  credentials_parameter_name   = local.credentials_parameter
   create_credentials_parameter = var.create_credentials_parameter
   credentials                  = var.credentials
   credentials_version          = var.credentials_version
@@ -194,7 +222,7 @@ locals {
     LEDGER_TABLE                 = module.ledger.table_name
     BUCKET_PAIRS_PARAMETER       = module.config.bucket_pairs_parameter_name
     IGNORE_LIST_PARAMETER        = module.config.ignore_list_parameter_name
-    CREDENTIALS_PARAMETER        = local.credentials_parameter
+    CREDENTIALS_PARAMETER        = local.credentials_parameter_env
     DIRECTION                    = var.direction
     PART_SIZE_MIB                = tostring(var.part_size_mib)
     SMALL_OBJECT_THRESHOLD_MIB   = tostring(var.small_object_threshold_mib)
@@ -209,7 +237,10 @@ locals {
     COPY_TAGS                    = tostring(var.copy_tags)
     DEFAULT_DEST_BUCKET          = var.enable_bucket_events && var.default_dest_bucket != null ? var.default_dest_bucket : ""
     DEFAULT_DEST_PREFIX          = var.default_dest_prefix
+    DEFAULT_DEST_REGION          = var.enable_bucket_events && var.default_dest_region != null ? var.default_dest_region : ""
+    DEFAULT_DEST_BUCKET_OWNER    = var.enable_bucket_events && var.default_dest_bucket_owner != null ? var.default_dest_bucket_owner : ""
     EVENT_SOURCE_BUCKET          = var.enable_bucket_events && var.bucket_events_source_bucket != null ? var.bucket_events_source_bucket : ""
+    EVENT_SOURCE_BUCKET_OWNER    = var.enable_bucket_events ? local.event_source_owner : ""
     EVENT_FILTER_PREFIX          = var.bucket_events_filter_prefix
     EVENT_FILTER_SUFFIX          = var.bucket_events_filter_suffix
     PROPAGATE_DELETES            = tostring(var.propagate_deletes)
@@ -219,8 +250,8 @@ locals {
     COMPARE_VERSION_ID           = tostring(var.compare_version_id)
     UPDATE_VERSION_ID            = tostring(var.update_version_id)
     GET_OBJECT_WITH_VERSION_ID   = tostring(var.get_object_with_version_id)
-    POWERTOOLS_SERVICE_NAME      = "worker"
-    POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
+    POWERTOOLS_SERVICE_NAME      = local.worker_service_name
+    POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
   }
 }
@@ -229,6 +260,7 @@ module "worker" {
   source = "./modules/lambda-function"
 
   function_name                  = local.worker_name
+  role_name                      = local.iam_names.worker
   description                    = "s3-migrate worker: transfers the objects named by queued jobs, resuming multipart uploads"
   filename                       = local.worker_zip_path
   architecture                   = var.lambda_architecture
@@ -273,7 +305,7 @@ locals {
     LEDGER_TABLE                 = module.ledger.table_name
     BUCKET_PAIRS_PARAMETER       = module.config.bucket_pairs_parameter_name
     IGNORE_LIST_PARAMETER        = module.config.ignore_list_parameter_name
-    CREDENTIALS_PARAMETER        = local.credentials_parameter
+    CREDENTIALS_PARAMETER        = local.credentials_parameter_env
     DIRECTION                    = var.direction
     MAX_ATTEMPTS                 = tostring(var.max_attempts)
     PROPAGATE_DELETES            = tostring(var.propagate_deletes)
@@ -292,8 +324,8 @@ locals {
     WORKER_TIMEOUT_SECONDS       = tostring(var.worker_timeout)
     BATCH_MAX_OBJECTS            = tostring(var.batch_max_objects)
     BATCH_MAX_MIB                = tostring(var.batch_max_mib)
-    POWERTOOLS_SERVICE_NAME      = "jobsender"
-    POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
+    POWERTOOLS_SERVICE_NAME      = local.jobsender_service_name
+    POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
   }
 }
@@ -304,6 +336,7 @@ module "jobsender" {
   create = var.create_jobsender
 
   function_name         = local.jobsender_name
+  role_name             = local.iam_names.jobsender
   description           = "s3-migrate jobsender: compares the bucket pairs and queues the objects missing at the destination"
   filename              = local.jobsender_zip_path
   architecture          = var.lambda_architecture
@@ -357,7 +390,11 @@ module "bucket_events" {
   source = "./modules/bucket-events"
   count  = var.enable_bucket_events ? 1 : 0
 
+  # false: the bucket's notification is the caller's, shared with others (bucket_events_queue_configuration)
+  create = var.bucket_events_manage_notification
+
   bucket                 = var.bucket_events_source_bucket
+  id                     = var.name_prefix
   queue_arn              = module.queue.queue_arn
   include_object_removed = var.propagate_deletes
   filter_prefix          = var.bucket_events_filter_prefix
@@ -376,6 +413,7 @@ module "nat_instance" {
   count  = var.enable_nat_instance ? 1 : 0
 
   name          = var.name_prefix
+  iam_name      = local.iam_names.nat
   vpc_cidr      = var.vpc_cidr
   azs           = var.nat_azs
   instance_type = var.nat_instance_type
@@ -397,11 +435,14 @@ module "monitoring" {
   create = var.create_monitoring
 
   name                    = var.name_prefix
+  dashboard_name          = local.dashboard_name
   worker_function_name    = local.worker_name
   jobsender_function_name = var.create_jobsender ? local.jobsender_name : null
   queue_name              = module.queue.queue_name
   dlq_name                = module.queue.dlq_name
-  metrics_namespace       = var.metrics_namespace
+  metrics_namespace       = local.metrics_namespace
+  worker_service_name     = local.worker_service_name
+  jobsender_service_name  = local.jobsender_service_name
 
   alarm_email                          = var.alarm_email
   sns_kms_master_key_id                = var.sns_kms_key_id

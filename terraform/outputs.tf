@@ -79,6 +79,16 @@ output "bucket_policies_json" {
   value       = module.iam_policies.bucket_policies_json
 }
 
+output "worker_policy_json" {
+  description = "The worker role's migration policy, as attached (for review: it names every bucket, prefix and owner the role may touch)."
+  value       = module.iam_policies.worker_policy_json
+}
+
+output "jobsender_policy_json" {
+  description = "The jobsender role's migration policy, as attached, or null without a jobsender."
+  value       = var.create_jobsender ? module.iam_policies.jobsender_policy_json : null
+}
+
 output "operator_policy_json" {
   description = "IAM policy an operator needs for `s3-migrate status` and `s3-migrate redrive` (add the operator to `queue_sender_principal_arns` too, or the queue policy refuses the redrive)."
   value       = module.iam_policies.operator_policy_json
@@ -179,6 +189,37 @@ output "sns_kms_key_arn" {
 output "alarm_names" {
   description = "Names of the CloudWatch alarms."
   value       = module.monitoring.alarm_names
+}
+
+################################################################################
+# S3 event trigger
+################################################################################
+
+output "bucket_events_queue_configuration" {
+  description = "With `enable_bucket_events`: this deployment's queue block of the event bucket's notification (`id`, `queue_arn`, `events`, `filter_prefix`, `filter_suffix`), for one `aws_s3_bucket_notification` of your own that several deployments share (`bucket_events_manage_notification = false`); null without bucket events."
+  value       = try(module.bucket_events[0].queue_configuration, null)
+}
+
+################################################################################
+# Names
+################################################################################
+
+output "resource_names" {
+  description = "Every name this deployment claims, by kind (parameters, queues, ledger table, functions, roles, log groups, schedule rule, dashboard, alarms, alarm topic, metrics namespace and service names): all derive from `name_prefix`, the account-wide ones (roles, dashboard) with the region, so that two deployments in one account share none."
+  value = {
+    parameters        = compact([module.config.bucket_pairs_parameter_name, module.config.ignore_list_parameter_name, var.server_side_copy ? null : local.credentials_parameter])
+    queues            = [module.queue.queue_name, module.queue.dlq_name]
+    ledger_table      = [module.ledger.table_name]
+    functions         = compact([module.worker.function_name, module.jobsender.function_name])
+    roles             = compact([module.worker.role_name, module.jobsender.role_name, var.enable_nat_instance ? local.iam_names.nat : null])
+    log_groups        = compact([module.worker.log_group_name, module.jobsender.log_group_name])
+    schedule_rule     = compact([try(aws_cloudwatch_event_rule.jobsender[0].name, null)])
+    dashboard         = compact([module.monitoring.dashboard_name])
+    alarms            = module.monitoring.alarm_names
+    alarm_topic       = var.create_monitoring ? ["${var.name_prefix}-alarms"] : []
+    metrics_namespace = [local.metrics_namespace]
+    service_names     = [local.worker_service_name, local.jobsender_service_name]
+  }
 }
 
 ################################################################################

@@ -24,12 +24,16 @@ variable "tags" {
 ################################################################################
 
 variable "bucket_pairs" {
-  description = "Bucket pairs to migrate. A prefix of `\"\"` or `\"/\"` means the whole bucket; end source prefixes with `/` to stop `logs` from also matching `logs-old/`. The destination key is `des_prefix` (a folder: `copy` and `copy/` are the same) joined with the full source key. Prefixes must not contain `*`, `?` or `$${`. May be empty when S3 events are the only trigger."
+  description = "Bucket pairs to migrate. A prefix of `\"\"` or `\"/\"` means the whole bucket; end source prefixes with `/` to stop `logs` from also matching `logs-old/`. The destination key is `des_prefix` (a folder: `copy` and `copy/` are the same) joined with the full source key. Prefixes must not contain `*`, `?` or `$${`. Optional: `src_region`/`des_region`, the bucket's region, given instead of found by the functions (one HeadBucket per bucket and cold start otherwise), in the partition of whoever reaches that side; `src_owner`/`des_owner`, the 12-digit account that must own the bucket: sent as `ExpectedBucketOwner` with every request, and an `s3:ResourceAccount` condition on that bucket's grants. May be empty when S3 events are the only trigger."
   type = list(object({
     src_bucket = string
     src_prefix = string
     des_bucket = string
     des_prefix = string
+    src_region = optional(string)
+    des_region = optional(string)
+    src_owner  = optional(string)
+    des_owner  = optional(string)
   }))
   default = []
 
@@ -45,6 +49,14 @@ variable "bucket_pairs" {
       for prefix in [p.src_prefix, p.des_prefix] : !can(regex("[*?]", prefix)) && !strcontains(prefix, "$${") && length(prefix) <= 1024
     ])])
     error_message = "Expected every `src_prefix` and `des_prefix` to have no `*`, `?` or `$${` (IAM would read them as wildcards or policy variables, widening the grants) and at most 1024 characters."
+  }
+
+  validation {
+    condition = alltrue([for p in var.bucket_pairs : alltrue(concat(
+      [for r in compact([p.src_region, p.des_region]) : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))],
+      [for o in compact([p.src_owner, p.des_owner]) : can(regex("^[0-9]{12}$", o))],
+    ))])
+    error_message = "Expected every `src_region` and `des_region` to be null or an AWS region such as `eu-west-1` or `cn-northwest-1`, and every `src_owner` and `des_owner` null or a 12-digit account ID."
   }
 }
 
@@ -71,7 +83,7 @@ variable "direction" {
 }
 
 variable "server_side_copy" {
-  description = "Whether S3 copies the bytes itself (CopyObject up to the small-object threshold, UploadPartCopy ranges above), none going through the worker: for migrations between accounts in the functions' own region, where their role can read every source and write every destination (the functions' S3 clients use that one region: buckets of another region are not reached yet). The role is granted both sides, no credentials parameter is read, `direction` does not apply, and a bucket of another account needs the policy in the `bucket_policies_json` output (true or false, default)."
+  description = "Whether S3 copies the bytes itself (CopyObject up to the small-object threshold, UploadPartCopy ranges above), none going through the worker: for migrations inside this partition (any of its accounts and regions; each copy is sent to the destination bucket's region), where the functions' role can read every source and write every destination. The role is granted both sides, no credentials parameter is read, `direction` does not apply, and a bucket of another account needs the policy in the `bucket_policies_json` output (true or false, default)."
   type        = bool
   default     = false
 }
@@ -105,16 +117,16 @@ variable "get_object_with_version_id" {
 ################################################################################
 
 variable "credentials_parameter_name" {
-  description = "Name or ARN of the SecureString holding `{\"aws_access_key_id\",\"aws_secret_access_key\",\"region\",\"endpoint\"?}` for the other account, in this account and region. Create it out of band (recommended) before applying."
+  description = "Name or ARN of the SecureString holding `{\"aws_access_key_id\",\"aws_secret_access_key\",\"region\",\"endpoint\"?}` for the other account, in this account and region; null (default) means `/<name_prefix>/credentials`, so that two deployments never share one by accident. The original solution's `s3_migration_credentials` stays available as an explicit value. Create it out of band (recommended) before applying."
   type        = string
-  default     = "s3_migration_credentials"
+  default     = null
 
   validation {
-    condition = (
-      can(regex("^arn:[a-z-]+:ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+$", var.credentials_parameter_name)) ||
-      (can(regex("^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.credentials_parameter_name)) && length(var.credentials_parameter_name) <= 1011)
+    condition = var.credentials_parameter_name == null || (
+      can(regex("^arn:[a-z-]+:ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+$", coalesce(var.credentials_parameter_name, "-"))) ||
+      (can(regex("^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", coalesce(var.credentials_parameter_name, "-"))) && length(coalesce(var.credentials_parameter_name, "-")) <= 1011)
     )
-    error_message = "Expected `credentials_parameter_name` to be a parameter name (`name` or `/path/name`) or a parameter ARN."
+    error_message = "Expected `credentials_parameter_name` to be null, a parameter name (`name` or `/path/name`) or a parameter ARN."
   }
 }
 
@@ -468,13 +480,13 @@ variable "log_retention_in_days" {
 }
 
 variable "metrics_namespace" {
-  description = "CloudWatch namespace of the EMF metrics (`POWERTOOLS_METRICS_NAMESPACE`, default `s3-migrate`)."
+  description = "CloudWatch namespace of the EMF metrics (`POWERTOOLS_METRICS_NAMESPACE`), 1 to 255 characters; null (default) means `name_prefix`, so that each deployment's dashboard graphs its own metrics (`s3-migrate` with the default prefix)."
   type        = string
-  default     = "s3-migrate"
+  default     = null
 
   validation {
-    condition     = length(var.metrics_namespace) >= 1 && length(var.metrics_namespace) <= 255 && !startswith(var.metrics_namespace, "AWS/")
-    error_message = "Expected `metrics_namespace` to be 1 to 255 characters, not in the reserved `AWS/` space."
+    condition     = var.metrics_namespace == null || try(length(var.metrics_namespace) >= 1 && length(var.metrics_namespace) <= 255 && !startswith(var.metrics_namespace, "AWS/"), false)
+    error_message = "Expected `metrics_namespace` to be null or 1 to 255 characters, not in the reserved `AWS/` space."
   }
 }
 
@@ -574,7 +586,7 @@ variable "ledger_deletion_protection" {
 ################################################################################
 
 variable "enable_bucket_events" {
-  description = "Whether new objects in `bucket_events_source_bucket` are queued by S3 event notifications (true or false, default). Replaces that bucket's whole notification configuration."
+  description = "Whether new objects in `bucket_events_source_bucket` are queued by S3 event notifications (true or false, default). With `bucket_events_manage_notification` it replaces that bucket's whole notification configuration."
   type        = bool
   default     = false
 }
@@ -590,8 +602,19 @@ variable "bucket_events_source_bucket" {
   }
 }
 
+variable "bucket_events_source_region" {
+  description = "Region of `bucket_events_source_bucket`; null (default) means this deployment's region, the only one that works: S3 sends event notifications only to a queue in the bucket's own region, so any other region is refused at plan time (deploy the module in the bucket's region instead; the functions reach destinations anywhere)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bucket_events_source_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", coalesce(var.bucket_events_source_region, "-")))
+    error_message = "Expected `bucket_events_source_region` to be null or an AWS region such as `eu-west-1`."
+  }
+}
+
 variable "bucket_events_source_account_id" {
-  description = "Account owning `bucket_events_source_bucket`, checked as `aws:SourceAccount`; null (default) means this account."
+  description = "Account owning `bucket_events_source_bucket`, checked as `aws:SourceAccount` by the queue, as `s3:ResourceAccount` by the role's grants on it and as `ExpectedBucketOwner` by the worker (`EVENT_SOURCE_BUCKET_OWNER`); null (default) means this account."
   type        = string
   default     = null
 
@@ -599,6 +622,12 @@ variable "bucket_events_source_account_id" {
     condition     = var.bucket_events_source_account_id == null || can(regex("^[0-9]{12}$", coalesce(var.bucket_events_source_account_id, "-")))
     error_message = "Expected `bucket_events_source_account_id` to be null or a 12-digit account ID."
   }
+}
+
+variable "bucket_events_manage_notification" {
+  description = "Whether this module creates the bucket's `aws_s3_bucket_notification` (true, default). That resource owns the bucket's whole notification configuration, so two deployments (or another tool) on one bucket overwrite each other: set false in each, and put their `bucket_events_queue_configuration` outputs into one notification of your own (terraform/README.md, \"One bucket, several deployments\"). The queue still admits the bucket's events either way."
+  type        = bool
+  default     = true
 }
 
 variable "bucket_events_filter_prefix" {
@@ -629,6 +658,28 @@ variable "default_dest_bucket" {
   validation {
     condition     = var.default_dest_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", coalesce(var.default_dest_bucket, "-")))
     error_message = "Expected `default_dest_bucket` to be null or an S3 bucket name."
+  }
+}
+
+variable "default_dest_region" {
+  description = "Region of `default_dest_bucket` (`DEFAULT_DEST_REGION`), given instead of found by the worker; null (default) to let it find the region (one HeadBucket per cold start)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.default_dest_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", coalesce(var.default_dest_region, "-")))
+    error_message = "Expected `default_dest_region` to be null or an AWS region such as `cn-northwest-1`."
+  }
+}
+
+variable "default_dest_bucket_owner" {
+  description = "12-digit account that must own `default_dest_bucket` (`DEFAULT_DEST_BUCKET_OWNER`: sent as `ExpectedBucketOwner`, and an `s3:ResourceAccount` condition on the grants of whoever writes it); null (default) for no check."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.default_dest_bucket_owner == null || can(regex("^[0-9]{12}$", coalesce(var.default_dest_bucket_owner, "-")))
+    error_message = "Expected `default_dest_bucket_owner` to be null or a 12-digit account ID."
   }
 }
 

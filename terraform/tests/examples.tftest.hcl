@@ -94,7 +94,7 @@ run "complete" {
   }
 
   assert {
-    condition     = output.dashboard_name == "s3-migrate"
+    condition     = output.dashboard_name == "s3-migrate-us-east-1"
     error_message = "The complete example deploys the dashboard."
   }
 }

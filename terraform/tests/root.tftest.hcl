@@ -47,7 +47,8 @@ run "defaults" {
       "JOB_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "LEDGER_TABLE", "BUCKET_PAIRS_PARAMETER", "IGNORE_LIST_PARAMETER", "CREDENTIALS_PARAMETER",
       "DIRECTION", "PART_SIZE_MIB", "SMALL_OBJECT_THRESHOLD_MIB", "FANOUT_THRESHOLD_MIB", "FANOUT_RANGE_PARTS", "PART_CONCURRENCY", "FILE_CONCURRENCY",
       "MAX_ATTEMPTS", "STORAGE_CLASS", "SSE", "SSE_KMS_KEY_ID", "COPY_TAGS", "DEFAULT_DEST_BUCKET",
-      "DEFAULT_DEST_PREFIX", "EVENT_SOURCE_BUCKET", "EVENT_FILTER_PREFIX", "EVENT_FILTER_SUFFIX",
+      "DEFAULT_DEST_PREFIX", "DEFAULT_DEST_REGION", "DEFAULT_DEST_BUCKET_OWNER", "EVENT_SOURCE_BUCKET", "EVENT_SOURCE_BUCKET_OWNER",
+      "EVENT_FILTER_PREFIX", "EVENT_FILTER_SUFFIX",
       "PROPAGATE_DELETES", "USE_CHECKSUMS", "SERVER_SIDE_COPY", "DEADLINE_MARGIN_SECONDS", "COMPARE_VERSION_ID",
       "UPDATE_VERSION_ID", "GET_OBJECT_WITH_VERSION_ID", "POWERTOOLS_SERVICE_NAME",
       "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL",
@@ -58,6 +59,9 @@ run "defaults" {
   assert {
     condition = (
       output.worker_environment.EVENT_SOURCE_BUCKET == "" &&
+      output.worker_environment.EVENT_SOURCE_BUCKET_OWNER == "" &&
+      output.worker_environment.DEFAULT_DEST_REGION == "" &&
+      output.worker_environment.DEFAULT_DEST_BUCKET_OWNER == "" &&
       output.worker_environment.EVENT_FILTER_PREFIX == "" &&
       output.worker_environment.EVENT_FILTER_SUFFIX == "" &&
       output.worker_environment.BUCKET_PAIRS_PARAMETER == module.config.bucket_pairs_parameter_name &&
@@ -126,14 +130,32 @@ run "defaults" {
       output.worker_environment.DIRECTION == "PUT" &&
       output.worker_environment.COPY_TAGS == "true" &&
       output.worker_environment.PART_SIZE_MIB == "8" &&
-      output.worker_environment.POWERTOOLS_SERVICE_NAME == "worker" &&
+      output.worker_environment.POWERTOOLS_SERVICE_NAME == "s3-migrate-worker" &&
       output.worker_environment.POWERTOOLS_METRICS_NAMESPACE == "s3-migrate" &&
-      output.worker_environment.CREDENTIALS_PARAMETER == "s3_migration_credentials" &&
+      output.worker_environment.CREDENTIALS_PARAMETER == "/s3-migrate/credentials" &&
       output.worker_environment.JOB_QUEUE_URL == module.queue.queue_url &&
       output.jobsender_environment.WORKER_MEMORY_MIB == "1769" &&
-      output.jobsender_environment.POWERTOOLS_SERVICE_NAME == "jobsender"
+      output.jobsender_environment.POWERTOOLS_SERVICE_NAME == "s3-migrate-jobsender" &&
+      output.jobsender_environment.POWERTOOLS_METRICS_NAMESPACE == "s3-migrate"
     )
     error_message = "Environment values must follow the inputs."
+  }
+
+  # Names follow the prefix; the account-wide ones (roles, dashboard) carry the region too. The
+  # dashboard reads the service names and namespace the functions are given.
+  assert {
+    condition = (
+      output.resource_names.roles == tolist(["s3-migrate-worker-us-east-1", "s3-migrate-jobsender-us-east-1"]) &&
+      output.dashboard_name == "s3-migrate-us-east-1" &&
+      output.resource_names.parameters == tolist(["/s3-migrate/bucket-pairs", "/s3-migrate/ignore-list", "/s3-migrate/credentials"]) &&
+      strcontains(module.iam_policies.worker_policy_json, "parameter/s3-migrate/credentials")
+    )
+    error_message = "Names derive from the prefix (and the region where account-wide): ${jsonencode(output.resource_names)}."
+  }
+
+  assert {
+    condition     = output.bucket_events_queue_configuration == null
+    error_message = "No queue configuration without bucket events."
   }
 
   # No S3 action in either function's policy may be granted on `*` or on every bucket.
@@ -177,16 +199,38 @@ run "defaults" {
   }
 }
 
-run "nat_instance" {
+# Also: one prefix in two regions of one account: the account-wide names (roles, the NAT
+# instance's role, the dashboard) differ by region; a prefix of 40 characters with a long region
+# still fits IAM's 64, cut and ended by a hash of the whole.
+run "nat_instance_and_account_wide_names" {
   command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "ap-southeast-5" }
+  }
 
   variables {
     enable_nat_instance = true
+    name_prefix         = "a-forty-character-prefix-for-s3-migrate0"
   }
 
   assert {
     condition     = length(module.nat_instance) == 1 && length(local.vpc_subnet_ids) == 2 && length(local.vpc_security_group_ids) == 1
     error_message = "With the NAT instance the functions must run in its two private subnets."
+  }
+
+  assert {
+    condition = (
+      alltrue([for n in output.resource_names.roles : length(n) <= 64]) &&
+      length(distinct(output.resource_names.roles)) == 3 &&
+      output.resource_names.roles[0] == "a-forty-character-prefix-for-s3-migrate0-worker-ap-southeast-5" &&
+      startswith(output.resource_names.roles[1], "a-forty-character-prefix-for-s3-migrate0-jobsender-ap-s-") &&
+      length(output.resource_names.roles[1]) == 64 &&
+      output.resource_names.roles[2] == "a-forty-character-prefix-for-s3-migrate0-nat-ap-southeast-5" &&
+      output.dashboard_name == "a-forty-character-prefix-for-s3-migrate0-ap-southeast-5"
+    )
+    error_message = "Role names must include the region and fit 64 characters: ${jsonencode(output.resource_names.roles)}."
   }
 }
 
@@ -199,6 +243,9 @@ run "bucket_events" {
     bucket_events_filter_prefix = "incoming/"
     bucket_events_filter_suffix = ".csv"
     default_dest_bucket         = "china-events"
+    default_dest_region         = "cn-northwest-1"
+    default_dest_bucket_owner   = "444455556666"
+    bucket_events_source_region = "us-east-1"
     propagate_deletes           = true
   }
 
@@ -215,6 +262,25 @@ run "bucket_events" {
   assert {
     condition     = output.worker_environment.DEFAULT_DEST_BUCKET == "china-events" && output.worker_environment.PROPAGATE_DELETES == "true"
     error_message = "Event jobs need their default destination."
+  }
+
+  # The event bucket is bound to the account the queue takes its events from (this one).
+  assert {
+    condition = (
+      output.worker_environment.EVENT_SOURCE_BUCKET_OWNER == "111122223333" &&
+      output.worker_environment.DEFAULT_DEST_REGION == "cn-northwest-1" &&
+      output.worker_environment.DEFAULT_DEST_BUCKET_OWNER == "444455556666" &&
+      anytrue([for st in jsondecode(module.iam_policies.worker_policy_json).Statement :
+        contains(st.Resource, "arn:aws:s3:::events-src/incoming/*") && try(st.Condition.StringEquals["s3:ResourceAccount"], null) == ["111122223333"] if startswith(st.Sid, "ReadSourceObjects")
+      ]) &&
+      strcontains(output.credentials_policy_json, "444455556666")
+    )
+    error_message = "The worker binds the event bucket and the default destination to their owners, and the grants say the same."
+  }
+
+  assert {
+    condition     = module.bucket_events[0].bucket == "events-src" && output.bucket_events_queue_configuration.id == "s3-migrate"
+    error_message = "By default the module owns the bucket's notification, its queue block named after the prefix."
   }
 
   assert {
@@ -235,6 +301,20 @@ run "bucket_events" {
     ])
     error_message = "The job queue must take S3 events from the event bucket of this account only."
   }
+}
+
+# S3 notifies only queues of the bucket's own region.
+run "bucket_events_from_another_region_are_refused" {
+  command = plan
+
+  variables {
+    enable_bucket_events        = true
+    bucket_events_source_bucket = "events-src"
+    bucket_events_source_region = "eu-west-1"
+    default_dest_bucket         = "china-events"
+  }
+
+  expect_failures = [data.aws_caller_identity.current]
 }
 
 run "get_direction" {
@@ -278,7 +358,7 @@ run "server_side_copy" {
   assert {
     condition = anytrue([for st in jsondecode(module.iam_policies.worker_policy_json).Statement :
       toset(st.Resource) == toset([module.config.bucket_pairs_parameter_arn, module.config.ignore_list_parameter_arn]) if st.Sid == "ReadConfiguration"
-    ]) && !strcontains(module.iam_policies.worker_policy_json, "s3_migration_credentials") && !strcontains(module.iam_policies.jobsender_policy_json, "s3_migration_credentials")
+    ]) && !strcontains(module.iam_policies.worker_policy_json, "s3-migrate/credentials") && !strcontains(module.iam_policies.jobsender_policy_json, "s3-migrate/credentials") && !contains(output.resource_names.parameters, "/s3-migrate/credentials")
     error_message = "Neither function may read the credentials parameter: none is used."
   }
 
@@ -377,16 +457,39 @@ run "created_credentials" {
   }
 }
 
+# Also: one of two deployments on one event bucket, so neither owns its notification; each gives
+# its queue block for a notification of the user's.
 run "event_only_without_jobsender" {
   command = plan
 
   variables {
-    bucket_pairs                = []
-    create_jobsender            = false
-    enable_bucket_events        = true
-    bucket_events_source_bucket = "events-src"
-    default_dest_bucket         = "china-events"
-    create_monitoring           = false
+    name_prefix                       = "to-china"
+    bucket_pairs                      = []
+    create_jobsender                  = false
+    enable_bucket_events              = true
+    bucket_events_source_bucket       = "events-src"
+    bucket_events_filter_prefix       = "media/"
+    bucket_events_manage_notification = false
+    default_dest_bucket               = "china-events"
+    create_monitoring                 = false
+  }
+
+  assert {
+    condition = (
+      module.bucket_events[0].bucket == null &&
+      output.bucket_events_queue_configuration.id == "to-china" &&
+      output.bucket_events_queue_configuration.queue_arn == module.queue.queue_arn &&
+      output.bucket_events_queue_configuration.filter_prefix == "media/" &&
+      output.worker_environment.EVENT_SOURCE_BUCKET == "events-src"
+    )
+    error_message = "Without the notification the deployment still takes the bucket's events and says what its queue block is."
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(output.job_queue_policy_json).Statement :
+      st.Condition.ArnLike["aws:SourceArn"] == ["arn:aws:s3:::events-src"] if st.Sid == "AllowS3EventNotifications"
+    ])
+    error_message = "The queue admits the bucket's events whoever owns the notification."
   }
 
   assert {
@@ -425,10 +528,18 @@ run "bad_inputs_are_refused" {
     queue_sender_principal_arns = ["arn:aws:sts::111122223333:assumed-role/ops/me"]
     sns_kms_key_id              = "alias/aws/sns"
     other_partition             = "china"
+    bucket_events_source_region = "Frankfurt"
+    default_dest_region         = "cn"
+    default_dest_bucket_owner   = "4444-5555-6666"
+    metrics_namespace           = "AWS/Lambda"
   }
 
   expect_failures = [
     var.bucket_pairs,
+    var.bucket_events_source_region,
+    var.default_dest_region,
+    var.default_dest_bucket_owner,
+    var.metrics_namespace,
     var.queue_sender_principal_arns,
     var.sns_kms_key_id,
     var.other_partition,

@@ -7,9 +7,12 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DEFAULT_METRICS_NAMESPACE, type JobsenderReport, runJobsenderFromEnvironment, SERVICE } from "@s3-migrate/pipeline";
 import type { Context, ScheduledEvent } from "aws-lambda";
 
-const logger = new Logger({ serviceName: SERVICE.jobsender });
+// Each deployment names its own service (Terraform: `<name_prefix>-jobsender`), so that two deployments'
+// metrics and logs stay apart; an unset or empty variable means the default.
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME || SERVICE.jobsender;
+const logger = new Logger({ serviceName });
 const metrics = new Metrics({
-  serviceName: SERVICE.jobsender,
+  serviceName,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
 });
 

@@ -14,9 +14,12 @@ import {
 } from "@s3-migrate/pipeline";
 import type { Context, SQSEvent } from "aws-lambda";
 
-const logger = new Logger({ serviceName: SERVICE.worker });
+// Each deployment names its own service (Terraform: `<name_prefix>-worker`), so that two deployments'
+// metrics and logs stay apart; an unset or empty variable means the default.
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME || SERVICE.worker;
+const logger = new Logger({ serviceName });
 const metrics = new Metrics({
-  serviceName: SERVICE.worker,
+  serviceName,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
 });
 let setup: Promise<WorkerSetup> | undefined;

@@ -39,9 +39,9 @@ variable "ignore_list" {
 }
 
 variable "credentials_parameter_name" {
-  description = "SecureString holding `{\"aws_access_key_id\",\"aws_secret_access_key\",\"region\":\"cn-northwest-1\"}` of the China account (create it before applying)."
+  description = "SecureString holding `{\"aws_access_key_id\",\"aws_secret_access_key\",\"region\":\"cn-northwest-1\"}` of the China account; null for `/<name_prefix>/credentials` (create it before applying)."
   type        = string
-  default     = "s3_migration_credentials"
+  default     = null
 }
 
 variable "credentials_kms_key_arn" {

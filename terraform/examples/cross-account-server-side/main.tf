@@ -13,6 +13,8 @@ provider "aws" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
 ################################################################################
 # s3-migrate: S3 copies the bytes itself, the functions' role on both sides
 ################################################################################
@@ -26,11 +28,16 @@ module "s3_migrate" {
   worker_zip_path    = var.worker_zip_path
   jobsender_zip_path = var.jobsender_zip_path
 
+  # Each bucket bound to its account: this one's, and the account of the role that administers
+  # the destination (every request carries ExpectedBucketOwner; the grants, s3:ResourceAccount).
   bucket_pairs = [{
     src_bucket = var.source_bucket
     src_prefix = var.source_prefix
+    src_owner  = data.aws_caller_identity.current.account_id
     des_bucket = var.destination_bucket
     des_prefix = var.destination_prefix
+    des_region = coalesce(var.destination_region, var.region)
+    des_owner  = split(":", var.destination_admin_role_arn)[4]
   }]
 
   # One partition, one identity: no credentials parameter, no bytes through Lambda.

@@ -45,7 +45,7 @@ variable "destination_prefix" {
 }
 
 variable "destination_region" {
-  description = "Region of the destination bucket: the deployment's region (`region`) when null, the only one the functions reach today."
+  description = "Region of the destination bucket, for the provider that puts its bucket policy and for the pair (`des_region`, so the functions need not look it up); null for the deployment's region (`region`)."
   type        = string
   default     = null
 }

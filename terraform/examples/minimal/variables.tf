@@ -45,7 +45,7 @@ variable "destination_prefix" {
 }
 
 variable "credentials_parameter_name" {
-  description = "SecureString holding the destination account's access key (create it before applying)."
+  description = "SecureString holding the destination account's access key; null for `/<name_prefix>/credentials` (create it before applying)."
   type        = string
-  default     = "s3_migration_credentials"
+  default     = null
 }
