@@ -98,3 +98,68 @@ run "complete" {
     error_message = "The complete example deploys the dashboard."
   }
 }
+
+# Functions in one region, the source bucket in another (given, and bound to this account), the
+# destination in China.
+run "cross_region" {
+  command = plan
+
+  module {
+    source = "./examples/cross-region"
+  }
+
+  variables {
+    source_bucket      = "us-src"
+    destination_bucket = "china-dst"
+    destination_owner  = "444455556666"
+  }
+
+  assert {
+    condition = anytrue([for st in jsondecode(module.s3_migrate.worker_policy_json).Statement :
+      st.Resource == ["arn:aws:s3:::us-src/*"] && st.Condition.StringEquals["s3:ResourceAccount"] == ["111122223333"] if st.Sid == "ReadSourceObjectsOwnedBy111122223333"
+      ]) && anytrue([for st in jsondecode(output.credentials_policy_json).Statement :
+      st.Resource == ["arn:aws-cn:s3:::china-dst/*"] && st.Condition.StringEquals["s3:ResourceAccount"] == ["444455556666"] if st.Sid == "WriteDestinationObjectsOwnedBy444455556666"
+    ])
+    error_message = "Each side's grants are bound to its bucket's owner, in its partition."
+  }
+
+  assert {
+    condition     = output.credentials_parameter_name == "/s3-migrate/credentials"
+    error_message = "The China key's SecureString follows the prefix."
+  }
+}
+
+# Global -> China PUT and China -> Global GET in one account and region: nothing shared.
+run "two_deployments" {
+  command = plan
+
+  module {
+    source = "./examples/two-deployments"
+  }
+
+  variables {
+    global_bucket = "global-both"
+    china_bucket  = "china-both"
+  }
+
+  assert {
+    condition = length(setintersection(
+      toset(flatten(values(module.to_china.resource_names))),
+      toset(flatten(values(module.from_china.resource_names))),
+    )) == 0
+    error_message = "The two deployments share names: ${jsonencode(output.resource_names)}."
+  }
+
+  # Each kind is there in both, so the check above compares something.
+  assert {
+    condition = alltrue([for kind in ["parameters", "queues", "ledger_table", "functions", "roles", "log_groups", "dashboard", "alarms", "alarm_topic", "metrics_namespace", "service_names"] :
+      length(module.to_china.resource_names[kind]) > 0 && length(module.to_china.resource_names[kind]) == length(module.from_china.resource_names[kind])
+    ]) && contains(module.to_china.resource_names.parameters, "/s3-migrate-to-china/credentials")
+    error_message = "Both deployments claim a name of every kind."
+  }
+
+  assert {
+    condition     = module.to_china.worker_environment.DIRECTION == "PUT" && module.from_china.worker_environment.DIRECTION == "GET" && strcontains(output.from_china_credentials_policy_json, "arn:aws-cn:s3:::china-both/outgoing/*") && strcontains(output.to_china_credentials_policy_json, "arn:aws-cn:s3:::china-both/from-global/outgoing/*")
+    error_message = "One deployment each way, each key with its own side."
+  }
+}
