@@ -5,6 +5,9 @@
  * then judging the recorded calls against the deployed policies.
  */
 import { randomUUID } from "node:crypto";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import {
   DescribeRuleCommand,
   type DescribeRuleCommandOutput,
@@ -26,6 +29,7 @@ import { drainThroughHandler } from "../../support/eventSourceMapping.js";
 import { lambdaContext } from "../../support/lambdaContext.js";
 import {
   type DeployedResource,
+  type FunctionBundles,
   lambdaRuntimeEnvironment,
   type ModuleOutputs,
   type TerraformWorkspace,
@@ -50,6 +54,23 @@ export function mixedDataset(): Map<string, Buffer> {
     ["deep/a/b/c/d/threshold.bin", randomBody(5 * MIB)],
     [MULTIPART_KEY, randomBody(12 * MIB + 7)],
   ]);
+}
+
+/**
+ * Copies the built bundles to a directory of their own, for a deployment to hash and upload:
+ * a `pnpm build` running meanwhile (another change being made in the same tree) rewrites the
+ * zips, and Terraform refuses an apply whose file changed between its plan and its apply
+ * ("Provider produced inconsistent final plan": source_code_hash). The handlers themselves run
+ * from source. `remove` deletes the copies.
+ */
+export function snapshotBundles(bundles: FunctionBundles): FunctionBundles & { remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), "s3m-bundles-"));
+  const copy = (zip: string) => {
+    const target = path.join(dir, path.basename(zip));
+    copyFileSync(zip, target);
+    return target;
+  };
+  return { worker: copy(bundles.worker), jobsender: copy(bundles.jobsender), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The clients that read the deployment back. */

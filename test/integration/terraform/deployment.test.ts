@@ -6,15 +6,7 @@ import { GetBucketPolicyCommand, HeadObjectCommand, PutBucketPolicyCommand } fro
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCommand, paginateQuery } from "@aws-sdk/lib-dynamodb";
-import {
-  DEFAULT_METRICS_NAMESPACE,
-  LEDGER_KEYS,
-  ledgerTableDefinition,
-  METRICS,
-  type MetricName,
-  OBJECT_STATUS,
-  objectKey,
-} from "@s3-migrate/pipeline";
+import { LEDGER_KEYS, ledgerTableDefinition, METRICS, type MetricName, OBJECT_STATUS, objectKey } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainDeadLetters, localClients } from "../../support/awsResources.js";
@@ -27,6 +19,7 @@ import {
   testEndpoints,
   uniqueBucketName,
 } from "../../support/endpoints.js";
+import { DEFAULT_ACCOUNT } from "../../support/regionMatrix.js";
 import {
   createTerraformWorkspace,
   type DeployedResource,
@@ -44,6 +37,7 @@ import {
   policyOf,
   refused,
   runDeployedFunctions,
+  snapshotBundles,
 } from "./deployedRun.js";
 import { type CallScope, isAllowed, isDenied, type Permission, type PolicyDocument } from "./iamPermissions.js";
 import { type RequestRecorder, startRequestRecorder } from "./requestRecorder.js";
@@ -74,6 +68,7 @@ describe("terraform deployment (complete example without the NAT instance) on th
   // deployed policies; the calls of each function are told apart by where each run started.
   let ownSide: RequestRecorder | undefined;
   let otherSide: RequestRecorder | undefined;
+  let bundles: ReturnType<typeof snapshotBundles> | undefined;
   const runs = { jobsender: { own: 0, other: 0 }, worker: { own: 0, other: 0 }, end: { own: 0, other: 0 } };
 
   beforeAll(async () => {
@@ -95,13 +90,24 @@ describe("terraform deployment (complete example without the NAT instance) on th
         }),
       }),
     );
-    const bundles = await ensureFunctionBundles();
+    bundles = snapshotBundles(await ensureFunctionBundles());
     inputs = {
       // As examples/complete, with enable_nat_instance left off.
       name_prefix: name,
       worker_zip_path: bundles.worker,
       jobsender_zip_path: bundles.jobsender,
-      bucket_pairs: [{ src_bucket: sourceBucket, src_prefix: "", des_bucket: destinationBucket, des_prefix: DESTINATION_PREFIX }],
+      // No regions: the functions find them. Owners given: every request carries
+      // ExpectedBucketOwner (the region front refuses a wrong one) and the grants s3:ResourceAccount.
+      bucket_pairs: [
+        {
+          src_bucket: sourceBucket,
+          src_prefix: "",
+          des_bucket: destinationBucket,
+          des_prefix: DESTINATION_PREFIX,
+          src_owner: DEFAULT_ACCOUNT,
+          des_owner: DEFAULT_ACCOUNT,
+        },
+      ],
       ignore_list: ["*.tmp"],
       direction: "PUT",
       credentials_parameter_name: credentialsParameter,
@@ -130,6 +136,7 @@ describe("terraform deployment (complete example without the NAT instance) on th
         // Absent when the setup failed before creating it.
         await ssm.send(new DeleteParameterCommand({ Name: credentialsParameter })).catch(() => undefined);
         await Promise.all([ownSide?.close(), otherSide?.close()]);
+        bundles?.remove();
       }),
     180_000,
   );
@@ -164,16 +171,26 @@ describe("terraform deployment (complete example without the NAT instance) on th
     const queueName = outputs.string("job_queue_url").split("/").pop();
     expect(dashboard.DashboardBody).toContain(`"QueueName","${queueName}"`);
     expect(dashboard.DashboardBody).toContain(`"FunctionName","${outputs.string("worker_function_name")}"`);
-    // every metric of ours the dashboard graphs is one the code emits, read from the function that emits it
+    // every metric of ours the dashboard graphs is one the code emits, read in the deployment's
+    // own namespace, from the service name the function that emits it is given (`<prefix>-worker`)
+    const namespace = outputs.record("worker_environment").POWERTOOLS_METRICS_NAMESPACE;
+    const services = new Map(
+      (["worker", "jobsender"] as const).map((role) => [outputs.record(`${role}_environment`).POWERTOOLS_SERVICE_NAME, role] as const),
+    );
+    expect(namespace).toBe(name);
+    expect([...services.keys()]).toEqual([`${name}-worker`, `${name}-jobsender`]);
     const graphed = (JSON.parse(dashboard.DashboardBody ?? "{}").widgets as Array<{ properties: { metrics?: unknown[][] } }>)
       .flatMap((widget) => widget.properties.metrics ?? [])
-      .filter((metric) => metric[0] === DEFAULT_METRICS_NAMESPACE)
+      .filter((metric) => metric[0] === namespace)
       .map((metric) => ({ name: String(metric[1]), service: String(metric[3]) }));
     expect(graphed.length).toBeGreaterThan(10);
     for (const { name, service } of graphed) {
       expect(Object.keys(METRICS), name).toContain(name);
-      expect(METRICS[name as MetricName].emittedBy as readonly string[], name).toContain(service);
+      expect(METRICS[name as MetricName].emittedBy as readonly string[], name).toContain(services.get(service));
     }
+    // account-wide names carry the region
+    expect(outputs.string("worker_role_arn")).toMatch(new RegExp(`:role/${name}-worker-${source.region}$`));
+    expect(outputs.string("dashboard_name")).toBe(`${name}-${source.region}`);
     expect(alarms.MetricAlarms?.map((alarm) => alarm.AlarmName).sort()).toEqual(outputs.strings("alarm_names").sort());
     for (const alarm of alarms.MetricAlarms ?? []) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([outputs.string("sns_topic_arn")]);
   });
@@ -290,7 +307,7 @@ describe("terraform deployment (complete example without the NAT instance) on th
     const credentialsPolicy = JSON.parse(outputs.string("credentials_policy_json")) as PolicyDocument;
     const account = outputs.string("worker_role_arn").split(":")[4] ?? "";
     const ownScope: CallScope = { partition: "aws", region: source.region, account };
-    const otherScope: CallScope = { partition: outputs.string("other_partition"), region: destination.region, account: "" };
+    const otherScope: CallScope = { partition: outputs.string("other_partition"), region: destination.region, account: DEFAULT_ACCOUNT };
     const ownCalls = ownSide?.calls ?? [];
     const otherCalls = otherSide?.calls ?? [];
 
@@ -309,17 +326,33 @@ describe("terraform deployment (complete example without the NAT instance) on th
     );
     expect(workerOwn.map((p) => p.action)).toEqual(expect.arrayContaining(["ssm:GetParameter", "s3:GetObject", "dynamodb:UpdateItem"]));
     expect(otherSideNeeds.map((p) => p.action)).toEqual(expect.arrayContaining(["s3:ListBucket", "s3:PutObject"]));
+    // both functions looked the buckets' regions up (HeadBucket), on both sides
+    const lookups = (needs: Permission[]) => needs.filter((p) => p.regionLookup).map((p) => p.resource);
+    expect(lookups([...jobsenderOwn, ...workerOwn])).toContain(`arn:aws:s3:::${sourceBucket}`);
+    expect(lookups(otherSideNeeds)).toContain(`arn:aws-cn:s3:::${destinationBucket}`);
     expect(refused(jobsenderPolicy, jobsenderOwn)).toEqual([]);
     expect(refused(workerPolicy, [...workerOwn, ...mapping])).toEqual([]);
     expect(refused(credentialsPolicy, otherSideNeeds)).toEqual([]);
     // ... and the grants are not wider than that: the evaluator does refuse what is not granted
     const table = `arn:aws:dynamodb:${source.region}:${account}:table/${outputs.string("ledger_table_name")}`;
-    const probe = (action: string, resource: string): Permission => ({ action, resource, context: {}, call: "probe" });
+    const probe = (action: string, resource: string, owner = DEFAULT_ACCOUNT): Permission => ({
+      action,
+      resource,
+      context: { "s3:ResourceAccount": owner },
+      call: "probe",
+    });
     expect(isAllowed(workerPolicy, probe("dynamodb:Query", `${table}/index/by_status`))).toBe(false);
     expect(isAllowed(jobsenderPolicy, probe("s3:GetObject", `arn:aws:s3:::${sourceBucket}/empty.bin`))).toBe(false);
     expect(isAllowed(workerPolicy, probe("s3:PutObject", `arn:aws:s3:::${destinationBucket}/${DESTINATION_PREFIX}empty.bin`))).toBe(false);
     expect(isAllowed(credentialsPolicy, probe("s3:GetObject", `arn:aws-cn:s3:::${sourceBucket}/empty.bin`))).toBe(false);
     expect(isAllowed(credentialsPolicy, probe("s3:PutObject", `arn:aws-cn:s3:::${destinationBucket}/elsewhere.bin`))).toBe(false);
+    // ... and bound to the owners the pair names: the same names in another account get nothing
+    const sourceObject = `arn:aws:s3:::${sourceBucket}/empty.bin`;
+    const destinationObject = `arn:aws-cn:s3:::${destinationBucket}/${DESTINATION_PREFIX}empty.bin`;
+    expect(isAllowed(workerPolicy, probe("s3:GetObject", sourceObject))).toBe(true);
+    expect(isAllowed(workerPolicy, probe("s3:GetObject", sourceObject, "999999999999"))).toBe(false);
+    expect(isAllowed(credentialsPolicy, probe("s3:PutObject", destinationObject))).toBe(true);
+    expect(isAllowed(credentialsPolicy, probe("s3:PutObject", destinationObject, "999999999999"))).toBe(false);
   });
 
   /*

@@ -15,12 +15,18 @@ export interface Permission {
   readonly context: Readonly<Record<string, string>>;
   /** What the call was, for messages. */
   readonly call: string;
+  /**
+   * A HeadBucket sent to find the bucket's region: S3 names the region (`x-amz-bucket-region`) on
+   * its 403 as on its 200 and 301, so the functions need no grant for it (see `isAllowed`).
+   */
+  readonly regionLookup?: true;
 }
 
 /** Where the calls went: what is needed to turn names and URLs into ARNs. */
 export interface CallScope {
   readonly partition: string;
   readonly region: string;
+  /** The account of the calls' resources: on the test bed each side's buckets belong to its one account (`s3:ResourceAccount`). */
   readonly account: string;
 }
 
@@ -44,11 +50,21 @@ export function permissionsOf(call: RecordedCall, scope: CallScope): Permission[
   return call.target === undefined ? s3Permissions(call, scope) : jsonPermissions(call, scope);
 }
 
-/** Whether `policy` allows `permission` (an identity policy: some Allow matches, no Deny does). */
+/**
+ * Whether `policy` allows `permission` (an identity policy: some Allow matches, no Deny does).
+ *
+ * A region lookup (HeadBucket) counts as allowed for any bucket the policy lets the caller list,
+ * whatever that grant's conditions: S3 authorizes HeadBucket as `s3:ListBucket` with no
+ * `s3:prefix`, so a grant limited to the pair's prefixes refuses it, yet S3's 403 still names the
+ * bucket's region, which is all the lookup wants (the functions take a refused lookup's region as
+ * they take an allowed one's). A lookup of a bucket the policy never names stays refused: the
+ * functions have no business there.
+ */
 export function isAllowed(policy: PolicyDocument, permission: Permission): boolean {
-  return (
-    !isDenied(policy, permission) && policy.Statement.some((statement) => statement.Effect === "Allow" && matches(statement, permission))
-  );
+  if (isDenied(policy, permission)) return false;
+  if (permission.regionLookup && policy.Statement.some((statement) => statement.Effect === "Allow" && names(statement, permission)))
+    return true;
+  return policy.Statement.some((statement) => statement.Effect === "Allow" && matches(statement, permission));
 }
 
 /** Whether a Deny of `policy` (e.g. a queue policy) applies to `permission`. */
@@ -64,10 +80,11 @@ function s3Permissions(call: RecordedCall, scope: CallScope): Permission[] {
   const describe = `${call.method} ${call.path}${Object.keys(q).length > 0 ? `?${new URLSearchParams(q as Record<string, string>)}` : ""}`;
   const bucketArn = `arn:${scope.partition}:s3:::${bucket}`;
   const objectArn = `${bucketArn}/${key}`;
+  // Every S3 request is judged with its bucket's owner, which the grants may bind.
   const on = (action: string, resource: string, context: Record<string, string> = {}): Permission => ({
     action,
     resource,
-    context,
+    context: { "s3:ResourceAccount": scope.account, ...context },
     call: describe,
   });
   const prefix: Record<string, string> = q.prefix === undefined ? {} : { "s3:prefix": q.prefix };
@@ -76,11 +93,7 @@ function s3Permissions(call: RecordedCall, scope: CallScope): Permission[] {
 
   if (call.copySource !== undefined) return copyPermissions(call.copySource, call, objectArn, scope, on);
   if (key === "" && bucket !== "") {
-    // HeadBucket finds a bucket's region (once per bucket and process). It would need
-    // s3:ListBucket without an s3:prefix, which the deployed policies grant only under the
-    // pairs' prefixes; S3's 403 still names the region, and the code takes it as no problem (the
-    // listing under the prefix decides). So it needs no permission to do its job.
-    if (call.method === "HEAD") return [];
+    if (call.method === "HEAD") return [{ ...on("s3:ListBucket", bucketArn), regionLookup: true }]; // HeadBucket
     if (call.method === "GET" && has("versions")) return [on("s3:ListBucketVersions", bucketArn, prefix)];
     if (call.method === "GET" && has("uploads")) return [on("s3:ListBucketMultipartUploads", bucketArn)];
     if (
@@ -174,13 +187,22 @@ function jsonPermissions(call: RecordedCall, scope: CallScope): Permission[] {
   return [on(`unknown:${call.target}`, "*")];
 }
 
-function matches(statement: Statement, permission: Permission): boolean {
+/** Whether `statement` grants `permission`'s action on its resource, its conditions aside. */
+function names(statement: Statement, permission: Permission): boolean {
   const actions = [statement.Action ?? []].flat();
   const resources = [statement.Resource ?? []].flat();
-  if (!actions.some((action) => glob(action.toLowerCase(), permission.action.toLowerCase()))) return false;
-  if (!resources.some((resource) => glob(resource, permission.resource))) return false;
-  return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
-    Object.entries(keys).every(([key, expected]) => condition(operator, permission.context[key], [expected].flat(), statement.Effect)),
+  return (
+    actions.some((action) => glob(action.toLowerCase(), permission.action.toLowerCase())) &&
+    resources.some((resource) => glob(resource, permission.resource))
+  );
+}
+
+function matches(statement: Statement, permission: Permission): boolean {
+  return (
+    names(statement, permission) &&
+    Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
+      Object.entries(keys).every(([key, expected]) => condition(operator, permission.context[key], [expected].flat(), statement.Effect)),
+    )
   );
 }
 
