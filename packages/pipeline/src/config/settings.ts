@@ -193,8 +193,8 @@ export const SETTINGS = {
     default: undefined,
     terraform: {
       variable: "credentials_parameter_name",
-      default: "s3_migration_credentials",
-      why: "a deployment crosses accounts or partitions with stored keys; unset, both sides use the function's own role",
+      // null: the root module derives /<name_prefix>/credentials, so two deployments never share one
+      default: undefined,
     },
   },
   direction: { kind: "text", env: "DIRECTION", default: "PUT", terraform: { variable: "direction", default: "PUT" } },
