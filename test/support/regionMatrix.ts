@@ -6,6 +6,7 @@
  * the destination server China. Used by test/integration/regions/*.test.ts, which run each shape
  * through the CLI and through the deployed functions.
  */
+import type { S3Client } from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { MIB } from "@s3-migrate/transfer";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "./endpoints.js";
@@ -101,6 +102,8 @@ export interface ShapeBed {
   /** The account id of each side's bucket. */
   readonly sourceOwner: string;
   readonly destinationOwner: string;
+  /** A client of the destination bucket as its owner (in its region, with its account's keys). */
+  readonly destinationReader: S3Client;
 }
 
 /** The moto server that plays `partition`. */
@@ -159,6 +162,7 @@ export async function openShape(shape: Shape, tag: string): Promise<ShapeBed> {
     bodies,
     sourceOwner: accountOf(shape.source),
     destinationOwner: accountOf(shape.destination),
+    destinationReader: clientOf(shape.destination),
   };
 }
 
@@ -199,12 +203,7 @@ export function cleanRunCounts(shape: Shape, setups: number) {
 
 /** The destination's copy of each source object under `prefix`, compared byte for byte; the keys that differ or are missing. */
 export async function destinationMismatches(bed: ShapeBed, prefix: string): Promise<string[]> {
-  const side = bed.shape.destination;
-  const other =
-    side.account === "other"
-      ? await assumeRole(serverOf("global"), makeS3Client(serverOf("global"), OWN_REGION), OTHER_ACCOUNT)
-      : undefined;
-  const client = makeS3Client(bed.destinationEndpoint, side.region, other === undefined ? {} : { credentials: other });
+  const client = bed.destinationReader;
   const wrong: string[] = [];
   for (const [key, body] of bed.bodies) {
     const copy = await readObject(client, bed.destinationBucket, `${prefix}${key}`).catch(() => undefined);

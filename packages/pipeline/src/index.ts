@@ -22,6 +22,7 @@ export {
   estimateOrReason,
   estimateRun,
   type RunEstimate,
+  type RunPlaces,
   type RunRegions,
   tallyRules,
 } from "./estimate/estimateRun.js";

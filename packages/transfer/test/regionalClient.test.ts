@@ -19,7 +19,8 @@ interface Seen {
 /**
  * A fake S3 behind the SDK's whole stack that answers as S3 does by region: each bucket lives in
  * one region; a request signed for another gets 301 with `x-amz-bucket-region` (no body for HEAD);
- * one naming another owner than the bucket's (`owners`) gets 403 AccessDenied.
+ * one naming another owner than the bucket's (`owners`) gets 403 AccessDenied, and so does every
+ * request to a bucket whose owner is `nobody`.
  */
 function fakeS3(buckets: Record<string, string>, owners: Record<string, string> = {}) {
   const seen: Seen[] = [];
@@ -42,8 +43,9 @@ function fakeS3(buckets: Record<string, string>, owners: Record<string, string> 
           `<Error><Code>PermanentRedirect</Code><Message>must be addressed using the specified endpoint</Message><Bucket>${bucket}</Bucket></Error>`,
         );
       const expected = request.headers["x-amz-expected-bucket-owner"];
-      if (expected !== undefined && owners[bucket] !== undefined && expected !== owners[bucket])
-        return answer(403, {}, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>");
+      const refused =
+        owners[bucket] === "nobody" || (expected !== undefined && owners[bucket] !== undefined && expected !== owners[bucket]);
+      if (refused) return answer(403, {}, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>");
       if (request.method === "HEAD") return answer(200, { "x-amz-bucket-region": region, "content-length": "3", etag: '"e"' });
       if (request.method === "PUT" && request.headers["x-amz-copy-source"] !== undefined)
         return answer(200, {}, '<CopyObjectResult><ETag>"e"</ETag></CopyObjectResult>');
@@ -179,17 +181,14 @@ describe("RegionalS3Client", () => {
 
   it("says, when S3 denies a request that named the bucket's owner, that the bucket may be another account's", async () => {
     // Prepare: the configuration says 111111111111; the bucket is 222222222222's
-    const s3 = fakeS3({ theirs: "us-east-1" }, { theirs: "222222222222" });
+    // (and a bucket that refuses everyone, whose requests name no owner)
+    const s3 = fakeS3({ theirs: "us-east-1", closed: "us-east-1" }, { theirs: "222222222222", closed: "nobody" });
     const client = regionalClient({ region: "us-east-1", buckets: new Map([["theirs", { owner: "111111111111" }]]) }, s3);
     // Act
     const thrown = await client.send(new GetObjectCommand({ Bucket: "theirs", Key: "k" })).catch((error: unknown) => error);
     const denied = classifyError(thrown, { side: "destination", operation: "GetObject", bucket: "theirs", key: "k" });
-    const plain = classifyError(
-      await regionalClient({ region: "us-east-1" }, fakeS3({}))
-        .send(new GetObjectCommand({ Bucket: "none", Key: "k" }))
-        .catch((error: unknown) => ({ name: "AccessDenied", $metadata: { httpStatusCode: 403 }, cause: error })),
-      { side: "destination", operation: "GetObject", bucket: "none", key: "k" },
-    );
+    const plainError = await client.send(new GetObjectCommand({ Bucket: "closed", Key: "k" })).catch((error: unknown) => error);
+    const plain = classifyError(plainError, { side: "destination", operation: "GetObject", bucket: "closed", key: "k" });
     // Assess
     expect(denied.code).toBe("AccessDenied");
     expect(denied.message).toContain("the request named the bucket's owner as 111111111111");

@@ -19,7 +19,6 @@ import {
   readBatchRules,
   readCopyShape,
   runJobsender,
-  runRegionsOf,
   serializeJob,
   tallyRules,
 } from "@s3-migrate/pipeline";
@@ -127,9 +126,9 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
     },
   );
   // An estimate the table cannot price (a region it lacks) is reported, never fatal to the plan.
-  const located = report.skipped === undefined ? await runRegionsOf(pairs, s3, values["run-region"] ?? region) : undefined;
+  const places = { pairs, sides: s3, run: values["run-region"] ?? region };
   const estimated: Pick<JobsenderReport, "estimate" | "estimateUnavailable"> =
-    located === undefined ? {} : "regions" in located ? estimateOrReason(tally, shape, workers, located.regions, prices) : located;
+    report.skipped === undefined ? await estimateOrReason(tally, shape, workers, places, prices) : {};
   const out = command === "plan" ? process.stderr : process.stdout;
   if (values.json) out.write(`${JSON.stringify({ ...report, ...estimated })}\n`);
   else

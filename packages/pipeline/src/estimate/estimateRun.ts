@@ -1,4 +1,5 @@
 import { ConfigError } from "@s3-migrate/transfer";
+import type { BucketPair } from "../config/bucketPairs.js";
 import { batchConcurrency, type CopyShape } from "../config/environment.js";
 import { type PriceTable, pricesFor, type RegionPrices } from "./priceTable.js";
 import {
@@ -9,6 +10,7 @@ import {
   runRequests,
   type WorkerAssumptions,
 } from "./requestModel.js";
+import { type BucketLocator, runRegionsOf } from "./runRegions.js";
 import type { RunTally, TallyRules } from "./runTally.js";
 
 /** Where the run's data and services are. */
@@ -105,19 +107,29 @@ export function tallyRules(shape: CopyShape, workers: EstimateWorkers): TallyRul
   return { shape, bytesPerInvocation: copyBytesPerSecond(shape, workers) * workers.invocationSeconds };
 }
 
+/** Where a run's copies go, as {@link estimateOrReason} finds their regions: its pairs, the side clients that locate their buckets, and where the workers run. */
+export interface RunPlaces {
+  readonly pairs: readonly BucketPair[];
+  readonly sides: { readonly source: BucketLocator; readonly destination: BucketLocator };
+  readonly run: string;
+}
+
 /**
- * {@link estimateRun} for a report: the estimate, or why there is none (a region the price table
- * lacks), which never fails the pass it prices.
+ * {@link estimateRun} for a report, at the regions of the run's buckets ({@link runRegionsOf}):
+ * the estimate, or why there is none (buckets of one side in several regions, a region the price
+ * table lacks), which never fails the pass it prices.
  */
-export function estimateOrReason(
+export async function estimateOrReason(
   tally: RunTally,
   shape: CopyShape,
   workers: EstimateWorkers,
-  regions: RunRegions,
+  places: RunPlaces,
   table: PriceTable,
-): { readonly estimate: RunEstimate } | { readonly estimateUnavailable: string } {
+): Promise<{ readonly estimate: RunEstimate } | { readonly estimateUnavailable: string }> {
+  const located = await runRegionsOf(places.pairs, places.sides, places.run);
+  if (!("regions" in located)) return located;
   try {
-    return { estimate: estimateRun(tally, shape, workers, regions, table) };
+    return { estimate: estimateRun(tally, shape, workers, located.regions, table) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return { estimateUnavailable: error.message };

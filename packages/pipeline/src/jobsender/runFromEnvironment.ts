@@ -11,7 +11,6 @@ import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { type EstimateWorkers, estimateOrReason, tallyRules } from "../estimate/estimateRun.js";
 import { loadPriceTable } from "../estimate/priceTable.js";
 import { ESTIMATE_DEFAULTS } from "../estimate/requestModel.js";
-import { runRegionsOf } from "../estimate/runRegions.js";
 import { emptyTally } from "../estimate/runTally.js";
 import { ObjectLedger } from "../ledger/objectLedger.js";
 import type { PipelineMetrics } from "../metricNames.js";
@@ -86,9 +85,8 @@ export async function runJobsenderFromEnvironment(
   );
   if (report.skipped !== undefined) return report;
   // The estimate is part of the report the function logs; a region the table lacks is said there, never fatal.
-  const located = await runRegionsOf(config.pairs, s3, environment.region);
-  if (!("regions" in located)) return { ...report, ...located };
-  return { ...report, ...estimateOrReason(tally, shape, workers, located.regions, loadPriceTable()) };
+  const places = { pairs: config.pairs, sides: s3, run: environment.region };
+  return { ...report, ...(await estimateOrReason(tally, shape, workers, places, loadPriceTable())) };
 }
 
 /** The worker's sizing, when the worker's memory is given (`WORKER_MEMORY_MIB`) to check it against. */

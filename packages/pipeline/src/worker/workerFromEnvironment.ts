@@ -39,7 +39,7 @@ export async function setUpWorker(
     throw new ConfigError("The worker copies only what its configuration allows: set BUCKET_PAIRS_PARAMETER, EVENT_SOURCE_BUCKET, or both");
   const config = await loadRuntimeConfig(clients.ssm, environment, {
     pairs: events === undefined ? "required" : "optional",
-    buckets: eventBuckets(environment),
+    buckets: eventBuckets(events, environment),
   });
   if (events !== undefined)
     refuseLoopingEvents(
@@ -100,16 +100,16 @@ export async function setUpWorker(
 }
 
 /** The S3 event route's buckets, with the owners (and the destination's region) the environment gives them. */
-function eventBuckets(environment: WorkerEnvironment) {
-  const { eventSourceBucket, defaultDestBucket, eventSourceOwner, defaultDestOwner, defaultDestRegion } = environment;
-  if (eventSourceBucket === undefined || defaultDestBucket === undefined) return {};
+function eventBuckets(events: EventScope | undefined, environment: WorkerEnvironment) {
+  if (events === undefined) return {};
+  const { eventSourceOwner, defaultDestOwner, defaultDestRegion } = environment;
   return {
     source: [
-      { bucket: eventSourceBucket, ...(eventSourceOwner === undefined ? {} : { owner: eventSourceOwner }), where: "EVENT_SOURCE_BUCKET" },
+      { bucket: events.bucket, ...(eventSourceOwner === undefined ? {} : { owner: eventSourceOwner }), where: "EVENT_SOURCE_BUCKET" },
     ],
     destination: [
       {
-        bucket: defaultDestBucket,
+        bucket: events.destinationBucket,
         ...(defaultDestOwner === undefined ? {} : { owner: defaultDestOwner }),
         ...(defaultDestRegion === undefined ? {} : { region: defaultDestRegion }),
         where: "DEFAULT_DEST_BUCKET",
