@@ -1,4 +1,5 @@
 import {
+  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
@@ -177,21 +178,35 @@ describe("copyObject resume", () => {
     expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
   });
 
-  it("aborts an orphaned older upload for the same key", async () => {
-    // Prepare: an upload left by a crashed run of another tool, with one part
+  it("aborts an orphaned older upload of its own for the same key (a manifest part), and leaves another tool's alone", async () => {
+    // Prepare: two uploads left by crashed runs, one part each: one of ours (it also holds the
+    // manifest part, 10,000, for another version), one of another tool
     const key = "resume/orphaned.bin";
     const body = randomBody(12 * MIB);
     await putObject(bed.src, bed.sourceBucket, key, body);
-    const { UploadId } = await bed.dst.send(new CreateMultipartUploadCommand({ Bucket: bed.destinationBucket, Key: key }));
-    await bed.dst.send(
-      new UploadPartCommand({ Bucket: bed.destinationBucket, Key: key, UploadId, PartNumber: 1, Body: randomBody(5 * MIB) }),
-    );
+    const orphan = async (parts: number[]) => {
+      const { UploadId } = await bed.dst.send(new CreateMultipartUploadCommand({ Bucket: bed.destinationBucket, Key: key }));
+      for (const PartNumber of parts)
+        await bed.dst.send(
+          new UploadPartCommand({
+            Bucket: bed.destinationBucket,
+            Key: key,
+            UploadId,
+            PartNumber,
+            Body: PartNumber === 10_000 ? Buffer.from("{}") : randomBody(5 * MIB),
+          }),
+        );
+      return UploadId ?? "";
+    };
+    const ours = await orphan([1, 10_000]);
+    const foreign = await orphan([1]);
     // Act
     const outcome = await copyObject(bed.context(), request(key), settings);
     // Assess
-    expect(outcome).toMatchObject({ status: "done", partsResumed: 0, abortedUploads: [UploadId] });
-    expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([]);
+    expect(outcome).toMatchObject({ status: "done", partsResumed: 0, abortedUploads: [ours] });
+    expect(await openUploads(bed.dst, bed.destinationBucket, key)).toEqual([foreign]);
     expect((await readObject(bed.dst, bed.destinationBucket, key)).equals(body)).toBe(true);
+    await bed.dst.send(new AbortMultipartUploadCommand({ Bucket: bed.destinationBucket, Key: key, UploadId: foreign }));
   });
 
   it("never mixes two versions: a source replaced between runs is SourceChanged, and a new job starts afresh", async () => {

@@ -357,32 +357,40 @@ describe("fan-out of giant objects across worker processes", () => {
     expect(await drainDeadLetters(sqs, bed.deployment.dlqUrl)).toEqual([]);
   });
 
-  it("an older open upload of the key with another part size is superseded and aborted before the fan-out", {
+  it("an older upload of ours for the key (a manifest part, another part size) is aborted before the fan-out; another writer's upload is left alone", {
     timeout: 240_000,
   }, async () => {
-    // Prepare: another tool's upload of the same key at the destination, two parts of 6 MiB
+    // Prepare: two open uploads of the same key at the destination, two parts of 6 MiB each:
+    // one of ours for another version (it holds a manifest part), one of another tool
     const key = "giant/older-upload.bin";
     const bed = await prepare("fan-older", { [key]: 5 * PART_SIZE });
     const body = bed.bodies.get(key) ?? Buffer.alloc(0);
-    const { CreateMultipartUploadCommand, UploadPartCommand } = await import("@aws-sdk/client-s3");
-    const older = await dst.send(new CreateMultipartUploadCommand({ Bucket: bed.destinationBucket, Key: key }));
-    for (const partNumber of [1, 2])
-      await dst.send(
-        new UploadPartCommand({
-          Bucket: bed.destinationBucket,
-          Key: key,
-          UploadId: older.UploadId,
-          PartNumber: partNumber,
-          Body: body.subarray((partNumber - 1) * 6 * MIB, partNumber * 6 * MIB),
-        }),
-      );
+    const { CreateMultipartUploadCommand, UploadPartCommand, AbortMultipartUploadCommand } = await import("@aws-sdk/client-s3");
+    const openWith = async (partNumbers: number[]) => {
+      const upload = await dst.send(new CreateMultipartUploadCommand({ Bucket: bed.destinationBucket, Key: key }));
+      for (const partNumber of partNumbers)
+        await dst.send(
+          new UploadPartCommand({
+            Bucket: bed.destinationBucket,
+            Key: key,
+            UploadId: upload.UploadId,
+            PartNumber: partNumber,
+            Body: partNumber === 10_000 ? Buffer.from("{}") : body.subarray((partNumber - 1) * 6 * MIB, partNumber * 6 * MIB),
+          }),
+        );
+      return upload.UploadId ?? "";
+    };
+    const ours = await openWith([1, 2, 10_000]);
+    const foreign = await openWith([1, 2]);
     await enqueue(bed.deployment, [bed.job(key)]);
     // Act
     await runWorkers(bed.deployment, 2, settled(bed, key, "done"));
     await bed.proxy.close();
-    // Assess: the older upload was aborted, and the fan-out's own parts of 5 MiB make the object
-    expect(bed.proxy.countRequests({ method: "DELETE", query: { uploadId: older.UploadId ?? "" } })).toBe(1);
-    expect(await openUploads(dst, bed.destinationBucket)).toEqual([]);
+    // Assess: ours was aborted, the other writer's is still open, and the fan-out's own parts of 5 MiB make the object
+    expect(bed.proxy.countRequests({ method: "DELETE", query: { uploadId: ours } })).toBe(1);
+    expect(bed.proxy.countRequests({ method: "DELETE", query: { uploadId: foreign } })).toBe(0);
+    expect(await openUploads(dst, bed.destinationBucket)).toEqual([foreign]);
+    await dst.send(new AbortMultipartUploadCommand({ Bucket: bed.destinationBucket, Key: key, UploadId: foreign }));
     const upload = bed.uploads(key);
     expect(upload.partPuts).toEqual(["1", "2", "3", "4", "5", MANIFEST_PART]);
     expect(upload.completes).toBe(1);

@@ -62,15 +62,18 @@ describe("object lease (ledger)", () => {
     const v1 = object();
     const held = { identity: v1, token: "a" };
     expect(await ledger.begin(v1, claim("a", "m1"), 0, t0)).toEqual({ status: "started" });
-    expect(await ledger.pause(held, "upload-1", at(20))).toBe(true);
+    expect(await ledger.pause(held, "upload-1", undefined, at(20))).toBe(true);
     const continuing = (messageId: string, seconds = 120) => ({ ...claim("a", messageId, seconds), continuing: true });
+    // a job without the token waits for the handed-off lease instead of taking it
+    expect(await ledger.begin(v1, claim("x", "m9"), 0, at(25))).toMatchObject({ status: "busy" });
     expect(await ledger.begin(v1, continuing("m2"), 1, at(30))).toEqual({ status: "started" });
     // a second copy of the same continuation (an SDK retry of the send), and the continuation
     // delivered again while its holder is alive: neither may copy alongside it
     expect(await ledger.begin(v1, continuing("m3"), 1, at(31))).toEqual({ status: "duplicate" });
     expect(await ledger.begin(v1, continuing("m2"), 1, at(32))).toMatchObject({ status: "busy" });
-    // the lease (now until t0 + 120 s) expires: the message delivered again takes the object over
-    expect(await ledger.begin(v1, claim("z", "m2", 300), 0, at(121))).toEqual({ status: "started" });
+    // the lease (now until t0 + 120 s) expires: the message delivered again takes the object over,
+    // told that the attempt it takes over may have written the object
+    expect(await ledger.begin(v1, claim("z", "m2", 300), 0, at(121))).toEqual({ status: "started", mayBeWritten: true });
     expect(await ledger.renew(held, t0.getTime() + 999_000)).toBe(false);
     expect(await ledger.finish(held, { status: "done", desEtag: "x", verification: "source-etag" }, at(130))).toBe(false);
     // ... and a late continuation of the old owner is superseded
@@ -103,10 +106,10 @@ describe("object lease (ledger)", () => {
       }),
     );
     expect(await ledger.begin(v1, claim("b", "m2"), 0, at(60))).toEqual({ status: "busy", retryAfterMs: 900_000, ownMessage: true });
-    expect(await ledger.judgeDelete(v1, undefined, at(60))).toEqual({ status: "busy", retryAfterMs: 900_000 });
+    expect(await ledger.beginDelete(v1, claim("r", "m4"), at(60))).toEqual({ status: "busy", retryAfterMs: 900_000 });
     expect(await ledger.failBeforeStart(v1, "SourceMissing", "gone", at(60))).toBe(false);
     // the previous version's continuation names no token: it takes its record over, as it did
-    expect(await ledger.begin(v1, claim("c", "m3"), 1, at(61))).toEqual({ status: "started" });
+    expect(await ledger.begin(v1, claim("c", "m3"), 1, at(61))).toEqual({ status: "started", mayBeWritten: true });
   });
 
   it("releases the lease on a retryable error, so the next delivery may start at once", async () => {
@@ -114,7 +117,8 @@ describe("object lease (ledger)", () => {
     const v1 = object();
     await ledger.begin(v1, claim("a", "m1"), 0, t0);
     expect(await ledger.recordError({ identity: v1, token: "a" }, "Transient", "reset", at(1))).toBe(true);
-    expect(await ledger.begin(v1, claim("b", "m2"), 0, at(2))).toEqual({ status: "started" });
+    // (a PUT whose answer was lost fails retryably too: the next attempt looks at the destination first)
+    expect(await ledger.begin(v1, claim("b", "m2"), 0, at(2))).toEqual({ status: "started", mayBeWritten: true });
   });
 
   it("never records a failure over a live lease", async () => {
@@ -125,33 +129,50 @@ describe("object lease (ledger)", () => {
     expect(await ledger.failBeforeStart(v1, "SourceMissing", "gone", at(61))).toBe(true);
   });
 
-  it("refuses S3 events older than the last one applied to the key, for copies and removals", async () => {
+  it("orders S3 events by the last one that succeeded: an older copy event is stale, an event that never succeeded orders nothing, a removal records its own", async () => {
     counter++;
     const v2 = object("etag-2");
-    expect(await ledger.begin(v2, claim("a", "m1", 60, "0055AED6DCD90281E6"), 0, t0)).toEqual({ status: "started" });
-    await ledger.finish({ identity: v2, token: "a" }, { status: "done", desEtag: "x", verification: "source-etag" }, at(1));
+    const taken = await ledger.begin(v2, claim("a", "m1", 60, "0055AED6DCD90281E6"), 0, t0);
+    expect(taken).toEqual({ status: "started", sequencer: orderableSequencer("0055AED6DCD90281E6") });
+    // an event for another version meets the live lease and waits
+    const forged = object("etag-9");
+    expect(await ledger.begin(forged, claim("f", "mf", 60, "F".repeat(64)), 0, t0)).toMatchObject({ status: "busy" });
+    await ledger.finish(
+      { identity: v2, token: "a", sequencer: orderableSequencer("0055AED6DCD90281E6") },
+      { status: "done", desEtag: "x", verification: "source-etag" },
+      at(1),
+    );
+    expect(await record(v2)).toMatchObject({ eventSequencer: orderableSequencer("0055AED6DCD90281E6") });
+    expect(await record(v2)).not.toHaveProperty("leaseSequencer");
     // an older create event (shorter sequencer: right-padded, it sorts lower)
     expect(await ledger.begin(object("etag-1"), claim("b", "m2", 60, "0055AED6DCD9028"), 0, at(2))).toEqual({ status: "stale" });
-    expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E5"), at(3))).toEqual({ status: "stale" });
-    expect(await ledger.beginDelete(v2, claim("r", "m4", 60, "0055AED6DCD90281E5"), at(3))).toEqual({ status: "stale" });
-    // the same event again is not stale (a redelivery); a newer removal applies
+    // the same event again is not stale (a redelivery)
     expect(await ledger.begin(v2, claim("c", "m3", 60, "0055AED6DCD90281E6"), 0, at(4))).toEqual({ status: "already-done" });
-    expect(await ledger.judgeDelete(v2, orderableSequencer("0055AED6DCD90281E7"), at(5))).toEqual({ status: "clear" });
-    const removal = await ledger.beginDelete(v2, claim("r", "m5", 60, "0055AED6DCD90281E7"), at(5));
+    // an event that takes the lease and fails leaves no order behind
+    const failing = object("etag-3");
+    expect(await ledger.begin(failing, claim("g", "m7", 60, "F".repeat(64)), 0, at(5))).toMatchObject({ status: "started" });
+    await ledger.recordError({ identity: failing, token: "g" }, "Transient", "reset", at(6));
+    expect(await record(v2)).toMatchObject({ eventSequencer: orderableSequencer("0055AED6DCD90281E6") });
+    expect(await ledger.begin(object("etag-4"), claim("h", "m8", 60, "0055AED6DCD90281E7"), 0, at(7))).toMatchObject({ status: "started" });
+    await ledger.recordError({ identity: object("etag-4"), token: "h" }, "Transient", "reset", at(8));
+    // a removal takes the lease whatever the order (the source, checked under it, decides) and records its sequencer
+    const removal = await ledger.beginDelete(v2, claim("r", "m5", 60, "0055AED6DCD90281E5"), at(9));
     expect(removal).toMatchObject({ status: "started" });
     // while the removal holds the lease, a copy of a newer upload waits for it
-    expect(await ledger.begin(object("etag-3"), claim("d", "m6", 60, "0055AED6DCD90281E8"), 0, at(6))).toMatchObject({ status: "busy" });
+    expect(await ledger.begin(object("etag-5"), claim("d", "m6", 60, "0055AED6DCD90281E8"), 0, at(10))).toMatchObject({ status: "busy" });
     if (!("lease" in removal)) throw new Error("no lease");
-    expect(await ledger.finishDelete(removal.lease, at(7))).toBe(true);
-    expect(await record(v2)).toMatchObject({ status: "deleted", eventSequencer: orderableSequencer("0055AED6DCD90281E7") });
-    expect(await ledger.begin(object("etag-3"), claim("d", "m6", 60, "0055AED6DCD90281E8"), 0, at(8))).toEqual({ status: "started" });
+    expect(await ledger.finishDelete(removal.lease, at(11))).toBe(true);
+    expect(await record(v2)).toMatchObject({ status: "deleted", eventSequencer: orderableSequencer("0055AED6DCD90281E5") });
+    expect(await ledger.begin(object("etag-5"), claim("d", "m6", 60, "0055AED6DCD90281E8"), 0, at(12))).toEqual({
+      status: "started",
+      sequencer: orderableSequencer("0055AED6DCD90281E8"),
+    });
   });
 
   it("holds a removal back while a live lease copies the object", async () => {
     counter++;
     const v1 = object();
     await ledger.begin(v1, claim("a", "m1"), 0, t0);
-    expect(await ledger.judgeDelete(v1, undefined, at(10))).toEqual({ status: "busy", retryAfterMs: 50_000 });
     expect(await ledger.beginDelete(v1, claim("r", "m2"), at(10))).toEqual({ status: "busy", retryAfterMs: 50_000 });
   });
 
@@ -230,8 +251,8 @@ describe("fan-out completion claim (ledger)", () => {
     const first = claims.find((result) => result.status === "claimed");
     if (first?.status !== "claimed") throw new Error("no claim");
     const pending = { uploadId: range(0).uploadId, etag: `${"b".repeat(32)}-3`, verification: "source-etag" } as const;
-    expect(await objects.noteLostCompletion(first.lease, pending, at(40))).toBe(true);
-    expect(await objects.noteLostCompletion({ ...first.lease, token: "not-the-owner" }, pending, at(40))).toBe(false);
+    expect(await objects.notePendingCompletion(first.lease, pending, at(40))).toBe(true);
+    expect(await objects.notePendingCompletion({ ...first.lease, token: "not-the-owner" }, pending, at(40))).toBe(false);
     expect(await fanout.claimCompletion(range(0), 3, claim("later", 300), at(61))).toMatchObject({
       status: "claimed",
       record: { pendingCompletion: pending },

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mapConcurrent } from "@s3-migrate/transfer";
-import { HANDOFF, isConditionFailure, judgeLease, refusedItem, writeIf } from "./leaseTerms.js";
+import { HANDOFF, HANDOFF_LEASE_MS, isConditionFailure, judgeLease, refusedItem, writeIf } from "./leaseTerms.js";
 import {
   LEDGER_KEYS,
   LEDGER_SCHEMA_VERSION,
@@ -208,8 +208,9 @@ export class FanoutTransitions {
 
   /** Hands the range's lease off to the continuation about to be queued (as a paused object does). */
   async pauseRange(lease: HeldRange, now: Date): Promise<boolean> {
-    return this.#guardedRange(lease, "SET leaseMessageId = :handoff, updated_at = :now", {
+    return this.#guardedRange(lease, "SET leaseMessageId = :handoff, leaseExpiresAt = :handoffUntil, updated_at = :now", {
       ":handoff": HANDOFF,
+      ":handoffUntil": now.getTime() + HANDOFF_LEASE_MS,
       ":now": now.toISOString(),
     });
   }
@@ -385,6 +386,11 @@ export class FanoutTransitions {
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
     return ranges;
+  }
+
+  /** The record of the object a range belongs to (consistent read): what a range job's claims are checked against. */
+  async objectOf(range: Pick<RangeRef, "desBucket" | "desKey">): Promise<ObjectRecord | undefined> {
+    return this.#object(range);
   }
 
   /** The object record (consistent read). */

@@ -10,6 +10,13 @@ export const RACE_RETRY_MS = 1_000;
 /** `leaseMessageId` of a lease its paused holder handed off to the continuation it queued. */
 export const HANDOFF = "handoff";
 
+/**
+ * How long a handed-off lease waits for the continuation that carries its token: no other attempt
+ * takes it meanwhile (a job without the token would make the real continuation a duplicate). The
+ * continuation is queued with no delay; if it is lost, the object is free again after this.
+ */
+export const HANDOFF_LEASE_MS = 15 * 60 * 1000;
+
 /** Whether a DynamoDB write was refused by its condition. */
 export const isConditionFailure = (error: unknown): boolean => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
@@ -43,7 +50,8 @@ export interface FoundLease {
 /**
  * Judges a refused claim by the lease it met, once the record's own state (done, stale, another
  * upload) is judged: a continuation whose lease was taken since is a duplicate; a lease that has
- * lapsed was a race (look again soon); this very message delivered again while its lease lives,
+ * lapsed was a race (look again soon); a lease handed off to a continuation waits for it to
+ * lapse (its continuation takes it back first, if it comes); this very message delivered again while its lease lives,
  * or a lease that names no message (a record of the previous version), waits for it to lapse.
  * @returns the result, or `held` (another message's live lease) for the caller to judge.
  */
@@ -55,6 +63,8 @@ export function judgeLease(
   if (claim.continuing && found.leaseOwner !== claim.token) return { status: "duplicate" };
   if (found.expiresAt <= nowMs) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
   const retryAfterMs = Math.max(RACE_RETRY_MS, found.expiresAt - nowMs);
+  // Handed off to a continuation: it takes the lease back, or (lost) the lease lapses and this one may.
+  if (found.leaseMessageId === HANDOFF) return { status: "busy", retryAfterMs };
   if (found.leaseMessageId === claim.messageId || found.leaseMessageId === undefined)
     return { status: "busy", retryAfterMs, ownMessage: true };
   return { status: "held", retryAfterMs };

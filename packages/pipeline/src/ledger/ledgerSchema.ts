@@ -141,8 +141,13 @@ export interface ObjectRecord {
   readonly leaseOwner?: string;
   readonly leaseMessageId?: string;
   readonly leaseExpiresAt?: number;
-  /** The newest S3 event applied to the key (orderable sequencer); older events are stale. */
+  /**
+   * The S3 event whose copy or removal succeeded last (orderable sequencer): an older event that
+   * names a version the source no longer has is stale. Written only with a success.
+   */
   readonly eventSequencer?: string;
+  /** The S3 event the attempt holding the lease applies; becomes `eventSequencer` when it succeeds. */
+  readonly leaseSequencer?: string;
   /** Set on records written by a version-2 worker's fan-out. */
   readonly ledgerVersion?: number;
   /** Fan-out (version 2): the shared upload's plan, its ranges, and the indexes of those done. */
@@ -161,6 +166,8 @@ export interface ObjectRecord {
    * verification): the next completer looks for that object before it completes again.
    */
   readonly pendingCompletion?: PendingCompletion;
+  /** The source ETag `pendingCompletion` copies: an attempt at another version ignores it. */
+  readonly pendingSourceEtag?: string;
 }
 
 /** Where one range of a fanned-out object stands. */

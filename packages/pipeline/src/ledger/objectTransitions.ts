@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { PendingCompletion, ProvenChecksum } from "@s3-migrate/transfer";
-import { HANDOFF, isConditionFailure, judgeLease, RACE_RETRY_MS, refusedItem, writeIf } from "./leaseTerms.js";
+import { HANDOFF, HANDOFF_LEASE_MS, isConditionFailure, judgeLease, RACE_RETRY_MS, refusedItem, writeIf } from "./leaseTerms.js";
 import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** The source version a worker is copying: the guard of every transition. */
@@ -36,6 +36,11 @@ export interface LeaseClaim {
 export interface HeldLease {
   readonly identity: TransferIdentity;
   readonly token: string;
+  /**
+   * The S3 event the attempt applies (its orderable sequencer): stored as the key's
+   * `eventSequencer` only when the attempt succeeds, so an event that never succeeded orders nothing.
+   */
+  readonly sequencer?: string;
 }
 
 /**
@@ -51,8 +56,11 @@ export interface Busy {
 
 /** How taking the lease went. */
 export type BeginResult =
-  /** The lease is ours: copy. */
-  | { readonly status: "started" }
+  /**
+   * The lease is ours: copy, after looking for what an earlier attempt at this version left.
+   * `sequencer`: the event a continuation applies, as its paused predecessor's lease recorded it.
+   */
+  | ({ readonly status: "started"; readonly sequencer?: string } & EarlierAttempt)
   /** The record says `done` for this source version: nothing to copy. */
   | { readonly status: "already-done" }
   /** Another message for the same version holds a live lease: this one can only copy twice. */
@@ -61,6 +69,17 @@ export type BeginResult =
   | Busy
   /** A newer S3 event of this key was applied already. */
   | { readonly status: "stale" };
+
+/**
+ * What the record said of an earlier attempt at the same source version when the lease was taken:
+ * the ledger's word, never a message's.
+ */
+export interface EarlierAttempt {
+  /** The completion it recorded before sending it (or that the deadline cut): look for its result first. */
+  readonly pendingCompletion?: PendingCompletion;
+  /** It held the object's lease and never finished: it may have written the object before it died. */
+  readonly mayBeWritten?: boolean;
+}
 
 /** How a finished transfer ended. */
 export type Finish =
@@ -118,11 +137,11 @@ export class ObjectTransitions {
   async begin(identity: TransferIdentity, claim: LeaseClaim, continuation: number, now: Date): Promise<BeginResult> {
     const sequenced = claim.sequencer !== undefined;
     try {
-      await this.#client.send(
+      const answer = await this.#client.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: this.#key(identity),
-          UpdateExpression: `SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, startedAt = if_not_exists(startedAt, :now), updated_at = :now${sequenced ? ", eventSequencer = :sequencer" : ""} ADD attempts :attempt, deliveries :one, continuations :continued`,
+          UpdateExpression: `SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, #size = :size, srcEtag = :etag, srcVersionId = :versionId, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, startedAt = if_not_exists(startedAt, :now), updated_at = :now${sequenced ? ", leaseSequencer = :sequencer" : claim.continuing ? "" : " REMOVE leaseSequencer"} ADD attempts :attempt, deliveries :one, continuations :continued`,
           ConditionExpression: `${beginCondition(claim, continuation)}${sequenced ? ` AND ${NOT_STALE}` : ""}`,
           ExpressionAttributeNames: { "#status": "status", "#size": "size" },
           ExpressionAttributeValues: {
@@ -141,10 +160,13 @@ export class ObjectTransitions {
             ":one": 1,
             ...(sequenced ? { ":sequencer": claim.sequencer } : {}),
           },
+          ReturnValues: "ALL_OLD",
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      return { status: "started" };
+      const old = answer.Attributes as LedgerRecord | undefined;
+      const sequencer = claim.sequencer ?? (claim.continuing ? old?.leaseSequencer : undefined);
+      return { status: "started", ...(sequencer === undefined ? {} : { sequencer }), ...earlierAttempt(old, identity) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = (await this.#refusedRecord(error, identity)) ?? undefined;
@@ -168,12 +190,18 @@ export class ObjectTransitions {
    * to be queued (`leaseMessageId = "handoff"`): the first continuation carrying the token takes
    * it back, a second copy of it is a duplicate.
    */
-  async pause(lease: HeldLease, uploadId: string | undefined, now: Date): Promise<boolean> {
-    return this.#guarded(lease, "SET uploadId = :uploadId, leaseMessageId = :handoff, updated_at = :now", {
-      ":uploadId": uploadId ?? null,
-      ":handoff": HANDOFF,
-      ":now": now.toISOString(),
-    });
+  async pause(lease: HeldLease, uploadId: string | undefined, pending: PendingCompletion | undefined, now: Date): Promise<boolean> {
+    return this.#guarded(
+      lease,
+      `SET uploadId = :uploadId, leaseMessageId = :handoff, leaseExpiresAt = :handoffUntil, updated_at = :now${pending === undefined ? "" : ", pendingCompletion = :pending, pendingSourceEtag = :etag"}`,
+      {
+        ":uploadId": uploadId ?? null,
+        ":handoff": HANDOFF,
+        ":handoffUntil": now.getTime() + HANDOFF_LEASE_MS,
+        ":now": now.toISOString(),
+        ...(pending === undefined ? {} : { ":pending": pending }),
+      },
+    );
   }
 
   /**
@@ -195,12 +223,16 @@ export class ObjectTransitions {
   }
 
   /**
-   * Notes, under the lease, a completion the hard deadline cut (a fan-out's completer), so the next
-   * completer looks for its result before completing again (S3 may have finished it and removed
-   * the upload). @returns false when the lease is no longer ours.
+   * Notes, under the lease, a completion about to be sent or cut by the hard deadline, bound to the
+   * source version the lease copies, so the next attempt looks for its result before it sends
+   * anything again (S3 may have finished it and removed the upload). @returns false when the lease
+   * is no longer ours.
    */
-  async noteLostCompletion(lease: HeldLease, pending: PendingCompletion, now: Date): Promise<boolean> {
-    return this.#guarded(lease, "SET pendingCompletion = :pending, updated_at = :now", { ":pending": pending, ":now": now.toISOString() });
+  async notePendingCompletion(lease: HeldLease, pending: PendingCompletion, now: Date): Promise<boolean> {
+    return this.#guarded(lease, "SET pendingCompletion = :pending, pendingSourceEtag = :etag, updated_at = :now", {
+      ":pending": pending,
+      ":now": now.toISOString(),
+    });
   }
 
   /** Ends the transfer and its lease. @returns false when the lease was no longer ours. */
@@ -208,20 +240,21 @@ export class ObjectTransitions {
     if (finish.status === "done") {
       return this.#guarded(
         lease,
-        "SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, checksum = :checksum, finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone, pendingCompletion",
+        `SET #status = :status, desEtag = :desEtag, desVersionId = :desVersionId, verification = :verification, checksum = :checksum, ${lease.sequencer === undefined ? "" : "eventSequencer = :sequencer, "}finishedAt = :now, updated_at = :now REMOVE uploadId, lastError, lastErrorCode, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone, pendingCompletion, pendingSourceEtag, leaseSequencer`,
         {
           ":status": OBJECT_STATUS.done,
           ":desEtag": finish.desEtag,
           ":desVersionId": finish.desVersionId ?? null,
           ":verification": finish.verification,
           ":checksum": finish.checksum ?? null,
+          ...(lease.sequencer === undefined ? {} : { ":sequencer": lease.sequencer }),
           ":now": now.toISOString(),
         },
       );
     }
     return this.#guarded(
       lease,
-      "SET #status = :status, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now REMOVE uploadId, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone, pendingCompletion",
+      "SET #status = :status, lastErrorCode = :code, lastError = :error, finishedAt = :now, updated_at = :now REMOVE uploadId, leaseOwner, leaseMessageId, leaseExpiresAt, completing, rangesDone, pendingCompletion, pendingSourceEtag, leaseSequencer",
       {
         ":status": finish.status,
         ":code": finish.errorCode,
@@ -301,34 +334,17 @@ export class ObjectTransitions {
   }
 
   /**
-   * Whether an S3 removal may be applied, judged from the record alone (a consistent read, no
-   * write): `stale` when a newer event of the key was applied, busy while a live lease holds it.
-   * {@link beginDelete} checks the same conditions again, atomically.
-   */
-  async judgeDelete(
-    object: Pick<TransferIdentity, "desBucket" | "desKey">,
-    sequencer: string | undefined,
-    now: Date,
-  ): Promise<{ readonly status: "clear" } | { readonly status: "stale" } | Busy> {
-    const read = await this.#client.send(new GetCommand({ TableName: this.#table, Key: this.#key(object), ConsistentRead: true }));
-    const current = read.Item as LedgerRecord | undefined;
-    if (current === undefined) return { status: "clear" };
-    if (isStale(current, sequencer)) return { status: "stale" };
-    const leaseLeft = liveLeaseExpiry(current) - now.getTime();
-    return leaseLeft > 0 ? { status: "busy", retryAfterMs: Math.max(RACE_RETRY_MS, leaseLeft) } : { status: "clear" };
-  }
-
-  /**
    * Takes the object's lease to apply an S3 `ObjectRemoved` event (the record is `in_progress`
    * with no source version while the destination object is deleted, so a copy of a newer upload
-   * waits for it), unless a newer event of the key was applied (`stale`) or a live lease holds
-   * it. {@link finishDelete} then records `deleted`.
+   * waits for it), unless a live lease holds it. No event order is judged: the removal is applied
+   * only once the source, checked under this lease, is really gone (no copy can interleave), and
+   * {@link finishDelete} then records `deleted` and the event's sequencer.
    */
   async beginDelete(
     object: Pick<TransferIdentity, "srcBucket" | "srcKey" | "desBucket" | "desKey">,
     claim: LeaseClaim,
     now: Date,
-  ): Promise<{ readonly status: "started"; readonly lease: HeldLease } | { readonly status: "stale" } | Busy> {
+  ): Promise<{ readonly status: "started"; readonly lease: HeldLease } | Busy> {
     const sequenced = claim.sequencer !== undefined;
     const identity: TransferIdentity = { ...object, size: 0, srcEtag: REMOVAL_ETAG };
     try {
@@ -336,8 +352,8 @@ export class ObjectTransitions {
         new UpdateCommand({
           TableName: this.#table,
           Key: this.#key(object),
-          UpdateExpression: `SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, srcEtag = :removal, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, updated_at = :now${sequenced ? ", eventSequencer = :sequencer" : ""} REMOVE uploadId`,
-          ConditionExpression: `(attribute_not_exists(pk) OR ${NO_LIVE_LEASE})${sequenced ? ` AND ${NOT_STALE}` : ""}`,
+          UpdateExpression: `SET #status = :inProgress, srcBucket = :srcBucket, srcKey = :srcKey, desBucket = :desBucket, desKey = :desKey, srcEtag = :removal, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, updated_at = :now${sequenced ? ", leaseSequencer = :sequencer" : ""} REMOVE uploadId, pendingCompletion, pendingSourceEtag${sequenced ? "" : ", leaseSequencer"}`,
+          ConditionExpression: `attribute_not_exists(pk) OR ${NO_LIVE_LEASE}`,
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ...leaseClock(now),
@@ -352,11 +368,10 @@ export class ObjectTransitions {
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      return { status: "started", lease: { identity, token: claim.token } };
+      return { status: "started", lease: { identity, token: claim.token, ...(sequenced ? { sequencer: claim.sequencer } : {}) } };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.#refusedRecord(error, object);
-      if (current !== undefined && isStale(current, claim.sequencer)) return { status: "stale" };
       const leaseLeft = (current === undefined ? 0 : liveLeaseExpiry(current)) - now.getTime();
       return { status: "busy", retryAfterMs: Math.max(RACE_RETRY_MS, leaseLeft) };
     }
@@ -366,8 +381,12 @@ export class ObjectTransitions {
   async finishDelete(lease: HeldLease, now: Date): Promise<boolean> {
     return this.#guarded(
       lease,
-      "SET #status = :deleted, finishedAt = :now, updated_at = :now REMOVE leaseOwner, leaseMessageId, leaseExpiresAt, lastError, lastErrorCode",
-      { ":deleted": OBJECT_STATUS.deleted, ":now": now.toISOString() },
+      `SET #status = :deleted, finishedAt = :now, updated_at = :now${lease.sequencer === undefined ? "" : ", eventSequencer = :sequencer"} REMOVE leaseOwner, leaseMessageId, leaseExpiresAt, lastError, lastErrorCode, leaseSequencer`,
+      {
+        ":deleted": OBJECT_STATUS.deleted,
+        ":now": now.toISOString(),
+        ...(lease.sequencer === undefined ? {} : { ":sequencer": lease.sequencer }),
+      },
     );
   }
 
@@ -480,4 +499,15 @@ function classifyRefusal(current: LedgerRecord | undefined, identity: TransferId
   if (judged.status !== "held") return judged;
   // another message's live lease: a duplicate of the same version settles, another version waits
   return sameVersion ? { status: "duplicate" } : { status: "busy", retryAfterMs: judged.retryAfterMs };
+}
+
+/** What the record left by an earlier attempt at this source version tells the attempt that takes the lease now. */
+function earlierAttempt(old: LedgerRecord | undefined, identity: TransferIdentity): EarlierAttempt {
+  if (old?.status !== OBJECT_STATUS.inProgress || old.srcEtag !== identity.srcEtag || Number(old.size) !== identity.size) return {};
+  const pending = old.pendingSourceEtag === identity.srcEtag ? (old.pendingCompletion ?? undefined) : undefined;
+  // A lease handed off at a pause wrote nothing whole; any other unfinished one may have.
+  return {
+    ...(old.leaseMessageId === HANDOFF ? {} : { mayBeWritten: true }),
+    ...(pending === undefined ? {} : { pendingCompletion: pending }),
+  };
 }

@@ -5,10 +5,13 @@ import {
   completeSharedUpload,
   copyUploadSpan,
   type MigrationError,
+  type PendingCompletion,
+  RefusedWorkError,
   TransientError,
 } from "@s3-migrate/transfer";
 import type { HeldRange, RangeRef } from "../ledger/fanoutTransitions.js";
 import { FANOUT_LEASE_MS } from "../ledger/leaseTerms.js";
+import type { ObjectRecord } from "../ledger/ledgerSchema.js";
 import { serializeJob } from "../messages/jobMessage.js";
 import type { RangeWork } from "../messages/queueMessage.js";
 import { ObjectLease } from "./objectLease.js";
@@ -43,6 +46,15 @@ export async function processRange(context: WorkerContext, work: RangeWork, atte
     index: work.range.index,
   };
   const where = { key: work.source.key, destinationKey: work.destination.key, range: work.range.index, messageId: attempt.messageId };
+  const forged = forgedClaims(await ledger.objectOf(range), work);
+  if (forged !== undefined) {
+    context.metrics?.addMetric("MessagesRefused", "Count", 1);
+    context.logger?.error("Range job whose claims the ledger does not hold; refused, nothing read or written", { ...where, forged });
+    return {
+      action: "dead-letter",
+      error: new RefusedWorkError("ForgedClaim", `range job of s3://${range.desBucket}/${range.desKey}: ${forged}`),
+    };
+  }
   const token = work.leaseToken ?? randomUUID();
   const claim = { token, messageId: attempt.messageId, expiresAt: attempt.leaseUntil(), continuing: work.leaseToken !== undefined };
   const begun = await ledger.beginRange(range, claim, work.continuation, now(context));
@@ -142,11 +154,14 @@ async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: 
   };
   const started = Date.now();
   // Completion is not cut by the soft deadline (`pause`), only by `cancel` and a lost lease.
-  const completionContext = transferContext(
-    context,
-    { ...(attempt.cancel === undefined ? {} : { cancel: attempt.cancel }) },
-    objectLease.lost,
-  );
+  const completionContext = {
+    ...transferContext(context, { ...(attempt.cancel === undefined ? {} : { cancel: attempt.cancel }) }, objectLease.lost),
+    // Recorded before it is sent, so a crash after S3 completed it finds the object.
+    onCompleting: async (pending: PendingCompletion): Promise<void> => {
+      if (!(await context.ledger.notePendingCompletion(claimed.lease, pending, now(context))))
+        throw new TransientError(`Lost the lease on s3://${range.desBucket}/${range.desKey} before completing`, { side: "destination" });
+    },
+  };
   const pending = claimed.record.pendingCompletion;
   const completionRequest = { ...request(work), ...(pending?.uploadId === work.upload.uploadId ? { completing: pending } : {}) };
   const outcome = await completeSharedUpload(completionContext, completionRequest, context.settings, work.upload, work.source, tallyParts);
@@ -172,7 +187,7 @@ async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: 
     case "failed": {
       // A failed completion leaves the message to come back and claim it again: never a human's job.
       if (outcome.status === "paused" && outcome.completing !== undefined)
-        await context.ledger.noteLostCompletion(claimed.lease, outcome.completing, now(context));
+        await context.ledger.notePendingCompletion(claimed.lease, outcome.completing, now(context));
       const error =
         outcome.status === "failed" ? outcome.error : new TransientError("cancelled before the completion ended", { side: "destination" });
       if (error.code === "UploadGone") {
@@ -236,4 +251,25 @@ function request(work: RangeWork): CopyRequest {
 function rangeBytes(work: RangeWork): number {
   const start = (work.range.firstPart - 1) * work.upload.partSize;
   return Math.min(work.source.size, work.range.lastPart * work.upload.partSize) - start;
+}
+
+/**
+ * What a range job claims that the object's record, fanned out to the same upload, does not hold
+ * (the source version, the upload's layout): such a job is forged, and acting on it would read
+ * another version and abort the live upload. Undefined when every claim holds, or when the record
+ * is fanned out to another upload (the job is superseded, which `beginRange` settles).
+ */
+export function forgedClaims(record: Partial<ObjectRecord> | undefined, work: RangeWork): string | undefined {
+  if (record?.uploadId !== work.upload.uploadId) return undefined;
+  const claims: Array<[string, unknown, unknown]> = [
+    ["source.etag", work.source.etag, record.srcEtag],
+    ["source.size", work.source.size, Number(record.size)],
+    // (a job that named no version leaves none in the record; the fan-out's HEAD found the one its ranges read)
+    ...(record.srcVersionId ? [["source.versionId", work.source.versionId, record.srcVersionId] as [string, unknown, unknown]] : []),
+    ["upload.partSize", work.upload.partSize, Number(record.partSize)],
+    ["upload.partCount", work.upload.partCount, Number(record.partCount)],
+    ["rangeCount", work.rangeCount, Number(record.rangeCount)],
+  ];
+  const wrong = claims.filter(([, claimed, recorded]) => claimed !== recorded).map(([field]) => field);
+  return wrong.length === 0 ? undefined : `${wrong.join(", ")} differ from the ledger's record`;
 }

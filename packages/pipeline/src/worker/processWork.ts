@@ -5,11 +5,13 @@ import {
   classifyError,
   copyObject,
   headSource,
+  type PendingCompletion,
   RefusedWorkError,
   sourceKeyExists,
   type TransferOutcome,
+  TransientError,
 } from "@s3-migrate/transfer";
-import type { Busy, TransferIdentity } from "../ledger/objectTransitions.js";
+import type { EarlierAttempt, TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
 import { fanOut, fansOut } from "./fanOut.js";
 import { ObjectLease } from "./objectLease.js";
@@ -55,13 +57,14 @@ export async function processWork(context: WorkerContext, work: Work, attempt: A
 async function processCopy(context: WorkerContext, work: CopyWork, attempt: Attempt): Promise<WorkOutcome> {
   const identity = await identifySource(context, work, attempt);
   if ("action" in identity) return identity;
-  const lease = await takeLease(context, work, attempt, identity);
-  if (!(lease instanceof ObjectLease)) return lease;
+  const taken = await takeLease(context, work, attempt, identity);
+  if (!("lease" in taken)) return taken;
+  const { lease, earlier } = taken;
   attempt.onLease?.(lease);
   const started = Date.now();
   const outcome = fansOut(context, identity.size)
     ? await fanOut(context, sourceRequest(context, work, identity), attempt, lease)
-    : await copyUnderLease(context, work, attempt, identity, lease);
+    : await copyUnderLease(context, work, attempt, identity, lease, earlier);
   // No renewal from here on: the lease is finished, released or handed off below.
   lease.end();
   if ("action" in outcome) return outcome;
@@ -99,16 +102,17 @@ async function identifySource(context: WorkerContext, work: CopyWork, attempt: A
   };
 }
 
-/** Step 2: the object's lease, or why this delivery copies nothing. */
+/** Step 2: the object's lease and what an earlier attempt left (the ledger's word), or why this delivery copies nothing. */
 async function takeLease(
   context: WorkerContext,
   work: CopyWork,
   attempt: Attempt,
   identity: TransferIdentity,
-): Promise<ObjectLease | WorkOutcome> {
+): Promise<{ readonly lease: ObjectLease; readonly earlier: EarlierAttempt } | WorkOutcome> {
   const token = work.leaseToken ?? randomUUID();
   const ledger = context.ledger;
-  const sequencer = eventSequencer(work);
+  // Only an S3 event orders anything; a continuation's order is in its predecessor's lease.
+  const sequencer = work.origin.format === "s3-event" ? work.origin.sequencer : undefined;
   const claim = {
     token,
     messageId: attempt.messageId,
@@ -116,11 +120,21 @@ async function takeLease(
     continuing: work.leaseToken !== undefined,
     ...(sequencer === undefined ? {} : { sequencer }),
   };
-  const result = await ledger.begin(identity, claim, work.continuation, now(context));
+  let result = await ledger.begin(identity, claim, work.continuation, now(context));
+  if (result.status === "stale" && (await isCurrentVersion(context, identity, attempt))) {
+    // The event names the version the source holds now: copying it is right whatever was ordered
+    // before (an event that claimed a later sequencer, forged or not, cannot freeze the key).
+    const { sequencer: _judged, ...unordered } = claim;
+    result = await ledger.begin(identity, unordered, work.continuation, now(context));
+    if (result.status === "started" && sequencer !== undefined) result = { ...result, sequencer };
+  }
   const where = { key: identity.srcKey, destinationKey: identity.desKey, messageId: attempt.messageId };
   switch (result.status) {
-    case "started":
-      return new ObjectLease((until) => ledger.renew({ identity, token }, until), { identity, token }, claim.expiresAt);
+    case "started": {
+      const held = { identity, token, ...(result.sequencer === undefined ? {} : { sequencer: result.sequencer }) };
+      const { status: _started, sequencer: _held, ...earlier } = result;
+      return { lease: new ObjectLease((until) => ledger.renew(held, until), held, claim.expiresAt), earlier };
+    }
     case "already-done":
       context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
       context.logger?.info("Already copied; duplicate delivery skipped", where);
@@ -142,15 +156,54 @@ async function takeLease(
   }
 }
 
-/** Step 3: the copy itself, stopped at once if the lease is lost. */
+/**
+ * Step 3: the copy itself, stopped at once if the lease is lost. What an earlier attempt at this
+ * version left is looked for first (its pending completion, its single PUT), as the ledger, not the
+ * message, records it; a completion is recorded under the lease before it is sent.
+ */
 async function copyUnderLease(
   context: WorkerContext,
   work: CopyWork,
   attempt: Attempt,
   identity: TransferIdentity,
   lease: ObjectLease,
+  earlier: EarlierAttempt,
 ): Promise<TransferOutcome> {
-  return copyObject(transferContext(context, attempt, lease.lost), sourceRequest(context, work, identity), context.settings);
+  if (work.completing !== undefined && !sameCompletion(work.completing, earlier.pendingCompletion))
+    context.logger?.warn("The message names a completion the ledger does not hold; ignored", {
+      key: identity.srcKey,
+      claimed: work.completing.etag,
+    });
+  const request: CopyRequest = {
+    ...sourceRequest(context, work, identity),
+    ...(earlier.pendingCompletion === undefined ? {} : { completing: earlier.pendingCompletion }),
+    ...(earlier.mayBeWritten ? { mayBeWritten: true } : {}),
+  };
+  const onCompleting = async (pending: PendingCompletion): Promise<void> => {
+    if (!(await context.ledger.notePendingCompletion(lease.held, pending, now(context))))
+      throw new TransientError(`Lost the lease on s3://${identity.desBucket}/${identity.desKey} before completing`, {
+        side: "destination",
+      });
+  };
+  return copyObject({ ...transferContext(context, attempt, lease.lost), onCompleting }, request, context.settings);
+}
+
+/** Whether a message's completion claim is the one the ledger holds. */
+function sameCompletion(claimed: PendingCompletion, recorded: PendingCompletion | undefined): boolean {
+  return recorded !== undefined && claimed.uploadId === recorded.uploadId && claimed.etag === recorded.etag;
+}
+
+/** Whether the source's current version (a HEAD, not pinned) is the one `identity` names. */
+async function isCurrentVersion(context: WorkerContext, identity: TransferIdentity, attempt: Attempt): Promise<boolean> {
+  const current = await headSource(context.source, { bucket: identity.srcBucket, key: identity.srcKey }, attempt.pause).catch(
+    () => undefined,
+  );
+  return (
+    current !== undefined &&
+    current.etag === identity.srcEtag &&
+    current.size === identity.size &&
+    (identity.srcVersionId === undefined || current.versionId === identity.srcVersionId)
+  );
 }
 
 /** The copy request for the source version the lease was taken for (read by version when configured). */
@@ -159,7 +212,6 @@ function sourceRequest(context: WorkerContext, work: CopyWork, identity: Transfe
   return {
     source: { bucket: identity.srcBucket, key: identity.srcKey, size: identity.size, etag: identity.srcEtag, ...readVersion },
     destination: work.destination,
-    ...(work.completing === undefined ? {} : { completing: work.completing }),
   };
 }
 
@@ -189,7 +241,7 @@ async function settleTransfer(
       return { action: "done", bytes: outcome.bytes };
     }
     case "paused": {
-      await ledger.pause(lease.held, outcome.uploadId, now(context));
+      await ledger.pause(lease.held, outcome.uploadId, outcome.completing, now(context));
       context.metrics?.addMetric("Continuations", "Count", 1);
       context.logger?.info("Paused at the deadline; continuing in a new message", {
         key: identity.srcKey,
@@ -197,8 +249,8 @@ async function settleTransfer(
         partsDone: outcome.partsDone,
         partCount: outcome.partCount,
       });
-      // a completion this run lost is handed on; one an earlier run lost was looked for already
-      const { completing: _lookedFor, ...continued } = work;
+      // The ledger holds the lost completion and the event's order: the continuation carries neither.
+      const { completing: _claimed, eventSequencer: _ordered, ...continued } = work;
       return {
         action: "paused",
         next: {
@@ -211,8 +263,6 @@ async function settleTransfer(
           },
           continuation: work.continuation + 1,
           leaseToken: lease.token,
-          ...(outcome.completing === undefined ? {} : { completing: outcome.completing }),
-          ...(eventSequencer(work) === undefined ? {} : { eventSequencer: eventSequencer(work) }),
         },
       };
     }
@@ -230,9 +280,10 @@ async function settleTransfer(
 }
 
 /**
- * Applies an S3 `ObjectRemoved` event: only when the source object is really gone (a forged or
- * outdated removal of an object that exists deletes nothing), only when no newer event of the
- * key was applied, and never under a live copy.
+ * Applies an S3 `ObjectRemoved` event, only when the source object is really gone: a forged or
+ * outdated removal of an object that exists deletes nothing and writes nothing. The source is
+ * checked again under the object's lease (never taken under a live copy), so no copy can land
+ * between the check and the delete; the event's sequencer is recorded with the removal.
  */
 async function processDelete(context: WorkerContext, work: DeleteWork, attempt: Attempt): Promise<WorkOutcome> {
   const where = { key: work.source.key, destinationKey: work.destination.key, messageId: attempt.messageId };
@@ -242,29 +293,18 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
     desBucket: work.destination.bucket,
     desKey: work.destination.key,
   };
-  const sequencer = work.origin.sequencer;
-  const stale = (): WorkOutcome => {
-    context.metrics?.addMetric("StaleEvents", "Count", 1);
-    context.logger?.warn("A newer S3 event of this key was applied already; stale removal dropped", where);
-    return { action: "skipped", reason: "stale-event" };
+  const sourceExists = () => sourceKeyExists(context.source, work.source.bucket, work.source.key, attempt.pause);
+  const skipped = (): WorkOutcome => {
+    context.metrics?.addMetric("DeletesSkipped", "Count", 1);
+    context.logger?.warn("ObjectRemoved event, but the source object exists; nothing deleted", where);
+    return { action: "skipped", reason: "source-exists" };
   };
-  const busy = (result: Busy) =>
-    retryWhenLeaseLapses(result, `s3://${object.desBucket}/${object.desKey} is being copied; its removal waits`);
-  // Step 1: the ledger alone says whether the event is stale or must wait (nothing read at S3).
-  const judged = await context.ledger.judgeDelete(object, sequencer, now(context));
-  if (judged.status === "stale") return stale();
-  if (judged.status === "busy") return busy(judged);
-  // Step 2: a removal of an object that exists (forged, or overtaken by a new upload) deletes nothing.
   try {
-    if (await sourceKeyExists(context.source, work.source.bucket, work.source.key, attempt.pause)) {
-      context.metrics?.addMetric("DeletesSkipped", "Count", 1);
-      context.logger?.warn("ObjectRemoved event, but the source object exists; nothing deleted", where);
-      return { action: "skipped", reason: "source-exists" };
-    }
+    if (await sourceExists()) return skipped();
   } catch (thrown) {
     return recordFailure(context, undefined, classifyError(thrown, { side: "source", operation: "ListObjectsV2", ...work.source }));
   }
-  // Step 3: take the object's lease (atomically re-checked), delete, record `deleted`.
+  const sequencer = work.origin.sequencer;
   const claim = {
     token: randomUUID(),
     messageId: attempt.messageId,
@@ -272,26 +312,26 @@ async function processDelete(context: WorkerContext, work: DeleteWork, attempt: 
     ...(sequencer === undefined ? {} : { sequencer }),
   };
   const taken = await context.ledger.beginDelete(object, claim, now(context));
-  if (taken.status === "busy") return busy(taken);
-  if (taken.status === "stale") return stale();
+  if (taken.status === "busy")
+    return retryWhenLeaseLapses(taken, `s3://${object.desBucket}/${object.desKey} is being copied; its removal waits`);
   try {
+    if (await sourceExists()) {
+      // Uploaded again since the first look: its own event copies it.
+      await context.ledger.finish(taken.lease, { status: "skipped", errorCode: "SourceExists", error: "uploaded again" }, now(context));
+      return skipped();
+    }
     await context.destination.send(new DeleteObjectCommand({ Bucket: work.destination.bucket, Key: work.destination.key }));
   } catch (thrown) {
     return recordFailure(
       context,
       taken.lease,
-      classifyError(thrown, { side: "destination", operation: "DeleteObject", bucket: work.destination.bucket, key: work.destination.key }),
+      classifyError(thrown, { side: "destination", operation: "DeleteObject", ...work.destination }),
     );
   }
   await context.ledger.finishDelete(taken.lease, now(context));
   context.metrics?.addMetric("ObjectsDeleted", "Count", 1);
   context.logger?.info("Deleted at the destination (ObjectRemoved)", where);
   return { action: "done", bytes: 0 };
-}
-
-/** The sequencer of the S3 event behind the work, also when it comes as a continuation. */
-function eventSequencer(work: CopyWork): string | undefined {
-  return work.origin.format === "s3-event" ? work.origin.sequencer : work.eventSequencer;
 }
 
 /**

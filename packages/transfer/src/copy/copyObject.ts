@@ -1,13 +1,15 @@
 import { classifyError } from "../classifyError.js";
-import { resolveSettings } from "../defaults.js";
+import { type ResolvedSettings, resolveSettings } from "../defaults.js";
 import { ConfigError, SourceChangedError } from "../errors.js";
-import { copySmallObject, TOO_LARGE_FOR_SINGLE_PUT } from "./copySmallObject.js";
+import { copySmallObject, findSameBytes, TOO_LARGE_FOR_SINGLE_PUT } from "./copySmallObject.js";
 import { copyMultipart } from "./multipart/copyMultipart.js";
 import { lostCompletion } from "./multipart/lostCompletion.js";
+import { etagIsBodyMd5 } from "./objectHeaders.js";
 import { copyServerSide } from "./serverSideCopy.js";
 import { headSource } from "./sourceObject.js";
 import type {
   CopyRequest,
+  DoneOutcome,
   FailedOutcome,
   PausedOutcome,
   SourceChangedOutcome,
@@ -41,8 +43,8 @@ export async function copyObject(
   const started = Date.now();
   try {
     if (context.pause?.aborted) return { status: "paused", partCount: 0, partsDone: 0, bytesDone: 0 };
-    const completedEarlier = request.completing === undefined ? undefined : await lostCompletion(context, request, resolved.retry);
-    if (completedEarlier !== undefined) return completedEarlier;
+    const foundEarlier = await earlierWrite(context, request, resolved);
+    if (foundEarlier !== undefined) return foundEarlier;
     if (resolved.serverSideCopy) {
       if (request.createOnly) throw new ConfigError("A create-only copy streams its bytes: it cannot be a server-side copy");
       return await copyServerSide(context, request, resolved, await headSource(context.source, request.source, context.pause));
@@ -88,4 +90,47 @@ export function transferFailure(
   });
   if (error instanceof SourceChangedError) return { status: "source-changed", error };
   return { status: "failed", error };
+}
+
+/**
+ * What an earlier attempt at this copy left at the destination, looked for before a byte is sent:
+ * the completion it lost (`completing`), or the single PUT it may have made (`mayBeWritten`). The
+ * source is HEADed first, pinned to the version the request names, so nothing is recorded as
+ * copied for a version the source does not hold. Undefined: copy as usual.
+ */
+async function earlierWrite(
+  context: TransferContext,
+  request: CopyRequest,
+  settings: ResolvedSettings,
+): Promise<DoneOutcome | PausedOutcome | undefined> {
+  if (request.completing === undefined && !request.mayBeWritten) return undefined;
+  const source = await headSource(context.source, request.source, context.pause);
+  if (request.source.size !== undefined && source.size !== request.source.size)
+    throw new SourceChangedError(
+      `s3://${source.bucket}/${source.key} has ${source.size} bytes, the copy was started for ${request.source.size}`,
+    );
+  const pinned = { ...request, source: { ...request.source, etag: source.etag, size: source.size } };
+  const completed = await lostCompletion(context, pinned, settings.retry);
+  if (completed !== undefined || !request.mayBeWritten || source.size > settings.smallObjectThreshold) return completed;
+  if (!etagIsBodyMd5(source.etag, source.serverSideEncryption)) return undefined;
+  const found = await findSameBytes(context.destination, request.destination, source.etag, context.pause);
+  if (found === undefined) return undefined;
+  context.logger?.info("An earlier attempt wrote the object already; nothing sent again", {
+    key: request.destination.key,
+    etag: found.etag,
+  });
+  return {
+    status: "done",
+    mode: "single",
+    bytes: source.size,
+    partCount: 1,
+    partsUploaded: 0,
+    partsResumed: 1,
+    verification: "source-etag",
+    sourceEtag: source.etag,
+    ...(source.versionId === undefined ? {} : { sourceVersionId: source.versionId }),
+    destinationEtag: found.etag,
+    ...(found.versionId === undefined ? {} : { destinationVersionId: found.versionId }),
+    abortedUploads: [],
+  };
 }

@@ -20,8 +20,19 @@ export interface CopyRequest {
     readonly size?: number;
   };
   readonly destination: ObjectLocation;
-  /** The completion an earlier run of this copy started and lost (its `PausedOutcome.completing`). */
+  /**
+   * The completion an earlier run of this copy started and lost (its `PausedOutcome.completing`,
+   * or what `TransferContext.onCompleting` recorded). Give only what your own record holds, never
+   * what a message claims: the copy counts as done when the destination holds its ETag.
+   */
   readonly completing?: PendingCompletion;
+  /**
+   * An earlier attempt at this very source version may have written the object and died before
+   * recording it (a crash or a lost lease after the PUT): a single-PUT copy then HEADs the source
+   * (pinned) and the destination first, and copies nothing when the destination already holds the
+   * source's bytes (its ETag equals the source's plain-MD5 ETag).
+   */
+  readonly mayBeWritten?: boolean;
   /**
    * Write only where the destination key does not exist yet (PutObject with `If-None-Match: *`,
    * which S3 decides atomically): a key written meanwhile, by anyone, fails the copy with
@@ -91,6 +102,13 @@ export interface TransferContext extends StopSignals {
   readonly logger?: TransferLogger;
   readonly metrics?: TransferMetrics;
   readonly onProgress?: ProgressListener;
+  /**
+   * Called just before a CompleteMultipartUpload is sent, with what its result will be: the caller
+   * records it where the next attempt will look (a ledger), so a crash between the completion and
+   * the caller's own record finds the object instead of sending every part again. A throw stops
+   * the completion (the copy fails with that error).
+   */
+  readonly onCompleting?: (pending: PendingCompletion) => Promise<void>;
 }
 
 /**

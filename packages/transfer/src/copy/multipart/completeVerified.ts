@@ -6,7 +6,15 @@ import { compositeEtag } from "../../integrity/md5.js";
 import { type PartPlan, partFits } from "../../plan/partPlan.js";
 import { proveAgainstSource } from "../checksumProof.js";
 import type { SourceObject } from "../sourceObject.js";
-import type { CopyRequest, DoneOutcome, PausedOutcome, ProvenChecksum, TransferContext, Verification } from "../types.js";
+import type {
+  CopyRequest,
+  DoneOutcome,
+  PausedOutcome,
+  PendingCompletion,
+  ProvenChecksum,
+  TransferContext,
+  Verification,
+} from "../types.js";
 import { completeWithRetry } from "./completeUpload.js";
 import type { OpenedUpload } from "./openUpload.js";
 import type { SentPart } from "./sendParts.js";
@@ -61,6 +69,14 @@ export async function completeVerified(
       : tally.provenByWholeMd5 || (layoutMatches && etagsAreMd5)
         ? "source-etag"
         : "part-checksums";
+  const pending: PendingCompletion = {
+    uploadId,
+    etag: expectedEtag,
+    verification,
+    ...(whole === undefined ? {} : { checksum: whole.checksum }),
+  };
+  // Recorded first, so a crash after S3 completed it finds the object (lostCompletion.ts).
+  if (etagsAreMd5) await context.onCompleting?.(pending);
   // A hard abort loses the answer, not necessarily the work: the next run looks for the result (lostCompletion.ts).
   const completed = await completeWithRetry(
     context,
@@ -81,7 +97,7 @@ export async function completeVerified(
       partCount: plan.partCount,
       partsDone: plan.partCount,
       bytesDone: source.size,
-      completing: { uploadId, etag: expectedEtag, verification, ...(whole === undefined ? {} : { checksum: whole.checksum }) },
+      completing: pending,
     };
   const destinationEtag = completed.etag;
   return {

@@ -18,8 +18,14 @@ import { abortUpload, listAllParts, listUploadsForKey, type StoredPart } from ".
 /*
  * Step 1 of a multipart copy: plan the parts (the source's own part size when it is multipart, so
  * the ETags match), resume the open upload for the key that is bound to this source version (see
- * `uploadManifest.ts`) or start one, and abort every other.
+ * `uploadManifest.ts`) or start one, and abort the other uploads this tool started for the key
+ * (those holding a manifest part); uploads of other writers are left alone.
  */
+
+/** Whether an upload holds a manifest part: this tool started it (for this key, maybe another version). */
+function hasManifest(upload: UploadWithParts): boolean {
+  return upload.parts.some((part) => part.partNumber === MANIFEST_PART_NUMBER);
+}
 
 /** The upload a copy writes to: resumed or new, with its plan and the parts it holds already. */
 export interface OpenedUpload {
@@ -30,7 +36,7 @@ export interface OpenedUpload {
   /** The plan is the source's own part layout, so the parts can reproduce the source ETag. */
   readonly layoutMatches: boolean;
   readonly stored: ReadonlyMap<number, StoredPart>;
-  /** Other uploads of the key, aborted. */
+  /** Other uploads this tool started for the key, aborted. */
   readonly superseded: readonly string[];
   /**
    * The CRC the upload was created with (`FULL_OBJECT`): every part carries it, and the completion
@@ -41,7 +47,7 @@ export interface OpenedUpload {
 
 /**
  * Step 1: plans the parts, resumes the upload bound to this source version (and to `crc`, the
- * part checksum) or starts one, and aborts every other.
+ * part checksum) or starts one, and aborts the other uploads this tool started for the key.
  */
 export async function openUpload(
   context: TransferContext,
@@ -73,11 +79,19 @@ export async function openUpload(
     })),
   );
   const choice = chooseUpload(source.size, withParts, freshPlan, isBound);
-  for (const uploadId of choice.supersede) {
+  const startedByUs = new Set(withParts.filter(hasManifest).map((upload) => upload.uploadId));
+  const superseded = choice.supersede.filter((uploadId) => startedByUs.has(uploadId));
+  for (const uploadId of superseded) {
     await abortUpload(context.destination, destination.bucket, destination.key, uploadId);
     context.logger?.info("Aborted superseded upload", { key: destination.key, uploadId });
     context.metrics?.addMetric("UploadsAborted", "Count", 1);
   }
+  const foreign = choice.supersede.filter((uploadId) => !startedByUs.has(uploadId));
+  if (foreign.length > 0)
+    context.logger?.info("Left other open uploads of the key alone: nothing shows this tool started them", {
+      key: destination.key,
+      uploadIds: foreign,
+    });
 
   const plan = choice.resume?.plan ?? freshPlan;
   const buffers = bufferCount(settings, plan);
@@ -92,7 +106,7 @@ export async function openUpload(
     context.metrics?.addMetric("PartsResumed", "Count", stored.size);
   }
   const layoutMatches = sourceLayout !== undefined && plan.partSize === sourceLayout.partSize && plan.partCount === sourceLayout.partCount;
-  return { uploadId, plan, buffers, layoutMatches, stored, superseded: choice.supersede, ...(crc === undefined ? {} : { crc }) };
+  return { uploadId, plan, buffers, layoutMatches, stored, superseded, ...(crc === undefined ? {} : { crc }) };
 }
 
 /** The source's own layout when it is a multipart object with uniform parts S3 would accept again. */
