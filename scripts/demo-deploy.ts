@@ -6,6 +6,7 @@
 // The ledger table comes from the pipeline's schema (ledgerTableDefinition), as in the tests.
 // Usage (bundled by scripts/demo.sh): node .tmp/demo-deploy.mjs OWN_ENDPOINT DESTINATION_ENDPOINT DESTINATION_BUCKET PAIRS_JSON
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -61,6 +62,13 @@ await ssm.send(
 );
 log("stored the destination side's credentials in SSM (SecureString s3_migration_credentials)");
 
+// The HMAC key the jobsender and the worker sign and check queue messages with, as Terraform creates it.
+const messageKey = await new KMSClient({ endpoint: own, region, credentials }).send(
+  new CreateKeyCommand({ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC", Description: "s3-migrate demo: signs queue messages" }),
+);
+log("created the KMS HMAC key that signs queue messages");
+
+console.log(`export MESSAGE_KEY_ID='${messageKey.KeyMetadata?.Arn ?? ""}'`);
 console.log(`export JOB_QUEUE_URL='${queue.QueueUrl}'`);
 console.log(`export DEAD_LETTER_QUEUE_URL='${dlq.QueueUrl}'`);
 console.log("export LEDGER_TABLE='s3-migrate-demo-ledger'");

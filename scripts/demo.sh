@@ -22,7 +22,7 @@ echo "demo: source account (us-east-1) at $SOURCE, destination account (cn-north
 
 export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 # Our own account's services (SQS, DynamoDB, SSM, the source S3) live on the source endpoint.
-export AWS_ENDPOINT_URL_S3=$SOURCE AWS_ENDPOINT_URL_SQS=$SOURCE AWS_ENDPOINT_URL_DYNAMODB=$SOURCE AWS_ENDPOINT_URL_SSM=$SOURCE
+export AWS_ENDPOINT_URL_S3=$SOURCE AWS_ENDPOINT_URL_SQS=$SOURCE AWS_ENDPOINT_URL_DYNAMODB=$SOURCE AWS_ENDPOINT_URL_SSM=$SOURCE AWS_ENDPOINT_URL_KMS=$SOURCE
 
 node scripts/seed-demo.mjs "$SOURCE" demo-source "${DEMO_LARGE_MIB:-200}"
 PAIRS='[{"src_bucket":"demo-source","src_prefix":"","des_bucket":"demo-destination","des_prefix":"migrated"}]'

@@ -112,6 +112,9 @@ locals {
     module.config.ignore_list_parameter_arn,
   ]) : module.config.parameter_arns
 
+  # The key that signs and checks the job queue's messages: the caller's, or the queue module's.
+  message_key_arn = coalesce(var.message_key_arn, module.queue.message_key_arn)
+
   vpc_subnet_ids         = var.enable_nat_instance ? module.nat_instance[0].private_subnet_ids : var.lambda_subnet_ids
   vpc_security_group_ids = var.enable_nat_instance ? [module.nat_instance[0].lambda_security_group_id] : var.lambda_security_group_ids
 }
@@ -124,10 +127,12 @@ module "queue" {
   source = "./modules/queue"
 
   name                       = "${var.name_prefix}-jobs"
+  event_queue_name           = "${var.name_prefix}-events"
   visibility_timeout_seconds = local.visibility_timeout
   worker_timeout_seconds     = var.worker_timeout
   max_receive_count          = var.max_receive_count
   kms_master_key_id          = var.queue_kms_key_arn
+  create_message_key         = var.message_key_arn == null
 
   # Closed queues: only the functions, the operators and the event bucket may send. The role
   # ARNs are what aws:PrincipalArn holds for the functions' assumed-role sessions.
@@ -192,6 +197,7 @@ module "iam_policies" {
   other_partition    = var.other_partition
 
   job_queue_arn           = module.queue.queue_arn
+  event_queue_arn         = module.queue.event_queue_arn
   dead_letter_queue_arn   = module.queue.dlq_arn
   ledger_table_arn        = module.ledger.table_arn
   ledger_status_index_arn = try(module.ledger.index_arns["by_status"], null)
@@ -203,6 +209,7 @@ module "iam_policies" {
 
   credentials_kms_key_arn  = var.credentials_kms_key_arn
   queue_kms_key_arn        = var.queue_kms_key_arn
+  message_key_arn          = local.message_key_arn
   ledger_kms_key_arn       = var.ledger_kms_key_arn
   source_kms_key_arns      = var.source_kms_key_arns
   destination_kms_key_arns = local.sse_kms_key_arns
@@ -218,6 +225,9 @@ locals {
   # ignore list from SSM, and S3 events only from EVENT_SOURCE_BUCKET, within the event filter.
   worker_environment = {
     JOB_QUEUE_URL                = module.queue.queue_url
+    MESSAGE_KEY_ID               = local.message_key_arn
+    EVENT_QUEUE_URL              = module.queue.event_queue_url == null ? "" : module.queue.event_queue_url
+    EVENT_QUEUE_ARN              = module.queue.event_queue_arn == null ? "" : module.queue.event_queue_arn
     DEAD_LETTER_QUEUE_URL        = module.queue.dlq_url
     LEDGER_TABLE                 = module.ledger.table_name
     BUCKET_PAIRS_PARAMETER       = module.config.bucket_pairs_parameter_name
@@ -292,6 +302,21 @@ resource "aws_lambda_event_source_mapping" "worker" {
   }
 }
 
+# S3's events drive the same worker from their own queue (only S3 may send to it).
+resource "aws_lambda_event_source_mapping" "worker_events" {
+  count = var.enable_bucket_events ? 1 : 0
+
+  event_source_arn                   = module.queue.event_queue_arn
+  function_name                      = module.worker.function_arn
+  batch_size                         = var.worker_batch_size
+  maximum_batching_window_in_seconds = 0
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = var.worker_maximum_concurrency
+  }
+}
+
 ################################################################################
 # Jobsender
 ################################################################################
@@ -302,6 +327,7 @@ locals {
   # run as the worker will copy it.
   jobsender_environment = {
     JOB_QUEUE_URL                = module.queue.queue_url
+    MESSAGE_KEY_ID               = local.message_key_arn
     LEDGER_TABLE                 = module.ledger.table_name
     BUCKET_PAIRS_PARAMETER       = module.config.bucket_pairs_parameter_name
     IGNORE_LIST_PARAMETER        = module.config.ignore_list_parameter_name
@@ -395,7 +421,7 @@ module "bucket_events" {
 
   bucket                 = var.bucket_events_source_bucket
   id                     = var.name_prefix
-  queue_arn              = module.queue.queue_arn
+  queue_arn              = module.queue.event_queue_arn
   include_object_removed = var.propagate_deletes
   filter_prefix          = var.bucket_events_filter_prefix
   filter_suffix          = var.bucket_events_filter_suffix

@@ -23,8 +23,18 @@ output "dlq_arn" {
 }
 
 output "job_queue_policy_json" {
-  description = "Policy of the job queue: who may send (the functions, `queue_sender_principal_arns`, the event bucket), TLS only."
+  description = "Policy of the job queue: who may send (the functions, `queue_sender_principal_arns`), TLS only."
   value       = module.queue.queue_policy_json
+}
+
+output "event_queue_url" {
+  description = "URL of the event queue that takes the event bucket's S3 notifications (null without `enable_bucket_events`)."
+  value       = module.queue.event_queue_url
+}
+
+output "event_queue_policy_json" {
+  description = "Policy of the event queue: S3, for the event bucket of its account, and no one else; TLS only (null without `enable_bucket_events`)."
+  value       = module.queue.event_queue_policy_json
 }
 
 output "dlq_policy_json" {
@@ -90,7 +100,7 @@ output "jobsender_policy_json" {
 }
 
 output "operator_policy_json" {
-  description = "IAM policy an operator needs for `s3-migrate status` and `s3-migrate redrive` (add the operator to `queue_sender_principal_arns` too, or the queue policy refuses the redrive)."
+  description = "IAM policy an operator needs for `s3-migrate status`, `redrive` and `send` (which signs with the message key; add the operator to `queue_sender_principal_arns` too, or the queue policy refuses the redrive and the send)."
   value       = module.iam_policies.operator_policy_json
 }
 
@@ -131,6 +141,11 @@ output "worker_environment" {
 output "event_source_mapping_uuid" {
   description = "UUID of the queue-to-worker event source mapping."
   value       = aws_lambda_event_source_mapping.worker.uuid
+}
+
+output "event_queue_mapping_uuid" {
+  description = "UUID of the event-queue-to-worker event source mapping (null without `enable_bucket_events`)."
+  value       = try(aws_lambda_event_source_mapping.worker_events[0].uuid, null)
 }
 
 ################################################################################
@@ -239,4 +254,9 @@ output "private_subnet_ids" {
 output "nat_public_ip" {
   description = "Elastic IP the other side sees with `enable_nat_instance`, or null."
   value       = try(module.nat_instance[0].nat_public_ip, null)
+}
+
+output "message_key_arn" {
+  description = "ARN of the KMS HMAC key that signs the job queue's messages: `s3-migrate send --message-key` (or MESSAGE_KEY_ID) and a cluster-mode worker's MESSAGE_KEY_ID."
+  value       = local.message_key_arn
 }

@@ -560,6 +560,17 @@ variable "queue_kms_key_arn" {
   }
 }
 
+variable "message_key_arn" {
+  description = "ARN of an existing KMS HMAC_256 key (key usage GENERATE_VERIFY_MAC) that signs and checks the job queue's messages; null (default) creates one for this deployment. The functions get kms:GenerateMac (both) and kms:VerifyMac (the worker) on it, operators kms:GenerateMac for `s3-migrate send`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.message_key_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.message_key_arn, "-")))
+    error_message = "Expected `message_key_arn` to be null or a KMS key ARN."
+  }
+}
+
 ################################################################################
 # Ledger
 ################################################################################

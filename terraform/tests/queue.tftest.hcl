@@ -25,6 +25,11 @@ run "defaults" {
   }
 
   assert {
+    condition     = aws_kms_key.messages[0].customer_master_key_spec == "HMAC_256" && aws_kms_key.messages[0].key_usage == "GENERATE_VERIFY_MAC"
+    error_message = "The queue's messages are signed with an HMAC_256 key of its own, for GenerateMac and VerifyMac only."
+  }
+
+  assert {
     condition     = jsondecode(aws_sqs_queue.this[0].redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq[0].arn
     error_message = "The job queue's dead-letter target must be the DLQ."
   }
@@ -194,32 +199,46 @@ run "s3_notification_policy" {
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue_policy.this[0].policy).Statement[0].Principal.Service == "s3.amazonaws.com"
-    error_message = "The queue policy must allow the S3 service."
+    condition     = jsondecode(aws_sqs_queue_policy.events[0].policy).Statement[0].Principal.Service == "s3.amazonaws.com"
+    error_message = "The event queue policy must allow the S3 service."
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue_policy.this[0].policy).Statement[0].Condition.ArnLike["aws:SourceArn"] == ["arn:aws:s3:::src-bucket"]
-    error_message = "The queue policy must be limited to the named buckets."
+    condition     = jsondecode(aws_sqs_queue_policy.events[0].policy).Statement[0].Condition.ArnLike["aws:SourceArn"] == ["arn:aws:s3:::src-bucket"]
+    error_message = "The event queue policy must be limited to the named buckets."
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue_policy.this[0].policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == ["111122223333"]
-    error_message = "The queue policy must check the source account when given."
+    condition     = jsondecode(aws_sqs_queue_policy.events[0].policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == ["111122223333"]
+    error_message = "The event queue policy must check the source account when given."
   }
 
-  # The deny's exceptions, ANDed: not an allowed role AND not from the event bucket.
+  # The event queue: S3 of the named buckets only; no role, not even the functions', may send.
+  assert {
+    condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.events[0].policy).Statement :
+      st.Effect == "Deny" && st.Principal == "*" && st.Condition == { ArnNotLikeIfExists = { "aws:SourceArn" = ["arn:aws:s3:::src-bucket"] } }
+      if st.Sid == "DenySendExceptS3"
+    ]) && !strcontains(aws_sqs_queue_policy.events[0].policy, "t-worker")
+    error_message = "The event queue must deny every sender but S3 for the named buckets."
+  }
+
+  # The job queue: the allowed roles only, never S3.
   assert {
     condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.this[0].policy).Statement :
-      st.Condition == { ArnNotLikeIfExists = { "aws:PrincipalArn" = ["arn:aws:iam::111122223333:role/t-worker"], "aws:SourceArn" = ["arn:aws:s3:::src-bucket"] } }
+      st.Condition == { ArnNotLikeIfExists = { "aws:PrincipalArn" = ["arn:aws:iam::111122223333:role/t-worker"] } }
       if st.Sid == "DenySendExceptAllowedSenders"
-    ])
-    error_message = "The deny must exempt the allowed roles and the S3 events of the named buckets."
+    ]) && !strcontains(aws_sqs_queue_policy.this[0].policy, "s3.amazonaws.com")
+    error_message = "The job queue must take the allowed roles only, and no S3 events."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.events[0].name == "${var.name}-events" && jsondecode(aws_sqs_queue.events[0].redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq[0].arn
+    error_message = "The event queue is named after the job queue and dead-letters to the same DLQ."
   }
 
   # A bucket name can be taken over by another account after a delete: its events stay out.
   assert {
-    condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.this[0].policy).Statement :
+    condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.events[0].policy).Statement :
       st.Effect == "Deny" && st.Action == "sqs:SendMessage" && st.Condition == {
         ArnLike                 = { "aws:SourceArn" = ["arn:aws:s3:::src-bucket"] }
         StringNotEqualsIfExists = { "aws:SourceAccount" = ["111122223333"] }
@@ -229,7 +248,7 @@ run "s3_notification_policy" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_sqs_queue_policy.this[0].policy).Statement) <= 20 && length(aws_sqs_queue_policy.this[0].policy) <= 8192
+    condition     = length(jsondecode(aws_sqs_queue_policy.events[0].policy).Statement) <= 20 && length(aws_sqs_queue_policy.events[0].policy) <= 8192
     error_message = "The policy must fit SQS's quotas (20 statements, 8,192 bytes)."
   }
 }
@@ -245,7 +264,7 @@ run "s3_notification_policy_without_buckets_is_refused" {
     create_s3_notification_policy = true
   }
 
-  expect_failures = [aws_sqs_queue_policy.this]
+  expect_failures = [aws_sqs_queue_policy.events]
 }
 
 run "visibility_below_worker_timeout_is_refused" {

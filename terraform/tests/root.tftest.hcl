@@ -32,6 +32,24 @@ run "defaults" {
     error_message = "The job queue must drive the worker."
   }
 
+  # Both functions sign with the deployment's own message key; only the worker checks; operators sign (send).
+  assert {
+    condition     = local.worker_environment.MESSAGE_KEY_ID == module.queue.message_key_arn && local.jobsender_environment.MESSAGE_KEY_ID == module.queue.message_key_arn && output.message_key_arn == module.queue.message_key_arn
+    error_message = "The functions must get the message key the queue module creates."
+  }
+
+  assert {
+    condition = alltrue([for doc, actions in {
+      (module.iam_policies.worker_policy_json)    = ["kms:GenerateMac", "kms:VerifyMac"]
+      (module.iam_policies.jobsender_policy_json) = ["kms:GenerateMac"]
+      (module.iam_policies.operator_policy_json)  = ["kms:GenerateMac"]
+      } : length([for st in jsondecode(doc).Statement : st if(
+        st.Action == actions && st.Resource == [module.queue.message_key_arn] && try(st.Condition.StringEquals["kms:MacAlgorithm"], "") == "HMAC_SHA_256"
+      )]) == 1 && !anytrue([for st in jsondecode(doc).Statement : contains(flatten([st.Action]), "kms:VerifyMac") && actions == ["kms:GenerateMac"]])
+    ])
+    error_message = "The worker signs and checks, the jobsender and operators only sign, with HMAC_SHA_256 on the deployment's key."
+  }
+
   assert {
     condition     = module.queue.visibility_timeout_seconds >= var.worker_timeout && module.queue.visibility_timeout_seconds <= 43200
     error_message = "The visibility timeout must cover the worker timeout."
@@ -44,7 +62,7 @@ run "defaults" {
 
   assert {
     condition = toset(keys(output.worker_environment)) == toset([
-      "JOB_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "LEDGER_TABLE", "BUCKET_PAIRS_PARAMETER", "IGNORE_LIST_PARAMETER", "CREDENTIALS_PARAMETER",
+      "JOB_QUEUE_URL", "MESSAGE_KEY_ID", "EVENT_QUEUE_URL", "EVENT_QUEUE_ARN", "DEAD_LETTER_QUEUE_URL", "LEDGER_TABLE", "BUCKET_PAIRS_PARAMETER", "IGNORE_LIST_PARAMETER", "CREDENTIALS_PARAMETER",
       "DIRECTION", "PART_SIZE_MIB", "SMALL_OBJECT_THRESHOLD_MIB", "FANOUT_THRESHOLD_MIB", "FANOUT_RANGE_PARTS", "PART_CONCURRENCY", "FILE_CONCURRENCY",
       "MAX_ATTEMPTS", "STORAGE_CLASS", "SSE", "SSE_KMS_KEY_ID", "COPY_TAGS", "DEFAULT_DEST_BUCKET",
       "DEFAULT_DEST_PREFIX", "DEFAULT_DEST_REGION", "DEFAULT_DEST_BUCKET_OWNER", "EVENT_SOURCE_BUCKET", "EVENT_SOURCE_BUCKET_OWNER",
@@ -115,7 +133,7 @@ run "defaults" {
 
   assert {
     condition = toset(keys(output.jobsender_environment)) == toset([
-      "JOB_QUEUE_URL", "LEDGER_TABLE", "BUCKET_PAIRS_PARAMETER", "IGNORE_LIST_PARAMETER", "CREDENTIALS_PARAMETER",
+      "JOB_QUEUE_URL", "MESSAGE_KEY_ID", "LEDGER_TABLE", "BUCKET_PAIRS_PARAMETER", "IGNORE_LIST_PARAMETER", "CREDENTIALS_PARAMETER",
       "DIRECTION", "MAX_ATTEMPTS", "PROPAGATE_DELETES", "DEADLINE_MARGIN_SECONDS", "COMPARE_VERSION_ID",
       "WORKER_MEMORY_MIB", "PART_SIZE_MIB", "PART_CONCURRENCY", "FILE_CONCURRENCY",
       "SMALL_OBJECT_THRESHOLD_MIB", "FANOUT_THRESHOLD_MIB", "FANOUT_RANGE_PARTS", "COPY_TAGS", "SERVER_SIDE_COPY",
@@ -293,13 +311,20 @@ run "bucket_events" {
   }
 
   assert {
-    condition = anytrue([for st in jsondecode(output.job_queue_policy_json).Statement :
+    condition = anytrue([for st in jsondecode(output.event_queue_policy_json).Statement :
       st.Condition == { ArnLike = { "aws:SourceArn" = ["arn:aws:s3:::events-src"] }, StringEquals = { "aws:SourceAccount" = ["111122223333"] } } && st.Principal == { Service = "s3.amazonaws.com" }
       if st.Sid == "AllowS3EventNotifications"
-      ]) && anytrue([for st in jsondecode(output.job_queue_policy_json).Statement :
-      st.Condition.ArnNotLikeIfExists["aws:SourceArn"] == ["arn:aws:s3:::events-src"] if st.Sid == "DenySendExceptAllowedSenders"
+      ]) && anytrue([for st in jsondecode(output.event_queue_policy_json).Statement :
+      st.Condition.ArnNotLikeIfExists["aws:SourceArn"] == ["arn:aws:s3:::events-src"] if st.Sid == "DenySendExceptS3"
+      ]) && !strcontains(output.job_queue_policy_json, "s3.amazonaws.com") && (
+      module.bucket_events[0].queue_configuration.queue_arn == module.queue.event_queue_arn &&
+      aws_lambda_event_source_mapping.worker_events[0].event_source_arn == module.queue.event_queue_arn &&
+      output.worker_environment.EVENT_QUEUE_URL == module.queue.event_queue_url &&
+      output.worker_environment.EVENT_QUEUE_ARN == module.queue.event_queue_arn
+      ) && anytrue([for st in jsondecode(module.iam_policies.worker_policy_json).Statement :
+        st.Resource == module.queue.event_queue_arn && !contains(st.Action, "sqs:SendMessage") if st.Sid == "ConsumeEventQueue"
     ])
-    error_message = "The job queue must take S3 events from the event bucket of this account only."
+    error_message = "S3 events go to the event queue, from the event bucket of this account only, and drive the worker from there; the job queue takes none."
   }
 }
 
@@ -434,6 +459,19 @@ run "operators_and_kms" {
   }
 }
 
+run "given_message_key" {
+  command = plan
+
+  variables {
+    message_key_arn = "arn:aws:kms:us-east-1:111122223333:key/messages"
+  }
+
+  assert {
+    condition     = module.queue.message_key_arn == null && local.worker_environment.MESSAGE_KEY_ID == var.message_key_arn && strcontains(module.iam_policies.worker_policy_json, var.message_key_arn)
+    error_message = "A given message key creates none and is the one the functions use and are granted."
+  }
+}
+
 # The credentials are ephemeral end to end: the root passes them to the config module, which
 # writes them with value_wo; nothing of them is in the plan.
 run "created_credentials" {
@@ -486,7 +524,7 @@ run "event_only_without_jobsender" {
   }
 
   assert {
-    condition = anytrue([for st in jsondecode(output.job_queue_policy_json).Statement :
+    condition = anytrue([for st in jsondecode(output.event_queue_policy_json).Statement :
       st.Condition.ArnLike["aws:SourceArn"] == ["arn:aws:s3:::events-src"] if st.Sid == "AllowS3EventNotifications"
     ])
     error_message = "The queue admits the bucket's events whoever owns the notification."

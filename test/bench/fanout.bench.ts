@@ -19,6 +19,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
@@ -27,10 +28,10 @@ import {
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { ledgerTableDefinition, objectKey, serializeJob } from "@s3-migrate/pipeline";
+import { KmsMessageAuthenticator, ledgerTableDefinition, objectKey, sendJobs, serializeJob } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { startFaultProxy } from "../support/faultProxy.js";
 import { startLinkProxy } from "../support/linkProxy.js";
@@ -163,6 +164,9 @@ async function runWorkers(): Promise<RunFigures> {
     (await sqs.send(new CreateQueueCommand({ QueueName: "bench-fanout-jobs", Attributes: { VisibilityTimeout: "900" } }))).QueueUrl ?? "";
   const dynamo = new DynamoDBClient({ endpoint: own, region: "us-east-1", credentials });
   await dynamo.send(new CreateTableCommand(ledgerTableDefinition(names.table)));
+  const kms = new KMSClient({ endpoint: ownServices.endpoint, region: "us-east-1", credentials });
+  const messageKey =
+    (await kms.send(new CreateKeyCommand({ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" }))).KeyMetadata?.Arn ?? "";
   const ssm = new SSMClient({ endpoint: own, region: "us-east-1", credentials });
   const parameter = (Name: string, Value: string, Type: "String" | "SecureString" = "String") =>
     ssm.send(new PutParameterCommand({ Name, Value, Type, Overwrite: true }));
@@ -181,6 +185,8 @@ async function runWorkers(): Promise<RunFigures> {
     AWS_ENDPOINT_URL_SQS: ownServices.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: ownServices.endpoint,
     AWS_ENDPOINT_URL_SSM: ownServices.endpoint,
+    AWS_ENDPOINT_URL_KMS: ownServices.endpoint,
+    MESSAGE_KEY_ID: messageKey,
     JOB_QUEUE_URL: queueUrl,
     LEDGER_TABLE: names.table,
     BUCKET_PAIRS_PARAMETER: "/bench-fanout/pairs",
@@ -202,16 +208,17 @@ async function runWorkers(): Promise<RunFigures> {
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const documents = DynamoDBDocumentClient.from(dynamo);
   const started = Date.now();
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queueUrl,
-      MessageBody: serializeJob({
+  const queued = await sendJobs({ sqs, queueUrl, signer: new KmsMessageAuthenticator(kms, messageKey) }, [
+    {
+      body: serializeJob({
         source: { bucket: names.source, key: names.key, size, etag: sourceEtag.replaceAll('"', "") },
         destination: { bucket: names.destination, key: names.key },
         queuedAt: new Date().toISOString(),
       }),
-    }),
-  );
+      item: names.key,
+    },
+  ]);
+  if (queued.failed.length > 0) throw new Error(`the job was not queued: ${queued.failed[0]?.reason}`);
   note("job queued; waiting for the ledger to say done");
   let record: Record<string, unknown> | undefined;
   for (;;) {

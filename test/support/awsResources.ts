@@ -3,9 +3,18 @@
  * Terraform modules create them, plus small readers for assertions.
  */
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { type CopyWork, ledgerTableDefinition, parseQueueMessage, sendJobs } from "@s3-migrate/pipeline";
+import {
+  type CopyWork,
+  type JobQueue,
+  KmsMessageAuthenticator,
+  ledgerTableDefinition,
+  MAC_ATTRIBUTE,
+  parseQueueMessage,
+  sendJobs,
+} from "@s3-migrate/pipeline";
 import { expect } from "vitest";
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
@@ -14,10 +23,24 @@ const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 export function localClients(
   endpoint: string,
   region = "us-east-1",
-): { sqs: SQSClient; dynamo: DynamoDBClient; documents: DynamoDBDocumentClient } {
+): { sqs: SQSClient; dynamo: DynamoDBClient; documents: DynamoDBDocumentClient; kms: KMSClient } {
   const sqs = new SQSClient({ endpoint, region, credentials });
   const dynamo = new DynamoDBClient({ endpoint, region, credentials });
-  return { sqs, dynamo, documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) };
+  const kms = new KMSClient({ endpoint, region, credentials });
+  return { sqs, dynamo, documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), kms };
+}
+
+/** Creates the HMAC key that signs queue messages, as terraform/modules/queue does; returns its ARN. */
+export async function createMessageKey(kms: KMSClient): Promise<string> {
+  const answer = await kms.send(new CreateKeyCommand({ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" }));
+  const arn = answer.KeyMetadata?.Arn;
+  if (arn === undefined) throw new Error("CreateKey returned no ARN");
+  return arn;
+}
+
+/** The job queue at `queueUrl`, signing with `messageKeyArn` as the deployment's functions do. */
+export function signingQueue(sqs: SQSClient, kms: KMSClient, queueUrl: string, messageKeyArn: string): JobQueue {
+  return { sqs, queueUrl, signer: new KmsMessageAuthenticator(kms, messageKeyArn) };
 }
 
 /** Creates a queue; returns its URL. */
@@ -54,11 +77,10 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<stri
   return bodies;
 }
 
-/** Sends these message bodies to the queue (SendMessageBatch) and expects every one sent. */
-export async function queueBodies(sqs: SQSClient, queueUrl: string, bodies: readonly string[]): Promise<void> {
+/** Sends these message bodies to the queue (SendMessageBatch, signed by the queue's signer) and expects every one sent. */
+export async function queueBodies(queue: JobQueue, bodies: readonly string[]): Promise<void> {
   const queued = await sendJobs(
-    sqs,
-    queueUrl,
+    queue,
     bodies.map((body) => ({ body, item: body })),
   );
   expect(queued.failed).toEqual([]);
@@ -88,6 +110,8 @@ export interface DeadLetter {
   readonly body: string;
   readonly errorCode: string;
   readonly errorMessage: string;
+  /** The authentication code it carries (the worker signs what it dead-letters, unless it failed authentication). */
+  readonly mac?: string;
 }
 
 /** Receives (and deletes) every dead letter currently in `dlqUrl`, with the reason attributes. */
@@ -107,6 +131,9 @@ export async function drainDeadLetters(sqs: SQSClient, dlqUrl: string): Promise<
         body: message.Body ?? "",
         errorCode: message.MessageAttributes?.errorCode?.StringValue ?? "",
         errorMessage: message.MessageAttributes?.errorMessage?.StringValue ?? "",
+        ...(message.MessageAttributes?.[MAC_ATTRIBUTE]?.StringValue === undefined
+          ? {}
+          : { mac: message.MessageAttributes[MAC_ATTRIBUTE].StringValue }),
       });
     }
     await sqs.send(

@@ -35,6 +35,7 @@ export async function drainThroughHandler(
         MaxNumberOfMessages: options.batchSize ?? 10,
         WaitTimeSeconds: 0,
         MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+        MessageAttributeNames: ["All"],
       }),
     );
     const messages = answer.Messages ?? [];
@@ -50,6 +51,13 @@ export async function drainThroughHandler(
         receiptHandle: message.ReceiptHandle ?? "",
         body: message.Body ?? "",
         attributes: { ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? "1" },
+        // as the event source mapping gives them: every attribute, in camel case
+        messageAttributes: Object.fromEntries(
+          Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+            name,
+            { stringValue: value.StringValue, dataType: value.DataType },
+          ]),
+        ),
       })),
     } as unknown as SQSEvent;
     report.invocations++;

@@ -3,7 +3,8 @@
  * table) and returns the environment the Terraform module would give them, pointed at moto.
  */
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { createLedgerTable, createQueue, localClients } from "./awsResources.js";
+import type { JobQueue } from "@s3-migrate/pipeline";
+import { createLedgerTable, createMessageKey, createQueue, localClients, signingQueue } from "./awsResources.js";
 import { testEndpoints } from "./endpoints.js";
 
 /**
@@ -25,6 +26,10 @@ export interface LocalDeployment {
   readonly queueUrl: string;
   readonly dlqUrl: string;
   readonly table: string;
+  /** The HMAC key the functions sign and check messages with (`MESSAGE_KEY_ID`). */
+  readonly messageKeyArn: string;
+  /** The job queue, signing what is sent as the functions do: what a test queues through it is ours. */
+  readonly queue: JobQueue;
 }
 
 /** Creates the parameters, queues and table under a unique name. */
@@ -36,7 +41,7 @@ export async function deployLocally(
   destinationEndpoint = testEndpoints().destination.endpoint,
 ): Promise<LocalDeployment> {
   const { source, destination } = testEndpoints();
-  const { sqs, dynamo } = localClients(source.endpoint);
+  const { sqs, dynamo, kms } = localClients(source.endpoint);
   const ssm = new SSMClient({
     region: source.region,
     endpoint: source.endpoint,
@@ -63,10 +68,13 @@ export async function deployLocally(
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:123456789012:${unique}-dlq`, maxReceiveCount: "3" }),
   });
   const table = await createLedgerTable(dynamo, `${unique}-ledger`);
+  const messageKeyArn = await createMessageKey(kms);
   return {
     queueUrl,
     dlqUrl,
     table,
+    messageKeyArn,
+    queue: signingQueue(sqs, kms, queueUrl, messageKeyArn),
     env: {
       AWS_REGION: source.region,
       AWS_ACCESS_KEY_ID: "testing",
@@ -75,6 +83,8 @@ export async function deployLocally(
       AWS_ENDPOINT_URL_SQS: source.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: source.endpoint,
       AWS_ENDPOINT_URL_SSM: source.endpoint,
+      AWS_ENDPOINT_URL_KMS: source.endpoint,
+      MESSAGE_KEY_ID: messageKeyArn,
       JOB_QUEUE_URL: queueUrl,
       LEDGER_TABLE: table,
       BUCKET_PAIRS_PARAMETER: `/${unique}/bucket-pairs`,

@@ -164,6 +164,7 @@ export function lambdaRuntimeEnvironment(configuration: FunctionConfiguration, e
     AWS_ENDPOINT_URL_SQS: endpoint.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: endpoint.endpoint,
     AWS_ENDPOINT_URL_SSM: endpoint.endpoint,
+    AWS_ENDPOINT_URL_KMS: endpoint.endpoint,
   };
 }
 

@@ -42,7 +42,7 @@ const written = (value: unknown) => (typeof value === "number" ? String(value) :
 
 describe("the settings table (config/settings.ts) is the one home of every default", () => {
   it("gives the environment readers their defaults", () => {
-    const environment = readWorkerEnvironment({ JOB_QUEUE_URL: "https://queue", LEDGER_TABLE: "ledger" });
+    const environment = readWorkerEnvironment({ JOB_QUEUE_URL: "https://queue", LEDGER_TABLE: "ledger", MESSAGE_KEY_ID: "alias/messages" });
     expect(environment).toMatchObject({
       partSize: SETTINGS.partSizeMib.default * MIB,
       smallObjectThreshold: SETTINGS.smallObjectThresholdMib.default * MIB,
@@ -58,7 +58,12 @@ describe("the settings table (config/settings.ts) is the one home of every defau
     });
     expect(environment.storageClass).toBeUndefined();
     expect(() =>
-      readWorkerEnvironment({ JOB_QUEUE_URL: "q", LEDGER_TABLE: "t", PART_SIZE_MIB: String(SETTINGS.partSizeMib.min - 1) }),
+      readWorkerEnvironment({
+        JOB_QUEUE_URL: "q",
+        LEDGER_TABLE: "t",
+        MESSAGE_KEY_ID: "k",
+        PART_SIZE_MIB: String(SETTINGS.partSizeMib.min - 1),
+      }),
     ).toThrow(
       `Environment variable PART_SIZE_MIB must be a whole number from ${SETTINGS.partSizeMib.min} to ${SETTINGS.partSizeMib.max}, got "4"`,
     );

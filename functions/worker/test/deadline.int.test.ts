@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { MIB } from "@s3-migrate/transfer";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { localClients } from "../../../test/support/awsResources.js";
+import { localClients, queueBodies } from "../../../test/support/awsResources.js";
 import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../../test/support/endpoints.js";
 import { drainThroughHandler } from "../../../test/support/eventSourceMapping.js";
 import { startFaultProxy } from "../../../test/support/faultProxy.js";
@@ -40,18 +40,15 @@ describe("worker deadline (in-process, local endpoints)", () => {
       proxy.endpoint,
     );
     for (const [variable, value] of Object.entries(deployment.env)) vi.stubEnv(variable, value);
-    await sqs.send(
-      new (await import("@aws-sdk/client-sqs")).SendMessageCommand({
-        QueueUrl: deployment.queueUrl,
-        MessageBody: JSON.stringify({
-          schema: "s3-migrate/job",
-          version: 1,
-          source: { bucket: sourceBucket, key: "huge/one-gib.bin", size },
-          destination: { bucket: destinationBucket, key: "huge/one-gib.bin" },
-          queuedAt: new Date().toISOString(),
-        }),
+    await queueBodies(deployment.queue, [
+      JSON.stringify({
+        schema: "s3-migrate/job",
+        version: 1,
+        source: { bucket: sourceBucket, key: "huge/one-gib.bin", size },
+        destination: { bucket: destinationBucket, key: "huge/one-gib.bin" },
+        queuedAt: new Date().toISOString(),
       }),
-    );
+    ]);
     // Act
     const started = Date.now();
     const drained = await drainThroughHandler(sqs, deployment.queueUrl, handler, { batchSize: 1, timeoutMs: 16_000 });

@@ -1,10 +1,10 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { LEDGER_KEYS, runJobsenderFromEnvironment } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { drainDeadLetters, localClients } from "../../../test/support/awsResources.js";
+import { drainDeadLetters, localClients, queueBodies } from "../../../test/support/awsResources.js";
 import {
   createBucket,
   listAllKeys,
@@ -133,7 +133,7 @@ describe("worker handler (in-process, local endpoints)", () => {
       }),
     );
     for (const [variable, value] of Object.entries(deployment.env)) vi.stubEnv(variable, value);
-    for (let i = 0; i < 3; i++) await sqs.send(new SendMessageCommand({ QueueUrl: deployment.queueUrl, MessageBody: body }));
+    for (let i = 0; i < 3; i++) await queueBodies(deployment.queue, [body]);
     const putsBefore = Number((await readObject(dst, destinationBucket, "e2e/small/one.txt")).length);
     // Act
     const drained = await drainThroughHandler(sqs, deployment.queueUrl, handler);
@@ -175,7 +175,7 @@ describe("worker handler (in-process, local endpoints)", () => {
         Size: 1,
       }),
     ];
-    for (const MessageBody of bodies) await sqs.send(new SendMessageCommand({ QueueUrl: poisoned.queueUrl, MessageBody }));
+    await queueBodies(poisoned.queue, bodies);
     // Act
     const drained = await drainThroughHandler(sqs, poisoned.queueUrl, handler, { batchSize: 10 });
     // Assess

@@ -10,14 +10,17 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MIB } from "@s3-migrate/transfer";
 import { readBatchRules } from "../src/config/environment.js";
 import { packJobs } from "../src/jobsender/packJobs.js";
 import { ledgerTableDefinition } from "../src/ledger/ledgerSchema.js";
+import { KmsMessageAuthenticator } from "../src/messages/messageAuthentication.js";
+import { sendJobs } from "../src/queue/sendJobs.js";
 import { runClusterWorker } from "../src/worker/clusterWorker.js";
 import { setUpWorker } from "../src/worker/workerFromEnvironment.js";
 
@@ -56,6 +59,10 @@ const sqs = new SQSClient({ endpoint: own, region, credentials });
 const queueUrl =
   (await sqs.send(new CreateQueueCommand({ QueueName: "bench-worker-jobs", Attributes: { VisibilityTimeout: "300" } }))).QueueUrl ?? "";
 const dynamo = new DynamoDBClient({ endpoint: own, region, credentials });
+// Messages are signed as the jobsender signs them, and the worker checks each one (a KMS VerifyMac).
+const kms = new KMSClient({ endpoint: own, region, credentials });
+const messageKey = (await kms.send(new CreateKeyCommand({ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" }))).KeyMetadata?.Arn ?? "";
+const signedQueue = { sqs, queueUrl, signer: new KmsMessageAuthenticator(kms, messageKey) };
 await dynamo.send(new CreateTableCommand(ledgerTableDefinition("bench-worker-ledger")));
 const ssm = new SSMClient({ endpoint: own, region, credentials });
 await ssm.send(
@@ -103,6 +110,7 @@ const setup = await setUpWorker(
     CREDENTIALS_PARAMETER: "bench-credentials",
     BUCKET_PAIRS_PARAMETER: "bench-pairs",
     DIRECTION: "PUT",
+    MESSAGE_KEY_ID: messageKey,
     AWS_ENDPOINT_URL_S3: own,
     AWS_REGION: region,
     FILE_CONCURRENCY: String(MESSAGES_AT_ONCE),
@@ -121,6 +129,7 @@ const setup = await setUpWorker(
       documents: DynamoDBDocumentClient.from(count(new DynamoDBClient({ endpoint: own, region, credentials }), "DynamoDB"), {
         marshallOptions: { removeUndefinedValues: true },
       }),
+      kms: count(new KMSClient({ endpoint: own, region, credentials }), "KMS"),
     },
   },
 );
@@ -154,10 +163,11 @@ for (const set of sets) {
   }));
   // the jobsender's packing (a batch set) or one job an object (the other sets, as before batches)
   const bodies = packJobs(jobs, { ...readBatchRules({}), ...(set.batched ? {} : { maxObjects: 1 }) }).map((message) => message.body);
-  for (let i = 0; i < bodies.length; i += 10) {
-    const entries = bodies.slice(i, i + 10).map((body, index) => ({ Id: String(index), MessageBody: body }));
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-  }
+  const queued = await sendJobs(
+    signedQueue,
+    bodies.map((body) => ({ body, item: body })),
+  );
+  if (queued.failed.length > 0) throw new Error(`${set.name}: ${queued.failed.length} messages not queued: ${queued.failed[0]?.reason}`);
   note(`${set.name}: seeded and queued; draining`);
   counts.clear();
   let peak = process.memoryUsage().rss;

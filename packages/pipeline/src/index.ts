@@ -54,6 +54,13 @@ export { ObjectLedger } from "./ledger/objectLedger.js";
 export { type LeaseClaim, ObjectTransitions, type TransferIdentity } from "./ledger/objectTransitions.js";
 export { BATCH_SCHEMA, type BatchMessage, batchId, serializeBatch } from "./messages/batchMessage.js";
 export { type JobMessage, serializeJob } from "./messages/jobMessage.js";
+export {
+  KmsMessageAuthenticator,
+  MAC_ATTRIBUTE,
+  type MacVerdict,
+  type MessageSigner,
+  type MessageVerifier,
+} from "./messages/messageAuthentication.js";
 export { type CopyWork, orderableSequencer, parseQueueMessage } from "./messages/queueMessage.js";
 export { DEFAULT_METRICS_NAMESPACE, METRICS, type MetricName, type PipelineMetrics, SERVICE } from "./metricNames.js";
 export { withinPartition } from "./preflight/configProblems.js";
@@ -85,8 +92,15 @@ export {
   preflightProblem,
 } from "./preflight/problems.js";
 export { preflightProblems, runPreflight } from "./preflight/runPreflight.js";
-export { sendJobs } from "./queue/sendJobs.js";
-export { createServiceClients, queueRegion, type ServiceClients } from "./runtime/serviceClients.js";
+export { type JobQueue, sendJobs } from "./queue/sendJobs.js";
+export { SQS_LIMITS } from "./queue/sqsLimits.js";
+export {
+  createServiceClients,
+  messageAuthenticator,
+  messageSignerFor,
+  queueRegion,
+  type ServiceClients,
+} from "./runtime/serviceClients.js";
 export { FINDING_KINDS, type Finding, type FindingKind } from "./verify/classifyObject.js";
 export { type VerifyPairReport, type VerifyReport, verifyPairs } from "./verify/verifyPairs.js";
 export { FileVerifyState, type VerifyCounts } from "./verify/verifyState.js";

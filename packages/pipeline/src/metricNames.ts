@@ -36,6 +36,11 @@ const PIPELINE_METRICS = {
   // worker: trust boundary and duplicates
   MessagesRefused: { unit: "Count", emittedBy: worker, meaning: "messages outside the worker's configuration (dead-lettered)" },
   MalformedMessages: { unit: "Count", emittedBy: worker, meaning: "messages that are neither a job nor an S3 event (dead-lettered)" },
+  UnauthenticatedMessages: {
+    unit: "Count",
+    emittedBy: worker,
+    meaning: "messages without a valid authentication code that are not S3 events (dead-lettered as they came, nothing acted on)",
+  },
   DuplicateDeliveries: { unit: "Count", emittedBy: worker, meaning: "deliveries settled because another attempt holds a live lease" },
   StaleEvents: { unit: "Count", emittedBy: worker, meaning: "S3 events older than one already applied to the key" },
   ObjectsBusy: { unit: "Count", emittedBy: worker, meaning: "deliveries that wait for another attempt's lease to lapse" },

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { BatchRules } from "../src/config/environment.js";
 import { packJobs } from "../src/jobsender/packJobs.js";
-import { batchId, MAX_MESSAGE_BYTES, parseBatchMessage, serializeBatch } from "../src/messages/batchMessage.js";
+import { batchId, parseBatchMessage, serializeBatch } from "../src/messages/batchMessage.js";
 import type { JobMessage } from "../src/messages/jobMessage.js";
 import { parseQueueMessage } from "../src/messages/queueMessage.js";
+import { SQS_LIMITS } from "../src/queue/sqsLimits.js";
 
 const MIB = 1024 * 1024;
 const ETAG = "0123456789abcdef0123456789abcdef";
@@ -150,7 +151,7 @@ describe("packJobs (the jobsender's batches)", () => {
       rules,
     );
     expect(packed.length).toBeGreaterThan(3);
-    for (const message of packed) expect(Buffer.byteLength(message.body, "utf8")).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    for (const message of packed) expect(Buffer.byteLength(message.body, "utf8")).toBeLessThanOrEqual(SQS_LIMITS.maxMessageBytes);
     expect(packed.flatMap((message) => message.jobs).length).toBe(300);
   });
 

@@ -36,7 +36,7 @@ describe("sendJobs", () => {
       return { Successful: [], Failed: failed };
     });
     // Act
-    const result = await sendJobs(client, "https://queue", jobs(8));
+    const result = await sendJobs({ sqs: client, queueUrl: "https://queue" }, jobs(8));
     // Assess
     expect(result.sent.sort()).toEqual([0, 1, 2, 3, 4, 6, 7]);
     expect(result.failed).toEqual([{ item: 5, reason: "InvalidMessageContents: nope" }]);
@@ -48,7 +48,7 @@ describe("sendJobs", () => {
 
   it("treats a failed request as every entry failing, and gives up after the attempts", async () => {
     sqs.on(SendMessageBatchCommand).rejects(Object.assign(new Error("down"), { name: "ServiceUnavailable" }));
-    const result = await sendJobs(client, "https://queue", jobs(3), { ...RETRY_POLICIES.queueSend, maxAttempts: 2 });
+    const result = await sendJobs({ sqs: client, queueUrl: "https://queue" }, jobs(3), { ...RETRY_POLICIES.queueSend, maxAttempts: 2 });
     expect(result.sent).toEqual([]);
     expect(result.failed.map((failure) => failure.item)).toEqual([0, 1, 2]);
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);

@@ -18,6 +18,7 @@ const environment = (extra: Record<string, string> = {}) =>
   readWorkerEnvironment({
     JOB_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
     LEDGER_TABLE: "ledger",
+    MESSAGE_KEY_ID: "alias/messages",
     AWS_REGION: "us-east-1",
     BUCKET_PAIRS_PARAMETER: "/pairs",
     CREDENTIALS_PARAMETER: "/keys",

@@ -217,6 +217,14 @@ locals {
     Resource = var.job_queue_arn
   }
 
+  # S3's events: received and settled, never sent (a retry goes to the job queue, signed).
+  worker_event_queue_statement = {
+    Sid      = "ConsumeEventQueue"
+    Effect   = "Allow"
+    Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+    Resource = var.event_queue_arn
+  }
+
   # Terminal failures go straight to the dead-letter queue, with their reason as attributes.
   worker_dead_letter_statement = {
     Sid      = "DeadLetterTerminalFailures"
@@ -299,6 +307,19 @@ locals {
     { sid = "UseLedgerKey", service = "dynamodb", actions = ["kms:Decrypt"], keys = compact([var.ledger_kms_key_arn]) },
   ]
 
+  # The message key is called directly (no service in between), with its one algorithm only.
+  message_key_statement = { for who, actions in {
+    worker    = ["kms:GenerateMac", "kms:VerifyMac"]
+    jobsender = ["kms:GenerateMac"]
+    operator  = ["kms:GenerateMac"]
+    } : who => var.message_key_arn == null ? [] : [{
+      Sid       = who == "worker" ? "SignAndCheckMessages" : "SignMessages"
+      Effect    = "Allow"
+      Action    = actions
+      Resource  = [var.message_key_arn]
+      Condition = { StringEquals = { "kms:MacAlgorithm" = "HMAC_SHA_256" } }
+  }] }
+
   # A key is used by a service of its own region and partition: an S3 key is in its bucket's
   # region (S3 uses no key of another region), so `s3.<key's region>` is the bucket's region, and
   # a China key's service ends in amazonaws.com.cn whichever side holds it.
@@ -326,7 +347,8 @@ locals {
   ledger_status_index_arn = coalesce(var.ledger_status_index_arn, "${var.ledger_table_arn}/index/by_status")
 
   # `status` queries the ledger's by_status index and reads both queues' depths; `redrive`
-  # starts an SQS message move task from the DLQ (or receives, re-sends and deletes itself).
+  # starts an SQS message move task from the DLQ (or receives, re-sends and deletes itself),
+  # keeping each message's authentication code; `send` signs what it queues.
   operator_statements = concat(
     [{
       Sid      = "QueryLedgerByStatus"
@@ -337,7 +359,7 @@ locals {
       Sid      = "ReadQueueDepths"
       Effect   = "Allow"
       Action   = ["sqs:GetQueueAttributes"]
-      Resource = compact([var.job_queue_arn, var.dead_letter_queue_arn])
+      Resource = compact([var.job_queue_arn, var.event_queue_arn, var.dead_letter_queue_arn])
       }, {
       Sid      = "RequeueDeadLetters"
       Effect   = "Allow"
@@ -351,6 +373,7 @@ locals {
       Resource = [var.dead_letter_queue_arn]
     }],
     local.kms_statements.operator,
+    local.message_key_statement.operator,
   )
 }
 
@@ -364,13 +387,16 @@ locals {
     flatten([for side in local.role_sides : local.object_statements[side]]),
     [local.worker_queue_statement, local.worker_ledger_statement, local.parameters_statement],
     var.dead_letter_queue_arn == null ? [] : [local.worker_dead_letter_statement],
+    var.event_queue_arn == null ? [] : [local.worker_event_queue_statement],
     local.kms_statements.worker,
+    local.message_key_statement.worker,
   )
 
   jobsender_statements = concat(
     local.jobsender_list_statements,
     [local.jobsender_queue_statement, local.jobsender_ledger_statement, local.parameters_statement],
     local.kms_statements.jobsender,
+    local.message_key_statement.jobsender,
   )
 
   # The other account's access key (the SecureString): the same pairs, its side, its partition.

@@ -111,6 +111,12 @@ variable "job_queue_arn" {
   type        = string
 }
 
+variable "event_queue_arn" {
+  description = "ARN of the event queue (S3 event notifications) the worker consumes; null grants nothing. The worker never sends to it."
+  type        = string
+  default     = null
+}
+
 variable "dead_letter_queue_arn" {
   description = "ARN of the dead-letter queue the worker sends terminal failures to (also redriven by operators); null grants nothing."
   type        = string
@@ -166,6 +172,17 @@ variable "credentials_kms_key_arn" {
   validation {
     condition     = var.credentials_kms_key_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.credentials_kms_key_arn, "-")))
     error_message = "Expected `credentials_kms_key_arn` to be null or a KMS key ARN."
+  }
+}
+
+variable "message_key_arn" {
+  description = "ARN of the KMS HMAC key that signs and checks the job queue's messages: the worker gets kms:GenerateMac and kms:VerifyMac, the jobsender and operators kms:GenerateMac; null grants nothing."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.message_key_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.message_key_arn, "-")))
+    error_message = "Expected `message_key_arn` to be null or a KMS key ARN."
   }
 }
 

@@ -155,7 +155,7 @@ locals {
       # settled without a copy: duplicates of a live lease, stale S3 events, ignored keys.
       title = "Trust boundary and duplicates"
       stat  = "Sum"
-      metrics = [for m in ["MessagesRefused", "MalformedMessages", "DuplicateDeliveries", "StaleEvents", "ObjectsBusy", "LeasesLost", "ObjectsIgnored", "DeletesSkipped"] :
+      metrics = [for m in ["MessagesRefused", "MalformedMessages", "UnauthenticatedMessages", "DuplicateDeliveries", "StaleEvents", "ObjectsBusy", "LeasesLost", "ObjectsIgnored", "DeletesSkipped"] :
         [local.ns, m, "service", var.worker_service_name, { label = m }]
       ]
     },

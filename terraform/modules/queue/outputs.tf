@@ -1,4 +1,13 @@
 ################################################################################
+# Message authentication key
+################################################################################
+
+output "message_key_arn" {
+  description = "ARN of the KMS HMAC key that signs and checks the job queue's messages (null when not created)."
+  value       = try(aws_kms_key.messages[0].arn, null)
+}
+
+################################################################################
 # Job queue
 ################################################################################
 
@@ -57,6 +66,30 @@ output "dlq_name" {
 }
 
 ################################################################################
+# Event queue
+################################################################################
+
+output "event_queue_url" {
+  description = "URL of the event queue (S3 event notifications only), or null when it is not created."
+  value       = try(aws_sqs_queue.events[0].url, null)
+}
+
+output "event_queue_arn" {
+  description = "ARN of the event queue, or null when it is not created."
+  value       = try(aws_sqs_queue.events[0].arn, null)
+}
+
+output "event_queue_name" {
+  description = "Name of the event queue, or null when it is not created."
+  value       = try(aws_sqs_queue.events[0].name, null)
+}
+
+output "event_queue_policy_json" {
+  description = "Policy document of the event queue (S3 of the named buckets and accounts only, TLS only), or null."
+  value       = try(aws_sqs_queue_policy.events[0].policy, null)
+}
+
+################################################################################
 # Queue policies
 ################################################################################
 
@@ -66,7 +99,7 @@ output "queue_policy_id" {
 }
 
 output "queue_policy_json" {
-  description = "Policy document of the job queue (who may send, TLS only)."
+  description = "Policy document of the job queue (who may send, TLS only; never S3)."
   value       = try(aws_sqs_queue_policy.this[0].policy, null)
 }
 

@@ -134,6 +134,23 @@ variable "kms_data_key_reuse_period_seconds" {
   }
 }
 
+variable "create_message_key" {
+  description = "Create the KMS HMAC key (HMAC_256) that signs and checks the job queue's messages; false when the caller brings its own (the root module's `message_key_arn`)."
+  type        = bool
+  default     = true
+}
+
+variable "message_key_deletion_window_in_days" {
+  description = "Days KMS waits before deleting the message key once it is scheduled for deletion (7 to 30). Messages signed with it cannot be checked after that: drain the queues first."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.message_key_deletion_window_in_days >= 7 && var.message_key_deletion_window_in_days <= 30
+    error_message = "Expected `message_key_deletion_window_in_days` to be a number from 7 to 30."
+  }
+}
+
 ################################################################################
 # Queue policies
 ################################################################################
@@ -167,9 +184,20 @@ variable "dlq_sender_principal_arns" {
 }
 
 variable "create_s3_notification_policy" {
-  description = "Whether the job queue policy lets `s3.amazonaws.com` send event notifications from `s3_source_bucket_arns` (true or false, default)."
+  description = "Whether to create the event queue (`event_queue_name`) for S3 event notifications: only `s3.amazonaws.com` may send to it, for `s3_source_bucket_arns` (of `s3_source_account_ids`); every other sender is denied whatever its IAM policy. The job queue never takes S3's messages. True or false (default)."
   type        = bool
   default     = false
+}
+
+variable "event_queue_name" {
+  description = "Name of the event queue, 1 to 80 characters; null means `<name>-events`. Only with `create_s3_notification_policy`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.event_queue_name == null || can(regex("^[A-Za-z0-9_-]{1,80}$", var.event_queue_name))
+    error_message = "Expected `event_queue_name` to be null or 1 to 80 characters of letters, digits, `-` and `_`."
+  }
 }
 
 variable "s3_source_bucket_arns" {

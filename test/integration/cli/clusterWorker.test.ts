@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from "@aws-sdk/client-s3";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, objectKey } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { beforeAll, describe, expect, it } from "vitest";
-import { localClients } from "../../support/awsResources.js";
+import { localClients, queueBodies } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 import { startFaultProxy } from "../../support/faultProxy.js";
@@ -17,7 +16,7 @@ describe("s3-migrate worker (cluster mode)", () => {
   const { source, destination } = testEndpoints();
   const src = makeS3Client(source.endpoint, source.region);
   const dst = makeS3Client(destination.endpoint, destination.region);
-  const { sqs, documents } = localClients(source.endpoint);
+  const { documents } = localClients(source.endpoint);
   beforeAll(() => buildCli());
 
   it("killed with -9 in the middle of a 200 MiB transfer, is resumed by another worker once the lease lapses (within the default visibility), re-sending no stored part", {
@@ -37,18 +36,15 @@ describe("s3-migrate worker (cluster mode)", () => {
       { PART_SIZE_MIB: "8", PART_CONCURRENCY: "2", FILE_CONCURRENCY: "1" },
       proxy.endpoint,
     );
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: deployment.queueUrl,
-        MessageBody: JSON.stringify({
-          schema: "s3-migrate/job",
-          version: 1,
-          source: { bucket: sourceBucket, key: "big/two-hundred.bin", size },
-          destination: { bucket: destinationBucket, key: "big/two-hundred.bin" },
-          queuedAt: "",
-        }),
+    await queueBodies(deployment.queue, [
+      JSON.stringify({
+        schema: "s3-migrate/job",
+        version: 1,
+        source: { bucket: sourceBucket, key: "big/two-hundred.bin", size },
+        destination: { bucket: destinationBucket, key: "big/two-hundred.bin" },
+        queuedAt: "",
       }),
-    );
+    ]);
     const ledgerRecord = async () =>
       (await documents.send(new GetCommand({ TableName: deployment.table, Key: objectKey(destinationBucket, "big/two-hundred.bin") })))
         .Item;

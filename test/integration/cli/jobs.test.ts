@@ -1,14 +1,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { KmsMessageAuthenticator, MAC_ATTRIBUTE } from "@s3-migrate/pipeline";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createQueue, drainJobs, localClients } from "../../support/awsResources.js";
+import { createMessageKey, createQueue, drainJobs, localClients } from "../../support/awsResources.js";
 import { buildCli, runCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 
 describe("s3-migrate plan / send (CLI)", () => {
   const { source, destination } = testEndpoints();
-  const { sqs } = localClients(source.endpoint);
+  const { sqs, kms } = localClients(source.endpoint);
   let pairs: string;
   /** The same source, to a bucket in us-west-2 on the destination's server (one partition with the source). */
   let westPairs: string;
@@ -105,13 +107,40 @@ describe("s3-migrate plan / send (CLI)", () => {
     expect(across.stderr).toContain("No estimate: A server-side copy stays inside one partition: us-east-1 and cn-northwest-1 are in two");
   });
 
-  it("send queues the same jobs", async () => {
+  it("send queues the same jobs, each signed with the message key; without a key it queues nothing", async () => {
     const queueUrl = await createQueue(sqs, `cli-send-${process.pid}`);
-    const run = await runCli(["send", "--pairs", pairs, "--ignore", "*.log", "--queue-url", queueUrl, ...endpoints()], {
+    const key = await createMessageKey(kms);
+    const unsigned = await runCli(["send", "--pairs", pairs, "--ignore", "*.log", "--queue-url", queueUrl, ...endpoints()], {
       AWS_ENDPOINT_URL_SQS: source.endpoint,
     });
+    expect(unsigned.status).toBe(2);
+    expect(unsigned.stderr).toContain("MESSAGE_KEY_ID is required");
+    // Act
+    const run = await runCli(
+      ["send", "--pairs", pairs, "--ignore", "*.log", "--queue-url", queueUrl, "--message-key", key, ...endpoints()],
+      {
+        AWS_ENDPOINT_URL_SQS: source.endpoint,
+        AWS_ENDPOINT_URL_KMS: source.endpoint,
+      },
+    );
+    // Assess
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/2 queued/);
+    const answer = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }),
+    );
+    const verifier = new KmsMessageAuthenticator(kms, key);
+    const verdicts = await Promise.all(
+      (answer.Messages ?? []).map((message) =>
+        verifier.verify(message.Body ?? "", message.MessageAttributes?.[MAC_ATTRIBUTE]?.StringValue),
+      ),
+    );
+    expect(verdicts.length).toBeGreaterThan(0);
+    expect(verdicts.every((verdict) => verdict === "valid")).toBe(true);
+    for (const message of answer.Messages ?? [])
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }),
+      );
     expect((await drainJobs(sqs, queueUrl)).map((job) => job.source.key).sort()).toEqual(["data/2.bin", "data/数据 +.bin"]);
   });
 

@@ -184,6 +184,13 @@ function jsonPermissions(call: RecordedCall, scope: CallScope): Permission[] {
     const [account = "", name = ""] = new URL(String(body.QueueUrl ?? "http://x/")).pathname.split("/").slice(-2);
     return [on(`sqs:${SQS_BATCH[operation] ?? operation}`, `arn:${scope.partition}:sqs:${scope.region}:${account}:${name}`)];
   }
+  if (service === "TrentService") {
+    // KMS: the key as the call names it (an ARN, as the functions are given it), the MAC algorithm as its condition key
+    const key = String(body.KeyId ?? "");
+    const arn = key.startsWith("arn:") ? key : `arn:${scope.partition}:kms:${region}:key/${key}`;
+    const context: Record<string, string> = body.MacAlgorithm === undefined ? {} : { "kms:MacAlgorithm": String(body.MacAlgorithm) };
+    return [{ action: `kms:${operation}`, resource: arn, context, call: describe }];
+  }
   return [on(`unknown:${call.target}`, "*")];
 }
 

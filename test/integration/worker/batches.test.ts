@@ -75,7 +75,7 @@ describe("batches of small objects", () => {
     } satisfies Omit<BatchMessage, "schema" | "version">);
   const sizes = new Map<string, number>();
 
-  const send = (queueUrl: string, bodies: readonly string[]) => queueBodies(sqs, queueUrl, bodies);
+  const send = (deployment: LocalDeployment, bodies: readonly string[]) => queueBodies(deployment.queue, bodies);
 
   /** The destination's object writes (PutObject, not parts) of one key, with the status each got. */
   const putsOf = (bed: Bed, key: string): ProxiedRequest[] =>
@@ -125,7 +125,7 @@ describe("batches of small objects", () => {
     sizes.set("bad/denied.bin", denied.length);
     sizes.set("bad/missing.bin", 13);
     const keys = [...good.keys(), "bad/missing.bin", "bad/archived.bin", "bad/denied.bin"].sort(() => Math.random() - 0.5);
-    await send(bed.deployment.queueUrl, [batchOf(bed, keys, etags)]);
+    await send(bed.deployment, [batchOf(bed, keys, etags)]);
 
     // Act: the Lambda handler, as the event source mapping runs it
     for (const [variable, value] of Object.entries(bed.deployment.env)) vi.stubEnv(variable, value);
@@ -181,7 +181,7 @@ describe("batches of small objects", () => {
     const bodies = [...batches, ...batches, ...batches, ...straddling].sort(() => Math.random() - 0.5);
     // Every write of an object is held a little, so duplicates meet a batch mid-copy
     bed.destinationProxy.addRule({ match: { method: "PUT" }, action: { type: "delay", ms: 150 }, times: Number.POSITIVE_INFINITY });
-    await send(bed.deployment.queueUrl, bodies);
+    await send(bed.deployment, bodies);
 
     // Act
     const workers = [0, 1, 2].map(() =>
@@ -225,7 +225,7 @@ describe("batches of small objects", () => {
     const etags = new Map([...objects].map(([key, body]) => [key, md5(body)]));
     for (const [key, body] of objects) sizes.set(key, body.length);
     bed.destinationProxy.addRule({ match: { method: "PUT" }, action: { type: "delay", ms: 300 }, times: Number.POSITIVE_INFINITY });
-    await send(bed.deployment.queueUrl, [batchOf(bed, [...objects.keys()], etags)]);
+    await send(bed.deployment, [batchOf(bed, [...objects.keys()], etags)]);
     const done = async () =>
       [...(await records(bed.deployment.table)).values()].filter((record) => record.sk === "object" && record.status === "done").length;
 
@@ -293,7 +293,7 @@ describe("batches of small objects", () => {
       record("incoming/gone.csv", Buffer.from("gone"), "0055AED6DCD90281E6"),
       record("incoming/c.csv", bodies.get("incoming/c.csv") as Buffer, "0055AED6DCD90281E7"),
     ];
-    await send(bed.deployment.queueUrl, [JSON.stringify({ Records: records })]);
+    await send(bed.deployment, [JSON.stringify({ Records: records })]);
 
     // Act
     for (const [variable, value] of Object.entries(bed.deployment.env)) vi.stubEnv(variable, value);

@@ -3,13 +3,12 @@
  * from one queue at the same time: every copy of a job is delivered (3 or 10 times), yet every
  * byte crosses to the destination once. Counted at the destination endpoint, not from our logs.
  */
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { ObjectTransitions, objectKey, sendJobs, serializeJob } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
-import { drainDeadLetters, localClients } from "../../support/awsResources.js";
+import { drainDeadLetters, localClients, queueBodies } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 import { drainThroughHandler } from "../../support/eventSourceMapping.js";
@@ -73,8 +72,7 @@ describe("exactly-once copies under duplicate delivery (two worker processes)", 
     // shuffled, so duplicates of one object reach both workers at the same time
     bodies.sort(() => Math.random() - 0.5);
     const queued = await sendJobs(
-      sqs,
-      deployment.queueUrl,
+      deployment.queue,
       bodies.map((body) => ({ body, item: body })),
     );
     expect(queued.failed).toEqual([]);
@@ -161,16 +159,13 @@ describe("waiting for another attempt's lease", () => {
     const older = { srcBucket: sourceBucket, srcKey: key, desBucket: destinationBucket, desKey: key, size: 2000, srcEtag: "0".repeat(32) };
     const now = new Date();
     await ledger.begin(older, { token: "older", messageId: "older-message", expiresAt: now.getTime() + 4_000 }, 0, now);
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: deployment.queueUrl,
-        MessageBody: serializeJob({
-          source: { bucket: sourceBucket, key, size: body.length, etag },
-          destination: { bucket: destinationBucket, key },
-          queuedAt: "",
-        }),
+    await queueBodies(deployment.queue, [
+      serializeJob({
+        source: { bucket: sourceBucket, key, size: body.length, etag },
+        destination: { bucket: destinationBucket, key },
+        queuedAt: "",
       }),
-    );
+    ]);
     const receiveCounts: string[] = [];
     const counting: typeof handler = (event, context) => {
       for (const record of event.Records) receiveCounts.push(record.attributes.ApproximateReceiveCount);

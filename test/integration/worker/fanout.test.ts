@@ -5,13 +5,12 @@
  * (10 MiB) and ranges of 2 to 4 parts of 5 MiB make the objects small enough for the test bed.
  */
 import { HeadObjectCommand, ListPartsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { FanoutTransitions, type ObjectRecord, objectKey, RANGE_STATUS, serializeJob } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
-import { drainDeadLetters, drainQueue, localClients } from "../../support/awsResources.js";
+import { drainDeadLetters, drainQueue, localClients, queueBodies } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 import { drainThroughHandler } from "../../support/eventSourceMapping.js";
@@ -82,15 +81,7 @@ describe("fan-out of giant objects across worker processes", () => {
 
   /** Sends `bodies` to the queue, ten at a time. */
   async function enqueue(deployment: LocalDeployment, bodies: readonly string[]): Promise<void> {
-    for (let start = 0; start < bodies.length; start += 10) {
-      const answer = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: deployment.queueUrl,
-          Entries: bodies.slice(start, start + 10).map((body, index) => ({ Id: String(index), MessageBody: body })),
-        }),
-      );
-      expect(answer.Failed ?? []).toEqual([]);
-    }
+    await queueBodies(deployment.queue, bodies);
   }
 
   /**

@@ -4,13 +4,15 @@
  * with another ETag, and a worker killed between CompleteMultipartUpload and its ledger write.
  * Counted at a proxy in front of the destination, against moto with atomic conditional writes.
  */
+import { createHash } from "node:crypto";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { objectKey, serializeJob } from "@s3-migrate/pipeline";
+import { KmsMessageAuthenticator, MAC_ATTRIBUTE, objectKey, redriveDeadLetters, serializeJob } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { handler, resetWorkerForTests } from "../../../functions/worker/src/handler.js";
-import { drainDeadLetters, drainQueue, localClients, queueBodies } from "../../support/awsResources.js";
+import { createMessageKey, drainDeadLetters, drainQueue, localClients, queueBodies } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 import { drainThroughHandler } from "../../support/eventSourceMapping.js";
@@ -71,6 +73,15 @@ describe("forged claims and the crash between completion and ledger", () => {
         new GetCommand({ TableName: bed.deployment.table, Key: objectKey(bed.destinationBucket, key), ConsistentRead: true }),
       )
     ).Item;
+  /** Sends a body with the code given (or none), as a principal that may send but not sign would. */
+  const sendAsIs = (QueueUrl: string, { body, mac }: { body: string; mac?: string }) =>
+    sqs.send(
+      new SendMessageCommand({
+        QueueUrl,
+        MessageBody: body,
+        ...(mac === undefined ? {} : { MessageAttributes: { [MAC_ATTRIBUTE]: { DataType: "String", StringValue: mac } } }),
+      }),
+    );
   const partPuts = (bed: Bed, key: string) =>
     bed.proxy.requests.filter((r) => r.method === "PUT" && decodeURIComponent(r.path) === `/${bed.destinationBucket}/${key}`).length;
 
@@ -84,7 +95,7 @@ describe("forged claims and the crash between completion and ledger", () => {
     const size = 10 * MIB;
     const one = randomBody(size);
     await putObject(src, bed.sourceBucket, key, one);
-    await queueBodies(sqs, bed.deployment.queueUrl, [job(bed, key, size, await etagOf(bed.sourceBucket, key))]);
+    await queueBodies(bed.deployment.queue, [job(bed, key, size, await etagOf(bed.sourceBucket, key))]);
     await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
     const oldComposite = await etagOf(bed.destinationBucket, key, dst);
     expect(oldComposite).toMatch(/-2$/);
@@ -94,7 +105,7 @@ describe("forged claims and the crash between completion and ledger", () => {
     const forged = job(bed, key, size, await etagOf(bed.sourceBucket, key), {
       completing: { uploadId: "forged-upload", etag: oldComposite, verification: "source-etag" },
     });
-    await queueBodies(sqs, bed.deployment.queueUrl, [forged]);
+    await queueBodies(bed.deployment.queue, [forged]);
     await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
     await bed.proxy.close();
     // Assess: the new bytes are at the destination, and the ledger says done for them
@@ -129,11 +140,11 @@ describe("forged claims and the crash between completion and ledger", () => {
       });
     await putObject(src, events, key, "version one");
     // Act: the forged event first, then the source overwritten and its genuine event
-    await queueBodies(sqs, bed.deployment.queueUrl, [event("F".repeat(64), await etagOf(events, key))]);
+    await queueBodies(bed.deployment.queue, [event("F".repeat(64), await etagOf(events, key))]);
     await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
     expect((await readObject(dst, bed.destinationBucket, `events/${key}`)).toString()).toBe("version one");
     await putObject(src, events, key, "version two");
-    await queueBodies(sqs, bed.deployment.queueUrl, [event("0055AED6DCD90281E6", await etagOf(events, key))]);
+    await queueBodies(bed.deployment.queue, [event("0055AED6DCD90281E6", await etagOf(events, key))]);
     await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
     await bed.proxy.close();
     // Assess
@@ -148,7 +159,7 @@ describe("forged claims and the crash between completion and ledger", () => {
     const key = "giant/live.bin";
     const body = randomBody(4 * 5 * MIB);
     await putObject(src, bed.sourceBucket, key, body);
-    await queueBodies(sqs, bed.deployment.queueUrl, [job(bed, key, body.length, await etagOf(bed.sourceBucket, key))]);
+    await queueBodies(bed.deployment.queue, [job(bed, key, body.length, await etagOf(bed.sourceBucket, key))]);
     expect(await drainThroughHandler(sqs, bed.deployment.queueUrl, handler, { batchSize: 1, maxInvocations: 1 })).toMatchObject({
       failures: 0,
     });
@@ -157,11 +168,11 @@ describe("forged claims and the crash between completion and ledger", () => {
     const forgedRange = JSON.parse(ranges[0] ?? "{}");
     forgedRange.source.etag = "0123456789abcdef0123456789abcdef";
     // Act: the forged range first, then the genuine ones
-    await queueBodies(sqs, bed.deployment.queueUrl, [JSON.stringify(forgedRange)]);
+    await queueBodies(bed.deployment.queue, [JSON.stringify(forgedRange)]);
     await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
     const deletesAfterForgery = bed.proxy.countRequests({ method: "DELETE" });
     const dead = await drainDeadLetters(sqs, bed.deployment.dlqUrl);
-    await queueBodies(sqs, bed.deployment.queueUrl, ranges);
+    await queueBodies(bed.deployment.queue, ranges);
     await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
     await bed.proxy.close();
     // Assess
@@ -181,7 +192,7 @@ describe("forged claims and the crash between completion and ledger", () => {
     const body = randomBody(15 * MIB);
     await putObject(src, bed.sourceBucket, key, body);
     bed.proxy.addRule({ match: { method: "POST", query: "uploadId" }, action: { type: "holdResponses", parties: 2 } });
-    await queueBodies(sqs, bed.deployment.queueUrl, [job(bed, key, body.length, await etagOf(bed.sourceBucket, key))]);
+    await queueBodies(bed.deployment.queue, [job(bed, key, body.length, await etagOf(bed.sourceBucket, key))]);
     const first = startWorker(bed.deployment.env, ["--visibility-timeout", "4"]);
     // Act: kill -9 once S3 holds the completed object
     await until(
@@ -209,5 +220,75 @@ describe("forged claims and the crash between completion and ledger", () => {
     expect(await record(bed, key)).toMatchObject({ status: "done", verification: "source-checksum" });
     expect((await readObject(dst, bed.destinationBucket, key)).equals(body)).toBe(true);
     expect(await drainDeadLetters(sqs, bed.deployment.dlqUrl)).toEqual([]);
+  });
+
+  it("messages that are not ours are dead-lettered as they came, nothing read: no code, another body's code, another key's code; a redrive cannot make them ours", {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare: four objects; each forged message names one of them, the fourth job is ours
+    const bed = await prepare("unsigned", {});
+    const keys = ["no-code.txt", "swapped-code.txt", "other-key.txt", "ours.txt"];
+    for (const key of keys) await putObject(src, bed.sourceBucket, key, `body of ${key}`);
+    const jobs = await Promise.all(keys.map(async (key) => job(bed, key, `body of ${key}`.length, await etagOf(bed.sourceBucket, key))));
+    const { kms } = localClients(source.endpoint);
+    const otherKey = new KmsMessageAuthenticator(kms, await createMessageKey(kms));
+    const ours = bed.deployment.queue.signer as KmsMessageAuthenticator;
+    const forged = [
+      { body: jobs[0] as string },
+      // a valid code, of another message's body
+      { body: jobs[1] as string, mac: await ours.sign(jobs[3] as string) },
+      // a valid code of this body, by a key that is not the deployment's
+      { body: jobs[2] as string, mac: await otherKey.sign(jobs[2] as string) },
+    ];
+    for (const message of forged) await sendAsIs(bed.deployment.queueUrl, message);
+    await queueBodies(bed.deployment.queue, [jobs[3] as string]);
+    // Act
+    expect(await drainThroughHandler(sqs, bed.deployment.queueUrl, handler)).toMatchObject({ failures: 0 });
+    const touched = (key: string) => bed.proxy.requests.filter((r) => decodeURIComponent(r.path).endsWith(`/${key}`)).length;
+    const dead = await drainDeadLetters(sqs, bed.deployment.dlqUrl);
+    // Assess: refused with the reason, unsigned, and nothing of them read, written or recorded
+    expect(dead.map((letter) => [letter.body, letter.errorCode, letter.mac]).sort()).toEqual(
+      forged.map(({ body }) => [body, "Unauthenticated", undefined]).sort(),
+    );
+    expect(dead.map((letter) => letter.errorMessage).sort()).toEqual([
+      "Refused a message that is not authenticated: it carries no authentication code (s3mMac)",
+      "Refused a message that is not authenticated: its authentication code does not match its body",
+      "Refused a message that is not authenticated: its authentication code does not match its body",
+    ]);
+    for (const key of keys.slice(0, 3)) {
+      expect(touched(key), key).toBe(0);
+      expect(await record(bed, key), key).toBeUndefined();
+    }
+    expect((await readObject(dst, bed.destinationBucket, "ours.txt")).toString()).toBe("body of ours.txt");
+    // Act: a redrive brings them back as they are, and they are refused again
+    for (const message of forged) await sendAsIs(bed.deployment.dlqUrl, message);
+    await redriveDeadLetters(sqs, bed.deployment.dlqUrl, bed.deployment.queueUrl, 10);
+    await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
+    await bed.proxy.close();
+    expect((await drainDeadLetters(sqs, bed.deployment.dlqUrl)).map((letter) => letter.errorCode)).toEqual([
+      "Unauthenticated",
+      "Unauthenticated",
+      "Unauthenticated",
+    ]);
+    for (const key of keys.slice(0, 3)) expect(touched(key), key).toBe(0);
+  });
+
+  it("a dead letter of ours keeps its code: redriven once its cause is fixed, it is copied", { timeout: 120_000 }, async () => {
+    // Prepare: a signed job for a source key that does not exist yet
+    const bed = await prepare("redrive-signed", {});
+    const key = "late/arrival.txt";
+    await queueBodies(bed.deployment.queue, [job(bed, key, 7, createHash("md5").update("arrived").digest("hex"))]);
+    await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
+    const [letter] = await drainDeadLetters(sqs, bed.deployment.dlqUrl);
+    expect(letter).toMatchObject({ errorCode: "SourceMissing", mac: expect.any(String) });
+    await sendAsIs(bed.deployment.dlqUrl, { body: letter?.body ?? "", ...(letter?.mac === undefined ? {} : { mac: letter.mac }) });
+    // Act: the object the job names arrives (its seven bytes, so its ETag), then the redrive
+    await putObject(src, bed.sourceBucket, key, "arrived");
+    await redriveDeadLetters(sqs, bed.deployment.dlqUrl, bed.deployment.queueUrl, 10);
+    await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
+    await bed.proxy.close();
+    // Assess
+    expect(await drainDeadLetters(sqs, bed.deployment.dlqUrl)).toEqual([]);
+    expect(await record(bed, key)).toMatchObject({ status: "done" });
   });
 });

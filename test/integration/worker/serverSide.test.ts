@@ -5,12 +5,11 @@
  * processes run against moto with its DynamoDB writes serialised (test/setup/moto_server.py), every
  * job delivered twice: what is proven is counted at the endpoint, not read from our logs.
  */
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { FanoutTransitions, type ObjectRecord, objectKey, RANGE_STATUS, serializeJob } from "@s3-migrate/pipeline";
 import { MIB } from "@s3-migrate/transfer";
 import { beforeAll, describe, expect, it } from "vitest";
-import { drainDeadLetters, localClients } from "../../support/awsResources.js";
+import { drainDeadLetters, localClients, queueBodies } from "../../support/awsResources.js";
 import { buildCli } from "../../support/cli.js";
 import { createBucket, makeS3Client, putObject, readObject, testEndpoints, uniqueBucketName } from "../../support/endpoints.js";
 import { type ProxiedRequest, startFaultProxy } from "../../support/faultProxy.js";
@@ -57,13 +56,7 @@ describe("worker processes with SERVER_SIDE_COPY", () => {
         queuedAt: new Date().toISOString(),
       }),
     );
-    const answer = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: deployment.queueUrl,
-        Entries: [...jobs, ...jobs].map((body, index) => ({ Id: String(index), MessageBody: body })),
-      }),
-    );
-    expect(answer.Failed ?? []).toEqual([]);
+    await queueBodies(deployment.queue, [...jobs, ...jobs]);
     const record = async (key: string) =>
       (await documents.send(new GetCommand({ TableName: deployment.table, Key: objectKey(destinationBucket, key), ConsistentRead: true })))
         .Item as ObjectRecord | undefined;

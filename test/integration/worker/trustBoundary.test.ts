@@ -188,7 +188,7 @@ describe("trust boundary: messages outside the configuration", () => {
     return deployment;
   }
 
-  const send = (queueUrl: string, bodies: readonly string[]) => queueBodies(sqs, queueUrl, bodies);
+  const send = (deployment: LocalDeployment, bodies: readonly string[]) => queueBodies(deployment.queue, bodies);
 
   const requestsSince = (marks: [number, number]) => [
     ...sourceProxy.requests.slice(marks[0]).map((r) => `source ${r.method} ${decodeURIComponent(r.path)}`),
@@ -207,7 +207,7 @@ describe("trust boundary: messages outside the configuration", () => {
       const deployment = await deploy(`trust-${mode}`);
       const crafted = craftedMessages(buckets);
       await send(
-        deployment.queueUrl,
+        deployment,
         crafted.map(([, body]) => body),
       );
       const before = mark();
@@ -231,7 +231,7 @@ describe("trust boundary: messages outside the configuration", () => {
       const control = mark();
       const key = `data/control-${mode}`;
       const etag = ((await putObject(src, buckets.source, key, "hello")).ETag ?? "").replaceAll('"', "");
-      await send(deployment.queueUrl, [
+      await send(deployment, [
         JSON.stringify({
           schema: "s3-migrate/job",
           version: 1,
@@ -261,12 +261,12 @@ describe("trust boundary: messages outside the configuration", () => {
     const key = "incoming/stale.csv";
     const current = await putObject(src, buckets.events, key, "version two");
     const etag = (current.ETag ?? "").replaceAll('"', "");
-    await send(deployment.queueUrl, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E6", eTag: etag })]);
+    await send(deployment, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E6", eTag: etag })]);
     await drainThroughHandler(sqs, deployment.queueUrl, handler);
     expect((await readObject(dst, buckets.destination, `events/${key}`)).toString()).toBe("version two");
     // Act 1: older events of the same key (an earlier create, an earlier removal)
     let before = mark();
-    await send(deployment.queueUrl, [
+    await send(deployment, [
       s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E5", eTag: "0123456789abcdef0123456789abcdef" }),
       s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E4", eventName: "ObjectRemoved:Delete" }),
     ]);
@@ -278,7 +278,7 @@ describe("trust boundary: messages outside the configuration", () => {
     expect((await readObject(dst, buckets.destination, `events/${key}`)).toString()).toBe("version two");
     // Act 2: a newer removal, forged: the source object is still there
     before = mark();
-    await send(deployment.queueUrl, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E7", eventName: "ObjectRemoved:Delete" })]);
+    await send(deployment, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E7", eventName: "ObjectRemoved:Delete" })]);
     const forged = await drainThroughHandler(sqs, deployment.queueUrl, handler);
     // Assess 2: one listing of the configured source key (a one-key ListObjectsV2 under it),
     // nothing at the destination
@@ -289,7 +289,7 @@ describe("trust boundary: messages outside the configuration", () => {
     // Act 3: the source object really goes; its (newest) removal is applied
     await src.send(new DeleteObjectCommand({ Bucket: buckets.events, Key: key }));
     before = mark();
-    await send(deployment.queueUrl, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E8", eventName: "ObjectRemoved:Delete" })]);
+    await send(deployment, [s3Event(buckets.events, key, { sequencer: "0055AED6DCD90281E8", eventName: "ObjectRemoved:Delete" })]);
     expect(await drainThroughHandler(sqs, deployment.queueUrl, handler)).toMatchObject({ processed: 1, failures: 0 });
     // Assess 3: the destination copy is gone, the ledger remembers the removal and its sequencer
     // (the source is listed twice: once before the lease is taken, once under it)

@@ -13,6 +13,7 @@ import {
   type JobMessage,
   type JobsenderReport,
   loadPriceTable,
+  messageSignerFor,
   ObjectLedger,
   PassStateStore,
   queueRegion,
@@ -41,6 +42,8 @@ ${ENDPOINT_USAGE}
 
 Sending (send only; SQS and DynamoDB endpoints follow AWS_ENDPOINT_URL_SQS / _DYNAMODB):
   --queue-url URL            the job queue (in the region its URL names, else --region)
+  --message-key KEY          the KMS HMAC key that signs the messages (default: $MESSAGE_KEY_ID;
+                             the deployment's output message_key_arn; MESSAGE_AUTHENTICATION=off sends unsigned)
   --ledger-table NAME        record queued objects and checkpoints here (recommended; in --region)
   --segments N               parallel listings per pair (default ${DEFAULT_SEGMENTS_PER_PAIR})
   --json                     print the report as JSON (with the estimate as "estimate")
@@ -63,6 +66,7 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
       ...PAIR_OPTIONS,
       "compare-versions": { type: "boolean", default: false },
       "queue-url": { type: "string" },
+      "message-key": { type: "string" },
       "ledger-table": { type: "string" },
       segments: { type: "string" },
       json: { type: "boolean", default: false },
@@ -105,9 +109,7 @@ export async function runJobs(command: "plan" | "send", argv: readonly string[])
     {
       source: s3.source,
       destination: s3.destination,
-      ...(command === "send"
-        ? { sqs: new SQSClient({ region: queueRegion(values["queue-url"] as string) ?? region }), queueUrl: values["queue-url"] as string }
-        : {}),
+      ...(command === "send" ? sendingTo(values["queue-url"] as string, values["message-key"], region) : {}),
       ...(documents === undefined || table === undefined
         ? {}
         : { ledger: new ObjectLedger(documents, table), ...(command === "send" ? { state: new PassStateStore(documents, table) } : {}) }),
@@ -166,4 +168,14 @@ function positiveNumber(value: string | undefined, option: string, fallback: num
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new ConfigError(`${option} must be a number above 0, got ${JSON.stringify(value)}`);
   return parsed;
+}
+
+/** The job queue `send` writes to, and the signer of its messages. @throws ConfigError without a key (unless authentication is off). */
+function sendingTo(queueUrl: string, messageKey: string | undefined, region: string) {
+  const signer = messageSignerFor({ ...process.env, ...(messageKey === undefined ? {} : { MESSAGE_KEY_ID: messageKey }) }, region);
+  return {
+    sqs: new SQSClient({ region: queueRegion(queueUrl) ?? region }),
+    queueUrl,
+    ...(signer === undefined ? {} : { signer }),
+  };
 }

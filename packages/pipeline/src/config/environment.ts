@@ -27,6 +27,11 @@ export interface FunctionEnvironment {
   /** Own-side endpoint override (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL), for S3-compatible or local endpoints. */
   readonly ownS3Endpoint?: string;
   readonly region: string;
+  /**
+   * How queue messages are authenticated: by the KMS HMAC key `MESSAGE_KEY_ID` (what a
+   * deployment always sets), or `off` only when `MESSAGE_AUTHENTICATION=off` says so.
+   */
+  readonly messageAuthentication: { readonly keyId: string } | "off";
 }
 
 /** Transfer knobs of the worker. */
@@ -72,7 +77,24 @@ export function readFunctionEnvironment(env: Readonly<Record<string, string | un
     useChecksums: read.flag(SETTINGS.useChecksums),
     ...(endpoint === undefined ? {} : { ownS3Endpoint: endpoint }),
     region: read.optional("AWS_REGION") ?? read.optional("AWS_DEFAULT_REGION") ?? "us-east-1",
+    messageAuthentication: readMessageAuthentication(env),
   };
+}
+
+/** MESSAGE_KEY_ID, or authentication turned off in so many words. @throws ConfigError when neither or both. */
+export function readMessageAuthentication(env: Readonly<Record<string, string | undefined>>): FunctionEnvironment["messageAuthentication"] {
+  const read = reader(env);
+  const keyId = read.optional("MESSAGE_KEY_ID");
+  const mode = read.optional("MESSAGE_AUTHENTICATION");
+  if (mode !== undefined && mode !== "off")
+    throw new ConfigError(`Environment variable MESSAGE_AUTHENTICATION can only be "off", got "${mode}"`);
+  if (keyId !== undefined && mode === "off")
+    throw new ConfigError("Environment variables MESSAGE_KEY_ID and MESSAGE_AUTHENTICATION=off contradict each other: unset one");
+  if (keyId !== undefined) return { keyId };
+  if (mode === "off") return "off";
+  throw new ConfigError(
+    "Environment variable MESSAGE_KEY_ID is required: the KMS HMAC key that signs and checks queue messages (MESSAGE_AUTHENTICATION=off accepts unsigned messages, for a queue no one else can write)",
+  );
 }
 
 /** Reads the shared variables and the worker's transfer knobs. @throws ConfigError naming the variable. */

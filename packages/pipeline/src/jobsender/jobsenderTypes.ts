@@ -8,6 +8,7 @@ import type { RunEstimate } from "../estimate/estimateRun.js";
 import type { RunTally, TallyRules } from "../estimate/runTally.js";
 import type { ObjectLedger } from "../ledger/objectLedger.js";
 import type { JobMessage } from "../messages/jobMessage.js";
+import type { MessageSigner } from "../messages/messageAuthentication.js";
 import type { PipelineMetrics } from "../metricNames.js";
 import type { PreflightProblem } from "../preflight/problems.js";
 import type { PassStateStore } from "./passState.js";
@@ -18,6 +19,8 @@ export interface JobsenderContext {
   readonly destination: S3Client;
   readonly sqs?: SQSClient;
   readonly queueUrl?: string;
+  /** Signs each message sent (the worker refuses unsigned ones); absent where authentication is off. */
+  readonly signer?: MessageSigner;
   /** Object records: skips objects already queued or in progress, records what was queued. */
   readonly ledger?: ObjectLedger;
   /** Checkpoints and the run lease; without it every run is a full pass. */

@@ -1,6 +1,7 @@
 import type { BatchRules } from "../config/environment.js";
-import { type BatchObject, MAX_MESSAGE_BYTES, serializeBatch } from "../messages/batchMessage.js";
+import { type BatchObject, serializeBatch } from "../messages/batchMessage.js";
 import { type JobMessage, serializeJob } from "../messages/jobMessage.js";
+import { SQS_LIMITS } from "../queue/sqsLimits.js";
 
 /** A job the jobsender is about to send, and whether the destination lacks the object altogether. */
 export interface PlannedJob {
@@ -45,7 +46,7 @@ export function packJobs(planned: readonly PlannedJob[], rules: BatchRules): Pac
       current !== undefined &&
       (current.jobs.length >= rules.maxObjects ||
         current.bytes + job.source.size > rules.maxBytes ||
-        current.bodyBytes + entryBytes > MAX_MESSAGE_BYTES - BODY_HEADROOM_BYTES)
+        current.bodyBytes + entryBytes > SQS_LIMITS.maxMessageBytes - BODY_HEADROOM_BYTES)
     )
       flush(pair);
     const batch = open.get(pair) ?? { jobs: [], bytes: 0, bodyBytes: 0 };

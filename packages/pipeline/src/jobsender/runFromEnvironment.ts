@@ -13,8 +13,9 @@ import { loadPriceTable } from "../estimate/priceTable.js";
 import { ESTIMATE_DEFAULTS } from "../estimate/requestModel.js";
 import { emptyTally } from "../estimate/runTally.js";
 import { ObjectLedger } from "../ledger/objectLedger.js";
+import type { MessageSigner } from "../messages/messageAuthentication.js";
 import type { PipelineMetrics } from "../metricNames.js";
-import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
+import { createServiceClients, messageAuthenticator, type ServiceClients } from "../runtime/serviceClients.js";
 import type { JobsenderOptions, JobsenderReport, WorkerSizing } from "./jobsenderTypes.js";
 import { PassStateStore } from "./passState.js";
 import { runJobsender } from "./runJobsender.js";
@@ -65,6 +66,7 @@ export async function runJobsenderFromEnvironment(
       destination: s3.destination,
       sqs: clients.sqs,
       queueUrl: environment.jobQueueUrl,
+      ...withSigner(messageAuthenticator(environment, clients)),
       ledger: new ObjectLedger(clients.documents, environment.ledgerTable),
       state: new PassStateStore(clients.documents, environment.ledgerTable),
       ...(invocation.logger === undefined ? {} : { logger: invocation.logger }),
@@ -97,4 +99,9 @@ function readWorkerSizing(env: Readonly<Record<string, string | undefined>>): Wo
   if (!Number.isInteger(workerMemoryMiB) || workerMemoryMiB <= 0)
     throw new ConfigError(`Environment variable WORKER_MEMORY_MIB must be a whole number of MiB, got "${memory}"`);
   return { workerMemoryMiB, ...readSizing(env) };
+}
+
+/** The signer field of a context, when there is one. */
+function withSigner(signer: MessageSigner | undefined): { signer?: MessageSigner } {
+  return signer === undefined ? {} : { signer };
 }

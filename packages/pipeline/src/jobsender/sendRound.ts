@@ -79,9 +79,9 @@ export async function sendRound(context: JobsenderContext, settings: RoundSettin
     counts.queued += jobs.length;
     return;
   }
+  const { sqs, queueUrl, signer } = context;
   const sentMessages = await sendJobs(
-    context.sqs,
-    context.queueUrl,
+    { sqs, queueUrl, ...(signer === undefined ? {} : { signer }) },
     packed.map((message) => ({ body: message.body, item: message })),
   );
   const result = {

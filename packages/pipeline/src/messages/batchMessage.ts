@@ -5,9 +5,6 @@ import { messageFields } from "./messageFields.js";
 export const BATCH_SCHEMA = "s3-migrate/batch" as const;
 export const BATCH_SCHEMA_VERSION = 1 as const;
 
-/** SQS's limit on a message body, in UTF-8 bytes. */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
-
 /** Objects a batch holds at most, whatever the setting: one BatchGetItem (100 keys) reads them all. */
 export const MAX_BATCH_OBJECTS = 100;
 

@@ -1,10 +1,8 @@
 import { DeleteMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { SQS_LIMITS } from "./sqsLimits.js";
 
 /** How long a delete waits for others to share its DeleteMessageBatch. @default 50 ms */
 export const DELETE_BATCH_WAIT_MS = 50;
-
-/** SQS takes at most 10 entries per DeleteMessageBatch. */
-const MAX_BATCH = 10;
 
 /**
  * Deletes settled messages in batches of up to 10 (DeleteMessageBatch) instead of one request
@@ -40,7 +38,7 @@ export class BatchedDeletes {
   /** Queues a delete; sent with the next batch (at once when 10 are waiting). */
   delete(receiptHandle: string): void {
     this.#pending.push(receiptHandle);
-    if (this.#pending.length >= MAX_BATCH) this.#send();
+    if (this.#pending.length >= SQS_LIMITS.maxBatchEntries) this.#send();
     else this.#timer ??= setTimeout(() => this.#send(), this.#waitMs);
   }
 
@@ -53,7 +51,7 @@ export class BatchedDeletes {
   #send(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const handles = this.#pending.splice(0, MAX_BATCH);
+    const handles = this.#pending.splice(0, SQS_LIMITS.maxBatchEntries);
     if (this.#pending.length > 0) this.#timer = setTimeout(() => this.#send(), this.#waitMs);
     if (handles.length === 0) return;
     const batch = this.#sqs

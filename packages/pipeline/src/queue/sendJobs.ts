@@ -1,6 +1,16 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import { backoffDelayMs, RETRY_POLICIES, type RetryPolicy, sleep } from "@s3-migrate/transfer";
 import { jobBytes } from "../messages/jobMessage.js";
+import { MAC_ATTRIBUTE_BYTES, type MessageSigner, macAttributes } from "../messages/messageAuthentication.js";
+import { SQS_LIMITS } from "./sqsLimits.js";
+
+/** The job queue and how this process writes to it. */
+export interface JobQueue {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  /** Signs every message sent (the worker refuses unsigned ones); absent only where authentication is off. */
+  readonly signer?: MessageSigner;
+}
 
 /** One message to send, with a value handed back once it is sent (or has failed). */
 export interface OutgoingJob<T> {
@@ -18,24 +28,21 @@ export interface SendResult<T> {
   readonly retried: number;
 }
 
-const MAX_BATCH_ENTRIES = 10;
-/** SQS delays a message by at most 15 minutes. */
-export const MAX_DELAY_SECONDS = 900;
-const MAX_BATCH_BYTES = 256 * 1024;
-
 /**
- * Sends jobs with SendMessageBatch: up to 10 entries and 256 KiB a batch, failed entries retried
- * alone with the `queueSend` backoff (or `policy`), entries that still fail reported with the reason.
+ * Sends jobs with SendMessageBatch: up to 10 entries and 256 KiB a batch, each signed once by the
+ * queue's signer, failed entries retried alone with the `queueSend` backoff (or `policy`),
+ * entries that still fail reported with the reason.
  */
 export async function sendJobs<T>(
-  sqs: SQSClient,
-  queueUrl: string,
+  queue: JobQueue,
   jobs: readonly OutgoingJob<T>[],
   policy: RetryPolicy = RETRY_POLICIES.queueSend,
 ): Promise<SendResult<T>> {
+  const { sqs, queueUrl, signer } = queue;
   const result: { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] } = { sent: [], failed: [], retried: 0 };
-  for (const batch of batches(jobs)) {
-    let pending = batch.map((job, index) => ({ job, id: String(index) }));
+  for (const batch of batches(jobs, signer === undefined ? 0 : MAC_ATTRIBUTE_BYTES)) {
+    const macs = signer === undefined ? [] : await Promise.all(batch.map((job) => signer.sign(job.body)));
+    let pending = batch.map((job, index) => ({ job, id: String(index), mac: macs[index] }));
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 1) {
         result.retried += pending.length;
@@ -47,10 +54,11 @@ export async function sendJobs<T>(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
             Entries: pending.map(
-              ({ job, id }): SendMessageBatchRequestEntry => ({
+              ({ job, id, mac }): SendMessageBatchRequestEntry => ({
                 Id: id,
                 MessageBody: job.body,
-                ...(job.delaySeconds ? { DelaySeconds: Math.min(MAX_DELAY_SECONDS, job.delaySeconds) } : {}),
+                ...(mac === undefined ? {} : { MessageAttributes: macAttributes(mac) }),
+                ...(job.delaySeconds ? { DelaySeconds: Math.min(SQS_LIMITS.maxDelaySeconds, job.delaySeconds) } : {}),
               }),
             ),
           }),
@@ -81,14 +89,14 @@ export async function sendJobs<T>(
   return result;
 }
 
-/** Cuts jobs into batches of at most 10 entries and 256 KiB. */
-export function batches<T>(jobs: readonly OutgoingJob<T>[]): OutgoingJob<T>[][] {
+/** Cuts jobs into batches of at most 10 entries and 256 KiB, each entry `attributeBytes` larger than its body. */
+export function batches<T>(jobs: readonly OutgoingJob<T>[], attributeBytes = 0): OutgoingJob<T>[][] {
   const out: OutgoingJob<T>[][] = [];
   let current: OutgoingJob<T>[] = [];
   let bytes = 0;
   for (const job of jobs) {
-    const size = jobBytes(job.body);
-    if (current.length > 0 && (current.length === MAX_BATCH_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
+    const size = jobBytes(job.body) + attributeBytes;
+    if (current.length > 0 && (current.length === SQS_LIMITS.maxBatchEntries || bytes + size > SQS_LIMITS.maxMessageBytes)) {
       out.push(current);
       current = [];
       bytes = 0;

@@ -1,14 +1,19 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { isRegionName, SDK_REQUEST_ATTEMPTS } from "@s3-migrate/transfer";
+import { type FunctionEnvironment, readMessageAuthentication } from "../config/environment.js";
+import { KmsMessageAuthenticator, type MessageSigner } from "../messages/messageAuthentication.js";
 
-/** The own-account service clients the functions use (SSM, SQS, DynamoDB). */
+/** The own-account service clients the functions use (SSM, SQS, DynamoDB, KMS). */
 export interface ServiceClients {
   readonly ssm: SSMClient;
   readonly sqs: SQSClient;
   readonly documents: DynamoDBDocumentClient;
+  /** Signs and checks queue messages (the message key's region is the function's). */
+  readonly kms: KMSClient;
 }
 
 /**
@@ -23,6 +28,7 @@ export function createServiceClients(region: string, maxAttempts = SDK_REQUEST_A
     ssm: new SSMClient({ region, maxAttempts }),
     sqs: new SQSClient({ region: (queueUrl === undefined ? undefined : queueRegion(queueUrl)) ?? region, maxAttempts }),
     documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    kms: new KMSClient({ region, maxAttempts }),
   };
 }
 
@@ -42,4 +48,21 @@ export function queueRegion(url: string): string | undefined {
   }
   const named = /^sqs\.([^.]+)\.amazonaws\.com(\.cn)?$/.exec(host)?.[1] ?? /^([^.]+)\.queue\.amazonaws\.com(\.cn)?$/.exec(host)?.[1];
   return named !== undefined && isRegionName(named) ? named : undefined;
+}
+
+/** The message authenticator the environment asks for (undefined: authentication is off). */
+export function messageAuthenticator(
+  environment: Pick<FunctionEnvironment, "messageAuthentication">,
+  clients: Pick<ServiceClients, "kms">,
+): KmsMessageAuthenticator | undefined {
+  const mode = environment.messageAuthentication;
+  return mode === "off" ? undefined : new KmsMessageAuthenticator(clients.kms, mode.keyId);
+}
+
+/**
+ * The signer a tool outside the functions (the CLI's `send`) uses: `MESSAGE_KEY_ID` in `env`, in
+ * `region`, or none when `MESSAGE_AUTHENTICATION=off`. @throws ConfigError when neither is set.
+ */
+export function messageSignerFor(env: Readonly<Record<string, string | undefined>>, region: string): MessageSigner | undefined {
+  return messageAuthenticator({ messageAuthentication: readMessageAuthentication(env) }, { kms: new KMSClient({ region }) });
 }

@@ -1,6 +1,8 @@
 import { setMaxListeners } from "node:events";
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { MAC_ATTRIBUTE } from "../messages/messageAuthentication.js";
 import { BatchedDeletes } from "../queue/batchedDeletes.js";
+import { SQS_LIMITS } from "../queue/sqsLimits.js";
 import { decideMessage } from "./decideMessage.js";
 import type { ObjectLease } from "./objectLease.js";
 import { type QueueMessage, settleMessage } from "./settleMessage.js";
@@ -68,10 +70,11 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
     const answer = await setup.queues.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: setup.queues.queueUrl,
-        MaxNumberOfMessages: Math.min(10, options.concurrency - active.size),
+        MaxNumberOfMessages: Math.min(SQS_LIMITS.maxBatchEntries, options.concurrency - active.size),
         WaitTimeSeconds: options.idleExitMs === undefined ? 5 : 1,
         VisibilityTimeout: visibility,
         MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+        MessageAttributeNames: [MAC_ATTRIBUTE],
       }),
     );
     if (options.pause.aborted) {
@@ -82,11 +85,13 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
     if (messages.length > 0) idleSince = Date.now();
     for (const received of messages) {
       report.received++;
+      const mac = received.MessageAttributes?.[MAC_ATTRIBUTE]?.StringValue;
       const message: QueueMessage = {
         messageId: received.MessageId ?? "",
         body: received.Body ?? "",
         receiptHandle: received.ReceiptHandle ?? "",
         receiveCount: Number(received.Attributes?.ApproximateReceiveCount ?? 1),
+        ...(mac === undefined ? {} : { mac }),
       };
       const task = handle(withDeletes, message, visibility, receivedAt).then((outcome) => {
         report[outcome]++;

@@ -1,6 +1,7 @@
 import { ConfigError, MigrationError, mapConcurrent } from "@s3-migrate/transfer";
 import { serializeBatch } from "../messages/batchMessage.js";
 import { serializeJob } from "../messages/jobMessage.js";
+import { MAC_ATTRIBUTE } from "../messages/messageAuthentication.js";
 import { type CopyWork, parseQueueMessage, type RangeWork, type Work } from "../messages/queueMessage.js";
 import { serializeRange } from "../messages/rangeMessage.js";
 import { processBatch, type SettledPiece } from "./processBatch.js";
@@ -18,6 +19,8 @@ export type Delivery = Omit<Attempt, "messageId">;
  * the visibility timeout and never uses up the queue's maxReceiveCount.
  */
 export async function decideMessage(context: WorkerContext, message: QueueMessage, delivery: Delivery): Promise<MessageAction> {
+  const verdict = context.verifier === undefined ? "valid" : await context.verifier.verify(message.body, message.mac);
+  if (verdict === "invalid") return unauthenticated(context, message, "its authentication code does not match its body");
   let work: Work[];
   try {
     const events = context.scope.events;
@@ -31,6 +34,9 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
     context.metrics?.addMetric("MalformedMessages", "Count", 1);
     return { kind: "dead-letter", code: "MalformedMessage", reason };
   }
+  // S3 cannot sign: its events are bound to the event bucket by the queue policy instead.
+  if (verdict === "missing" && !work.every((piece) => piece.origin.format === "s3-event"))
+    return unauthenticated(context, message, `it carries no authentication code (${MAC_ATTRIBUTE})`);
   if (work.length === 0) return { kind: "delete" };
   const attempt = { ...delivery, messageId: message.messageId };
   const batch = work.filter((piece): piece is CopyWork => piece.kind === "copy" && piece.origin.format === "batch");
@@ -48,6 +54,14 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
     return settleApart(message, pieces);
   }
   return toAction(await processWork(context, work[0] as Work, attempt));
+}
+
+/** Counts, logs and dead-letters a message that is not ours, as it came: nothing of it is acted on. */
+function unauthenticated(context: WorkerContext, message: QueueMessage, why: string): MessageAction {
+  const reason = `Refused a message that is not authenticated: ${why}`;
+  context.logger?.error("Unauthenticated message", { messageId: message.messageId, reason });
+  context.metrics?.addMetric("UnauthenticatedMessages", "Count", 1);
+  return { kind: "dead-letter", code: "Unauthenticated", reason, unauthenticated: true };
 }
 
 /** The queue action of one piece of work's outcome, when it is the whole message. */

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { mapConcurrent } from "@s3-migrate/transfer";
+import { MAC_ATTRIBUTE } from "../messages/messageAuthentication.js";
 import { decideMessage } from "./decideMessage.js";
 import { type QueueMessage, settleMessage, type WorkerQueues } from "./settleMessage.js";
 import type { WorkerContext } from "./workerContext.js";
@@ -10,6 +11,8 @@ export interface SqsEventRecord {
   readonly body: string;
   readonly receiptHandle: string;
   readonly attributes?: { readonly ApproximateReceiveCount?: string };
+  /** The message attributes, as the Lambda event gives them (`stringValue`). */
+  readonly messageAttributes?: Readonly<Record<string, { readonly stringValue?: string }>>;
 }
 
 /** A partial batch response: the messages to deliver again. */
@@ -48,11 +51,13 @@ export async function handleSqsBatch(records: readonly SqsEventRecord[], setting
   const failures: BatchResponse["batchItemFailures"] = [];
   try {
     await mapConcurrent(records, settings.fileConcurrency, async (record) => {
+      const mac = record.messageAttributes?.[MAC_ATTRIBUTE]?.stringValue;
       const message: QueueMessage = {
         messageId: record.messageId,
         body: record.body,
         receiptHandle: record.receiptHandle,
         receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+        ...(mac === undefined ? {} : { mac }),
       };
       try {
         const action = await decideMessage(settings.worker, message, {

@@ -6,6 +6,8 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
+import { MAC_ATTRIBUTE, macAttributes } from "../messages/messageAuthentication.js";
+import { SQS_LIMITS } from "../queue/sqsLimits.js";
 
 /** How a redrive went. */
 export interface RedriveResult {
@@ -18,7 +20,9 @@ export interface RedriveResult {
 /**
  * Moves dead-lettered messages back to the job queue: with SQS's own StartMessageMoveTask where
  * the endpoint has it, otherwise by receiving from the DLQ, sending to the queue and deleting from
- * the DLQ, ten at a time (a message is deleted only after it was sent).
+ * the DLQ, ten at a time (a message is deleted only after it was sent). Either way a message keeps
+ * its authentication code and nothing is signed anew: what the worker refused as unauthenticated
+ * comes back unauthenticated, and is refused again.
  */
 export async function redriveDeadLetters(
   sqs: SQSClient,
@@ -46,9 +50,10 @@ export async function redriveDeadLetters(
     const answer = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: deadLetterQueueUrl,
-        MaxNumberOfMessages: Math.min(10, maxMessages - moved),
+        MaxNumberOfMessages: Math.min(SQS_LIMITS.maxBatchEntries, maxMessages - moved),
         WaitTimeSeconds: 1,
         VisibilityTimeout: 60,
+        MessageAttributeNames: [MAC_ATTRIBUTE],
       }),
     );
     const messages = answer.Messages ?? [];
@@ -56,7 +61,14 @@ export async function redriveDeadLetters(
     const sent = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: messages.map((message, index) => ({ Id: String(index), MessageBody: message.Body ?? "" })),
+        Entries: messages.map((message, index) => {
+          const mac = message.MessageAttributes?.[MAC_ATTRIBUTE]?.StringValue;
+          return {
+            Id: String(index),
+            MessageBody: message.Body ?? "",
+            ...(mac === undefined ? {} : { MessageAttributes: macAttributes(mac) }),
+          };
+        }),
       }),
     );
     const ok = new Set((sent.Successful ?? []).map((entry) => entry.Id));

@@ -1,7 +1,9 @@
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { backoffDelayMs, RETRY_POLICIES } from "@s3-migrate/transfer";
+import { macAttributes } from "../messages/messageAuthentication.js";
 import type { BatchedDeletes } from "../queue/batchedDeletes.js";
-import { MAX_DELAY_SECONDS, sendJobs } from "../queue/sendJobs.js";
+import { type JobQueue, sendJobs } from "../queue/sendJobs.js";
+import { SQS_LIMITS } from "../queue/sqsLimits.js";
 
 /** A message as both the Lambda event and ReceiveMessage give it. */
 export interface QueueMessage {
@@ -10,6 +12,8 @@ export interface QueueMessage {
   readonly receiptHandle: string;
   /** ApproximateReceiveCount: 1 on the first delivery. */
   readonly receiveCount: number;
+  /** The authentication code it came with (the `s3mMac` attribute), if any. */
+  readonly mac?: string;
 }
 
 /** What to do with a message once its work is decided. */
@@ -23,7 +27,12 @@ export type MessageAction =
    * for another attempt's lease never uses up the queue's maxReceiveCount.
    */
   | { readonly kind: "retry-later"; readonly reason: string; readonly delaySeconds?: number; readonly asNewMessage?: boolean }
-  | { readonly kind: "dead-letter"; readonly reason: string; readonly code: string }
+  /**
+   * Send it to the dead-letter queue with why, signed so that a redrive brings it back as ours;
+   * `unauthenticated`: it failed its authentication and goes there as it came, so no redrive can
+   * make it pass.
+   */
+  | { readonly kind: "dead-letter"; readonly reason: string; readonly code: string; readonly unauthenticated?: boolean }
   /**
    * The pieces of a message settled apart (a batch's objects, an S3 event's records): queue these
    * (each after its delay) and dead-letter those, each alone, then delete the original.
@@ -34,10 +43,8 @@ export type MessageAction =
       readonly deadLetters: ReadonlyArray<{ readonly body: string; readonly code: string; readonly reason: string }>;
     };
 
-/** The queues a worker talks to. */
-export interface WorkerQueues {
-  readonly sqs: SQSClient;
-  readonly queueUrl: string;
+/** The queues a worker talks to: the job queue (`sqs`, `queueUrl`, `signer`) and the rest. */
+export interface WorkerQueues extends JobQueue {
   /** Where terminal failures go at once; without it they reach the DLQ through maxReceiveCount. */
   readonly deadLetterQueueUrl?: string;
   /** Cluster mode's deletes, in batches of up to 10; without it each message is deleted on its own. */
@@ -75,8 +82,7 @@ export async function settleMessage(
       return succeed();
     case "replace": {
       const result = await sendJobs(
-        queues.sqs,
-        queues.queueUrl,
+        queues,
         action.bodies.map((body) => ({ body, item: body })),
       );
       return result.failed.length === 0 ? succeed() : visibleIn(0);
@@ -85,21 +91,12 @@ export async function settleMessage(
       if (action.delaySeconds === undefined) return visibleIn(retryDelaySeconds(message.receiveCount));
       if (action.asNewMessage) {
         // SQS delays a message by at most 15 minutes; a longer wait comes back and waits again.
-        const sent = await queues.sqs
-          .send(
-            new SendMessageCommand({
-              QueueUrl: queues.queueUrl,
-              MessageBody: message.body,
-              DelaySeconds: Math.min(MAX_DELAY_SECONDS, action.delaySeconds),
-            }),
-          )
-          .then(
-            () => true,
-            () => false,
-          );
-        if (sent) return succeed();
+        const sent = await sendJobs(queues, [{ body: message.body, item: message.body, delaySeconds: action.delaySeconds }]).catch(
+          () => undefined,
+        );
+        if (sent !== undefined && sent.failed.length === 0) return succeed();
       }
-      return visibleIn(Math.min(43_200, action.delaySeconds));
+      return visibleIn(Math.min(SQS_LIMITS.maxVisibilityTimeoutSeconds, action.delaySeconds));
     }
     case "dead-letter":
       if (queues.deadLetterQueueUrl === undefined) return visibleIn(0);
@@ -114,29 +111,37 @@ export async function settleMessage(
         ...(direct === undefined ? action.deadLetters.map(({ body }) => ({ body, delaySeconds: 0 })) : []),
       ];
       const sent = await sendJobs(
-        queues.sqs,
-        queues.queueUrl,
+        queues,
         requeue.map(({ body, delaySeconds }) => ({ body, item: body, delaySeconds })),
       );
-      if (direct !== undefined)
-        await Promise.all(action.deadLetters.map((letter) => deadLetter(queues, direct, { ...message, body: letter.body }, letter)));
+      if (direct !== undefined) {
+        // A piece is signed anew: the message's own code is for the whole body.
+        const { mac: _whole, ...unsigned } = message;
+        await Promise.all(action.deadLetters.map((letter) => deadLetter(queues, direct, { ...unsigned, body: letter.body }, letter)));
+      }
       return sent.failed.length === 0 ? succeed() : visibleIn(0);
     }
   }
 }
 
-/** Sends a message to the dead-letter queue with why (errorCode, errorMessage, originalMessageId). */
+/**
+ * Sends a message to the dead-letter queue with why (errorCode, errorMessage, originalMessageId)
+ * and its authentication code: the one it came with when the body is unchanged, a new one for a
+ * piece of it, none when it failed its authentication.
+ */
 async function deadLetter(
   queues: WorkerQueues,
   deadLetterQueueUrl: string,
   message: QueueMessage,
-  why: { readonly code: string; readonly reason: string },
+  why: { readonly code: string; readonly reason: string; readonly unauthenticated?: boolean },
 ): Promise<void> {
+  const mac = why.unauthenticated ? undefined : (message.mac ?? (await queues.signer?.sign(message.body)));
   await queues.sqs.send(
     new SendMessageCommand({
       QueueUrl: deadLetterQueueUrl,
       MessageBody: message.body,
       MessageAttributes: {
+        ...(mac === undefined ? {} : macAttributes(mac)),
         errorCode: { DataType: "String", StringValue: why.code },
         errorMessage: { DataType: "String", StringValue: why.reason.slice(0, 1000) },
         originalMessageId: { DataType: "String", StringValue: message.messageId },

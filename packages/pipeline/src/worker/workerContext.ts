@@ -12,6 +12,7 @@ import type { BatchLeases } from "../ledger/batchLease.js";
 import type { FanoutTransitions } from "../ledger/fanoutTransitions.js";
 import type { ObjectLedger } from "../ledger/objectLedger.js";
 import type { Busy, ObjectTransitions } from "../ledger/objectTransitions.js";
+import type { MessageVerifier } from "../messages/messageAuthentication.js";
 import type { CopyWork, RangeWork } from "../messages/queueMessage.js";
 import type { PipelineMetrics } from "../metricNames.js";
 import type { ObjectLease } from "./objectLease.js";
@@ -54,6 +55,8 @@ export interface WorkerContext {
   readonly fanout: FanoutSettings;
   /** Batches of small objects. */
   readonly batch: BatchSettings;
+  /** Checks each message's authentication code; absent only where authentication is off (`MESSAGE_AUTHENTICATION=off`). */
+  readonly verifier?: MessageVerifier;
   readonly logger?: TransferLogger;
   readonly metrics?: PipelineMetrics;
   readonly onProgress?: ProgressListener;

@@ -7,7 +7,7 @@ import { FanoutTransitions } from "../ledger/fanoutTransitions.js";
 import { ObjectLedger } from "../ledger/objectLedger.js";
 import { ObjectTransitions } from "../ledger/objectTransitions.js";
 import type { PipelineMetrics } from "../metricNames.js";
-import { createServiceClients, type ServiceClients } from "../runtime/serviceClients.js";
+import { createServiceClients, messageAuthenticator, type ServiceClients } from "../runtime/serviceClients.js";
 import type { WorkerQueues } from "./settleMessage.js";
 import type { WorkerContext } from "./workerContext.js";
 import type { EventScope, WorkScope } from "./workScope.js";
@@ -51,12 +51,15 @@ export async function setUpWorker(
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: environment.fileConcurrency * (environment.partConcurrency + 1) };
   const s3 = createSideClients(config, tuning, observers.logger);
   const deadLetter = env.DEAD_LETTER_QUEUE_URL?.trim();
+  const authenticator = messageAuthenticator(environment, clients);
+  if (authenticator === undefined) observers.logger?.warn("Message authentication is off: any message on the queue is acted on");
   return {
     environment,
     worker: {
       source: s3.source,
       destination: s3.destination,
       scope,
+      ...(authenticator === undefined ? {} : { verifier: authenticator }),
       ledger: new ObjectTransitions(clients.documents, environment.ledgerTable),
       fanout: {
         thresholdBytes: environment.fanoutThreshold,
@@ -95,7 +98,12 @@ export async function setUpWorker(
       updateVersionId: environment.updateVersionId,
       getObjectWithVersionId: environment.getObjectWithVersionId,
     },
-    queues: { sqs: clients.sqs, queueUrl: environment.jobQueueUrl, ...(deadLetter ? { deadLetterQueueUrl: deadLetter } : {}) },
+    queues: {
+      sqs: clients.sqs,
+      queueUrl: environment.jobQueueUrl,
+      ...(authenticator === undefined ? {} : { signer: authenticator }),
+      ...(deadLetter ? { deadLetterQueueUrl: deadLetter } : {}),
+    },
   };
 }
 
