@@ -29,6 +29,7 @@ run "alarms_wired_to_topic" {
       aws_cloudwatch_metric_alarm.worker_throttles[0],
       aws_cloudwatch_metric_alarm.queue_oldest_message_age[0],
       aws_cloudwatch_metric_alarm.jobsender_errors[0],
+      aws_cloudwatch_metric_alarm.continuations_stalled[0],
     ] : a.alarm_actions == toset([aws_sns_topic.this[0].arn]) && a.ok_actions == toset([aws_sns_topic.this[0].arn])])
     error_message = "Every alarm must notify the topic on alarm and on recovery."
   }
@@ -46,6 +47,16 @@ run "alarms_wired_to_topic" {
   assert {
     condition     = aws_cloudwatch_metric_alarm.worker_throttles[0].threshold == 0 && aws_cloudwatch_metric_alarm.worker_errors[0].threshold == 5
     error_message = "Throttles alarm on any throttle; errors above the threshold."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.continuations_stalled[0].metric_name == "StalledContinuations" &&
+      aws_cloudwatch_metric_alarm.continuations_stalled[0].namespace == var.metrics_namespace &&
+      aws_cloudwatch_metric_alarm.continuations_stalled[0].dimensions.service == var.worker_service_name &&
+      aws_cloudwatch_metric_alarm.continuations_stalled[0].threshold == 0
+    )
+    error_message = "Any stalled continuation must alarm, on the worker's own metric."
   }
 
   assert {

@@ -212,8 +212,8 @@ run "defaults" {
   }
 
   assert {
-    condition     = length(module.monitoring.alarm_names) == 5
-    error_message = "The DLQ, worker errors, worker throttles, queue age and jobsender errors alarms must exist."
+    condition     = length(module.monitoring.alarm_names) == 6
+    error_message = "The DLQ, worker errors, worker throttles, queue age, jobsender errors and stalled continuations alarms must exist."
   }
 }
 

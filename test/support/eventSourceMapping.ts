@@ -3,7 +3,7 @@
  * with it, delete the messages the handler did not report as failures. Lets integration tests run
  * the real worker handler against a real (local) queue.
  */
-import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
 import { lambdaContext } from "./lambdaContext.js";
 
@@ -27,6 +27,9 @@ export async function drainThroughHandler(
   options: { batchSize?: number; timeoutMs?: number; maxInvocations?: number; idleRounds?: number } = {},
 ): Promise<DrainReport> {
   const report: DrainReport = { invocations: 0, processed: 0, failures: 0 };
+  // as the mapping does, each record names the queue it came from
+  const eventSourceARN = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes
+    ?.QueueArn;
   let idle = 0;
   while (report.invocations < (options.maxInvocations ?? 500) && idle < (options.idleRounds ?? 2)) {
     const answer = await sqs.send(
@@ -51,6 +54,7 @@ export async function drainThroughHandler(
         receiptHandle: message.ReceiptHandle ?? "",
         body: message.Body ?? "",
         attributes: { ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? "1" },
+        eventSourceARN,
         // as the event source mapping gives them: every attribute, in camel case
         messageAttributes: Object.fromEntries(
           Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [

@@ -24,6 +24,8 @@ export const SMALL_FANOUT_ENV: Readonly<Record<string, string>> = {
 export interface LocalDeployment {
   readonly env: Record<string, string>;
   readonly queueUrl: string;
+  /** The queue S3's events arrive on (only S3 writes it in a deployment; a test sends there what S3 would). */
+  readonly eventQueueUrl: string;
   readonly dlqUrl: string;
   readonly table: string;
   /** The HMAC key the functions sign and check messages with (`MESSAGE_KEY_ID`). */
@@ -67,10 +69,15 @@ export async function deployLocally(
     VisibilityTimeout: "960",
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:123456789012:${unique}-dlq`, maxReceiveCount: "3" }),
   });
+  const eventQueueUrl = await createQueue(sqs, `${unique}-events`, {
+    VisibilityTimeout: "960",
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:123456789012:${unique}-dlq`, maxReceiveCount: "3" }),
+  });
   const table = await createLedgerTable(dynamo, `${unique}-ledger`);
   const messageKeyArn = await createMessageKey(kms);
   return {
     queueUrl,
+    eventQueueUrl,
     dlqUrl,
     table,
     messageKeyArn,
@@ -86,6 +93,8 @@ export async function deployLocally(
       AWS_ENDPOINT_URL_KMS: source.endpoint,
       MESSAGE_KEY_ID: messageKeyArn,
       JOB_QUEUE_URL: queueUrl,
+      EVENT_QUEUE_URL: eventQueueUrl,
+      EVENT_QUEUE_ARN: `arn:aws:sqs:us-east-1:123456789012:${unique}-events`,
       LEDGER_TABLE: table,
       BUCKET_PAIRS_PARAMETER: `/${unique}/bucket-pairs`,
       IGNORE_LIST_PARAMETER: `/${unique}/ignore-list`,

@@ -88,16 +88,29 @@ describe("the worker's check of a message's code", () => {
       });
   });
 
-  it("dead-letters a job without a code, and lets an S3 event without one through to the scope check", async () => {
-    expect(await decideMessage(verifying("missing"), message(job), delivery)).toMatchObject({
-      kind: "dead-letter",
-      code: "Unauthenticated",
-    });
+  it("dead-letters whatever comes without a code on the job queue, S3 events too", async () => {
+    for (const body of [job, event])
+      expect(await decideMessage(verifying("missing"), message(body), delivery)).toEqual({
+        kind: "dead-letter",
+        code: "Unauthenticated",
+        reason: "Refused a message that is not authenticated: it carries no authentication code (s3mMac)",
+        unauthenticated: true,
+      });
+    expect(await decideMessage(verifying("missing"), message("not even json"), delivery)).toMatchObject({ code: "MalformedMessage" });
+  });
+
+  it("believes an S3 event from the event queue without a code, and nothing else from there", async () => {
+    const fromEvents = (body: string) => ({ ...message(body), arrivedOn: "event-queue" as const });
     // the event reaches the check of what this worker may copy (no event bucket here): refused as a foreign event source, not as unauthenticated
-    expect(await decideMessage(verifying("missing"), message(event), delivery)).toMatchObject({
+    expect(await decideMessage(verifying("invalid"), fromEvents(event), delivery)).toMatchObject({
       kind: "dead-letter",
       code: "ForeignEventSource",
     });
-    expect(await decideMessage(verifying("missing"), message("not even json"), delivery)).toMatchObject({ code: "MalformedMessage" });
+    expect(await decideMessage(verifying("valid"), fromEvents(job), delivery)).toEqual({
+      kind: "dead-letter",
+      code: "Unauthenticated",
+      reason: "Refused a message that is not authenticated: only S3 event notifications arrive on the event queue",
+      unauthenticated: true,
+    });
   });
 });

@@ -337,6 +337,29 @@ resource "aws_cloudwatch_metric_alarm" "queue_oldest_message_age" {
   tags = var.tags
 }
 
+# A continuation that made no progress since the one before it (no part more at the destination)
+# is counted as StalledContinuations; three in a row end in the DLQ as NoProgress. One is already
+# worth a look: a source that throttles every read, a destination that refuses every part.
+resource "aws_cloudwatch_metric_alarm" "continuations_stalled" {
+  count = local.create_alarms ? 1 : 0
+
+  alarm_name          = "${var.name}-continuations-stalled"
+  alarm_description   = "A transfer continued in a new invocation without a part more done than before: the worker is stuck on it (three in a row dead-letter it as NoProgress)."
+  namespace           = local.ns
+  metric_name         = "StalledContinuations"
+  dimensions          = { service = var.worker_service_name }
+  statistic           = "Sum"
+  period              = var.alarm_period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
 resource "aws_cloudwatch_metric_alarm" "jobsender_errors" {
   count = local.create_alarms && local.has_jobsender ? 1 : 0
 

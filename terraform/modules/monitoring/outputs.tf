@@ -44,6 +44,7 @@ output "alarm_arns" {
       worker_throttles         = try(aws_cloudwatch_metric_alarm.worker_throttles[0].arn, null)
       queue_oldest_message_age = try(aws_cloudwatch_metric_alarm.queue_oldest_message_age[0].arn, null)
       jobsender_errors         = try(aws_cloudwatch_metric_alarm.jobsender_errors[0].arn, null)
+      continuations_stalled    = try(aws_cloudwatch_metric_alarm.continuations_stalled[0].arn, null)
     } : k => v if v != null
   }
 }
@@ -56,5 +57,6 @@ output "alarm_names" {
     aws_cloudwatch_metric_alarm.worker_throttles[*].alarm_name,
     aws_cloudwatch_metric_alarm.queue_oldest_message_age[*].alarm_name,
     aws_cloudwatch_metric_alarm.jobsender_errors[*].alarm_name,
+    aws_cloudwatch_metric_alarm.continuations_stalled[*].alarm_name,
   )
 }

@@ -291,4 +291,51 @@ describe("forged claims and the crash between completion and ledger", () => {
     expect(await drainDeadLetters(sqs, bed.deployment.dlqUrl)).toEqual([]);
     expect(await record(bed, key)).toMatchObject({ status: "done" });
   });
+
+  it("S3 events are believed only from the event queue: an unsigned removal on the job queue deletes nothing, a job on the event queue is refused, S3's own events are copied in both modes", {
+    timeout: 180_000,
+  }, async () => {
+    // Prepare: events of one bucket, deletes propagated; the destination holds a key of its own
+    const bed = await prepare("event-queue", {});
+    const events = await createBucket(src, uniqueBucketName("evq"));
+    Object.assign(bed.deployment.env, {
+      EVENT_SOURCE_BUCKET: events,
+      DEFAULT_DEST_BUCKET: bed.destinationBucket,
+      DEFAULT_DEST_PREFIX: "events",
+      PROPAGATE_DELETES: "true",
+    });
+    for (const [variable, value] of Object.entries(bed.deployment.env)) vi.stubEnv(variable, value);
+    await putObject(dst, bed.destinationBucket, "events/only-here.txt", "the destination's own");
+    const record = (eventName: string, key: string, extra: Record<string, unknown> = {}) => ({
+      eventVersion: "2.1",
+      eventSource: "aws:s3",
+      eventName,
+      s3: { bucket: { name: events }, object: { key: encodeURIComponent(key), sequencer: "0055AED6DCD90281E6", ...extra } },
+    });
+    const removal = JSON.stringify({ Records: [record("ObjectRemoved:Delete", "only-here.txt")] });
+    await putObject(src, events, "lambda.txt", "copied by the Lambda");
+    await putObject(src, events, "cluster.txt", "copied by a cluster worker");
+    const created = (key: string) => JSON.stringify({ Records: [record("ObjectCreated:Put", key)] });
+    // Act: a removal as a principal with SendMessage would forge it, a job on the event queue, S3's genuine event
+    await sendAsIs(bed.deployment.queueUrl, { body: removal });
+    await sendAsIs(bed.deployment.eventQueueUrl, { body: job(bed, "lambda.txt", 20, await etagOf(events, "lambda.txt")) });
+    await sendAsIs(bed.deployment.eventQueueUrl, { body: created("lambda.txt") });
+    await drainThroughHandler(sqs, bed.deployment.queueUrl, handler);
+    await drainThroughHandler(sqs, bed.deployment.eventQueueUrl, handler);
+    const dead = await drainDeadLetters(sqs, bed.deployment.dlqUrl);
+    // the cluster worker polls both queues
+    await sendAsIs(bed.deployment.eventQueueUrl, { body: created("cluster.txt") });
+    const worker = startWorker(bed.deployment.env, ["--exit-when-idle", "3"]);
+    await worker.exited;
+    await bed.proxy.close();
+    // Assess
+    expect(dead.map((letter) => letter.errorMessage).sort()).toEqual([
+      "Refused a message that is not authenticated: it carries no authentication code (s3mMac)",
+      "Refused a message that is not authenticated: only S3 event notifications arrive on the event queue",
+    ]);
+    expect(bed.proxy.countRequests({ method: "DELETE" })).toBe(0);
+    expect((await readObject(dst, bed.destinationBucket, "events/only-here.txt")).toString()).toBe("the destination's own");
+    expect((await readObject(dst, bed.destinationBucket, "events/lambda.txt")).toString()).toBe("copied by the Lambda");
+    expect((await readObject(dst, bed.destinationBucket, "events/cluster.txt")).toString()).toBe("copied by a cluster worker");
+  });
 });

@@ -51,6 +51,11 @@ export interface WorkerEnvironment extends FunctionEnvironment, CopyShape {
   readonly eventSourceOwner?: string;
   readonly eventFilterPrefix: string;
   readonly eventFilterSuffix: string;
+  /**
+   * EVENT_QUEUE_URL and EVENT_QUEUE_ARN: the queue S3's event notifications arrive on, which
+   * only S3 may write. An unsigned S3 event is believed only from there.
+   */
+  readonly eventQueue?: { readonly url: string; readonly arn?: string };
 }
 
 /** Reads and checks the shared variables. @throws ConfigError naming the variable. */
@@ -110,6 +115,8 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
   const defaultRegion = read.region("DEFAULT_DEST_REGION");
   const defaultOwner = read.account("DEFAULT_DEST_BUCKET_OWNER");
   const eventOwner = read.account("EVENT_SOURCE_BUCKET_OWNER");
+  const eventQueueUrl = read.optional("EVENT_QUEUE_URL");
+  const eventQueueArn = read.optional("EVENT_QUEUE_ARN");
   if ((eventBucket === undefined) !== (defaultBucket === undefined))
     throw new ConfigError(
       eventBucket === undefined
@@ -130,6 +137,9 @@ export function readWorkerEnvironment(env: Readonly<Record<string, string | unde
     ...(eventOwner === undefined ? {} : { eventSourceOwner: eventOwner }),
     eventFilterPrefix: read.text(SETTINGS.eventFilterPrefix),
     eventFilterSuffix: read.text(SETTINGS.eventFilterSuffix),
+    ...(eventQueueUrl === undefined
+      ? {}
+      : { eventQueue: { url: eventQueueUrl, ...(eventQueueArn === undefined ? {} : { arn: eventQueueArn }) } }),
   };
 }
 

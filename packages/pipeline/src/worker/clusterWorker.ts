@@ -38,20 +38,30 @@ export interface ClusterReport {
 }
 
 /**
- * Cluster mode: long-polls the job queue and runs the same per-message logic as the Lambda on any
+ * Cluster mode: long-polls the job queue (and S3's event queue, in turn) and runs the same per-message logic as the Lambda on any
  * machine. Message visibility is extended while an object copies (a crashed worker's messages come
  * back within one visibility timeout); on shutdown, receiving stops, parts in flight drain, and
  * unfinished transfers continue in new messages, resumable by any worker from their parts.
  */
 export async function runClusterWorker(options: ClusterOptions): Promise<ClusterReport> {
-  const deletes = new BatchedDeletes(options.setup.queues.sqs, options.setup.queues.queueUrl, {
-    onFailure: (_receiptHandle, reason) =>
-      options.setup.worker.logger?.warn("A settled message was not deleted; it comes back as a duplicate, settled without copying", {
-        reason,
-      }),
-  });
-  const setup = { ...options.setup, queues: { ...options.setup.queues, deletes } };
+  const batchedDeletes = (url: string) =>
+    new BatchedDeletes(options.setup.queues.sqs, url, {
+      onFailure: (_receiptHandle, reason) =>
+        options.setup.worker.logger?.warn("A settled message was not deleted; it comes back as a duplicate, settled without copying", {
+          reason,
+        }),
+    });
+  const given = options.setup.queues;
+  const deletes = batchedDeletes(given.queueUrl);
+  const eventQueue = given.eventQueue === undefined ? undefined : { ...given.eventQueue, deletes: batchedDeletes(given.eventQueue.url) };
+  const setup = { ...options.setup, queues: { ...given, deletes, ...(eventQueue === undefined ? {} : { eventQueue }) } };
   const withDeletes = { ...options, setup };
+  // The job queue, and S3's event queue when there is one, polled in turn.
+  const sources: ReadonlyArray<{ readonly url: string; readonly arrivedOn?: "event-queue" }> = [
+    { url: given.queueUrl },
+    ...(eventQueue === undefined ? [] : [{ url: eventQueue.url, arrivedOn: "event-queue" as const }]),
+  ];
+  let turn = 0;
   const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
   const report: ClusterReport = { received: 0, succeeded: 0, failed: 0 };
   const active = new Set<Promise<void>>();
@@ -67,18 +77,20 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
     // then stay invisible for a whole visibility timeout. A short poll keeps shutdown prompt.
     // Taken before the request: the leases of these messages must lapse before they reappear.
     const receivedAt = Date.now();
+    const source = sources[turn++ % sources.length] as (typeof sources)[number];
     const answer = await setup.queues.sqs.send(
       new ReceiveMessageCommand({
-        QueueUrl: setup.queues.queueUrl,
+        QueueUrl: source.url,
         MaxNumberOfMessages: Math.min(SQS_LIMITS.maxBatchEntries, options.concurrency - active.size),
-        WaitTimeSeconds: options.idleExitMs === undefined ? 5 : 1,
+        // Two queues take turns: a long poll on one would keep the other waiting.
+        WaitTimeSeconds: options.idleExitMs === undefined && sources.length === 1 ? 5 : 1,
         VisibilityTimeout: visibility,
         MessageSystemAttributeNames: ["ApproximateReceiveCount"],
         MessageAttributeNames: [MAC_ATTRIBUTE],
       }),
     );
     if (options.pause.aborted) {
-      await releaseMessages(options, answer.Messages ?? []);
+      await releaseMessages(options, source.url, answer.Messages ?? []);
       break;
     }
     const messages = answer.Messages ?? [];
@@ -92,8 +104,9 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
         receiptHandle: received.ReceiptHandle ?? "",
         receiveCount: Number(received.Attributes?.ApproximateReceiveCount ?? 1),
         ...(mac === undefined ? {} : { mac }),
+        ...(source.arrivedOn === undefined ? {} : { arrivedOn: source.arrivedOn }),
       };
-      const task = handle(withDeletes, message, visibility, receivedAt).then((outcome) => {
+      const task = handle(withDeletes, message, source.url, visibility, receivedAt).then((outcome) => {
         report[outcome]++;
       });
       const tracked = task.finally(() => {
@@ -104,17 +117,21 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
     }
   }
   await Promise.all(active);
-  await deletes.close();
+  await Promise.all([deletes.close(), eventQueue?.deletes.close()]);
   return report;
 }
 
-/** Makes messages received during a shutdown visible again at once. */
-async function releaseMessages(options: ClusterOptions, messages: ReadonlyArray<{ ReceiptHandle?: string }>): Promise<void> {
+/** Makes messages received from `queueUrl` during a shutdown visible again at once. */
+async function releaseMessages(
+  options: ClusterOptions,
+  queueUrl: string,
+  messages: ReadonlyArray<{ ReceiptHandle?: string }>,
+): Promise<void> {
   for (const message of messages) {
     await options.setup.queues.sqs
       .send(
         new ChangeMessageVisibilityCommand({
-          QueueUrl: options.setup.queues.queueUrl,
+          QueueUrl: queueUrl,
           ReceiptHandle: message.ReceiptHandle,
           VisibilityTimeout: 0,
         }),
@@ -126,6 +143,7 @@ async function releaseMessages(options: ClusterOptions, messages: ReadonlyArray<
 async function handle(
   options: ClusterOptions,
   message: QueueMessage,
+  queueUrl: string,
   visibility: number,
   receivedAt: number,
 ): Promise<"succeeded" | "failed"> {
@@ -158,7 +176,7 @@ async function handle(
     await setup.queues.sqs
       .send(
         new ChangeMessageVisibilityCommand({
-          QueueUrl: setup.queues.queueUrl,
+          QueueUrl: queueUrl,
           ReceiptHandle: message.receiptHandle,
           VisibilityTimeout: visibility,
         }),

@@ -19,7 +19,11 @@ export type Delivery = Omit<Attempt, "messageId">;
  * the visibility timeout and never uses up the queue's maxReceiveCount.
  */
 export async function decideMessage(context: WorkerContext, message: QueueMessage, delivery: Delivery): Promise<MessageAction> {
-  const verdict = context.verifier === undefined ? "valid" : await context.verifier.verify(message.body, message.mac);
+  // A message from the event queue is S3's (its policy admits no one else), and S3 signs nothing.
+  const verdict =
+    context.verifier === undefined || message.arrivedOn === "event-queue"
+      ? "valid"
+      : await context.verifier.verify(message.body, message.mac);
   if (verdict === "invalid") return unauthenticated(context, message, "its authentication code does not match its body");
   let work: Work[];
   try {
@@ -34,8 +38,11 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
     context.metrics?.addMetric("MalformedMessages", "Count", 1);
     return { kind: "dead-letter", code: "MalformedMessage", reason };
   }
-  // S3 cannot sign: its events are bound to the event bucket by the queue policy instead.
-  if (verdict === "missing" && !work.every((piece) => piece.origin.format === "s3-event"))
+  // S3 cannot sign: its events are believed from the event queue, which only S3 may write.
+  const onlyEvents = work.every((piece) => piece.origin.format === "s3-event");
+  if (message.arrivedOn === "event-queue" && !onlyEvents)
+    return unauthenticated(context, message, "only S3 event notifications arrive on the event queue");
+  if (verdict === "missing" && message.arrivedOn !== "event-queue")
     return unauthenticated(context, message, `it carries no authentication code (${MAC_ATTRIBUTE})`);
   if (work.length === 0) return { kind: "delete" };
   const attempt = { ...delivery, messageId: message.messageId };

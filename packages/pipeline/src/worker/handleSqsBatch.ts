@@ -13,6 +13,8 @@ export interface SqsEventRecord {
   readonly attributes?: { readonly ApproximateReceiveCount?: string };
   /** The message attributes, as the Lambda event gives them (`stringValue`). */
   readonly messageAttributes?: Readonly<Record<string, { readonly stringValue?: string }>>;
+  /** The ARN of the queue the record came from. */
+  readonly eventSourceARN?: string;
 }
 
 /** A partial batch response: the messages to deliver again. */
@@ -58,6 +60,9 @@ export async function handleSqsBatch(records: readonly SqsEventRecord[], setting
         receiptHandle: record.receiptHandle,
         receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
         ...(mac === undefined ? {} : { mac }),
+        ...(record.eventSourceARN !== undefined && record.eventSourceARN === settings.queues.eventQueue?.arn
+          ? { arrivedOn: "event-queue" as const }
+          : {}),
       };
       try {
         const action = await decideMessage(settings.worker, message, {

@@ -14,6 +14,8 @@ export interface QueueMessage {
   readonly receiveCount: number;
   /** The authentication code it came with (the `s3mMac` attribute), if any. */
   readonly mac?: string;
+  /** Set when it came from the event queue (only S3 writes there); absent: the job queue. */
+  readonly arrivedOn?: "event-queue";
 }
 
 /** What to do with a message once its work is decided. */
@@ -49,6 +51,8 @@ export interface WorkerQueues extends JobQueue {
   readonly deadLetterQueueUrl?: string;
   /** Cluster mode's deletes, in batches of up to 10; without it each message is deleted on its own. */
   readonly deletes?: BatchedDeletes;
+  /** The queue S3's events arrive on: received and settled there, never sent to (a retry goes to the job queue, signed). */
+  readonly eventQueue?: { readonly url: string; readonly arn?: string; readonly deletes?: BatchedDeletes };
 }
 
 /**
@@ -63,17 +67,16 @@ export async function settleMessage(
   action: MessageAction,
   mode: "lambda" | "cluster",
 ): Promise<"succeeded" | "failed"> {
+  const own = arrivalQueue(queues, message);
   const succeed = async (): Promise<"succeeded"> => {
     if (mode === "lambda") return "succeeded";
-    if (queues.deletes !== undefined) queues.deletes.delete(message.receiptHandle);
-    else await queues.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: message.receiptHandle }));
+    if (own.deletes !== undefined) own.deletes.delete(message.receiptHandle);
+    else await queues.sqs.send(new DeleteMessageCommand({ QueueUrl: own.url, ReceiptHandle: message.receiptHandle }));
     return "succeeded";
   };
   const visibleIn = async (seconds: number): Promise<"failed"> => {
     await queues.sqs
-      .send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds }),
-      )
+      .send(new ChangeMessageVisibilityCommand({ QueueUrl: own.url, ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds }))
       .catch(() => undefined);
     return "failed";
   };
@@ -88,13 +91,15 @@ export async function settleMessage(
       return result.failed.length === 0 ? succeed() : visibleIn(0);
     }
     case "retry-later": {
+      // An event comes back on the job queue, signed: the event queue takes S3's messages only.
+      if (message.arrivedOn === "event-queue")
+        return (await sendAgain(queues, message.body, action.delaySeconds ?? retryDelaySeconds(message.receiveCount)))
+          ? succeed()
+          : visibleIn(0);
       if (action.delaySeconds === undefined) return visibleIn(retryDelaySeconds(message.receiveCount));
       if (action.asNewMessage) {
         // SQS delays a message by at most 15 minutes; a longer wait comes back and waits again.
-        const sent = await sendJobs(queues, [{ body: message.body, item: message.body, delaySeconds: action.delaySeconds }]).catch(
-          () => undefined,
-        );
-        if (sent !== undefined && sent.failed.length === 0) return succeed();
+        if (await sendAgain(queues, message.body, action.delaySeconds)) return succeed();
       }
       return visibleIn(Math.min(SQS_LIMITS.maxVisibilityTimeoutSeconds, action.delaySeconds));
     }
@@ -148,6 +153,18 @@ async function deadLetter(
       },
     }),
   );
+}
+
+/** The queue a message came from, and how its deletes go. */
+function arrivalQueue(queues: WorkerQueues, message: QueueMessage): { readonly url: string; readonly deletes?: BatchedDeletes } {
+  if (message.arrivedOn === "event-queue" && queues.eventQueue !== undefined) return queues.eventQueue;
+  return { url: queues.queueUrl, ...(queues.deletes === undefined ? {} : { deletes: queues.deletes }) };
+}
+
+/** Sends `body` to the job queue again, signed, after `delaySeconds` (at most SQS's 15 minutes); whether it was sent. */
+async function sendAgain(queues: WorkerQueues, body: string, delaySeconds: number): Promise<boolean> {
+  const sent = await sendJobs(queues, [{ body, item: body, delaySeconds }]).catch(() => undefined);
+  return sent !== undefined && sent.failed.length === 0;
 }
 
 /** The visibility timeout of a message that failed `receiveCount` times: the `redelivery` backoff, in whole seconds. */

@@ -103,6 +103,7 @@ export async function setUpWorker(
       queueUrl: environment.jobQueueUrl,
       ...(authenticator === undefined ? {} : { signer: authenticator }),
       ...(deadLetter ? { deadLetterQueueUrl: deadLetter } : {}),
+      ...(environment.eventQueue === undefined ? {} : { eventQueue: environment.eventQueue }),
     },
   };
 }
