@@ -33,6 +33,16 @@ const PIPELINE_METRICS = {
   ObjectsSkipped: { unit: "Count", emittedBy: worker, meaning: "deliveries of an object already copied, or whose source changed" },
   ObjectsDeleted: { unit: "Count", emittedBy: worker, meaning: "destination objects deleted for an ObjectRemoved event" },
   Continuations: { unit: "Count", emittedBy: worker, meaning: "copies paused at the deadline and continued in a new message" },
+  StalledContinuations: {
+    unit: "Count",
+    emittedBy: worker,
+    meaning: "pauses with no part more at the destination than the pause before (3 in a row dead-letter the transfer as NoProgress)",
+  },
+  BusyWaitsExhausted: {
+    unit: "Count",
+    emittedBy: worker,
+    meaning: "messages dead-lettered as StillBusy after waiting 96 times for another attempt's lease",
+  },
   // worker: trust boundary and duplicates
   MessagesRefused: { unit: "Count", emittedBy: worker, meaning: "messages outside the worker's configuration (dead-lettered)" },
   MalformedMessages: { unit: "Count", emittedBy: worker, meaning: "messages that are neither a job nor an S3 event (dead-lettered)" },

@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
+import { WAITS_ATTRIBUTE } from "../src/messages/messageAttributes.js";
 import { MAC_ATTRIBUTE } from "../src/messages/messageAuthentication.js";
 import { type QueueMessage, settleMessage, type WorkerQueues } from "../src/worker/settleMessage.js";
 
@@ -43,6 +44,21 @@ describe("settling a message of the event queue", () => {
     });
     expect(sqs.commandCalls(DeleteMessageCommand)[0]?.args[0].input).toEqual({ QueueUrl: queues.eventQueue?.url, ReceiptHandle: "r1" });
     expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+  });
+
+  it("counts one wait more on a message sent again to wait for a lease", async () => {
+    // Act
+    await settleMessage(
+      queues,
+      { ...event, arrivedOn: undefined, waits: 5 } as QueueMessage,
+      { kind: "retry-later", reason: "busy", delaySeconds: 30, asNewMessage: true },
+      "lambda",
+    );
+    // Assess
+    expect(sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries?.[0]?.MessageAttributes?.[WAITS_ATTRIBUTE]).toEqual({
+      DataType: "Number",
+      StringValue: "6",
+    });
   });
 
   it("leaves a retry that could not be sent visible again on the event queue, at once", async () => {

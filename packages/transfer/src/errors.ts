@@ -4,6 +4,59 @@
  * (source or destination) whose endpoint answered.
  */
 
+/**
+ * Every code an error of this product carries, closed: the transfer's, the worker's refusals
+ * ({@link RefusedWorkError}), its give-ups and the reasons a message is dead-lettered before any
+ * work. Compare errors by class, never by these strings (the classifier alone maps AWS's names
+ * to them).
+ */
+export const ERROR_CODES = [
+  "Transient",
+  "IntegrityMismatch",
+  "SourceChanged",
+  "UploadGone",
+  "DestinationExists",
+  "SourceMissing",
+  "BucketMissing",
+  "WrongRegion",
+  "AccessDenied",
+  "ArchivedObject",
+  "InvalidConfiguration",
+  "UnexpectedResponse",
+  "InsufficientMemory",
+  "ChecksumUnavailable",
+  "Unexpected",
+  "NoProgress",
+  "StillBusy",
+  // refusals: the configuration does not allow the work, or the message lies
+  "NotConfigured",
+  "DestinationNotMapped",
+  "ForeignEventSource",
+  "DeletesDisabled",
+  "ForgedClaim",
+  // a message refused before any work
+  "MalformedMessage",
+  "Unauthenticated",
+  // a bucket pair refused before its pass (preflight's problems)
+  "PartitionMismatch",
+  "OwnerMismatch",
+  "KmsDenied",
+  "ListDenied",
+  "ReadDenied",
+  "WriteDenied",
+  "EventQueueRegion",
+  "CheckFailed",
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The codes of {@link RefusedWorkError}. */
+export type RefusalCode = Extract<
+  ErrorCode,
+  "NotConfigured" | "DestinationNotMapped" | "ForeignEventSource" | "DeletesDisabled" | "ForgedClaim"
+>;
+
 /** Which endpoint an error came from. */
 export type Side = "source" | "destination";
 
@@ -16,13 +69,13 @@ export interface MigrationErrorOptions {
 /** Base class of all errors raised by s3-migrate. */
 export class MigrationError extends Error {
   /** Stable machine-readable code, e.g. `SourceMissing`. */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Whether a later attempt at the same job may succeed. */
   readonly retryable: boolean;
   /** The endpoint that answered, when known. */
   readonly side: Side | undefined;
 
-  constructor(code: string, message: string, retryable: boolean, options: MigrationErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, retryable: boolean, options: MigrationErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = "MigrationError";
     this.code = code;
@@ -147,8 +200,31 @@ export class UnexpectedResponseError extends MigrationError {
  * `code` says which rule refused it (`NotConfigured`, `DestinationNotMapped`, ...).
  */
 export class RefusedWorkError extends MigrationError {
-  constructor(code: string, message: string, options: MigrationErrorOptions = {}) {
+  constructor(code: RefusalCode, message: string, options: MigrationErrorOptions = {}) {
     super(code, message, false, options);
     this.name = "RefusedWorkError";
+  }
+}
+
+/**
+ * A transfer continued `WAITS.maxStalledContinuations` times in a row without a part more at the
+ * destination: it is dead-lettered instead of being continued forever. Its parts stay; a redrive
+ * resumes them.
+ */
+export class NoProgressError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("NoProgress", message, false, options);
+    this.name = "NoProgressError";
+  }
+}
+
+/**
+ * A message waited `WAITS.maxBusyWaits` times for another attempt's lease on its object: it is
+ * dead-lettered instead of waiting forever. A redrive waits again.
+ */
+export class StillBusyError extends MigrationError {
+  constructor(message: string, options: MigrationErrorOptions = {}) {
+    super("StillBusy", message, false, options);
+    this.name = "StillBusyError";
   }
 }

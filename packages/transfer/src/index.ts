@@ -55,11 +55,18 @@ export {
   type StoredCredentialsOptions,
 } from "./endpoints/storedCredentials.js";
 export {
+  AccessDeniedError,
+  BucketMissingError,
   ConfigError,
   DestinationExistsError,
+  ERROR_CODES,
+  type ErrorCode,
   MigrationError,
+  NoProgressError,
+  type RefusalCode,
   RefusedWorkError,
   type Side,
+  StillBusyError,
   TransientError,
   UploadGoneError,
   WrongRegionError,
@@ -91,4 +98,5 @@ export {
   retryPolicy,
   SDK_REQUEST_ATTEMPTS,
   sleep,
+  WAITS,
 } from "./retry.js";

@@ -44,6 +44,30 @@ export const RETRY_POLICIES = {
   redelivery: { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 5_000, maxDelayMs: 900_000, jitter: "equal" },
 } as const satisfies Record<string, RetryPolicy>;
 
+/**
+ * Every wait of the pipeline that is not a backoff above, and how often a wait may repeat before
+ * the message is dead-lettered with its reason: one home for the figures the worker waits by.
+ */
+export const WAITS = {
+  /** The record changed between a refused write and its read (a race): look again after this long. */
+  raceRetryMs: 1_000,
+  /** A lease lost mid-copy: the message is looked at again after this long. */
+  leaseLostRetrySeconds: 5,
+  /**
+   * A paused lease is held this long for the continuation that carries its token: no other attempt
+   * takes it meanwhile. The continuation is queued at once; if it is lost, the object is free after this.
+   */
+  handoffLeaseMs: 15 * 60 * 1000,
+  /**
+   * A message waiting for another attempt's lease comes back as a new message (no receive counted),
+   * at most this many times, then goes to the dead-letter queue (`StillBusy`): 96 waits of up to
+   * SQS's 15-minute delay, about a day.
+   */
+  maxBusyWaits: 96,
+  /** Continuations in a row without a part more at the destination, after which the transfer is dead-lettered (`NoProgress`). */
+  maxStalledContinuations: 3,
+} as const;
+
 /** The policy `name` with `overrides` applied. */
 export function retryPolicy(name: keyof typeof RETRY_POLICIES, overrides: RetryOverrides = {}): RetryPolicy {
   return { ...RETRY_POLICIES[name], ...overrides };

@@ -1,5 +1,5 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetEventSourceMappingCommand, GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetBucketPolicyCommand, HeadObjectCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
@@ -268,6 +268,9 @@ describe("terraform deployment (complete example without the NAT instance) on th
     const described = (await documents.send(new DescribeTableCommand({ TableName: tableName }))).Table;
     const schema = ledgerTableDefinition(tableName);
     expect(described?.KeySchema).toEqual(schema.KeySchema);
+    // the TTL the code writes on batch records is the one the table expires items by
+    const ttl = await documents.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: "ENABLED", AttributeName: LEDGER_KEYS.timeToLive });
     expect(described?.BillingModeSummary?.BillingMode).toBe(schema.BillingMode);
     expect(
       described?.GlobalSecondaryIndexes?.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })),

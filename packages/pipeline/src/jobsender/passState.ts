@@ -1,5 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { BucketPair } from "../config/bucketPairs.js";
+import { isConditionFailure } from "../ledger/leaseTerms.js";
 import { JOBSENDER_LEASE_KEY, passKey } from "../ledger/ledgerSchema.js";
 import type { KeySegment } from "./keySegments.js";
 
@@ -79,7 +80,7 @@ export class PassStateStore {
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -97,7 +98,7 @@ export class PassStateStore {
         }),
       );
     } catch (error) {
-      if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 }

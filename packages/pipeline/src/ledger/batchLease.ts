@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure, judgeLease, refusedItem, writeIf } from "./leaseTerms.js";
-import { BATCH_STATUS, type BatchRecord, batchKey, LEDGER_SCHEMA_VERSION } from "./ledgerSchema.js";
+import { BATCH_STATUS, type BatchRecord, batchKey, LEDGER_KEYS, LEDGER_SCHEMA_VERSION } from "./ledgerSchema.js";
 import type { Busy, LeaseClaim } from "./objectTransitions.js";
 
 /**
@@ -47,8 +47,9 @@ export class BatchLeases {
           TableName: this.#table,
           Key: batchKey(batchId),
           UpdateExpression:
-            "SET batchStatus = :inProgress, ledgerVersion = :version, objects = :objects, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, updated_at = :now, expires_at = :forgetAt ADD deliveries :one",
+            "SET batchStatus = :inProgress, ledgerVersion = :version, objects = :objects, leaseOwner = :token, leaseMessageId = :messageId, leaseExpiresAt = :expiresAt, updated_at = :now, #forgetAt = :forgetAt ADD deliveries :one",
           ConditionExpression: "attribute_not_exists(pk) OR batchStatus = :settled OR leaseExpiresAt < :nowMs",
+          ExpressionAttributeNames: { "#forgetAt": LEDGER_KEYS.timeToLive },
           ExpressionAttributeValues: {
             ":inProgress": BATCH_STATUS.inProgress,
             ":settled": BATCH_STATUS.settled,

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { mapConcurrent } from "@s3-migrate/transfer";
-import { HANDOFF, HANDOFF_LEASE_MS, isConditionFailure, judgeLease, refusedItem, writeIf } from "./leaseTerms.js";
+import { mapConcurrent, WAITS } from "@s3-migrate/transfer";
+import { HANDOFF, isConditionFailure, judgeLease, refusedItem, writeIf } from "./leaseTerms.js";
 import {
   LEDGER_KEYS,
   LEDGER_SCHEMA_VERSION,
@@ -210,7 +210,7 @@ export class FanoutTransitions {
   async pauseRange(lease: HeldRange, now: Date): Promise<boolean> {
     return this.#guardedRange(lease, "SET leaseMessageId = :handoff, leaseExpiresAt = :handoffUntil, updated_at = :now", {
       ":handoff": HANDOFF,
-      ":handoffUntil": now.getTime() + HANDOFF_LEASE_MS,
+      ":handoffUntil": now.getTime() + WAITS.handoffLeaseMs,
       ":now": now.toISOString(),
     });
   }

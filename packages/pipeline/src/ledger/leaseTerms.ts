@@ -1,21 +1,12 @@
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { WAITS } from "@s3-migrate/transfer";
 import type { Busy, LeaseClaim } from "./objectTransitions.js";
 
 /** Terms every lease in the ledger shares (object records and the ranges of a fanned-out object). */
 
-/** How soon to look again when the record changed between the refused write and the read. */
-export const RACE_RETRY_MS = 1_000;
-
 /** `leaseMessageId` of a lease its paused holder handed off to the continuation it queued. */
 export const HANDOFF = "handoff";
-
-/**
- * How long a handed-off lease waits for the continuation that carries its token: no other attempt
- * takes it meanwhile (a job without the token would make the real continuation a duplicate). The
- * continuation is queued with no delay; if it is lost, the object is free again after this.
- */
-export const HANDOFF_LEASE_MS = 15 * 60 * 1000;
 
 /** Whether a DynamoDB write was refused by its condition. */
 export const isConditionFailure = (error: unknown): boolean => (error as { name?: string }).name === "ConditionalCheckFailedException";
@@ -61,8 +52,8 @@ export function judgeLease(
   nowMs: number,
 ): { readonly status: "duplicate" } | Busy | { readonly status: "held"; readonly retryAfterMs: number } {
   if (claim.continuing && found.leaseOwner !== claim.token) return { status: "duplicate" };
-  if (found.expiresAt <= nowMs) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
-  const retryAfterMs = Math.max(RACE_RETRY_MS, found.expiresAt - nowMs);
+  if (found.expiresAt <= nowMs) return { status: "busy", retryAfterMs: WAITS.raceRetryMs };
+  const retryAfterMs = Math.max(WAITS.raceRetryMs, found.expiresAt - nowMs);
   // Handed off to a continuation: it takes the lease back, or (lost) the lease lapses and this one may.
   if (found.leaseMessageId === HANDOFF) return { status: "busy", retryAfterMs };
   if (found.leaseMessageId === claim.messageId || found.leaseMessageId === undefined)

@@ -15,6 +15,12 @@ export const LEDGER_KEYS = {
   sortKey: "sk",
   /** Items by status, ordered by their last change (the `status` command reads it). */
   statusIndex: { name: "by_status", partitionKey: "status", sortKey: "updated_at" },
+  /**
+   * The table's TTL attribute (epoch seconds): DynamoDB deletes an item some time after it. Only
+   * batch records carry it. terraform/modules/ledger's `ttl_attribute_name` must name it (the
+   * deployment test checks the applied table).
+   */
+  timeToLive: "expires_at",
 } as const;
 
 /** The kinds of item, by their sort key. */

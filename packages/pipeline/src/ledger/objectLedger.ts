@@ -1,5 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { backoffDelayMs, MigrationError, RETRY_POLICIES, sleep } from "@s3-migrate/transfer";
+import { isConditionFailure } from "./leaseTerms.js";
 import { OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** What the jobsender records when it queues an object. */
@@ -70,7 +71,7 @@ export class ObjectLedger {
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { PendingCompletion, ProvenChecksum } from "@s3-migrate/transfer";
-import { HANDOFF, HANDOFF_LEASE_MS, isConditionFailure, judgeLease, RACE_RETRY_MS, refusedItem, writeIf } from "./leaseTerms.js";
+import { type PendingCompletion, type ProvenChecksum, WAITS } from "@s3-migrate/transfer";
+import { HANDOFF, isConditionFailure, judgeLease, refusedItem, writeIf } from "./leaseTerms.js";
 import { LEGACY_LEASE_MS, OBJECT_STATUS, type ObjectRecord, objectKey } from "./ledgerSchema.js";
 
 /** The source version a worker is copying: the guard of every transition. */
@@ -197,7 +197,7 @@ export class ObjectTransitions {
       {
         ":uploadId": uploadId ?? null,
         ":handoff": HANDOFF,
-        ":handoffUntil": now.getTime() + HANDOFF_LEASE_MS,
+        ":handoffUntil": now.getTime() + WAITS.handoffLeaseMs,
         ":now": now.toISOString(),
         ...(pending === undefined ? {} : { ":pending": pending }),
       },
@@ -373,7 +373,7 @@ export class ObjectTransitions {
       if (!isConditionFailure(error)) throw error;
       const current = await this.#refusedRecord(error, object);
       const leaseLeft = (current === undefined ? 0 : liveLeaseExpiry(current)) - now.getTime();
-      return { status: "busy", retryAfterMs: Math.max(RACE_RETRY_MS, leaseLeft) };
+      return { status: "busy", retryAfterMs: Math.max(WAITS.raceRetryMs, leaseLeft) };
     }
   }
 
@@ -491,7 +491,7 @@ function liveLeaseExpiry(record: LedgerRecord): number {
 
 /** Why `begin` was refused, from the record as it stood. */
 function classifyRefusal(current: LedgerRecord | undefined, identity: TransferIdentity, claim: LeaseClaim, nowMs: number): BeginResult {
-  if (current === undefined) return { status: "busy", retryAfterMs: RACE_RETRY_MS };
+  if (current === undefined) return { status: "busy", retryAfterMs: WAITS.raceRetryMs };
   const sameVersion = current.srcEtag === identity.srcEtag && Number(current.size) === identity.size;
   if (isDoneFor(current, identity)) return { status: "already-done" };
   if (isStale(current, claim.sequencer)) return { status: "stale" };

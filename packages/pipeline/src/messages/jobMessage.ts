@@ -32,6 +32,8 @@ export interface JobMessage {
   readonly continuation?: number;
   /** Set on a continuation: the lease token of the paused attempt, which the next one takes back. */
   readonly leaseToken?: string;
+  /** Set on a continuation: the parts done at the pause, and pauses in a row without a part more. */
+  readonly progress?: { readonly partsDone: number; readonly stalls: number };
   /** Set on the continuation of S3 event work: the event's sequencer, so it stays ordered. */
   readonly eventSequencer?: string;
   /**
@@ -70,6 +72,7 @@ export function parseJobMessage(value: unknown): JobMessage {
   const etag = optionalText(source, "etag", "source");
   const versionId = optionalText(source, "versionId", "source");
   const passId = message.passId;
+  const progress = fields.progress(message);
   const leaseToken = fields.leaseToken(message);
   const continuation = fields.continuation(message);
   const eventSequencer = message.eventSequencer;
@@ -90,6 +93,7 @@ export function parseJobMessage(value: unknown): JobMessage {
     ...(typeof passId === "string" ? { passId } : {}),
     ...(continuation === undefined ? {} : { continuation }),
     ...(leaseToken === undefined ? {} : { leaseToken }),
+    ...(progress === undefined ? {} : { progress }),
     ...(eventSequencer === undefined ? {} : { eventSequencer }),
     ...(completing === undefined ? {} : { completing }),
   };

@@ -16,6 +16,8 @@ export interface MessageFields {
   leaseToken(message: Record<string, unknown>): string | undefined;
   /** The continuation count, when it is a whole number above 0 (anything else is no continuation). */
   continuation(message: Record<string, unknown>): number | undefined;
+  /** A continuation's `progress` (`partsDone`, `stalls`), when present. */
+  progress(message: Record<string, unknown>): { readonly partsDone: number; readonly stalls: number } | undefined;
   /** A CRC S3 verifies for a whole object (`CRC32`, `CRC32C`, `CRC64NVME`), when present. */
   crcAlgorithm(record: Record<string, unknown>, field: string, where: string): WholeObjectCrc | undefined;
 }
@@ -65,6 +67,19 @@ export function messageFields(schema: string): MessageFields {
     continuation(message) {
       const count = message.continuation;
       return typeof count === "number" && Number.isSafeInteger(count) && count > 0 ? count : undefined;
+    },
+    progress(message) {
+      const found = message.progress;
+      if (found === undefined) return undefined;
+      if (typeof found !== "object" || found === null) return fail("progress must be an object");
+      const record = found as Record<string, unknown>;
+      const count = (name: string) => {
+        const value = record[name];
+        return typeof value === "number" && Number.isSafeInteger(value) && value >= 0
+          ? value
+          : fail(`progress.${name} must be a whole number`);
+      };
+      return { partsDone: count("partsDone"), stalls: count("stalls") };
     },
     crcAlgorithm(record, field, where) {
       const found = record[field];

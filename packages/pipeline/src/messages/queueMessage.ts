@@ -1,4 +1,5 @@
 import { ConfigError, destinationKey, type PendingCompletion } from "@s3-migrate/transfer";
+import type { ContinuationProgress } from "../worker/continuationProgress.js";
 import { BATCH_SCHEMA, batchId, parseBatchMessage } from "./batchMessage.js";
 import { JOB_SCHEMA, parseJobMessage } from "./jobMessage.js";
 import { parseRangeMessage, RANGE_SCHEMA, type RangeMessage } from "./rangeMessage.js";
@@ -40,6 +41,8 @@ export interface CopyWork {
   readonly continuation: number;
   /** The lease token of the attempt this continues (a continuation takes its own lease back). */
   readonly leaseToken?: string;
+  /** What the transfers before this continuation got done (a continuation of ours, signed). */
+  readonly progress?: ContinuationProgress;
   /** The orderable sequencer of the S3 event a continuation continues (it stays as old as its event). */
   readonly eventSequencer?: string;
   /** A completion the paused attempt started and lost (see `PendingCompletion`). */
@@ -68,6 +71,8 @@ export interface RangeWork {
   readonly continuation: number;
   /** The lease token of the attempt this continues. */
   readonly leaseToken?: string;
+  /** What the transfers of this range before this continuation got done. */
+  readonly progress?: ContinuationProgress;
   readonly origin: Extract<WorkOrigin, { format: "range" }>;
 }
 
@@ -109,6 +114,7 @@ export function parseQueueMessage(body: string, defaults: EventDefaults = {}): W
         destination: job.destination,
         continuation: job.continuation ?? 0,
         ...(job.leaseToken === undefined ? {} : { leaseToken: job.leaseToken }),
+        ...(job.progress === undefined ? {} : { progress: job.progress }),
         ...(job.eventSequencer === undefined ? {} : { eventSequencer: orderableSequencer(job.eventSequencer, JOB_SCHEMA) }),
         ...(job.completing === undefined ? {} : { completing: job.completing }),
         origin: { format: "job" },
@@ -144,6 +150,7 @@ export function parseQueueMessage(body: string, defaults: EventDefaults = {}): W
         rangeCount: range.rangeCount,
         continuation: range.continuation ?? 0,
         ...(range.leaseToken === undefined ? {} : { leaseToken: range.leaseToken }),
+        ...(range.progress === undefined ? {} : { progress: range.progress }),
         origin: { format: "range" },
       },
     ];

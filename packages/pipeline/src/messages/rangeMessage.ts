@@ -46,6 +46,8 @@ export interface RangeMessage {
   readonly continuation?: number;
   /** Set on a continuation: the lease token of the paused attempt, which the next one takes back. */
   readonly leaseToken?: string;
+  /** Set on a continuation: the parts of the range done at the pause, and pauses in a row without a part more. */
+  readonly progress?: { readonly partsDone: number; readonly stalls: number };
 }
 
 /** The JSON body of a range job. */
@@ -66,6 +68,7 @@ export function parseRangeMessage(value: Record<string, unknown>): RangeMessage 
     whole,
     leaseToken: readLeaseToken,
     continuation: readContinuation,
+    progress: readProgress,
     crcAlgorithm,
   } = messageFields(RANGE_SCHEMA);
   if (value.version !== RANGE_SCHEMA_VERSION) return fail(`unsupported version ${JSON.stringify(value.version)}`);
@@ -87,6 +90,7 @@ export function parseRangeMessage(value: Record<string, unknown>): RangeMessage 
     return fail("source.checksum must be the upload's algorithm, FULL_OBJECT, with a base64 value");
   const leaseToken = readLeaseToken(value);
   const continuation = readContinuation(value);
+  const progress = readProgress(value);
   return {
     schema: RANGE_SCHEMA,
     version: RANGE_SCHEMA_VERSION,
@@ -113,5 +117,6 @@ export function parseRangeMessage(value: Record<string, unknown>): RangeMessage 
     queuedAt: typeof value.queuedAt === "string" ? value.queuedAt : "",
     ...(continuation === undefined ? {} : { continuation }),
     ...(leaseToken === undefined ? {} : { leaseToken }),
+    ...(progress === undefined ? {} : { progress }),
   };
 }

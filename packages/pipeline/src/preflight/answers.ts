@@ -3,7 +3,7 @@
  * the identity, and a short description for a message. Errors of the transfer library (a bucket
  * the side's client found missing while looking for its region) count by their code.
  */
-import { MigrationError } from "@s3-migrate/transfer";
+import { AccessDeniedError, BucketMissingError, MigrationError } from "@s3-migrate/transfer";
 
 interface Answered {
   readonly name?: string;
@@ -30,13 +30,13 @@ export function nameOf(error: unknown): string {
 
 /** Whether S3 refused the identity (403, `AccessDenied`). */
 export function isDenied(error: unknown): boolean {
-  if (error instanceof MigrationError) return error.code === "AccessDenied";
+  if (error instanceof MigrationError) return error instanceof AccessDeniedError;
   return statusOf(error) === 403 || nameOf(error) === "AccessDenied";
 }
 
 /** Whether the bucket does not exist where it was looked for (404, `NoSuchBucket`). */
 export function isMissingBucket(error: unknown): boolean {
-  if (error instanceof MigrationError) return error.code === "BucketMissing";
+  if (error instanceof MigrationError) return error instanceof BucketMissingError;
   return nameOf(error) === "NoSuchBucket" || (statusOf(error) === 404 && nameOf(error) !== "NoSuchKey");
 }
 

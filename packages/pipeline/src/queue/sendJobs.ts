@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import { backoffDelayMs, RETRY_POLICIES, type RetryPolicy, sleep } from "@s3-migrate/transfer";
 import { jobBytes } from "../messages/jobMessage.js";
+import { WAITS_ATTRIBUTE_BYTES, waitsAttributes } from "../messages/messageAttributes.js";
 import { MAC_ATTRIBUTE_BYTES, type MessageSigner, macAttributes } from "../messages/messageAuthentication.js";
 import { SQS_LIMITS } from "./sqsLimits.js";
 
@@ -18,6 +19,8 @@ export interface OutgoingJob<T> {
   readonly item: T;
   /** Seconds before the message can be received (SQS allows up to 900). */
   readonly delaySeconds?: number;
+  /** How many times it has waited for another attempt's lease (sent as the `s3mWaits` attribute). */
+  readonly waits?: number;
 }
 
 /** What became of the jobs of one flush. */
@@ -40,7 +43,7 @@ export async function sendJobs<T>(
 ): Promise<SendResult<T>> {
   const { sqs, queueUrl, signer } = queue;
   const result: { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] } = { sent: [], failed: [], retried: 0 };
-  for (const batch of batches(jobs, signer === undefined ? 0 : MAC_ATTRIBUTE_BYTES)) {
+  for (const batch of batches(jobs, (signer === undefined ? 0 : MAC_ATTRIBUTE_BYTES) + WAITS_ATTRIBUTE_BYTES)) {
     const macs = signer === undefined ? [] : await Promise.all(batch.map((job) => signer.sign(job.body)));
     let pending = batch.map((job, index) => ({ job, id: String(index), mac: macs[index] }));
     for (let attempt = 1; pending.length > 0; attempt++) {
@@ -57,7 +60,9 @@ export async function sendJobs<T>(
               ({ job, id, mac }): SendMessageBatchRequestEntry => ({
                 Id: id,
                 MessageBody: job.body,
-                ...(mac === undefined ? {} : { MessageAttributes: macAttributes(mac) }),
+                ...(mac === undefined && !job.waits
+                  ? {}
+                  : { MessageAttributes: { ...(mac === undefined ? {} : macAttributes(mac)), ...waitsAttributes(job.waits ?? 0) } }),
                 ...(job.delaySeconds ? { DelaySeconds: Math.min(SQS_LIMITS.maxDelaySeconds, job.delaySeconds) } : {}),
               }),
             ),

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { MAC_ATTRIBUTE } from "../messages/messageAuthentication.js";
+import { RECEIVED_ATTRIBUTES, readOurAttributes } from "../messages/messageAttributes.js";
 import { BatchedDeletes } from "../queue/batchedDeletes.js";
 import { SQS_LIMITS } from "../queue/sqsLimits.js";
 import { decideMessage } from "./decideMessage.js";
@@ -86,7 +86,7 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
         WaitTimeSeconds: options.idleExitMs === undefined && sources.length === 1 ? 5 : 1,
         VisibilityTimeout: visibility,
         MessageSystemAttributeNames: ["ApproximateReceiveCount"],
-        MessageAttributeNames: [MAC_ATTRIBUTE],
+        MessageAttributeNames: RECEIVED_ATTRIBUTES,
       }),
     );
     if (options.pause.aborted) {
@@ -97,13 +97,12 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
     if (messages.length > 0) idleSince = Date.now();
     for (const received of messages) {
       report.received++;
-      const mac = received.MessageAttributes?.[MAC_ATTRIBUTE]?.StringValue;
       const message: QueueMessage = {
         messageId: received.MessageId ?? "",
         body: received.Body ?? "",
         receiptHandle: received.ReceiptHandle ?? "",
         receiveCount: Number(received.Attributes?.ApproximateReceiveCount ?? 1),
-        ...(mac === undefined ? {} : { mac }),
+        ...readOurAttributes((name) => received.MessageAttributes?.[name]?.StringValue),
         ...(source.arrivedOn === undefined ? {} : { arrivedOn: source.arrivedOn }),
       };
       const task = handle(withDeletes, message, source.url, visibility, receivedAt).then((outcome) => {

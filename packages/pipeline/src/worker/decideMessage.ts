@@ -1,11 +1,12 @@
-import { ConfigError, MigrationError, mapConcurrent } from "@s3-migrate/transfer";
+import { ConfigError, type ErrorCode, MigrationError, mapConcurrent, StillBusyError, WAITS } from "@s3-migrate/transfer";
 import { serializeBatch } from "../messages/batchMessage.js";
 import { serializeJob } from "../messages/jobMessage.js";
 import { MAC_ATTRIBUTE } from "../messages/messageAuthentication.js";
 import { type CopyWork, parseQueueMessage, type RangeWork, type Work } from "../messages/queueMessage.js";
 import { serializeRange } from "../messages/rangeMessage.js";
 import { processBatch, type SettledPiece } from "./processBatch.js";
-import { type Attempt, processWork, refuseForged, type WorkerContext, type WorkOutcome } from "./processWork.js";
+import { type Attempt, processWork, type WorkerContext, type WorkOutcome } from "./processWork.js";
+import { refuseForged } from "./refuse.js";
 import { type MessageAction, type QueueMessage, retryDelaySeconds } from "./settleMessage.js";
 
 /** How a message is being worked on, besides the message itself. */
@@ -49,7 +50,9 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
   const batch = work.filter((piece): piece is CopyWork => piece.kind === "copy" && piece.origin.format === "batch");
   if (batch.length > 0) {
     const outcome = await processBatch(context, batch, attempt);
-    return outcome.settled === "whole" ? toAction(outcome.outcome) : settleApart(message, outcome.pieces);
+    return outcome.settled === "whole"
+      ? boundWaits(context, message, toAction(outcome.outcome))
+      : settleApart(context, message, outcome.pieces);
   }
   if (work.length > 1) {
     const refused = refuseForged(context, message.messageId, work, (_, index) => `record ${index}`);
@@ -58,9 +61,29 @@ export async function decideMessage(context: WorkerContext, message: QueueMessag
     await mapConcurrent(work, context.batch.concurrency, async (piece) => {
       pieces.push({ work: piece, outcome: await processWork(context, piece, attempt) });
     });
-    return settleApart(message, pieces);
+    return settleApart(context, message, pieces);
   }
-  return toAction(await processWork(context, work[0] as Work, attempt));
+  return boundWaits(context, message, toAction(await processWork(context, work[0] as Work, attempt)));
+}
+
+/**
+ * A message that would wait again as a new message after `WAITS.maxBusyWaits` waits goes to the
+ * dead-letter queue instead (`StillBusy`): a new message counts no receive against the queue's
+ * maxReceiveCount, so nothing else would ever end the waiting.
+ */
+function boundWaits(context: WorkerContext, message: QueueMessage, action: MessageAction): MessageAction {
+  if (action.kind !== "retry-later" || !(action.asNewMessage === true || message.arrivedOn === "event-queue")) return action;
+  const refused = tooManyWaits(context, message.waits ?? 0, action.reason);
+  return refused === undefined ? action : { kind: "dead-letter", code: refused.code, reason: refused.message };
+}
+
+/** The error that ends the waiting after `waits` waits, if it is time (counted and logged). */
+function tooManyWaits(context: WorkerContext, waits: number, reason: string): StillBusyError | undefined {
+  if (waits < WAITS.maxBusyWaits) return undefined;
+  const error = new StillBusyError(`Waited ${waits} times for another attempt's lease: ${reason}`);
+  context.metrics?.addMetric("BusyWaitsExhausted", "Count", 1);
+  context.logger?.error("Gave up waiting for another attempt's lease", { error: error.message });
+  return error;
 }
 
 /** Counts, logs and dead-letters a message that is not ours, as it came: nothing of it is acted on. */
@@ -101,9 +124,9 @@ function toAction(outcome: WorkOutcome): MessageAction {
  * piece must come back as this very message (a lease may be held for it), the whole message comes
  * back instead and its finished pieces are skipped then.
  */
-function settleApart(message: QueueMessage, pieces: readonly SettledPiece[]): MessageAction {
-  const requeue: Array<{ body: string; delaySeconds: number }> = [];
-  const deadLetters: Array<{ body: string; code: string; reason: string }> = [];
+function settleApart(context: WorkerContext, message: QueueMessage, pieces: readonly SettledPiece[]): MessageAction {
+  const requeue: Array<{ body: string; delaySeconds: number; waits?: number }> = [];
+  const deadLetters: Array<{ body: string; code: ErrorCode; reason: string }> = [];
   const notStarted: CopyWork[] = [];
   for (const { work, outcome } of pieces) {
     switch (outcome.action) {
@@ -129,7 +152,17 @@ function settleApart(message: QueueMessage, pieces: readonly SettledPiece[]): Me
             ...(delaySeconds > 0 ? { delaySeconds } : {}),
           };
         }
-        requeue.push({ body: singleBody(work), delaySeconds: outcome.retryAfterSeconds ?? retryDelaySeconds(message.receiveCount) });
+        {
+          const waits = (message.waits ?? 0) + 1;
+          const refused = tooManyWaits(context, message.waits ?? 0, outcome.error.message);
+          if (refused !== undefined) deadLetters.push({ body: singleBody(work), code: refused.code, reason: refused.message });
+          else
+            requeue.push({
+              body: singleBody(work),
+              delaySeconds: outcome.retryAfterSeconds ?? retryDelaySeconds(message.receiveCount),
+              waits,
+            });
+        }
         break;
       case "dead-letter":
         deadLetters.push({ body: singleBody(work), code: outcome.error.code, reason: outcome.error.message });
@@ -168,12 +201,13 @@ function batchBody(pieces: readonly CopyWork[]): string {
 /** A paused transfer as the `s3-migrate/job` (or range job) that continues it, carrying the lease token. */
 function toContinuationBody(copy: CopyWork | RangeWork): string {
   if (copy.kind === "range") {
-    const { kind: _kind, origin: _origin, continuation, leaseToken, ...range } = copy;
+    const { kind: _kind, origin: _origin, continuation, leaseToken, progress, ...range } = copy;
     return serializeRange({
       ...range,
       queuedAt: new Date().toISOString(),
       ...(continuation > 0 ? { continuation } : {}),
       ...(leaseToken === undefined ? {} : { leaseToken }),
+      ...(progress === undefined ? {} : { progress }),
     });
   }
   if (copy.source.size === undefined) throw new ConfigError(`Cannot queue ${copy.source.key} without its size`);
@@ -183,6 +217,7 @@ function toContinuationBody(copy: CopyWork | RangeWork): string {
     queuedAt: new Date().toISOString(),
     ...(copy.continuation > 0 ? { continuation: copy.continuation } : {}),
     ...(copy.leaseToken === undefined ? {} : { leaseToken: copy.leaseToken }),
+    ...(copy.progress === undefined ? {} : { progress: copy.progress }),
     ...(copy.eventSequencer === undefined ? {} : { eventSequencer: copy.eventSequencer }),
     ...(copy.completing === undefined ? {} : { completing: copy.completing }),
   });

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { mapConcurrent } from "@s3-migrate/transfer";
-import { MAC_ATTRIBUTE } from "../messages/messageAuthentication.js";
+import { readOurAttributes } from "../messages/messageAttributes.js";
 import { decideMessage } from "./decideMessage.js";
 import { type QueueMessage, settleMessage, type WorkerQueues } from "./settleMessage.js";
 import type { WorkerContext } from "./workerContext.js";
@@ -53,13 +53,12 @@ export async function handleSqsBatch(records: readonly SqsEventRecord[], setting
   const failures: BatchResponse["batchItemFailures"] = [];
   try {
     await mapConcurrent(records, settings.fileConcurrency, async (record) => {
-      const mac = record.messageAttributes?.[MAC_ATTRIBUTE]?.stringValue;
       const message: QueueMessage = {
         messageId: record.messageId,
         body: record.body,
         receiptHandle: record.receiptHandle,
         receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
-        ...(mac === undefined ? {} : { mac }),
+        ...readOurAttributes((name) => record.messageAttributes?.[name]?.stringValue),
         ...(record.eventSourceARN !== undefined && record.eventSourceARN === settings.queues.eventQueue?.arn
           ? { arrivedOn: "event-queue" as const }
           : {}),

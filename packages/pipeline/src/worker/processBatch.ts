@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { classifyError, copyObject, findSameBytes, type MigrationError, mapConcurrent } from "@s3-migrate/transfer";
+import { classifyError, copyObject, DestinationExistsError, findSameBytes, type MigrationError, mapConcurrent } from "@s3-migrate/transfer";
 import { objectPk } from "../ledger/ledgerSchema.js";
 import { isDoneFor, isUnclaimed, type LedgerRecord, type TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, Work } from "../messages/queueMessage.js";
 import { ObjectLease } from "./objectLease.js";
-import { processWork, refuseForged } from "./processWork.js";
+import { processWork } from "./processWork.js";
+import { refuseForged } from "./refuse.js";
 import { recordFailure, type VerifiedCopy } from "./settleObject.js";
 import { type Attempt, now, retryWhenLeaseLapses, transferContext, type WorkerContext, type WorkOutcome } from "./workerContext.js";
 import { checkScope } from "./workScope.js";
@@ -127,7 +128,7 @@ async function copyPiece(
       });
       return { action: "skipped", reason: "source-changed" };
     case "failed":
-      if (outcome.error.code === "DestinationExists") return adoptOrLease(context, piece, identity, record, attempt);
+      if (outcome.error instanceof DestinationExistsError) return adoptOrLease(context, piece, identity, record, attempt);
       return failAlone(context, identity, outcome.error);
   }
 }

@@ -8,12 +8,14 @@ import {
   type PendingCompletion,
   RefusedWorkError,
   TransientError,
+  UploadGoneError,
 } from "@s3-migrate/transfer";
 import type { HeldRange, RangeRef } from "../ledger/fanoutTransitions.js";
 import { FANOUT_LEASE_MS } from "../ledger/leaseTerms.js";
 import type { ObjectRecord } from "../ledger/ledgerSchema.js";
 import { serializeJob } from "../messages/jobMessage.js";
 import type { RangeWork } from "../messages/queueMessage.js";
+import { nextProgress, stalledTooOften } from "./continuationProgress.js";
 import { ObjectLease } from "./objectLease.js";
 import { recordDone, recordFailure } from "./settleObject.js";
 import {
@@ -98,30 +100,46 @@ export async function processRange(context: WorkerContext, work: RangeWork, atte
       context.metrics?.addMetric("RangesDone", "Count", 1);
       context.logger?.info("Range copied", { ...where, partsUploaded: outcome.partsUploaded, partsResumed: outcome.partsResumed });
       return completeIfLast(context, work, attempt, range);
-    case "paused":
+    case "paused": {
+      const progress = nextProgress(work.progress, outcome.partsDone);
+      if (progress.stalls > 0) context.metrics?.addMetric("StalledContinuations", "Count", 1);
+      const stalled = stalledTooOften(progress, `range ${range.index} of s3://${range.desBucket}/${range.desKey}`);
+      if (stalled !== undefined) return rangeFailed(context, held, where, stalled);
       await ledger.pauseRange(held, at);
       context.metrics?.addMetric("Continuations", "Count", 1);
       context.logger?.info("Range paused at the deadline; continuing in a new message", { ...where, partsDone: outcome.partsDone });
-      return { action: "paused", next: { ...work, continuation: work.continuation + 1, leaseToken: token } };
+      return { action: "paused", next: { ...work, continuation: work.continuation + 1, leaseToken: token, progress } };
+    }
     case "source-changed":
       return giveUp(context, work, range, outcome.error);
     case "failed": {
       const error = outcome.error;
-      if (error.code === "UploadGone") {
+      if (error instanceof UploadGoneError) {
         await ledger.releaseRange(held, error.code, error.message, at);
         return restartObject(context, work, range, error);
       }
-      if (error.retryable) await ledger.releaseRange(held, error.code, error.message, at);
-      else await ledger.failRange(held, error.code, error.message, at);
-      context.metrics?.addMetric(error.retryable ? "TransferErrors" : "RangesFailed", "Count", 1);
-      context.logger?.error(error.retryable ? "Range failed; will retry" : "Range failed for good", {
-        ...where,
-        code: error.code,
-        error: error.message,
-      });
-      return error.retryable ? { action: "retry", error } : { action: "dead-letter", error };
+      return rangeFailed(context, held, where, error);
     }
   }
+}
+
+/** A range that failed: released for a retry, or failed for good (its parts stay) and dead-lettered. */
+async function rangeFailed(
+  context: WorkerContext,
+  held: HeldRange,
+  where: Record<string, unknown>,
+  error: MigrationError,
+): Promise<WorkOutcome> {
+  const at = now(context);
+  if (error.retryable) await context.fanout.ledger.releaseRange(held, error.code, error.message, at);
+  else await context.fanout.ledger.failRange(held, error.code, error.message, at);
+  context.metrics?.addMetric(error.retryable ? "TransferErrors" : "RangesFailed", "Count", 1);
+  context.logger?.error(error.retryable ? "Range failed; will retry" : "Range failed for good", {
+    ...where,
+    code: error.code,
+    error: error.message,
+  });
+  return error.retryable ? { action: "retry", error } : { action: "dead-letter", error };
 }
 
 /** Step 3 and 4: counts the range on the object and, if it was the last, completes the upload. */
@@ -190,7 +208,7 @@ async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: 
         await context.ledger.notePendingCompletion(claimed.lease, outcome.completing, now(context));
       const error =
         outcome.status === "failed" ? outcome.error : new TransientError("cancelled before the completion ended", { side: "destination" });
-      if (error.code === "UploadGone") {
+      if (error instanceof UploadGoneError) {
         await context.ledger.recordError(claimed.lease, error.code, error.message, now(context));
         return restartObject(context, work, range, error);
       }

@@ -1,21 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import {
   type CopyRequest,
   classifyError,
   copyObject,
   headSource,
   type PendingCompletion,
-  RefusedWorkError,
-  sourceKeyExists,
   type TransferOutcome,
   TransientError,
 } from "@s3-migrate/transfer";
 import type { EarlierAttempt, TransferIdentity } from "../ledger/objectTransitions.js";
-import type { CopyWork, DeleteWork, Work } from "../messages/queueMessage.js";
+import type { CopyWork, Work } from "../messages/queueMessage.js";
+import { nextProgress, stalledTooOften } from "./continuationProgress.js";
 import { fanOut, fansOut } from "./fanOut.js";
 import { ObjectLease } from "./objectLease.js";
+import { processDelete } from "./processDelete.js";
 import { processRange } from "./processRange.js";
+import { refuse } from "./refuse.js";
 import { recordDone, recordFailure } from "./settleObject.js";
 import {
   type Attempt,
@@ -241,6 +241,10 @@ async function settleTransfer(
       return { action: "done", bytes: outcome.bytes };
     }
     case "paused": {
+      const progress = nextProgress(work.progress, outcome.partsDone);
+      if (progress.stalls > 0) context.metrics?.addMetric("StalledContinuations", "Count", 1);
+      const stalled = stalledTooOften(progress, `s3://${identity.srcBucket}/${identity.srcKey}`);
+      if (stalled !== undefined) return recordFailure(context, lease.held, stalled);
       await ledger.pause(lease.held, outcome.uploadId, outcome.completing, now(context));
       context.metrics?.addMetric("Continuations", "Count", 1);
       context.logger?.info("Paused at the deadline; continuing in a new message", {
@@ -263,6 +267,7 @@ async function settleTransfer(
           },
           continuation: work.continuation + 1,
           leaseToken: lease.token,
+          progress,
         },
       };
     }
@@ -277,87 +282,4 @@ async function settleTransfer(
     case "failed":
       return recordFailure(context, lease.held, outcome.error);
   }
-}
-
-/**
- * Applies an S3 `ObjectRemoved` event, only when the source object is really gone: a forged or
- * outdated removal of an object that exists deletes nothing and writes nothing. The source is
- * checked again under the object's lease (never taken under a live copy), so no copy can land
- * between the check and the delete; the event's sequencer is recorded with the removal.
- */
-async function processDelete(context: WorkerContext, work: DeleteWork, attempt: Attempt): Promise<WorkOutcome> {
-  const where = { key: work.source.key, destinationKey: work.destination.key, messageId: attempt.messageId };
-  const object = {
-    srcBucket: work.source.bucket,
-    srcKey: work.source.key,
-    desBucket: work.destination.bucket,
-    desKey: work.destination.key,
-  };
-  const sourceExists = () => sourceKeyExists(context.source, work.source.bucket, work.source.key, attempt.pause);
-  const skipped = (): WorkOutcome => {
-    context.metrics?.addMetric("DeletesSkipped", "Count", 1);
-    context.logger?.warn("ObjectRemoved event, but the source object exists; nothing deleted", where);
-    return { action: "skipped", reason: "source-exists" };
-  };
-  try {
-    if (await sourceExists()) return skipped();
-  } catch (thrown) {
-    return recordFailure(context, undefined, classifyError(thrown, { side: "source", operation: "ListObjectsV2", ...work.source }));
-  }
-  const sequencer = work.origin.sequencer;
-  const claim = {
-    token: randomUUID(),
-    messageId: attempt.messageId,
-    expiresAt: attempt.leaseUntil(),
-    ...(sequencer === undefined ? {} : { sequencer }),
-  };
-  const taken = await context.ledger.beginDelete(object, claim, now(context));
-  if (taken.status === "busy")
-    return retryWhenLeaseLapses(taken, `s3://${object.desBucket}/${object.desKey} is being copied; its removal waits`);
-  try {
-    if (await sourceExists()) {
-      // Uploaded again since the first look: its own event copies it.
-      await context.ledger.finish(taken.lease, { status: "skipped", errorCode: "SourceExists", error: "uploaded again" }, now(context));
-      return skipped();
-    }
-    await context.destination.send(new DeleteObjectCommand({ Bucket: work.destination.bucket, Key: work.destination.key }));
-  } catch (thrown) {
-    return recordFailure(
-      context,
-      taken.lease,
-      classifyError(thrown, { side: "destination", operation: "DeleteObject", ...work.destination }),
-    );
-  }
-  await context.ledger.finishDelete(taken.lease, now(context));
-  context.metrics?.addMetric("ObjectsDeleted", "Count", 1);
-  context.logger?.info("Deleted at the destination (ObjectRemoved)", where);
-  return { action: "done", bytes: 0 };
-}
-
-/**
- * The refusal of a message that holds several pieces of work (a batch's objects, an S3 event's
- * records), when any is outside the scope: such a message is forged as a whole (the jobsender
- * batches only configured pairs, S3 sends one record a message), so it is refused whole, each
- * refused piece named by `label`, and nothing is read. Undefined when every piece is in scope.
- */
-export function refuseForged(
-  context: WorkerContext,
-  messageId: string,
-  pieces: readonly Work[],
-  label: (piece: Work, index: number) => string,
-): RefusedWorkError | undefined {
-  const refused = pieces.flatMap((piece, index) => {
-    const verdict = checkScope(context.scope, piece);
-    return verdict.kind === "refused" ? [{ code: verdict.code, reason: `${label(piece, index)}: ${verdict.code}: ${verdict.reason}` }] : [];
-  });
-  const first = refused[0];
-  if (first === undefined) return undefined;
-  return refuse(context, messageId, first.code, refused.map((refusal) => refusal.reason).join("; "));
-}
-
-/** Counts and logs a message refused by the scope check; the error it returns is its dead letter's reason. */
-export function refuse(context: WorkerContext, messageId: string, code: string, reason: string): RefusedWorkError {
-  context.metrics?.addMetric("MessagesRefused", "Count", 1);
-  context.logger?.error("Message refused: outside this worker's configuration; nothing read or written", { messageId, code, reason });
-  return new RefusedWorkError(code, reason);
 }

@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import { backoffDelayMs, RETRY_POLICIES } from "@s3-migrate/transfer";
+import { backoffDelayMs, type ErrorCode, RETRY_POLICIES } from "@s3-migrate/transfer";
+import { DEAD_LETTER_ATTRIBUTES } from "../messages/messageAttributes.js";
 import { macAttributes } from "../messages/messageAuthentication.js";
 import type { BatchedDeletes } from "../queue/batchedDeletes.js";
 import { type JobQueue, sendJobs } from "../queue/sendJobs.js";
@@ -16,6 +17,8 @@ export interface QueueMessage {
   readonly mac?: string;
   /** Set when it came from the event queue (only S3 writes there); absent: the job queue. */
   readonly arrivedOn?: "event-queue";
+  /** How many times it came back as a new message to wait for another attempt's lease (the `s3mWaits` attribute). */
+  readonly waits?: number;
 }
 
 /** What to do with a message once its work is decided. */
@@ -34,15 +37,15 @@ export type MessageAction =
    * `unauthenticated`: it failed its authentication and goes there as it came, so no redrive can
    * make it pass.
    */
-  | { readonly kind: "dead-letter"; readonly reason: string; readonly code: string; readonly unauthenticated?: boolean }
+  | { readonly kind: "dead-letter"; readonly reason: string; readonly code: ErrorCode; readonly unauthenticated?: boolean }
   /**
    * The pieces of a message settled apart (a batch's objects, an S3 event's records): queue these
    * (each after its delay) and dead-letter those, each alone, then delete the original.
    */
   | {
       readonly kind: "split";
-      readonly requeue: ReadonlyArray<{ readonly body: string; readonly delaySeconds: number }>;
-      readonly deadLetters: ReadonlyArray<{ readonly body: string; readonly code: string; readonly reason: string }>;
+      readonly requeue: ReadonlyArray<{ readonly body: string; readonly delaySeconds: number; readonly waits?: number }>;
+      readonly deadLetters: ReadonlyArray<{ readonly body: string; readonly code: ErrorCode; readonly reason: string }>;
     };
 
 /** The queues a worker talks to: the job queue (`sqs`, `queueUrl`, `signer`) and the rest. */
@@ -93,13 +96,13 @@ export async function settleMessage(
     case "retry-later": {
       // An event comes back on the job queue, signed: the event queue takes S3's messages only.
       if (message.arrivedOn === "event-queue")
-        return (await sendAgain(queues, message.body, action.delaySeconds ?? retryDelaySeconds(message.receiveCount)))
+        return (await sendAgain(queues, message, action.delaySeconds ?? retryDelaySeconds(message.receiveCount)))
           ? succeed()
           : visibleIn(0);
       if (action.delaySeconds === undefined) return visibleIn(retryDelaySeconds(message.receiveCount));
       if (action.asNewMessage) {
         // SQS delays a message by at most 15 minutes; a longer wait comes back and waits again.
-        if (await sendAgain(queues, message.body, action.delaySeconds)) return succeed();
+        if (await sendAgain(queues, message, action.delaySeconds)) return succeed();
       }
       return visibleIn(Math.min(SQS_LIMITS.maxVisibilityTimeoutSeconds, action.delaySeconds));
     }
@@ -111,13 +114,13 @@ export async function settleMessage(
       // Without a dead-letter queue, a piece that can never work goes back alone and reaches the
       // DLQ through maxReceiveCount, as a single job would.
       const direct = queues.deadLetterQueueUrl;
-      const requeue = [
+      const requeue: ReadonlyArray<{ readonly body: string; readonly delaySeconds: number; readonly waits?: number }> = [
         ...action.requeue,
         ...(direct === undefined ? action.deadLetters.map(({ body }) => ({ body, delaySeconds: 0 })) : []),
       ];
       const sent = await sendJobs(
         queues,
-        requeue.map(({ body, delaySeconds }) => ({ body, item: body, delaySeconds })),
+        requeue.map((piece) => ({ ...piece, item: piece.body })),
       );
       if (direct !== undefined) {
         // A piece is signed anew: the message's own code is for the whole body.
@@ -138,7 +141,7 @@ async function deadLetter(
   queues: WorkerQueues,
   deadLetterQueueUrl: string,
   message: QueueMessage,
-  why: { readonly code: string; readonly reason: string; readonly unauthenticated?: boolean },
+  why: { readonly code: ErrorCode; readonly reason: string; readonly unauthenticated?: boolean },
 ): Promise<void> {
   const mac = why.unauthenticated ? undefined : (message.mac ?? (await queues.signer?.sign(message.body)));
   await queues.sqs.send(
@@ -147,9 +150,9 @@ async function deadLetter(
       MessageBody: message.body,
       MessageAttributes: {
         ...(mac === undefined ? {} : macAttributes(mac)),
-        errorCode: { DataType: "String", StringValue: why.code },
-        errorMessage: { DataType: "String", StringValue: why.reason.slice(0, 1000) },
-        originalMessageId: { DataType: "String", StringValue: message.messageId },
+        [DEAD_LETTER_ATTRIBUTES.code]: { DataType: "String", StringValue: why.code },
+        [DEAD_LETTER_ATTRIBUTES.reason]: { DataType: "String", StringValue: why.reason.slice(0, 1000) },
+        [DEAD_LETTER_ATTRIBUTES.originalMessageId]: { DataType: "String", StringValue: message.messageId },
       },
     }),
   );
@@ -161,9 +164,13 @@ function arrivalQueue(queues: WorkerQueues, message: QueueMessage): { readonly u
   return { url: queues.queueUrl, ...(queues.deletes === undefined ? {} : { deletes: queues.deletes }) };
 }
 
-/** Sends `body` to the job queue again, signed, after `delaySeconds` (at most SQS's 15 minutes); whether it was sent. */
-async function sendAgain(queues: WorkerQueues, body: string, delaySeconds: number): Promise<boolean> {
-  const sent = await sendJobs(queues, [{ body, item: body, delaySeconds }]).catch(() => undefined);
+/**
+ * Sends `message` to the job queue again as a new message, signed, after `delaySeconds` (at most
+ * SQS's 15 minutes), one wait more on its count; whether it was sent.
+ */
+async function sendAgain(queues: WorkerQueues, message: QueueMessage, delaySeconds: number): Promise<boolean> {
+  const job = { body: message.body, item: message.body, delaySeconds, waits: (message.waits ?? 0) + 1 };
+  const sent = await sendJobs(queues, [job]).catch(() => undefined);
   return sent !== undefined && sent.failed.length === 0;
 }
 

@@ -5,7 +5,7 @@
  * account's key) anywhere but the mapped destination key.
  */
 
-import { destinationKey, listingPrefix } from "@s3-migrate/transfer";
+import { destinationKey, listingPrefix, type RefusalCode } from "@s3-migrate/transfer";
 import type { BucketPair } from "../config/bucketPairs.js";
 import type { IgnoreList } from "../config/ignoreList.js";
 import type { Work } from "../messages/queueMessage.js";
@@ -41,9 +41,7 @@ export const REFUSAL = {
   foreignEventSource: "ForeignEventSource",
   /** An `ObjectRemoved:*` record while delete propagation is off. */
   deletesDisabled: "DeletesDisabled",
-} as const;
-
-export type RefusalCode = (typeof REFUSAL)[keyof typeof REFUSAL];
+} as const satisfies Record<string, RefusalCode>;
 
 /** The outcome of the check. */
 export type ScopeVerdict =

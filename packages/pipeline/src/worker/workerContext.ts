@@ -7,6 +7,7 @@ import {
   type TransferLogger,
   type TransferSettings,
   TransientError,
+  WAITS,
 } from "@s3-migrate/transfer";
 import type { BatchLeases } from "../ledger/batchLease.js";
 import type { FanoutTransitions } from "../ledger/fanoutTransitions.js";
@@ -125,9 +126,6 @@ export function retryWhenLeaseLapses(busy: Busy, reason: string): WorkOutcome {
   };
 }
 
-/** How long a lease that was lost mid-copy waits before its message is looked at again. */
-const LEASE_LOST_RETRY_SECONDS = 5;
-
 /** Counts and logs a lease lost mid-copy; the message looks again shortly. */
 export function leaseLost(context: WorkerContext, what: string): WorkOutcome {
   context.metrics?.addMetric("LeasesLost", "Count", 1);
@@ -135,7 +133,7 @@ export function leaseLost(context: WorkerContext, what: string): WorkOutcome {
   return {
     action: "retry",
     error: new TransientError(`Lost the lease on ${what}`, { side: "destination" }),
-    retryAfterSeconds: LEASE_LOST_RETRY_SECONDS,
+    retryAfterSeconds: WAITS.leaseLostRetrySeconds,
   };
 }
 

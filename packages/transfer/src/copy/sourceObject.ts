@@ -8,7 +8,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { classifyError } from "../classifyError.js";
-import { ArchivedObjectError, BucketMissingError, MigrationError } from "../errors.js";
+import { ArchivedObjectError, BucketMissingError, MigrationError, SourceMissingError } from "../errors.js";
 import { type StoredChecksum, storedChecksumOf } from "../integrity/checksums.js";
 import { normalizeEtag } from "../integrity/md5.js";
 import { type ObjectHeaders, pickObjectHeaders } from "./objectHeaders.js";
@@ -57,7 +57,7 @@ export async function headSource(client: S3Client, request: CopyRequest["source"
     );
   } catch (error) {
     const classified = classifyError(error, context);
-    if (classified.code === "SourceMissing" && !(await bucketExists(client, request.bucket, signal))) {
+    if (classified instanceof SourceMissingError && !(await bucketExists(client, request.bucket, signal))) {
       throw new BucketMissingError(
         `HeadObject source s3://${request.bucket}/${request.key}: bucket ${request.bucket} does not exist on the source side`,
         { side: "source", cause: error },
