@@ -6,6 +6,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import {
   type BatchResponse,
+  configurationChanged,
   DEFAULT_METRICS_NAMESPACE,
   handleSqsBatch,
   SERVICE,
@@ -29,11 +30,14 @@ export async function handler(event: SQSEvent, context: Context): Promise<BatchR
   logger.addContext(context);
   metrics.captureColdStartMetric();
   try {
-    setup ??= setUpWorker(process.env, { logger, metrics }).catch((error: unknown) => {
-      setup = undefined;
-      throw error;
-    });
-    const ready = await setup;
+    setup ??= setUpWorker(process.env, { logger, metrics }).catch(forget);
+    let ready = await setup;
+    // A changed parameter (rotated keys, new pairs) takes effect in a warm container too.
+    if (await configurationChanged(ready)) {
+      logger.info("Configuration parameters changed; setting the worker up again");
+      setup = setUpWorker(process.env, { logger, metrics, parameters: ready.parameters }).catch(forget);
+      ready = await setup;
+    }
     const deadline = Date.now() + context.getRemainingTimeInMillis();
     return await handleSqsBatch(event.Records, {
       worker: ready.worker,
@@ -48,6 +52,12 @@ export async function handler(event: SQSEvent, context: Context): Promise<BatchR
   } finally {
     metrics.publishStoredMetrics();
   }
+}
+
+/** Forgets a setup that failed, so the next invocation tries again. */
+function forget(error: unknown): never {
+  setup = undefined;
+  throw error;
 }
 
 /** For tests: forget the cached setup so a new environment takes effect. */

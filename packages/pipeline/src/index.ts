@@ -15,6 +15,7 @@ export {
 } from "./config/environment.js";
 export { parseIgnoreList } from "./config/ignoreList.js";
 export { type EventRoute, refuseLoopingEvents, refuseOverlappingPairs } from "./config/pairChecks.js";
+export { PARAMETER_MAX_AGE_SECONDS, ParameterStore } from "./config/parameterStore.js";
 export { SETTINGS, type Setting } from "./config/settings.js";
 export {
   type EstimateLine,
@@ -107,4 +108,4 @@ export { FileVerifyState, type VerifyCounts } from "./verify/verifyState.js";
 export { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker } from "./worker/clusterWorker.js";
 export { type BatchResponse, handleSqsBatch } from "./worker/handleSqsBatch.js";
 export { redriveDeadLetters } from "./worker/redrive.js";
-export { setUpWorker, type WorkerSetup } from "./worker/workerFromEnvironment.js";
+export { configurationChanged, setUpWorker, type WorkerSetup } from "./worker/workerFromEnvironment.js";

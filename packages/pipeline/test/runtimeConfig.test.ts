@@ -2,6 +2,7 @@ import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { readWorkerEnvironment } from "../src/config/environment.js";
+import { ParameterStore } from "../src/config/parameterStore.js";
 import { loadRuntimeConfig } from "../src/config/runtimeConfig.js";
 
 const ssm = mockClient(SSMClient);
@@ -14,6 +15,8 @@ function parameters(endpoint: string) {
     Parameter: { Value: JSON.stringify({ aws_access_key_id: "AK", aws_secret_access_key: "SK", region: "cn-northwest-1", endpoint }) },
   });
 }
+/** A store that caches nothing, so each test sees what SSM answers now. */
+const store = () => new ParameterStore(new SSMClient({ region: "us-east-1" }), 0);
 const environment = (extra: Record<string, string> = {}) =>
   readWorkerEnvironment({
     JOB_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
@@ -29,7 +32,7 @@ describe("loadRuntimeConfig", () => {
   beforeEach(() => parameters("https://s3.cn-northwest-1.amazonaws.com.cn"));
 
   it("gives each side's buckets the regions and owners the pairs name", async () => {
-    const config = await loadRuntimeConfig(new SSMClient({ region: "us-east-1" }), environment());
+    const config = await loadRuntimeConfig(store(), environment());
     expect(config.source.buckets?.get("src-a")).toEqual({ region: "us-west-2" });
     expect(config.destination.buckets?.get("dst-b")).toEqual({ owner: "111122223333" });
     expect([config.source.region, config.destination.region]).toEqual(["us-east-1", "cn-northwest-1"]);
@@ -37,10 +40,31 @@ describe("loadRuntimeConfig", () => {
 
   it("refuses stored keys whose endpoint is plain HTTP off loopback, unless ALLOW_HTTP_ENDPOINT says so", async () => {
     parameters("http://10.0.0.5:9000");
-    await expect(loadRuntimeConfig(new SSMClient({ region: "us-east-1" }), environment())).rejects.toThrow(
+    await expect(loadRuntimeConfig(store(), environment())).rejects.toThrow(
       /Parameter \/keys: field "endpoint" is plain HTTP to 10\.0\.0\.5.*ALLOW_HTTP_ENDPOINT=true/,
     );
-    const allowed = await loadRuntimeConfig(new SSMClient({ region: "us-east-1" }), environment({ ALLOW_HTTP_ENDPOINT: "true" }));
+    const allowed = await loadRuntimeConfig(store(), environment({ ALLOW_HTTP_ENDPOINT: "true" }));
     expect(allowed.destination.endpoint).toBe("http://10.0.0.5:9000");
+  });
+
+  it("is read through a cache: SSM is asked again only once the cache is stale, and a change shows in the fingerprint", async () => {
+    const cached = new ParameterStore(new SSMClient({ region: "us-east-1" }), 300);
+    await cached.read("/pairs", true);
+    const first = cached.fingerprint();
+    ssm.on(GetParameterCommand, { Name: "/pairs" }).resolves({ Parameter: { Value: "[]" } });
+    await cached.read("/pairs", true);
+    expect(ssm.commandCalls(GetParameterCommand, { Name: "/pairs" })).toHaveLength(1);
+    expect(cached.fingerprint()).toBe(first);
+    const fresh = new ParameterStore(new SSMClient({ region: "us-east-1" }), 0);
+    await fresh.read("/pairs", true);
+    expect(ssm.commandCalls(GetParameterCommand, { Name: "/pairs" })).toHaveLength(2);
+    expect(fresh.fingerprint()).not.toBe(first);
+    expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toMatchObject({ WithDecryption: true });
+  });
+
+  it("says which parameter it cannot read, and takes a missing optional one as absent", async () => {
+    ssm.on(GetParameterCommand, { Name: "/gone" }).rejects(Object.assign(new Error("nope"), { name: "ParameterNotFound" }));
+    await expect(store().read("/gone", false)).resolves.toBeUndefined();
+    await expect(store().read("/gone", true)).rejects.toThrow("Cannot read SSM parameter /gone: ParameterNotFound: nope");
   });
 });

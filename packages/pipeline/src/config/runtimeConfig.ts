@@ -1,9 +1,9 @@
-import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { applyStoredCredentials, ConfigError, type EndpointConfig, loadStoredCredentials } from "@s3-migrate/transfer";
+import { applyStoredCredentials, ConfigError, type EndpointConfig, parseStoredCredentials } from "@s3-migrate/transfer";
 import { bucketFactsOf, type NamedBucket } from "./bucketFacts.js";
 import { type BucketPair, parseBucketPairs } from "./bucketPairs.js";
 import type { FunctionEnvironment } from "./environment.js";
 import { type IgnoreList, parseIgnoreList } from "./ignoreList.js";
+import type { ParameterStore } from "./parameterStore.js";
 
 /** What the functions load from SSM at the start of a run. */
 export interface RuntimeConfig {
@@ -33,7 +33,7 @@ export interface ConfigNeeds {
  * @throws ConfigError naming the parameter and field that is wrong; nothing has been sent then.
  */
 export async function loadRuntimeConfig(
-  ssm: SSMClient,
+  parameters: ParameterStore,
   environment: FunctionEnvironment,
   needs: ConfigNeeds = { pairs: "required" },
 ): Promise<RuntimeConfig> {
@@ -41,8 +41,8 @@ export async function loadRuntimeConfig(
   if (needs.pairs === "required" && pairsParameter === undefined)
     throw new ConfigError("Environment variable BUCKET_PAIRS_PARAMETER is required");
   const [pairsText, ignoreText] = await Promise.all([
-    pairsParameter === undefined ? Promise.resolve(undefined) : readParameter(ssm, pairsParameter, true),
-    environment.ignoreListParameter === undefined ? Promise.resolve(undefined) : readParameter(ssm, environment.ignoreListParameter, false),
+    pairsParameter === undefined ? Promise.resolve(undefined) : parameters.read(pairsParameter, true),
+    environment.ignoreListParameter === undefined ? Promise.resolve(undefined) : parameters.read(environment.ignoreListParameter, false),
   ]);
   const own: EndpointConfig = {
     region: environment.region,
@@ -53,7 +53,7 @@ export async function loadRuntimeConfig(
       ? { source: own, destination: own }
       : applyStoredCredentials(
           environment.direction,
-          await loadStoredCredentials(ssm, environment.credentialsParameter, { allowHttp: environment.allowHttpEndpoint }),
+          await storedCredentials(parameters, environment.credentialsParameter, environment.allowHttpEndpoint),
           own,
           own,
         );
@@ -70,12 +70,9 @@ export async function loadRuntimeConfig(
   };
 }
 
-async function readParameter(ssm: SSMClient, name: string, required: boolean): Promise<string | undefined> {
-  try {
-    const answer = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    return answer.Parameter?.Value;
-  } catch (error) {
-    if (!required && (error as { name?: string }).name === "ParameterNotFound") return undefined;
-    throw new ConfigError(`Cannot read SSM parameter ${name}: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
-  }
+/** The other side's keys, from the SecureString `name`. @throws ConfigError when it is missing or malformed. */
+async function storedCredentials(parameters: ParameterStore, name: string, allowHttp: boolean) {
+  const text = await parameters.read(name, true);
+  if (text === undefined) throw new ConfigError(`SSM parameter ${name} has no value`);
+  return parseStoredCredentials(text, name, { allowHttp });
 }

@@ -7,6 +7,7 @@ import {
   readSizing,
   readSkipWhenQueueBusy,
 } from "../config/environment.js";
+import { ParameterStore } from "../config/parameterStore.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { type EstimateWorkers, estimateOrReason, tallyRules } from "../estimate/estimateRun.js";
 import { loadPriceTable } from "../estimate/priceTable.js";
@@ -43,7 +44,7 @@ export async function runJobsenderFromEnvironment(
 ): Promise<JobsenderReport> {
   const environment = readFunctionEnvironment(env);
   const clients = invocation.clients ?? createServiceClients(environment.region, environment.maxAttempts, environment.jobQueueUrl);
-  const config = await loadRuntimeConfig(clients.ssm, environment);
+  const config = await loadRuntimeConfig(new ParameterStore(clients.ssm), environment);
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: 64 };
   const sizing = readWorkerSizing(env);
   const shape = readCopyShape(env);

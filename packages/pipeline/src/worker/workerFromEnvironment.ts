@@ -1,6 +1,7 @@
 import { ConfigError, createSideClients, type TransferLogger } from "@s3-migrate/transfer";
 import { batchConcurrency, readWorkerEnvironment, type WorkerEnvironment } from "../config/environment.js";
 import { refuseLoopingEvents } from "../config/pairChecks.js";
+import { ParameterStore } from "../config/parameterStore.js";
 import { loadRuntimeConfig } from "../config/runtimeConfig.js";
 import { BatchLeases } from "../ledger/batchLease.js";
 import { FanoutTransitions } from "../ledger/fanoutTransitions.js";
@@ -17,6 +18,10 @@ export interface WorkerSetup {
   readonly environment: WorkerEnvironment;
   readonly worker: WorkerContext;
   readonly queues: WorkerQueues;
+  /** Where the configuration parameters come from (cached across invocations). */
+  readonly parameters: ParameterStore;
+  /** The configuration the setup was built from ({@link ParameterStore.fingerprint}). */
+  readonly configFingerprint: string;
 }
 
 /**
@@ -30,14 +35,15 @@ export interface WorkerSetup {
  */
 export async function setUpWorker(
   env: Readonly<Record<string, string | undefined>>,
-  observers: { logger?: TransferLogger; metrics?: PipelineMetrics; clients?: ServiceClients } = {},
+  observers: { logger?: TransferLogger; metrics?: PipelineMetrics; clients?: ServiceClients; parameters?: ParameterStore } = {},
 ): Promise<WorkerSetup> {
   const environment = readWorkerEnvironment(env);
   const clients = observers.clients ?? createServiceClients(environment.region, environment.maxAttempts, environment.jobQueueUrl);
+  const parameters = observers.parameters ?? new ParameterStore(clients.ssm);
   const events = eventScope(environment);
   if (environment.bucketPairsParameter === undefined && events === undefined)
     throw new ConfigError("The worker copies only what its configuration allows: set BUCKET_PAIRS_PARAMETER, EVENT_SOURCE_BUCKET, or both");
-  const config = await loadRuntimeConfig(clients.ssm, environment, {
+  const config = await loadRuntimeConfig(parameters, environment, {
     pairs: events === undefined ? "required" : "optional",
     buckets: eventBuckets(events, environment),
   });
@@ -55,6 +61,8 @@ export async function setUpWorker(
   if (authenticator === undefined) observers.logger?.warn("Message authentication is off: any message on the queue is acted on");
   return {
     environment,
+    parameters,
+    configFingerprint: parameters.fingerprint(),
     worker: {
       source: s3.source,
       destination: s3.destination,
@@ -138,4 +146,20 @@ function eventScope(environment: WorkerEnvironment): EventScope | undefined {
     destinationPrefix: environment.defaultDestPrefix,
     propagateDeletes: environment.propagateDeletes,
   };
+}
+
+/**
+ * Whether the configuration parameters the setup was built from changed since: each is read
+ * again through the setup's store, which asks SSM only once its cache is stale
+ * (`POWERTOOLS_PARAMETERS_MAX_AGE`, 300 s by default). A changed setup is built again: rotated
+ * keys and new pairs reach a warm container without a cold start.
+ */
+export async function configurationChanged(setup: WorkerSetup): Promise<boolean> {
+  const { bucketPairsParameter, ignoreListParameter, credentialsParameter } = setup.environment;
+  await Promise.all([
+    bucketPairsParameter === undefined ? undefined : setup.parameters.read(bucketPairsParameter, false),
+    ignoreListParameter === undefined ? undefined : setup.parameters.read(ignoreListParameter, false),
+    credentialsParameter === undefined ? undefined : setup.parameters.read(credentialsParameter, false),
+  ]);
+  return setup.parameters.fingerprint() !== setup.configFingerprint;
 }
