@@ -16,8 +16,14 @@ describe("a continuation's progress", () => {
       partsDone: 1,
       next: { partsDone: 1, stalls: 1 },
     },
+    {
+      case: "every part done again: a completion cut, no stall",
+      previous: { partsDone: 8, stalls: 0 },
+      partsDone: 8,
+      next: { partsDone: 8, stalls: 0 },
+    },
   ])("$case", ({ previous, partsDone, next }) => {
-    expect(nextProgress(previous, partsDone)).toEqual(next);
+    expect(nextProgress(previous, partsDone, 8)).toEqual(next);
   });
 
   it(`gives up at ${WAITS.maxStalledContinuations} stalls in a row, not before`, () => {

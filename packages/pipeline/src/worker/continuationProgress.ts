@@ -12,11 +12,14 @@ export interface ContinuationProgress {
 }
 
 /**
- * The progress a pause hands on, from the one it came with and the parts done now: a part more
- * clears the stalls, none adds one. The first pause stalls only when not a part is done.
+ * The progress a pause hands on, from the one it came with and the parts done now (of
+ * `partCount`): a part more clears the stalls, none adds one. The first pause stalls only when
+ * not a part is done. A pause with every part done is not a stall: its completion was cut (a
+ * completion of thousands of parts can take minutes), and the next attempt looks for it first.
  */
-export function nextProgress(previous: ContinuationProgress | undefined, partsDone: number): ContinuationProgress {
-  return partsDone > (previous?.partsDone ?? 0) ? { partsDone, stalls: 0 } : { partsDone, stalls: (previous?.stalls ?? 0) + 1 };
+export function nextProgress(previous: ContinuationProgress | undefined, partsDone: number, partCount: number): ContinuationProgress {
+  const advanced = partsDone > (previous?.partsDone ?? 0) || (partCount > 0 && partsDone >= partCount);
+  return advanced ? { partsDone, stalls: 0 } : { partsDone, stalls: (previous?.stalls ?? 0) + 1 };
 }
 
 /** The error that ends a transfer that stalled `WAITS.maxStalledContinuations` times in a row, if it is time. */

@@ -3,11 +3,11 @@ import { classifyError, copyObject, DestinationExistsError, findSameBytes, type 
 import { objectPk } from "../ledger/ledgerSchema.js";
 import { isDoneFor, isUnclaimed, type LedgerRecord, type TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, Work } from "../messages/queueMessage.js";
-import { ObjectLease } from "./objectLease.js";
+import { refusedClaim, underLease } from "./leaseRunner.js";
 import { processWork } from "./processWork.js";
 import { refuseForged } from "./refuse.js";
 import { recordFailure, type VerifiedCopy } from "./settleObject.js";
-import { type Attempt, now, retryWhenLeaseLapses, transferContext, type WorkerContext, type WorkOutcome } from "./workerContext.js";
+import { type Attempt, now, transferContext, type WorkerContext, type WorkOutcome } from "./workerContext.js";
 import { checkScope } from "./workScope.js";
 
 /** One piece of a message that holds several, and how it went. */
@@ -47,42 +47,45 @@ export async function processBatch(context: WorkerContext, pieces: readonly Copy
   const leases = context.batch.leases;
   const claim = { token: randomUUID(), messageId: attempt.messageId, expiresAt: attempt.leaseUntil() };
   const taken = await leases.begin(batchId, pieces.length, claim, now(context));
-  if (taken.status === "duplicate") {
-    context.metrics?.addMetric("DuplicateDeliveries", "Count", 1);
-    context.logger?.info("Another delivery of this batch holds its lease; duplicate settled", { messageId: attempt.messageId, batchId });
-    return { settled: "whole", outcome: { action: "skipped", reason: "duplicate" } };
-  }
-  if (taken.status === "busy")
-    return { settled: "whole", outcome: retryWhenLeaseLapses(taken, `batch ${batchId} is leased by another attempt`) };
-  const lease = new ObjectLease((until) => leases.renew(taken.lease, until), taken.lease, claim.expiresAt);
-  attempt.onLease?.(lease);
+  if (taken.status !== "started")
+    return { settled: "whole", outcome: refusedClaim(context, taken, `batch ${batchId}`, { messageId: attempt.messageId, batchId }) };
+  const held = taken.lease;
   try {
-    const records = await context.batch.records.getMany(
-      pieces.map((piece) => ({ desBucket: piece.destination.bucket, desKey: piece.destination.key })),
+    const { result } = await underLease(
+      attempt,
+      { held, renew: (until: number) => leases.renew(held, until), expiresAt: claim.expiresAt },
+      () => copyPieces(context, pieces, attempt),
     );
-    const settled: SettledPiece[] = [];
-    await mapConcurrent(pieces, context.batch.concurrency, async (piece) => {
-      const record = records.get(objectPk(piece.destination.bucket, piece.destination.key));
-      const outcome = await copyPiece(context, piece, record, attempt).catch(
-        // A ledger request that failed past its retries: this object comes back alone; the others go on.
-        (thrown: unknown): WorkOutcome => ({
-          action: "retry",
-          error: classifyError(thrown, {
-            side: "destination",
-            operation: "ledger",
-            bucket: piece.destination.bucket,
-            key: piece.destination.key,
-          }),
-          asNewMessage: true,
-        }),
-      );
-      settled.push({ work: piece, outcome });
-    });
-    return { settled: "each", pieces: settled };
+    return result;
   } finally {
-    lease.end();
-    await leases.settle(taken.lease, now(context));
+    await leases.settle(held, now(context));
   }
+}
+
+/** The objects of a batch under its lease, each settled on its own. */
+async function copyPieces(context: WorkerContext, pieces: readonly CopyWork[], attempt: Attempt): Promise<BatchOutcome> {
+  const records = await context.batch.records.getMany(
+    pieces.map((piece) => ({ desBucket: piece.destination.bucket, desKey: piece.destination.key })),
+  );
+  const settled: SettledPiece[] = [];
+  await mapConcurrent(pieces, context.batch.concurrency, async (piece) => {
+    const record = records.get(objectPk(piece.destination.bucket, piece.destination.key));
+    const outcome = await copyPiece(context, piece, record, attempt).catch(
+      // A ledger request that failed past its retries: this object comes back alone; the others go on.
+      (thrown: unknown): WorkOutcome => ({
+        action: "retry",
+        error: classifyError(thrown, {
+          side: "destination",
+          operation: "ledger",
+          bucket: piece.destination.bucket,
+          key: piece.destination.key,
+        }),
+        asNewMessage: true,
+      }),
+    );
+    settled.push({ work: piece, outcome });
+  });
+  return { settled: "each", pieces: settled };
 }
 
 /** One object of a batch, by what its record says. */

@@ -16,17 +16,9 @@ import type { ObjectRecord } from "../ledger/ledgerSchema.js";
 import { serializeJob } from "../messages/jobMessage.js";
 import type { RangeWork } from "../messages/queueMessage.js";
 import { nextProgress, stalledTooOften } from "./continuationProgress.js";
-import { ObjectLease } from "./objectLease.js";
+import { refusedClaim, underLease } from "./leaseRunner.js";
 import { recordDone, recordFailure } from "./settleObject.js";
-import {
-  type Attempt,
-  leaseLost,
-  now,
-  retryWhenLeaseLapses,
-  transferContext,
-  type WorkerContext,
-  type WorkOutcome,
-} from "./workerContext.js";
+import { type Attempt, leaseLost, now, transferContext, type WorkerContext, type WorkOutcome } from "./workerContext.js";
 
 /**
  * Processes one range job of a fanned-out object, in steps:
@@ -60,39 +52,22 @@ export async function processRange(context: WorkerContext, work: RangeWork, atte
   const token = work.leaseToken ?? randomUUID();
   const claim = { token, messageId: attempt.messageId, expiresAt: attempt.leaseUntil(), continuing: work.leaseToken !== undefined };
   const begun = await ledger.beginRange(range, claim, work.continuation, now(context));
-  switch (begun.status) {
-    case "started":
-      break;
-    case "already-done":
-      // A repeat of a range done before: its count (and the completion) may be what was lost.
-      return completeIfLast(context, work, attempt, range);
-    case "superseded":
-      context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
-      context.logger?.info("Range job of an upload the object is no longer fanned out to; settled", where);
-      return { action: "skipped", reason: "superseded" };
-    case "duplicate":
-      context.metrics?.addMetric("DuplicateDeliveries", "Count", 1);
-      context.logger?.info("Another worker holds a live lease on this range; duplicate settled", where);
-      return { action: "skipped", reason: "duplicate" };
-    case "busy":
-      context.metrics?.addMetric("ObjectsBusy", "Count", 1);
-      return retryWhenLeaseLapses(begun, `range ${range.index} of s3://${range.desBucket}/${range.desKey} is leased by another attempt`);
-  }
+  const what = `range ${range.index} of s3://${range.desBucket}/${range.desKey}`;
+  // A repeat of a range done before: its count (and the completion) may be what was lost.
+  if (begun.status === "already-done") return completeIfLast(context, work, attempt, range);
+  if (begun.status !== "started") return refusedClaim(context, begun, what, where);
 
   const held: HeldRange = { range, token };
-  const lease = new ObjectLease((until) => ledger.renewRange(held, until), held, claim.expiresAt);
-  attempt.onLease?.(lease);
-  const outcome = await copyUploadSpan(
-    transferContext(context, attempt, lease.lost),
-    request(work),
-    context.settings,
-    work.upload,
-    work.source,
-    { first: work.range.firstPart, last: work.range.lastPart },
+  const { result: outcome, lost } = await underLease(
+    attempt,
+    { held, renew: (until) => ledger.renewRange(held, until), expiresAt: claim.expiresAt },
+    (lease) =>
+      copyUploadSpan(transferContext(context, attempt, lease.lost), request(work), context.settings, work.upload, work.source, {
+        first: work.range.firstPart,
+        last: work.range.lastPart,
+      }),
   );
-  lease.end();
-  if (lease.lost.aborted && outcome.status !== "done")
-    return leaseLost(context, `range ${range.index} of s3://${range.desBucket}/${range.desKey}`);
+  if (lost && outcome.status !== "done") return leaseLost(context, what);
   const at = now(context);
   switch (outcome.status) {
     case "done":
@@ -101,7 +76,7 @@ export async function processRange(context: WorkerContext, work: RangeWork, atte
       context.logger?.info("Range copied", { ...where, partsUploaded: outcome.partsUploaded, partsResumed: outcome.partsResumed });
       return completeIfLast(context, work, attempt, range);
     case "paused": {
-      const progress = nextProgress(work.progress, outcome.partsDone);
+      const progress = nextProgress(work.progress, outcome.partsDone, outcome.partCount);
       if (progress.stalls > 0) context.metrics?.addMetric("StalledContinuations", "Count", 1);
       const stalled = stalledTooOften(progress, `range ${range.index} of s3://${range.desBucket}/${range.desKey}`);
       if (stalled !== undefined) return rangeFailed(context, held, where, stalled);
@@ -163,27 +138,31 @@ async function completeIfLast(context: WorkerContext, work: RangeWork, attempt: 
     context.logger?.info("Another attempt is completing the upload; settled", { key: work.destination.key, range: range.index });
     return { action: "skipped", reason: "superseded" };
   }
-  const objectLease = new ObjectLease((until) => context.ledger.renew(claimed.lease, until), claimed.lease, attempt.leaseUntil());
-  attempt.onLease?.(objectLease);
   const ranges = (await ledger.ranges(range.desBucket, range.desKey)).filter((record) => record.uploadId === range.uploadId);
   const tallyParts = {
     partsUploaded: ranges.reduce((sum, record) => sum + Number(record.partsUploaded ?? 0), 0),
     partsResumed: ranges.reduce((sum, record) => sum + Number(record.partsResumed ?? 0), 0),
   };
   const started = Date.now();
-  // Completion is not cut by the soft deadline (`pause`), only by `cancel` and a lost lease.
-  const completionContext = {
-    ...transferContext(context, { ...(attempt.cancel === undefined ? {} : { cancel: attempt.cancel }) }, objectLease.lost),
-    // Recorded before it is sent, so a crash after S3 completed it finds the object.
-    onCompleting: async (pending: PendingCompletion): Promise<void> => {
-      if (!(await context.ledger.notePendingCompletion(claimed.lease, pending, now(context))))
-        throw new TransientError(`Lost the lease on s3://${range.desBucket}/${range.desKey} before completing`, { side: "destination" });
-    },
-  };
   const pending = claimed.record.pendingCompletion;
   const completionRequest = { ...request(work), ...(pending?.uploadId === work.upload.uploadId ? { completing: pending } : {}) };
-  const outcome = await completeSharedUpload(completionContext, completionRequest, context.settings, work.upload, work.source, tallyParts);
-  objectLease.end();
+  const objectLease = {
+    held: claimed.lease,
+    renew: (until: number) => context.ledger.renew(claimed.lease, until),
+    expiresAt: attempt.leaseUntil(),
+  };
+  const { result: outcome } = await underLease(attempt, objectLease, (lease) => {
+    // Completion is not cut by the soft deadline (`pause`), only by `cancel` and a lost lease.
+    const completionContext = {
+      ...transferContext(context, { ...(attempt.cancel === undefined ? {} : { cancel: attempt.cancel }) }, lease.lost),
+      // Recorded before it is sent, so a crash after S3 completed it finds the object.
+      onCompleting: async (pending: PendingCompletion): Promise<void> => {
+        if (!(await context.ledger.notePendingCompletion(claimed.lease, pending, now(context))))
+          throw new TransientError(`Lost the lease on s3://${range.desBucket}/${range.desKey} before completing`, { side: "destination" });
+      },
+    };
+    return completeSharedUpload(completionContext, completionRequest, context.settings, work.upload, work.source, tallyParts);
+  });
   switch (outcome.status) {
     case "done": {
       await recordDone(context, claimed.lease, outcome);

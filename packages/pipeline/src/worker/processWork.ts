@@ -8,24 +8,17 @@ import {
   type TransferOutcome,
   TransientError,
 } from "@s3-migrate/transfer";
-import type { EarlierAttempt, TransferIdentity } from "../ledger/objectTransitions.js";
+import type { EarlierAttempt, HeldLease, TransferIdentity } from "../ledger/objectTransitions.js";
 import type { CopyWork, Work } from "../messages/queueMessage.js";
 import { nextProgress, stalledTooOften } from "./continuationProgress.js";
 import { fanOut, fansOut } from "./fanOut.js";
-import { ObjectLease } from "./objectLease.js";
+import { refusedClaim, type TakenLease, underLease } from "./leaseRunner.js";
+import type { ObjectLease } from "./objectLease.js";
 import { processDelete } from "./processDelete.js";
 import { processRange } from "./processRange.js";
 import { refuse } from "./refuse.js";
 import { recordDone, recordFailure } from "./settleObject.js";
-import {
-  type Attempt,
-  leaseLost,
-  now,
-  retryWhenLeaseLapses,
-  transferContext,
-  type WorkerContext,
-  type WorkOutcome,
-} from "./workerContext.js";
+import { type Attempt, leaseLost, now, transferContext, type WorkerContext, type WorkOutcome } from "./workerContext.js";
 import { checkScope } from "./workScope.js";
 
 export type { Attempt, SkipReason, WorkerContext, WorkOutcome } from "./workerContext.js";
@@ -58,15 +51,14 @@ async function processCopy(context: WorkerContext, work: CopyWork, attempt: Atte
   const identity = await identifySource(context, work, attempt);
   if ("action" in identity) return identity;
   const taken = await takeLease(context, work, attempt, identity);
-  if (!("lease" in taken)) return taken;
-  const { lease, earlier } = taken;
-  attempt.onLease?.(lease);
+  if ("action" in taken) return taken;
   const started = Date.now();
-  const outcome = fansOut(context, identity.size)
-    ? await fanOut(context, sourceRequest(context, work, identity), attempt, lease)
-    : await copyUnderLease(context, work, attempt, identity, lease, earlier);
-  // No renewal from here on: the lease is finished, released or handed off below.
-  lease.end();
+  // No renewal once the run is over: the lease is finished, released or handed off below.
+  const { result: outcome, lease } = await underLease<HeldLease, TransferOutcome | WorkOutcome>(attempt, taken.lease, (lease) =>
+    fansOut(context, identity.size)
+      ? fanOut(context, sourceRequest(context, work, identity), attempt, lease)
+      : copyUnderLease(context, work, attempt, identity, lease, taken.earlier),
+  );
   if ("action" in outcome) return outcome;
   return settleTransfer(context, work, identity, lease, outcome, started);
 }
@@ -108,7 +100,7 @@ async function takeLease(
   work: CopyWork,
   attempt: Attempt,
   identity: TransferIdentity,
-): Promise<{ readonly lease: ObjectLease; readonly earlier: EarlierAttempt } | WorkOutcome> {
+): Promise<{ readonly lease: TakenLease<HeldLease>; readonly earlier: EarlierAttempt } | WorkOutcome> {
   const token = work.leaseToken ?? randomUUID();
   const ledger = context.ledger;
   // Only an S3 event orders anything; a continuation's order is in its predecessor's lease.
@@ -128,32 +120,13 @@ async function takeLease(
     result = await ledger.begin(identity, unordered, work.continuation, now(context));
     if (result.status === "started" && sequencer !== undefined) result = { ...result, sequencer };
   }
-  const where = { key: identity.srcKey, destinationKey: identity.desKey, messageId: attempt.messageId };
-  switch (result.status) {
-    case "started": {
-      const held = { identity, token, ...(result.sequencer === undefined ? {} : { sequencer: result.sequencer }) };
-      const { status: _started, sequencer: _held, ...earlier } = result;
-      return { lease: new ObjectLease((until) => ledger.renew(held, until), held, claim.expiresAt), earlier };
-    }
-    case "already-done":
-      context.metrics?.addMetric("ObjectsSkipped", "Count", 1);
-      context.logger?.info("Already copied; duplicate delivery skipped", where);
-      return { action: "skipped", reason: "already-done" };
-    case "duplicate":
-      // The holder's own message stays on the queue until the copy is done, so this one adds
-      // nothing but a second crossing of the border: settle it.
-      context.metrics?.addMetric("DuplicateDeliveries", "Count", 1);
-      context.logger?.info("Another worker holds a live lease on this version; duplicate settled", where);
-      return { action: "skipped", reason: "duplicate" };
-    case "stale":
-      context.metrics?.addMetric("StaleEvents", "Count", 1);
-      context.logger?.warn("A newer S3 event of this key was applied already; stale event dropped", where);
-      return { action: "skipped", reason: "stale-event" };
-    case "busy":
-      context.metrics?.addMetric("ObjectsBusy", "Count", 1);
-      context.logger?.info("The object's lease is held; looking again when it lapses", { ...where, retryAfterMs: result.retryAfterMs });
-      return retryWhenLeaseLapses(result, `s3://${identity.desBucket}/${identity.desKey} is leased by another attempt`);
+  if (result.status !== "started") {
+    const where = { key: identity.srcKey, destinationKey: identity.desKey, messageId: attempt.messageId };
+    return refusedClaim(context, result, `s3://${identity.desBucket}/${identity.desKey}`, where);
   }
+  const held = { identity, token, ...(result.sequencer === undefined ? {} : { sequencer: result.sequencer }) };
+  const { status: _started, sequencer: _held, ...earlier } = result;
+  return { lease: { held, renew: (until: number) => ledger.renew(held, until), expiresAt: claim.expiresAt }, earlier };
 }
 
 /**
@@ -241,7 +214,7 @@ async function settleTransfer(
       return { action: "done", bytes: outcome.bytes };
     }
     case "paused": {
-      const progress = nextProgress(work.progress, outcome.partsDone);
+      const progress = nextProgress(work.progress, outcome.partsDone, outcome.partCount);
       if (progress.stalls > 0) context.metrics?.addMetric("StalledContinuations", "Count", 1);
       const stalled = stalledTooOften(progress, `s3://${identity.srcBucket}/${identity.srcKey}`);
       if (stalled !== undefined) return recordFailure(context, lease.held, stalled);
