@@ -90,6 +90,7 @@ describe("the run estimate", () => {
         (sourceLists / 1000) * usd.s3PutClassPer1000 +
         (bytes / GIB) * usd.internetEgressPerGB +
         (sqs / 1e6) * usd.sqsPerMillionRequests +
+        ((2 * messages + 2 * 1) / 1e6) * usd.kmsPerMillionRequests + // a code made and checked per message and continuation
         (writes / 1e6) * usd.dynamodbPerMillionWrites +
         (reads / 1e6) * usd.dynamodbPerMillionReads +
         ((messages + 1) / 1e6) * usd.lambdaPerMillionRequests +
@@ -105,6 +106,7 @@ describe("the run estimate", () => {
       lambdaInvocations: messages + 1,
     });
     expect(estimate.requests.sqsRequests).toBeCloseTo(sqs, 10);
+    expect(estimate.requests.kmsRequests).toBe(2 * messages + 2);
     expect(estimate.requests.dynamodbWrites).toBeCloseTo(writes, 10);
     // egress is the cost that matters: one leg, across partitions, at the internet rate
     const egress = estimate.lines.filter((line) => line.item.startsWith("Data transfer out"));
@@ -141,6 +143,7 @@ describe("the run estimate", () => {
       (2 / 1000) * east.s3PutClassPer1000 +
       (bytes / GIB) * east.interRegionPerGB +
       (sqs / 1e6) * east.sqsPerMillionRequests +
+      ((2 * messages) / 1e6) * east.kmsPerMillionRequests +
       (writes / 1e6) * east.dynamodbPerMillionWrites +
       (reads / 1e6) * east.dynamodbPerMillionReads +
       (messages / 1e6) * east.lambdaPerMillionRequests +

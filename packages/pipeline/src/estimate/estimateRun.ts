@@ -93,6 +93,7 @@ export function estimateRun(
   for (const leg of egressLegs(regions, table, shape.serverSideCopy))
     add(leg.item, leg.region, leg.prices, requests.bytes / GIB, "GB", leg.pricePerGB, 1);
   add("SQS requests", regions.run, run, requests.sqsRequests, "million requests", run.sqsPerMillionRequests, 1e6);
+  add("KMS requests (message authentication)", regions.run, run, requests.kmsRequests, "million requests", run.kmsPerMillionRequests, 1e6);
   add("DynamoDB on-demand writes", regions.run, run, requests.dynamodbWrites, "million write units", run.dynamodbPerMillionWrites, 1e6);
   add("DynamoDB on-demand reads", regions.run, run, requests.dynamodbReads, "million read units", run.dynamodbPerMillionReads, 1e6);
   add("Lambda requests", regions.run, run, requests.lambdaInvocations, "million requests", run.lambdaPerMillionRequests, 1e6);
@@ -177,7 +178,7 @@ function assumptionsOf(shape: CopyShape, workers: EstimateWorkers, regions: RunR
     `objects up to ${mib(shape.smallObjectThreshold)} in one PUT; larger ones in ${mib(shape.partSize)} parts (a multipart source's own part size when it fits, which a listing does not show)${shape.fanoutThreshold > 0 ? `; above ${mib(shape.fanoutThreshold)} fanned out in ranges of ${shape.fanoutRangeParts} parts` : ""}`,
     `workers in ${regions.run} with ${workers.memoryMiB} MiB, ${workers.batchSize} message(s) per invocation, moving ${(copyBytesPerSecond(shape, workers) / 1024 ** 2).toFixed(1)} MiB/s each${shape.serverSideCopy ? ` (server-side: S3 copies, ${ESTIMATE_DEFAULTS.serverSideMiBpsPerRequest} MiB/s per copy request assumed, ${shape.partConcurrency} at once)` : ""}, ${workers.secondsPerSmallObject} s of request latency per small object shared by ${shape.fileConcurrency} at once (${batchConcurrency(shape)} at once within a batch), ${workers.invocationSeconds} s per invocation`,
     `ledger writes per range: ${REQUESTS_PER.range.dynamodbWrites} (measured by pnpm bench:fanout); items under 1 KB (one write unit each)`,
-    "free tiers, storage, KMS, NAT gateways and CloudWatch are left out; first-tier data transfer prices",
+    "free tiers, storage, SSE-KMS of the objects, NAT gateways and CloudWatch are left out; first-tier data transfer prices",
   ];
   for (const region of new Set([regions.source, regions.destination, regions.run])) {
     const prices = pricesFor(table, region);

@@ -21,6 +21,8 @@ export interface RegionPrices {
   readonly lambdaPerGBSecond: number;
   readonly lambdaPerMillionRequests: number;
   readonly sqsPerMillionRequests: number;
+  /** KMS cryptographic requests (GenerateMac, VerifyMac). */
+  readonly kmsPerMillionRequests: number;
   /** On-demand write request units (items up to 1 KB). */
   readonly dynamodbPerMillionWrites: number;
   /** On-demand read request units (strongly consistent, items up to 4 KB). */
@@ -38,6 +40,7 @@ const PRICE_FIELDS = [
   "lambdaPerGBSecond",
   "lambdaPerMillionRequests",
   "sqsPerMillionRequests",
+  "kmsPerMillionRequests",
   "dynamodbPerMillionWrites",
   "dynamodbPerMillionReads",
 ] as const satisfies ReadonlyArray<keyof RegionPrices>;

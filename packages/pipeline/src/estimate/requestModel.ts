@@ -11,8 +11,12 @@ export const REQUESTS_PER = {
   listedKeysPerPage: 1000,
   /** The jobsender, per queued object: the ledger read (BatchGetItem, 100 a call, 1 read unit each) and its `queued` record (PutItem); per message (a job or a batch), 1/10 of a SendMessageBatch. */
   queuedObject: { dynamodbReads: 1, dynamodbWrites: 1, sqsSends: 0.1 },
-  /** The worker, per message it takes (an object's job, a range job or a batch): the lease claim and the settling write. */
-  message: { dynamodbWrites: 2 },
+  /**
+   * The worker, per message it takes (an object's job, a range job or a batch): the lease claim
+   * and the settling write; and the message's authentication code, made by its sender
+   * (GenerateMac) and checked by the worker (VerifyMac).
+   */
+  message: { dynamodbWrites: 2, kmsRequests: 2 },
   /**
    * An object of a batch, besides its batch's message: its record read (BatchGetItem, eventually
    * consistent: half a read unit) and its one commit; copied server-side, under a lease of its own
@@ -39,8 +43,8 @@ export const REQUESTS_PER = {
    * object's count, completion claim; 4.4 UpdateItem and 1 PutItem measured by `pnpm bench:fanout`).
    */
   range: { destinationPuts: 1, sqsSends: 0.1, dynamodbWrites: 5.4 },
-  /** A continuation (a copy that outlives one invocation): its message sent, received, deleted, and the ledger's pause. */
-  continuation: { sqsRequests: 3, dynamodbWrites: 1 },
+  /** A continuation (a copy that outlives one invocation): its message sent, received, deleted, and the ledger's pause; its code made and checked. */
+  continuation: { sqsRequests: 3, dynamodbWrites: 1, kmsRequests: 2 },
 } as const;
 
 /**
@@ -73,6 +77,8 @@ export interface RunRequests {
   readonly destinationGetClass: number;
   readonly destinationPutClass: number;
   readonly sqsRequests: number;
+  /** KMS GenerateMac and VerifyMac: the messages' authentication codes. */
+  readonly kmsRequests: number;
   readonly dynamodbWrites: number;
   readonly dynamodbReads: number;
   readonly lambdaInvocations: number;
@@ -139,6 +145,7 @@ export function runRequests(tally: RunTally, shape: CopyShape, workers: WorkerAs
       tally.ranges * per.range.sqsSends +
       receivesAndDeletes +
       continuations * per.continuation.sqsRequests,
+    kmsRequests: messages * per.message.kmsRequests + continuations * per.continuation.kmsRequests,
     dynamodbWrites:
       tally.objects * per.queuedObject.dynamodbWrites +
       messages * per.message.dynamodbWrites +
