@@ -6,9 +6,9 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import {
   type BatchResponse,
-  configurationChanged,
   DEFAULT_METRICS_NAMESPACE,
   handleSqsBatch,
+  refreshedSetup,
   SERVICE,
   setUpWorker,
   type WorkerSetup,
@@ -33,10 +33,10 @@ export async function handler(event: SQSEvent, context: Context): Promise<BatchR
     setup ??= setUpWorker(process.env, { logger, metrics }).catch(forget);
     let ready = await setup;
     // A changed parameter (rotated keys, new pairs) takes effect in a warm container too.
-    if (await configurationChanged(ready)) {
-      logger.info("Configuration parameters changed; setting the worker up again");
-      setup = setUpWorker(process.env, { logger, metrics, parameters: ready.parameters }).catch(forget);
-      ready = await setup;
+    const refreshed = await refreshedSetup(ready, process.env, { logger, metrics });
+    if (refreshed !== undefined) {
+      setup = Promise.resolve(refreshed);
+      ready = refreshed;
     }
     const deadline = Date.now() + context.getRemainingTimeInMillis();
     return await handleSqsBatch(event.Records, {

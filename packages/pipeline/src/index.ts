@@ -108,4 +108,4 @@ export { FileVerifyState, type VerifyCounts } from "./verify/verifyState.js";
 export { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker } from "./worker/clusterWorker.js";
 export { type BatchResponse, handleSqsBatch } from "./worker/handleSqsBatch.js";
 export { redriveDeadLetters } from "./worker/redrive.js";
-export { configurationChanged, setUpWorker, type WorkerSetup } from "./worker/workerFromEnvironment.js";
+export { refreshedSetup, setUpWorker, type WorkerSetup } from "./worker/workerFromEnvironment.js";

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
-import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, runClusterWorker, SETTINGS, setUpWorker } from "@s3-migrate/pipeline";
+import { DEFAULT_VISIBILITY_TIMEOUT_SECONDS, refreshedSetup, runClusterWorker, SETTINGS, setUpWorker } from "@s3-migrate/pipeline";
 import { integerOption } from "../endpointOptions.js";
 import { formatBytes } from "../format.js";
 import { jsonLogger } from "../jsonLogger.js";
@@ -85,6 +85,7 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
     cancel: cancel.signal,
     visibilityTimeoutSeconds: integerOption(values["visibility-timeout"], "--visibility-timeout", DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
     ...(idle === undefined ? {} : { idleExitMs: integerOption(idle, "--exit-when-idle", 1) * 1000 }),
+    refresh: (current) => refreshedSetup(current, env, { logger, metrics: counters }),
   });
   clearInterval(ticker);
   process.stderr.write(`${tty ? "\r\x1b[2K" : ""}${progress()}\n`);

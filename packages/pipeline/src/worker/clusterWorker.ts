@@ -6,6 +6,7 @@ import { SQS_LIMITS } from "../queue/sqsLimits.js";
 import { decideMessage } from "./decideMessage.js";
 import type { ObjectLease } from "./objectLease.js";
 import { type QueueMessage, settleMessage } from "./settleMessage.js";
+import type { WorkerContext } from "./workerContext.js";
 import type { WorkerSetup } from "./workerFromEnvironment.js";
 
 /** Default visibility timeout (and lease length) of cluster mode, in seconds: the recovery bound. */
@@ -28,6 +29,11 @@ export interface ClusterOptions {
   readonly cancel?: AbortSignal;
   /** Return once the queue stays empty this long (for batch runs and tests); absent: run until paused. */
   readonly idleExitMs?: number;
+  /**
+   * Asked before each receive: a new setup when the configuration changed
+   * (`refreshedSetup`), which the messages received from then on are worked with.
+   */
+  readonly refresh?: (current: WorkerSetup) => Promise<WorkerSetup | undefined>;
 }
 
 /** What a cluster run did. */
@@ -62,6 +68,7 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
     ...(eventQueue === undefined ? [] : [{ url: eventQueue.url, arrivedOn: "event-queue" as const }]),
   ];
   let turn = 0;
+  let current = options.setup;
   const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
   const report: ClusterReport = { received: 0, succeeded: 0, failed: 0 };
   const active = new Set<Promise<void>>();
@@ -76,6 +83,11 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
     // Not cancelled on shutdown: a receive cut short may still have taken messages, which would
     // then stay invisible for a whole visibility timeout. A short poll keeps shutdown prompt.
     // Taken before the request: the leases of these messages must lapse before they reappear.
+    current =
+      (await options.refresh?.(current).catch((error: unknown) => {
+        setup.worker.logger?.warn("Could not read the configuration again; going on with the one loaded", { error: String(error) });
+        return undefined;
+      })) ?? current;
     const receivedAt = Date.now();
     const source = sources[turn++ % sources.length] as (typeof sources)[number];
     const answer = await setup.queues.sqs.send(
@@ -105,7 +117,7 @@ export async function runClusterWorker(options: ClusterOptions): Promise<Cluster
         ...readOurAttributes((name) => received.MessageAttributes?.[name]?.StringValue),
         ...(source.arrivedOn === undefined ? {} : { arrivedOn: source.arrivedOn }),
       };
-      const task = handle(withDeletes, message, source.url, visibility, receivedAt).then((outcome) => {
+      const task = handle(withDeletes, current.worker, message, source.url, visibility, receivedAt).then((outcome) => {
         report[outcome]++;
       });
       const tracked = task.finally(() => {
@@ -141,6 +153,7 @@ async function releaseMessages(
 
 async function handle(
   options: ClusterOptions,
+  worker: WorkerContext,
   message: QueueMessage,
   queueUrl: string,
   visibility: number,
@@ -190,7 +203,7 @@ async function handle(
   };
   const heartbeat = setInterval(() => void beat(), Math.max(1_000, visibilityMs / 3));
   try {
-    const action = await decideMessage(setup.worker, message, {
+    const action = await decideMessage(worker, message, {
       leaseUntil: () => visibleUntil,
       pause: options.pause,
       ...(options.cancel === undefined ? {} : { cancel: options.cancel }),

@@ -154,7 +154,7 @@ function eventScope(environment: WorkerEnvironment): EventScope | undefined {
  * (`POWERTOOLS_PARAMETERS_MAX_AGE`, 300 s by default). A changed setup is built again: rotated
  * keys and new pairs reach a warm container without a cold start.
  */
-export async function configurationChanged(setup: WorkerSetup): Promise<boolean> {
+async function configurationChanged(setup: WorkerSetup): Promise<boolean> {
   const { bucketPairsParameter, ignoreListParameter, credentialsParameter } = setup.environment;
   await Promise.all([
     bucketPairsParameter === undefined ? undefined : setup.parameters.read(bucketPairsParameter, false),
@@ -162,4 +162,20 @@ export async function configurationChanged(setup: WorkerSetup): Promise<boolean>
     credentialsParameter === undefined ? undefined : setup.parameters.read(credentialsParameter, false),
   ]);
   return setup.parameters.fingerprint() !== setup.configFingerprint;
+}
+
+/**
+ * The setup again, built from the same environment and the same parameter store, when its
+ * configuration parameters changed ({@link configurationChanged}); undefined when they did not.
+ * The Lambda asks once per invocation, cluster mode before each receive: rotated keys and new
+ * pairs take effect within `POWERTOOLS_PARAMETERS_MAX_AGE` without a restart.
+ */
+export async function refreshedSetup(
+  setup: WorkerSetup,
+  env: Readonly<Record<string, string | undefined>>,
+  observers: { logger?: TransferLogger; metrics?: PipelineMetrics } = {},
+): Promise<WorkerSetup | undefined> {
+  if (!(await configurationChanged(setup))) return undefined;
+  observers.logger?.info("Configuration parameters changed; setting the worker up again");
+  return setUpWorker(env, { ...observers, parameters: setup.parameters });
 }
