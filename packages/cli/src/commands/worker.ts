@@ -11,11 +11,12 @@ const GRACE_SECONDS = 20;
 /** Help text of `s3-migrate worker`. */
 export const WORKER_USAGE = `Usage: s3-migrate worker [--queue-url URL] [options]
 
-Cluster mode: long-polls the job queue and copies objects with the same logic as the worker
-Lambda, on any machine (EC2, ECS, a laptop). Configuration comes from the same environment
-variables as the Lambda (LEDGER_TABLE, BUCKET_PAIRS_PARAMETER, CREDENTIALS_PARAMETER, DIRECTION,
-PART_SIZE_MIB, ...; see docs/configuration.md); it copies only what the bucket pairs and the
-S3 event settings allow. SIGTERM or Ctrl-C stops receiving, lets parts in flight finish for the
+Cluster mode: long-polls the job queue (and EVENT_QUEUE_URL, S3's event queue, in turn) and
+copies objects with the same logic as the worker Lambda, on any machine (EC2, ECS, a laptop).
+Configuration comes from the same environment variables as the Lambda (LEDGER_TABLE,
+MESSAGE_KEY_ID, BUCKET_PAIRS_PARAMETER, CREDENTIALS_PARAMETER, DIRECTION, PART_SIZE_MIB, ...; see
+docs/configuration.md); it acts only on messages signed with MESSAGE_KEY_ID (and S3's events from
+the event queue), and copies only what the bucket pairs and the S3 event settings allow. SIGTERM or Ctrl-C stops receiving, lets parts in flight finish for the
 grace period, and hands unfinished objects back to the queue, resumable from their parts.
 
   --queue-url URL            the job queue (default: JOB_QUEUE_URL)
