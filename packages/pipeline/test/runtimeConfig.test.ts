@@ -67,4 +67,11 @@ describe("loadRuntimeConfig", () => {
     await expect(store().read("/gone", false)).resolves.toBeUndefined();
     await expect(store().read("/gone", true)).rejects.toThrow("Cannot read SSM parameter /gone: ParameterNotFound: nope");
   });
+
+  it("is believed POWERTOOLS_PARAMETERS_MAX_AGE seconds, 300 unless set; a value that is no whole number is refused, naming it", () => {
+    expect(environment().parameterMaxAgeSeconds).toBe(300);
+    expect(environment({ POWERTOOLS_PARAMETERS_MAX_AGE: "" }).parameterMaxAgeSeconds).toBe(300);
+    expect(environment({ POWERTOOLS_PARAMETERS_MAX_AGE: "1" }).parameterMaxAgeSeconds).toBe(1);
+    expect(() => environment({ POWERTOOLS_PARAMETERS_MAX_AGE: "soon" })).toThrow("POWERTOOLS_PARAMETERS_MAX_AGE must be a whole number");
+  });
 });

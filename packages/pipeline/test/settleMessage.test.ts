@@ -61,6 +61,25 @@ describe("settling a message of the event queue", () => {
     });
   });
 
+  it("sends a checked message again with the code it came with, and signs an S3 event's anew", async () => {
+    const signed: string[] = [];
+    const sign = async (body: string) => {
+      signed.push(body);
+      return "fresh";
+    };
+    const counting: WorkerQueues = { ...queues, signer: { sign } };
+    const busy = { kind: "retry-later", reason: "busy", delaySeconds: 30, asNewMessage: true } as const;
+    // Act
+    await settleMessage(counting, { ...event, arrivedOn: undefined, mac: "its-own" } as QueueMessage, busy, "lambda");
+    await settleMessage(counting, { ...event, mac: "not checked" }, busy, "lambda");
+    // Assess
+    const codes = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .map((call) => call.args[0].input.Entries?.[0]?.MessageAttributes?.[MAC_ATTRIBUTE]?.StringValue);
+    expect(codes).toEqual(["its-own", "fresh"]);
+    expect(signed).toEqual([event.body]);
+  });
+
   it("leaves a retry that could not be sent visible again on the event queue, at once", async () => {
     sqs.on(SendMessageBatchCommand).rejects(new Error("down"));
     // Act
@@ -87,7 +106,8 @@ describe("settling a message of the event queue", () => {
       },
       "lambda",
     );
-    await settleMessage(queues, { ...event, mac: "its-own" }, { kind: "dead-letter", code: "SourceMissing", reason: "gone" }, "lambda");
+    const fromJobQueue = { ...event, arrivedOn: undefined, mac: "its-own" } as QueueMessage;
+    await settleMessage(queues, fromJobQueue, { kind: "dead-letter", code: "SourceMissing", reason: "gone" }, "lambda");
     // Assess
     const [refused, ours] = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
     expect(refused?.MessageAttributes?.[MAC_ATTRIBUTE]).toBeUndefined();

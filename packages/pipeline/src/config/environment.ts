@@ -1,4 +1,5 @@
 import { ConfigError, type Direction, isAccountId, isRegionName, MIB, parseDirection } from "@s3-migrate/transfer";
+import { PARAMETER_MAX_AGE_SECONDS } from "./parameterStore.js";
 import { type FlagSetting, type NumberSetting, SETTINGS, type TextSetting } from "./settings.js";
 
 /**
@@ -32,6 +33,8 @@ export interface FunctionEnvironment {
    * deployment always sets), or `off` only when `MESSAGE_AUTHENTICATION=off` says so.
    */
   readonly messageAuthentication: { readonly keyId: string } | "off";
+  /** POWERTOOLS_PARAMETERS_MAX_AGE: seconds a configuration parameter read is believed (`PARAMETER_MAX_AGE_SECONDS` unset). */
+  readonly parameterMaxAgeSeconds: number;
 }
 
 /** Transfer knobs of the worker. */
@@ -83,6 +86,7 @@ export function readFunctionEnvironment(env: Readonly<Record<string, string | un
     ...(endpoint === undefined ? {} : { ownS3Endpoint: endpoint }),
     region: read.optional("AWS_REGION") ?? read.optional("AWS_DEFAULT_REGION") ?? "us-east-1",
     messageAuthentication: readMessageAuthentication(env),
+    parameterMaxAgeSeconds: readOptionalWhole(env, "POWERTOOLS_PARAMETERS_MAX_AGE", 0, 86_400) ?? PARAMETER_MAX_AGE_SECONDS,
   };
 }
 

@@ -22,7 +22,8 @@ export class ParameterStore {
   /** The text of each parameter as last read, to tell a change. */
   readonly #seen = new Map<string, string | undefined>();
 
-  constructor(ssm: SSMClient, maxAgeSeconds = maxAgeFromEnvironment()) {
+  /** @param maxAgeSeconds - how long a read is believed (`FunctionEnvironment.parameterMaxAgeSeconds`). */
+  constructor(ssm: SSMClient, maxAgeSeconds: number) {
     this.#provider = new SSMProvider({ awsSdkV3Client: ssm });
     this.#maxAgeSeconds = maxAgeSeconds;
   }
@@ -54,11 +55,4 @@ export class ParameterStore {
       hash.update(`${name}\u0000${value ?? "\u0001"}\u0000`);
     return hash.digest("hex");
   }
-}
-
-function maxAgeFromEnvironment(): number {
-  const given = Number(process.env.POWERTOOLS_PARAMETERS_MAX_AGE ?? "");
-  return Number.isFinite(given) && given >= 0 && process.env.POWERTOOLS_PARAMETERS_MAX_AGE?.trim() !== ""
-    ? given
-    : PARAMETER_MAX_AGE_SECONDS;
 }

@@ -44,7 +44,7 @@ export async function runJobsenderFromEnvironment(
 ): Promise<JobsenderReport> {
   const environment = readFunctionEnvironment(env);
   const clients = invocation.clients ?? createServiceClients(environment.region, environment.maxAttempts, environment.jobQueueUrl);
-  const config = await loadRuntimeConfig(new ParameterStore(clients.ssm), environment);
+  const config = await loadRuntimeConfig(new ParameterStore(clients.ssm, environment.parameterMaxAgeSeconds), environment);
   const tuning = { maxAttempts: environment.maxAttempts, maxSockets: 64 };
   const sizing = readWorkerSizing(env);
   const shape = readCopyShape(env);

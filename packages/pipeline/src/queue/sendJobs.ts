@@ -21,6 +21,8 @@ export interface OutgoingJob<T> {
   readonly delaySeconds?: number;
   /** How many times it has waited for another attempt's lease (sent as the `s3mWaits` attribute). */
   readonly waits?: number;
+  /** The authentication code `body` already carries (a message sent again unchanged): sent as it is, not signed anew. */
+  readonly mac?: string;
 }
 
 /** What became of the jobs of one flush. */
@@ -44,7 +46,7 @@ export async function sendJobs<T>(
   const { sqs, queueUrl, signer } = queue;
   const result: { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] } = { sent: [], failed: [], retried: 0 };
   for (const batch of batches(jobs, (signer === undefined ? 0 : MAC_ATTRIBUTE_BYTES) + WAITS_ATTRIBUTE_BYTES)) {
-    const macs = signer === undefined ? [] : await Promise.all(batch.map((job) => signer.sign(job.body)));
+    const macs = signer === undefined ? [] : await Promise.all(batch.map((job) => job.mac ?? signer.sign(job.body)));
     let pending = batch.map((job, index) => ({ job, id: String(index), mac: macs[index] }));
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 1) {

@@ -10,6 +10,4 @@ export const SQS_LIMITS = {
   maxDelaySeconds: 900,
   /** A message's visibility timeout is at most 12 hours. */
   maxVisibilityTimeoutSeconds: 43_200,
-  /** A long poll waits at most 20 seconds. */
-  maxWaitTimeSeconds: 20,
 } as const;

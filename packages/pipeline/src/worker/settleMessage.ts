@@ -143,7 +143,7 @@ async function deadLetter(
   message: QueueMessage,
   why: { readonly code: ErrorCode; readonly reason: string; readonly unauthenticated?: boolean },
 ): Promise<void> {
-  const mac = why.unauthenticated ? undefined : (message.mac ?? (await queues.signer?.sign(message.body)));
+  const mac = why.unauthenticated ? undefined : (withCheckedCode(message).mac ?? (await queues.signer?.sign(message.body)));
   await queues.sqs.send(
     new SendMessageCommand({
       QueueUrl: deadLetterQueueUrl,
@@ -158,6 +158,14 @@ async function deadLetter(
   );
 }
 
+/**
+ * The code a message came with, when the worker checked it on arrival (the job queue's): sent on
+ * with the same body, it needs no new KMS request. An event queue's message was not checked.
+ */
+function withCheckedCode(message: QueueMessage): { mac?: string } {
+  return message.arrivedOn === "event-queue" || message.mac === undefined ? {} : { mac: message.mac };
+}
+
 /** The queue a message came from, and how its deletes go. */
 function arrivalQueue(queues: WorkerQueues, message: QueueMessage): { readonly url: string; readonly deletes?: BatchedDeletes } {
   if (message.arrivedOn === "event-queue" && queues.eventQueue !== undefined) return queues.eventQueue;
@@ -169,7 +177,13 @@ function arrivalQueue(queues: WorkerQueues, message: QueueMessage): { readonly u
  * SQS's 15 minutes), one wait more on its count; whether it was sent.
  */
 async function sendAgain(queues: WorkerQueues, message: QueueMessage, delaySeconds: number): Promise<boolean> {
-  const job = { body: message.body, item: message.body, delaySeconds, waits: (message.waits ?? 0) + 1 };
+  const job = {
+    body: message.body,
+    item: message.body,
+    delaySeconds,
+    waits: (message.waits ?? 0) + 1,
+    ...withCheckedCode(message),
+  };
   const sent = await sendJobs(queues, [job]).catch(() => undefined);
   return sent !== undefined && sent.failed.length === 0;
 }

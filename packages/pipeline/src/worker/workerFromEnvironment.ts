@@ -39,7 +39,7 @@ export async function setUpWorker(
 ): Promise<WorkerSetup> {
   const environment = readWorkerEnvironment(env);
   const clients = observers.clients ?? createServiceClients(environment.region, environment.maxAttempts, environment.jobQueueUrl);
-  const parameters = observers.parameters ?? new ParameterStore(clients.ssm);
+  const parameters = observers.parameters ?? new ParameterStore(clients.ssm, environment.parameterMaxAgeSeconds);
   const events = eventScope(environment);
   if (environment.bucketPairsParameter === undefined && events === undefined)
     throw new ConfigError("The worker copies only what its configuration allows: set BUCKET_PAIRS_PARAMETER, EVENT_SOURCE_BUCKET, or both");
